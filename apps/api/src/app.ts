@@ -1,0 +1,64 @@
+import express, { type Express } from 'express';
+import type { AppContext } from './context.js';
+import './http/types.js';
+import { authenticate } from './http/middleware/authenticate.js';
+import { bodyParsing } from './http/middleware/bodyParsing.js';
+import { cors } from './http/middleware/cors.js';
+import { errorHandler, notFoundHandler } from './http/middleware/errorHandler.js';
+import { requestLogging } from './http/middleware/logging.js';
+import { rateLimit } from './http/middleware/rateLimit.js';
+import { requestId } from './http/middleware/requestId.js';
+import { securityHeaders } from './http/middleware/securityHeaders.js';
+import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
+import { adminKeyRoutes } from './routes/adminKeys.js';
+import { authRoutes } from './routes/auth.js';
+import { devOutboxRoutes } from './routes/devOutbox.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { projectRoutes } from './routes/projects.js';
+import { wellKnownRoutes } from './routes/wellKnown.js';
+
+/**
+ * The HTTP application. The middleware chain reads top to bottom in the order every request
+ * takes. Authorization and validation are per route (requireAuth, requirePermission,
+ * validateBody), so each route's own chain shows them: auth → authorization → validation → handler.
+ */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(ctx.config.TRUST_PROXY));
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(requestLogging(ctx.logger));
+  app.use(securityHeaders({ production: ctx.config.isProduction }));
+  app.use(cors(ctx.config.CORS_ORIGINS));
+  app.use(rateLimit(ctx));
+  app.use(bodyParsing());
+  app.use(authenticate(ctx));
+
+  app.use(healthRoutes(ctx, { redis: ctx.redis ? async () => void (await ctx.redis!.ping()) : undefined }));
+  app.use(wellKnownRoutes(ctx));
+  app.use('/api', docsRoutes(ctx));
+  app.use('/api/auth/oauth', oauthRoutes(ctx));
+  app.use('/api/auth', authRoutes(ctx));
+  app.use('/api/admin/keys', adminKeyRoutes(ctx));
+  app.use('/api/auth', accountRoutes(ctx));
+  // Development only: the outbox of sent mail does not exist in production.
+  if (!ctx.config.isProduction) app.use('/api/dev', devOutboxRoutes(ctx));
+
+  app.use('/api/projects', projectRoutes(ctx));
+  app.use('/api/admin', adminRoutes(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** `TRUST_PROXY` names the proxies whose X-Forwarded-For is believed; by default none is. */
+function trustProxySetting(value: string): string[] | boolean {
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  return list.length ? list : false;
+}

@@ -1,0 +1,59 @@
+import cluster, { type Worker } from 'node:cluster';
+import os from 'node:os';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
+import { loadConfigOrExit } from './environment.js';
+
+/**
+ * `npm run start:cluster`: one API worker per core behind one port (node:cluster), restarted
+ * when one dies. Every worker is a whole API instance; they agree through the database
+ * (migrations and key rotation under advisory locks, revocations over LISTEN/NOTIFY) and share
+ * rate limits through Redis, or through this primary process when REDIS_URL is not set.
+ */
+
+if (cluster.isPrimary) {
+  const config = loadConfigOrExit();
+  if (!config.DATABASE_URL) {
+    console.error('start:cluster needs DATABASE_URL: the embedded database can be opened by one process only (use npm start for a single process).');
+    process.exit(1);
+  }
+  // Workers without Redis keep their counters here, so a limit holds across all of them.
+  if (!config.REDIS_URL) new RateLimiterClusterMaster();
+
+  const size = config.CLUSTER_WORKERS ?? os.availableParallelism();
+  let stopping = false;
+  const recentDeaths: number[] = [];
+
+  const fork = () => cluster.fork();
+  cluster.on('exit', (worker: Worker, code, signal) => {
+    if (stopping) return;
+    // A worker that keeps dying at start (bad database, say) is restarted ever more slowly.
+    const now = Date.now();
+    recentDeaths.push(now);
+    while (recentDeaths.length && recentDeaths[0]! < now - 60_000) recentDeaths.shift();
+    const delay = Math.min(30_000, 250 * 2 ** Math.max(0, recentDeaths.length - size));
+    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another in ${delay} ms`);
+    setTimeout(fork, delay);
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    let left = workers.length;
+    if (left === 0) process.exit(0);
+    for (const worker of workers) {
+      worker.once('exit', () => {
+        if (--left === 0) process.exit(0);
+      });
+      worker.process.kill(signal);
+    }
+    setTimeout(() => process.exit(1), 15_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  for (let i = 0; i < size; i++) fork();
+} else {
+  // Each worker runs the ordinary single-process entry point.
+  await import('./main.js');
+}

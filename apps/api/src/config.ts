@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/**
+ * One validated configuration object, read from the environment (and `.env`, loaded by main.ts).
+ * A bad value stops the server with one line naming the variable; production refuses insecure settings.
+ */
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m, 12h or 7d' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+/** A limit such as `5/15m`: at most 5 within 15 minutes (the window is at least one second). */
+const limit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const match = /^(\d{1,9})\/(.+)$/.exec(text.trim());
+      const ms = match ? parseDuration(match[2]!) : null;
+      if (!match || ms === null || ms < 1_000 || Number(match[1]) < 1) {
+        ctx.addIssue({ code: 'custom', message: 'expected a limit such as 5/15m (count/window, window at least 1s)' });
+        return z.NEVER;
+      }
+      return { points: Number(match[1]), durationMs: ms };
+    });
+
+const port = (fallback: number) => z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(fallback);
+
+const origin = z.url({ message: 'expected an absolute http(s) URL' }).transform((u) => new URL(u).origin);
+const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL' });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port(4000),
+  WEB_PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),
+  JWT_ACCESS_TTL: duration('15m'),
+  JWT_REFRESH_TTL: duration('7d'),
+  SESSION_MAX_AGE: duration('30d'),
+  REFRESH_REUSE_GRACE: duration('30s'),
+  JWT_ALG: z.enum(['EdDSA', 'ES256'], { message: 'expected EdDSA or ES256' }).default('EdDSA'),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).default('portcullis'),
+  KEY_ROTATION_INTERVAL: duration('30d'),
+  SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
+  WEB_URL: origin.default('http://localhost:3000'),
+  CORS_ORIGINS: z.string().optional(),
+  COOKIE_SECURE: bool(false).optional(),
+  TRUST_PROXY: z.string().default(''),
+  PASSWORD_HASH: z.enum(['argon2id', 'bcrypt'], { message: 'expected argon2id or bcrypt' }).default('argon2id'),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
+  PASSWORD_REQUIRE_CLASSES: bool(true),
+  RATE_LIMITS: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  RATE_LIMIT_LOGIN_PER_IP: limit('30/1m'),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT_IP: limit('5/15m'),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: limit('100/1h'),
+  RATE_LIMIT_REGISTER_PER_IP: limit('10/1h'),
+  RATE_LIMIT_PASSWORD_FORGOT: limit('5/1h'),
+  RATE_LIMIT_VERIFY_RESEND: limit('5/1h'),
+  KEY_RETIRE_GRACE: duration('5m'),
+  CLEANUP_INTERVAL: duration('10m'),
+  /** Workers for `npm run start:cluster`; default one per core. */
+  CLUSTER_WORKERS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(256).optional(),
+  AUDIT_RETENTION: z
+    .string()
+    .default('forever')
+    .transform((text, ctx) => {
+      if (text === 'forever') return null;
+      const ms = parseDuration(text);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected forever or a duration such as 365d' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  REQUIRE_EMAIL_VERIFICATION: bool(false),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().default('Portcullis <no-reply@localhost>'),
+  /** A failed send is retried after MAIL_RETRY_BASE, then twice as long each time (at most 1 h apart). */
+  MAIL_RETRY_BASE: duration('30s'),
+  MAIL_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(50).default(8),
+  ALLOW_BOOTSTRAP: bool(false),
+  BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'expected an email address' }).optional(),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // OAuth / OpenID Connect providers: each is enabled only when its client id and secret are set.
+  // Every endpoint can be overridden (tests, self-hosted providers); the defaults are the providers' own.
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
+  GOOGLE_AUTHORIZE_URL: httpUrl.optional(),
+  GOOGLE_TOKEN_URL: httpUrl.optional(),
+  GOOGLE_JWKS_URL: httpUrl.optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GITHUB_AUTHORIZE_URL: httpUrl.default('https://github.com/login/oauth/authorize'),
+  GITHUB_TOKEN_URL: httpUrl.default('https://github.com/login/oauth/access_token'),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  OIDC_ISSUER: httpUrl.optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().trim().min(1).max(60).default('Single sign-on'),
+  OIDC_SCOPES: z.string().default('openid email profile'),
+  OIDC_AUTHORIZE_URL: httpUrl.optional(),
+  OIDC_TOKEN_URL: httpUrl.optional(),
+  OIDC_JWKS_URL: httpUrl.optional(),
+  /** Lets the OAuth client talk to http:// providers (loopback test providers only); refused in production. */
+  OAUTH_ALLOW_INSECURE_REQUESTS: bool(false),
+});
+
+type Raw = z.infer<typeof schema>;
+
+export interface Config extends Omit<Raw, 'COOKIE_SECURE' | 'CORS_ORIGINS' | 'JWT_ISSUER' | 'SECRET_KEY'> {
+  isProduction: boolean;
+  COOKIE_SECURE: boolean;
+  CORS_ORIGINS: string[];
+  JWT_ISSUER: string;
+  SECRET_KEY: string;
+  /** Messages for the log about settings that were generated or defaulted (development only). */
+  notices: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message} (got ${JSON.stringify(cleaned[name] ?? null)})`);
+  }
+  const raw = parsed.data;
+  const isProduction = raw.NODE_ENV === 'production';
+  const notices: string[] = [];
+
+  const corsOrigins = raw.CORS_ORIGINS
+    ? raw.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean).map((o) => parseOrigin(o))
+    : [raw.WEB_URL];
+  const cookieSecure = raw.COOKIE_SECURE ?? isProduction;
+
+  if (isProduction) {
+    if (!raw.SECRET_KEY) throw new ConfigError('Invalid configuration: SECRET_KEY: required in production (at least 32 random characters)');
+    if (env.COOKIE_SECURE !== undefined && !cookieSecure) throw new ConfigError('Invalid configuration: COOKIE_SECURE: must not be false in production');
+    if (raw.ALLOW_BOOTSTRAP) throw new ConfigError('Invalid configuration: ALLOW_BOOTSTRAP: the bootstrap admin is refused in production; create admins with the CLI');
+  }
+  if (isProduction && raw.OAUTH_ALLOW_INSECURE_REQUESTS) {
+    throw new ConfigError('Invalid configuration: OAUTH_ALLOW_INSECURE_REQUESTS: plain-http OAuth providers are refused in production');
+  }
+  checkOAuthPairs(raw);
+  if (raw.ALLOW_BOOTSTRAP && (!raw.BOOTSTRAP_ADMIN_EMAIL || !raw.BOOTSTRAP_ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: BOOTSTRAP_ADMIN_EMAIL: ALLOW_BOOTSTRAP needs BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD');
+  }
+  if (raw.RATE_LIMITS === 'off') notices.push('RATE_LIMITS=off: every rate limit is disabled');
+
+  let secretKey = raw.SECRET_KEY;
+  if (!secretKey) {
+    secretKey = developmentSecret(raw.DATA_DIR);
+    notices.push(`SECRET_KEY is not set: using a generated development key kept in ${path.join(raw.DATA_DIR, 'secret.key')}`);
+  }
+
+  return {
+    ...raw,
+    isProduction,
+    COOKIE_SECURE: cookieSecure,
+    CORS_ORIGINS: corsOrigins,
+    JWT_ISSUER: raw.JWT_ISSUER ?? `http://localhost:${raw.PORT}`,
+    SECRET_KEY: secretKey,
+    notices,
+  };
+}
+
+/** A provider half-configured (an id without a secret, a client without an issuer) is a mistake, not a silent "off". */
+function checkOAuthPairs(raw: Raw): void {
+  const pairs: [string, string | undefined, string, string | undefined][] = [
+    ['GOOGLE_CLIENT_ID', raw.GOOGLE_CLIENT_ID, 'GOOGLE_CLIENT_SECRET', raw.GOOGLE_CLIENT_SECRET],
+    ['GITHUB_CLIENT_ID', raw.GITHUB_CLIENT_ID, 'GITHUB_CLIENT_SECRET', raw.GITHUB_CLIENT_SECRET],
+    ['OIDC_CLIENT_ID', raw.OIDC_CLIENT_ID, 'OIDC_CLIENT_SECRET', raw.OIDC_CLIENT_SECRET],
+    ['OIDC_CLIENT_ID', raw.OIDC_CLIENT_ID, 'OIDC_ISSUER', raw.OIDC_ISSUER],
+  ];
+  for (const [nameA, a, nameB, b] of pairs) {
+    if (a && !b) throw new ConfigError(`Invalid configuration: ${nameB}: required when ${nameA} is set`);
+    if (b && !a) throw new ConfigError(`Invalid configuration: ${nameA}: required when ${nameB} is set`);
+  }
+}
+
+function parseOrigin(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    return url.origin;
+  } catch {
+    throw new ConfigError(`Invalid configuration: CORS_ORIGINS: expected comma-separated http(s) origins (got ${JSON.stringify(text)})`);
+  }
+}
+
+/** Outside production a missing SECRET_KEY is generated once and kept beside the embedded database. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}

@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database, Db } from './db/client.js';
+import type { Mailer } from './mail/sender.js';
+import type { Bus, RevocationMessage } from './realtime/bus.js';
+import type { AccessTokenOptions } from './services/accessTokens.js';
+import type { KeyRing } from './services/keyRing.js';
+import type { PasswordHasher } from './services/passwords.js';
+import type { RateLimits } from './services/rateLimits.js';
+import type { RevocationList } from './services/revocations.js';
+
+/**
+ * Everything the services need, built once at start-up (server.ts) and passed as the first
+ * argument of every service function: no globals, so tests can run several servers in one process.
+ */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  db: Db;
+  bus: Bus;
+  /** Present when REDIS_URL is set: shared rate limits and events. */
+  redis?: Redis;
+  keyRing: KeyRing;
+  tokens: AccessTokenOptions;
+  passwords: PasswordHasher;
+  revocations: RevocationList;
+  /** Every rate limit of the contract (services/rateLimits.ts). */
+  rateLimits: RateLimits;
+  publishRevocations(entries: RevocationMessage[]): Promise<void>;
+  /** Delivers queued mail in the background (services/mail.ts enqueues). */
+  mailer: Mailer;
+  keys: {
+    encryption: Buffer;
+    refreshSuccessor: Buffer;
+    sessionCookie: Buffer;
+    oauthState: Buffer;
+  };
+}
+
+/** Who asked: recorded on sessions and audit events. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}

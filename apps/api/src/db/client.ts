@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { lockDataDir } from './dataDirLock.js';
+import * as schema from './schema.js';
+
+/** The one data-access type: Drizzle over PostgreSQL, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  db: Db;
+  /** The connection string when on a real server (for LISTEN/NOTIFY); undefined on PGlite. */
+  url?: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** Any constant: every instance asks PostgreSQL for the same advisory lock around migrations. */
+const MIGRATION_LOCK_ID = 7_117_001;
+
+export async function openDatabase(options: { url?: string; dataDir: string; poolSize: number }): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Fail fast instead of hanging when the server is gone: the API answers 503 and retries later.
+    connectionTimeoutMillis: 3_000,
+    query_timeout: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  discardDeadConnections(pool);
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    client.release();
+  }
+
+  return {
+    kind: 'postgres',
+    db,
+    url,
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+type GuardedClient = pg.PoolClient & { connection?: { stream?: { destroy(): void } }; checkedOut?: boolean };
+
+/**
+ * pg keeps a connection whose query timed out (a network partition: the server never answers) and
+ * hands it out again, and Drizzle never releases a client whose `begin` failed. Either way the pool
+ * fills with dead connections and every request hangs until it times out, long after the database
+ * is back. So: a timed-out connection is destroyed, and a connection that dies while checked out is
+ * given back (and thereby removed); release is made idempotent for the caller's own later release.
+ */
+function discardDeadConnections(pool: pg.Pool): void {
+  pool.on('connect', (raw) => {
+    const client = raw as GuardedClient;
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => {
+          if ((error as Error)?.message === 'Query read timeout') client.connection?.stream?.destroy();
+        });
+      }
+      return result;
+    }) as typeof client.query;
+    // A checked-out client has no 'error' listener of the pool's: without this one, a connection
+    // dying mid-request (terminated backend, partition) would be an uncaught error that ends the
+    // process. The failure still reaches the query that was running, as a rejected promise.
+    client.on('error', () => {});
+    client.on('end', () => {
+      if (client.checkedOut) client.release(new Error('connection lost'));
+    });
+  });
+  pool.on('acquire', (raw) => {
+    const client = raw as GuardedClient;
+    // pg-pool assigns a fresh `release` right after this event; wrap it once that has happened.
+    queueMicrotask(() => {
+      const release = client.release;
+      client.checkedOut = true;
+      client.release = (error?: Error | boolean) => {
+        if (!client.checkedOut) return;
+        client.checkedOut = false;
+        release(error);
+      };
+    });
+  });
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let client: PGlite;
+  let unlock = () => {};
+  if (dataDir === 'memory://') {
+    client = new PGlite();
+  } else {
+    const dir = path.resolve(dataDir, 'pgdata');
+    mkdirSync(dir, { recursive: true });
+    // One process at a time: a second one (the CLI beside a running server) is refused, not let in to corrupt it.
+    unlock = lockDataDir(path.resolve(dataDir));
+    client = new PGlite(dir);
+  }
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  // PGlite lives in this process alone, so there is no other instance to race with.
+  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS });
+  return {
+    kind: 'pglite',
+    db,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: async () => {
+      await client.close();
+      unlock();
+    },
+  };
+}

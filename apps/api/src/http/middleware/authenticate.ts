@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import { verifyAccessToken } from '../../services/accessTokens.js';
+import { ApiError, invalidBearer, unauthenticated } from '../../services/errors.js';
+
+/**
+ * Reads a bearer token if one came, verifies it and checks the in-memory revocation list: no
+ * database query. A refused token is remembered and thrown by requireAuth, so public routes
+ * are unaffected by a stale header.
+ */
+export const authenticate = (ctx: AppContext): RequestHandler => async (req, _res, next) => {
+  const header = req.get('authorization');
+  if (header === undefined) return next();
+  const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim());
+  if (!match) {
+    req.authError = invalidBearer('Send the access token as "Authorization: Bearer <token>".');
+    return next();
+  }
+  try {
+    const claims = await verifyAccessToken(ctx.tokens, match[1]!);
+    if (ctx.revocations.isRevoked(claims)) throw invalidBearer('The access token has been revoked.');
+    req.auth = claims;
+  } catch (error) {
+    if (!(error instanceof ApiError)) return next(error);
+    req.authError = error;
+  }
+  next();
+};
+
+/** Authorization's first gate: the caller must have presented a valid access token. */
+export const requireAuth: RequestHandler = (req, _res, next) => {
+  if (req.auth) return next();
+  next(req.authError ?? unauthenticated());
+};

@@ -1,0 +1,31 @@
+import type { Request, RequestHandler } from 'express';
+import { forbidden, notFound, unauthenticated } from '../../services/errors.js';
+import { hasPermission, mayAccess, type Permission } from '../../services/permissions.js';
+
+/** 401 without a valid token, 403 FORBIDDEN when the token's role lacks any of the permissions. */
+export const requirePermission = (...permissions: Permission[]): RequestHandler => (req, _res, next) => {
+  if (!req.auth) return next(req.authError ?? unauthenticated());
+  if (!permissions.every((p) => hasPermission(req.auth!.role, p))) return next(forbidden());
+  next();
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `:id` route parameter when it is a UUID (lower-cased); anything else is simply not found. */
+export function idParam(req: Request, name = 'id'): string {
+  const id = String(req.params[name] ?? '');
+  if (!UUID.test(id)) throw notFound();
+  return id.toLowerCase();
+}
+
+/**
+ * Ownership check for one resource: the owner may do anything; others need `permission` with a
+ * reach over everyone's resources. Anyone else gets `404`, never `403`, so that ids of other
+ * people's resources cannot be probed. `ownerOf` returns undefined when the resource is unknown.
+ */
+export const requireOwnerOr = (permission: Permission, ownerOf: (id: string) => Promise<string | undefined>): RequestHandler => async (req, _res, next) => {
+  if (!req.auth) return next(req.authError ?? unauthenticated());
+  const ownerId = await ownerOf(idParam(req));
+  if (ownerId === undefined || !mayAccess({ id: req.auth.sub, role: req.auth.role }, ownerId, permission)) return next(notFound());
+  next();
+};

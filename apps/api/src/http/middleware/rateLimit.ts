@@ -1,0 +1,28 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import type { AddressLimit } from '../../services/rateLimits.js';
+
+/**
+ * Per-address request limits, taken before any body is read so that a flood costs the server
+ * as little as possible. Per-account limits need the body and live in the services (login,
+ * password-forgot, verify-resend). The address is `req.ip`: the socket's, unless TRUST_PROXY
+ * names the proxy it came through.
+ */
+const LIMITED: Record<string, AddressLimit> = {
+  'POST /api/auth/login': 'login',
+  // The second step of a login is a login request too (its per-mfaToken limit is in services/mfa).
+  'POST /api/auth/login/mfa': 'login',
+  'POST /api/auth/register': 'register',
+};
+
+export const rateLimit = (ctx: AppContext): RequestHandler => async (req, _res, next) => {
+  // Express matches routes case-insensitively and with a trailing slash, so the key must too.
+  const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
+  if (!kind) return next();
+  try {
+    await ctx.rateLimits.consumeAddress(kind, req.ip ?? null);
+    next();
+  } catch (error) {
+    next(error);
+  }
+};

@@ -1,0 +1,56 @@
+/**
+ * The one layout every message uses, in plain text and HTML. Everything interpolated into the
+ * HTML goes through escapeHtml: display names are user input, and a mail client renders HTML.
+ */
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface MailContent {
+  subject: string;
+  greetingName: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  /** Shown after the action, e.g. how long a link stays valid and what to do if unexpected. */
+  footer: string[];
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** Names go into a subject-free greeting line only; control characters are already refused at sign-up. */
+export function renderMail(content: MailContent): RenderedMail {
+  const text = [
+    `Hello ${content.greetingName},`,
+    '',
+    ...content.paragraphs.flatMap((p) => [p, '']),
+    ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
+    ...content.footer.flatMap((p) => [p, '']),
+    '— Portcullis',
+  ].join('\n');
+
+  const p = (body: string) => `<p style="margin:0 0 16px">${escapeHtml(body)}</p>`;
+  const button = content.action
+    ? `<p style="margin:0 0 16px"><a href="${escapeHtml(content.action.url)}" style="display:inline-block;padding:10px 18px;background:#1f2937;color:#ffffff;text-decoration:none;border-radius:6px">${escapeHtml(content.action.label)}</a></p>` +
+      `<p style="margin:0 0 16px;font-size:13px;color:#6b7280">Or paste this link into your browser: ${escapeHtml(content.action.url)}</p>`
+    : '';
+  const html = [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>`,
+    '<body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;line-height:1.5;color:#111827;max-width:560px;margin:0 auto;padding:24px">',
+    p(`Hello ${content.greetingName},`),
+    ...content.paragraphs.map(p),
+    button,
+    ...content.footer.map((f) => `<p style="margin:0 0 16px;font-size:13px;color:#6b7280">${escapeHtml(f)}</p>`),
+    '<p style="margin:0">— Portcullis</p>',
+    '</body></html>',
+  ].join('\n');
+
+  return { subject: content.subject, text, html };
+}

@@ -1,0 +1,122 @@
+import { errors, json } from './components.js';
+
+/** Account lifecycle: email verification, password forgot/reset/change, TOTP MFA and the MFA login step. */
+
+const authResult = json({ $ref: '#/components/schemas/AuthResult' });
+const bearer = [{ bearer: [] }];
+const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
+const body = (required: string[], properties: Record<string, unknown>) => json({ type: 'object', required, properties, additionalProperties: false });
+
+export const accountPaths = {
+  '/api/auth/login/mfa': {
+    post: {
+      summary: 'Second step of a login with MFA',
+      description:
+        'Completes a login that answered `{ mfaRequired: true, mfaToken }`. Send either a 6-digit TOTP `code` (accepted once; one 30-second step of clock drift either way) or a `recoveryCode` (single use; case, spaces and dashes ignored). The mfaToken lives 5 minutes and is used up by the first right code. After 5 wrong codes it answers `429` until it would have expired; sign in again with the password.',
+      parameters: [{ name: 'X-Token-Transport', in: 'header', required: false, schema: { enum: ['body'] } }],
+      requestBody: json({
+        oneOf: [
+          { type: 'object', required: ['mfaToken', 'code'], properties: { mfaToken: str(), code: { type: 'string', pattern: '^\\d{6}$' } }, additionalProperties: false },
+          { type: 'object', required: ['mfaToken', 'recoveryCode'], properties: { mfaToken: str(), recoveryCode: str('e.g. abcd-efgh-ijkl-mnop') }, additionalProperties: false },
+        ],
+      }),
+      responses: { '200': { description: 'Signed in, as for login; refresh cookie set.', ...authResult }, ...errors(400, 401, 429) },
+    },
+  },
+  '/api/auth/password/change': {
+    post: {
+      summary: 'Change the password',
+      description: 'Every other session of the user is revoked at once (their access tokens are refused from the next request); this one stays. Outstanding reset links and pending MFA logins are retired, and a notice is mailed.',
+      security: bearer,
+      requestBody: body(['currentPassword', 'newPassword'], { currentPassword: str(), newPassword: str('Must meet the password policy.') }),
+      responses: { '204': { description: 'Changed.' }, ...errors(400, 401, 429) },
+    },
+  },
+  '/api/auth/password/forgot': {
+    post: {
+      summary: 'Ask for a password reset link',
+      description: 'Always `202`, in the same time, whether or not an account has this address; a known address is mailed a single-use link valid 1 hour (`{WEB_URL}/reset-password?token=…`).',
+      requestBody: body(['email'], { email: str() }),
+      responses: { '202': { description: 'Accepted.' }, ...errors(400, 429) },
+    },
+  },
+  '/api/auth/password/reset': {
+    post: {
+      summary: 'Set a new password with a reset token',
+      description: 'Every session of the user is revoked; a notice is mailed. Following the link also marks the address verified.',
+      requestBody: body(['token', 'newPassword'], { token: str('From the reset link.'), newPassword: str('Must meet the password policy.') }),
+      responses: { '204': { description: 'Password reset.' }, ...errors(400) },
+    },
+  },
+  '/api/auth/email/verify': {
+    post: {
+      summary: 'Verify the email address with the mailed token',
+      requestBody: body(['token'], { token: str('From the verification link (valid 24 h, single use).') }),
+      responses: { '200': { description: 'Verified.', ...json({ type: 'object', required: ['user'], properties: { user: { $ref: '#/components/schemas/User' } } }) }, ...errors(400) },
+    },
+  },
+  '/api/auth/email/verify/resend': {
+    post: {
+      summary: 'Mail a new verification link',
+      description: 'Does nothing (still `202`) when the address is verified already.',
+      security: bearer,
+      responses: { '202': { description: 'Accepted.' }, ...errors(401, 429) },
+    },
+  },
+  '/api/auth/mfa/totp/setup': {
+    post: {
+      summary: 'Start TOTP setup',
+      description: 'Creates a new secret (RFC 6238: SHA-1, 6 digits, 30 s), stored encrypted and not in force until enabled. Calling it again before enabling replaces the secret. `409 CONFLICT` while MFA is on.',
+      security: bearer,
+      responses: {
+        '200': {
+          description: 'The secret, for an authenticator app.',
+          ...json({ type: 'object', required: ['secret', 'otpauthUrl', 'qrCodeDataUrl'], properties: { secret: str('Base32.'), otpauthUrl: str('otpauth://totp/…'), qrCodeDataUrl: str('data:image/png;base64,…') } }),
+        },
+        ...errors(401, 409),
+      },
+    },
+  },
+  '/api/auth/mfa/totp/enable': {
+    post: {
+      summary: 'Turn TOTP on with a code from the app',
+      description: 'Returns 10 single-use recovery codes, shown only this once (stored hashed). A notice is mailed.',
+      security: bearer,
+      requestBody: body(['code'], { code: { type: 'string', pattern: '^\\d{6}$' } }),
+      responses: {
+        '200': { description: 'Enabled.', ...json({ type: 'object', required: ['recoveryCodes'], properties: { recoveryCodes: { type: 'array', items: { type: 'string' }, minItems: 10, maxItems: 10 } } }) },
+        ...errors(400, 401, 409),
+      },
+    },
+  },
+  '/api/auth/mfa/totp/disable': {
+    post: {
+      summary: 'Turn TOTP off',
+      description: 'Needs the password and a current TOTP code or an unused recovery code (for a lost phone). Removes the secret and every recovery code; a notice is mailed. `409 CONFLICT` when MFA is not on.',
+      security: bearer,
+      requestBody: body(['password', 'code'], { password: str(), code: str('A 6-digit TOTP code or a recovery code.') }),
+      responses: { '204': { description: 'Disabled.' }, ...errors(400, 401, 409) },
+    },
+  },
+  '/api/dev/outbox': {
+    get: {
+      summary: 'Development outbox (not in production)',
+      description: 'Every message the API sent, newest first, so sign-up and reset work without a mail server. This route does not exist when `NODE_ENV=production`.',
+      responses: {
+        '200': {
+          description: 'Messages.',
+          ...json({
+            type: 'object',
+            required: ['messages'],
+            properties: {
+              messages: {
+                type: 'array',
+                items: { type: 'object', required: ['to', 'subject', 'text', 'html', 'sentAt'], properties: { to: str(), subject: str(), text: str(), html: str(), sentAt: { type: ['string', 'null'], format: 'date-time' } } },
+              },
+            },
+          }),
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,92 @@
+import { errors, json } from './components.js';
+
+/** `/api/auth/oauth`: sign-in with Google, GitHub and any OpenID Connect provider, and linked identities. */
+
+const bearer = [{ bearer: [] }];
+const provider = { name: 'provider', in: 'path', required: true, schema: { enum: ['google', 'github', 'oidc'] }, description: 'Only configured providers exist; any other is `404`.' };
+const errorCodes = [
+  '`oauth_state_invalid` (state missing, tampered, replayed, from another browser or older than 10 minutes)',
+  '`oauth_access_denied` (the person declined at the provider)',
+  '`oauth_provider_error` (another error from the provider)',
+  '`oauth_provider_unavailable` (discovery or the provider cannot be reached)',
+  '`oauth_exchange_failed` (the code exchange or the ID token validation failed: signature, iss, aud, exp, nonce)',
+  '`oauth_profile_failed` (the profile could not be read)',
+  '`oauth_email_missing` (the provider shared no email)',
+  '`oauth_email_unverified_conflict` (an account has this email, but the provider did not verify it or the account never verified it: sign in with the password and link from settings)',
+  '`oauth_email_not_verified` (REQUIRE_EMAIL_VERIFICATION is on)',
+  'link flows only: `oauth_identity_in_use`, `oauth_provider_already_linked`, `oauth_link_session_expired`',
+].join('; ');
+const stateCookie =
+  'The flow state (state, PKCE verifier, nonce, redirect, issued-at) travels in `portcullis_oauth`: AES-256-GCM encrypted, HttpOnly, SameSite=Lax (the callback is a cross-site top-level navigation, which Strict cookies would miss), Path=/api/auth/oauth, Max-Age=600.';
+const Identity = {
+  type: 'object',
+  required: ['id', 'provider', 'name', 'email', 'linkedAt', 'enabled'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    provider: { type: 'string', examples: ['github'] },
+    name: { type: 'string', description: 'Display name of the provider.' },
+    email: { type: ['string', 'null'], description: 'The email the provider gave at the last sign-in.' },
+    linkedAt: { type: 'string', format: 'date-time' },
+    enabled: { type: 'boolean', description: 'False when the provider is no longer configured (it cannot be used to sign in).' },
+  },
+};
+
+export const oauthPaths = {
+  '/api/auth/oauth/providers': {
+    get: {
+      summary: 'The configured sign-in providers',
+      responses: { '200': { description: 'Only providers with a client id and secret configured.', ...json({ type: 'object', required: ['providers'], properties: { providers: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } } } }) } },
+    },
+  },
+  '/api/auth/oauth/{provider}/authorize': {
+    get: {
+      summary: 'Start signing in with a provider (a browser navigation)',
+      description: `Redirects to the provider with the authorization code flow, PKCE S256, \`state\` and (OpenID Connect) \`nonce\`. ${stateCookie}`,
+      parameters: [provider, { name: 'redirect', in: 'query', required: false, schema: { type: 'string' }, description: 'Where to land after sign-in: only a relative path on the web app; anything else means `/dashboard`.' }],
+      responses: { '302': { description: 'To the provider; or to `/login?error=oauth_provider_unavailable`.' }, ...errors(404) },
+    },
+  },
+  '/api/auth/oauth/{provider}/callback': {
+    get: {
+      summary: "The provider's redirect back (a browser navigation)",
+      description: `Checks the state cookie (then clears it, and the state cannot be used again), exchanges the code, validates the ID token, resolves the account: a known identity signs in; a new identity whose provider-verified email matches a user whose email is verified too is linked (audited); an unverified match is refused; otherwise a user is created. Success sets the same cookies as a password login and redirects to the saved path. When the account has TOTP, no session is opened: the \`portcullis_oauth_mfa\` cookie (HttpOnly, SameSite=Strict, Path=/api/auth/oauth/mfa, 5 minutes) carries the MFA challenge and the browser goes to \`/login?mfa=oauth\`. Failures redirect to \`/login?error=<code>\` (link flows: \`/settings/security?error=<code>\`): ${errorCodes}.`,
+      parameters: [provider, { name: 'code', in: 'query', schema: { type: 'string' } }, { name: 'state', in: 'query', schema: { type: 'string' } }, { name: 'error', in: 'query', schema: { type: 'string' } }],
+      responses: { '302': { description: 'To the web app: the saved redirect (refresh cookie set), `/login?mfa=oauth`, `/settings/security?linked=<provider>`, or an error page.' }, ...errors(404) },
+    },
+  },
+  '/api/auth/oauth/mfa': {
+    post: {
+      summary: 'Redeem the MFA hand-off of an OAuth sign-in',
+      description: 'Reads the `portcullis_oauth_mfa` cookie once (and clears it) and answers what a password login answers for an MFA account; finish with `POST /api/auth/login/mfa`. Refused from other origins (`403 CSRF_REJECTED`). The mfaToken never appears in a URL.',
+      responses: {
+        '200': { description: 'The MFA challenge.', ...json({ type: 'object', required: ['mfaRequired', 'mfaToken', 'methods', 'redirect'], properties: { mfaRequired: { const: true }, mfaToken: { type: 'string' }, methods: { type: 'array', items: { type: 'string' } }, redirect: { type: 'string', description: 'Where to go after the second factor.' } } }) },
+        ...errors(401, 403),
+      },
+    },
+  },
+  '/api/auth/oauth/{provider}/link': {
+    post: {
+      summary: 'Start linking a provider to the signed-in account',
+      description: `Answers the provider URL to navigate to (a navigation carries no bearer token, so linking starts here) and sets the flow cookie bound to this user and session. The callback returns to \`/settings/security?linked=<provider>\`. ${stateCookie}`,
+      security: bearer,
+      parameters: [provider],
+      responses: { '200': { description: 'The provider URL.', ...json({ type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' } } }) }, ...errors(401, 404, 503) },
+    },
+  },
+  '/api/auth/oauth/accounts': {
+    get: {
+      summary: 'Your linked identities',
+      security: bearer,
+      responses: { '200': { description: 'Linked identities, oldest first.', ...json({ type: 'object', required: ['accounts', 'hasPassword'], properties: { accounts: { type: 'array', items: Identity }, hasPassword: { type: 'boolean' } } }) }, ...errors(401) },
+    },
+  },
+  '/api/auth/oauth/accounts/{id}': {
+    delete: {
+      summary: 'Unlink an identity',
+      description: 'Refused with `409 CONFLICT` when it is the last way to sign in (no password and no other identity at a configured provider). Audited as `oauth.unlinked`.',
+      security: bearer,
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      responses: { '204': { description: 'Unlinked.' }, ...errors(401, 404, 409) },
+    },
+  },
+};

@@ -1,0 +1,102 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { requireAuth } from '../http/middleware/authenticate.js';
+import { validateBody } from '../http/middleware/validate.js';
+import { requestMeta } from '../http/requestMeta.js';
+import { resendVerification, verifyEmail } from '../services/emailVerification.js';
+import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../services/mfa.js';
+import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
+import { consumeAccountAction } from '../services/rateLimits.js';
+import { passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
+
+/**
+ * Account lifecycle endpoints of the contract: email verification, password forgot/reset/change,
+ * TOTP MFA and the second step of an MFA login. Mounted under /api/auth beside routes/auth.ts.
+ * Tokens and codes arrive in JSON bodies only, never in a URL.
+ */
+
+const token = z.string({ message: 'The token is missing.' }).min(1, 'The token is missing.').max(512, 'The token is not valid.');
+const totpCode = z.string({ message: 'Enter the 6-digit code.' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
+const recoveryCode = z.string({ message: 'Enter a recovery code.' }).trim().min(1, 'Enter a recovery code.').max(64, 'That is not a recovery code.');
+
+const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
+
+export function accountRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post(
+    '/login/mfa',
+    validateBody(
+      z.union([
+        z.strictObject({ mfaToken: token, code: totpCode }),
+        z.strictObject({ mfaToken: token, recoveryCode }),
+      ], { message: 'Send mfaToken with either code or recoveryCode.' }),
+    ),
+    async (req, res) => {
+      sendSignedIn(ctx, res, await completeMfaLogin(ctx, req.body, requestMeta(req)), wantsBodyTransport(req));
+    },
+  );
+
+  router.post(
+    '/password/change',
+    requireAuth,
+    validateBody(z.object({ currentPassword: z.string({ message: 'Enter your current password.' }).min(1, 'Enter your current password.').max(1024), newPassword: passwordSchema(ctx) })),
+    async (req, res) => {
+      const { sub, sid } = req.auth!;
+      await changePassword(ctx, { userId: sub, sessionId: sid, ...req.body }, requestMeta(req));
+      res.status(204).end();
+    },
+  );
+
+  router.post(
+    '/password/forgot',
+    validateBody(z.object({ email: z.string({ message: 'Enter your email address.' }).trim().min(3, 'Enter your email address.').max(320, 'Email is too long.') })),
+    async (req, res) => {
+      // 5 per account per hour, counted for unknown addresses too: the 429 says nothing about the account.
+      await consumeAccountAction(ctx, 'password_forgot', req.body.email);
+      const meta = requestMeta(req);
+      // Answer first, work after: the same 202 in the same time whether or not the account exists.
+      res.status(202).end();
+      requestPasswordReset(ctx, req.body.email, meta).catch((error: Error) => req.log.warn({ err: { message: error.message } }, 'password reset request failed'));
+    },
+  );
+
+  router.post('/password/reset', validateBody(z.object({ token, newPassword: passwordSchema(ctx) })), async (req, res) => {
+    await resetPassword(ctx, req.body, requestMeta(req));
+    res.status(204).end();
+  });
+
+  router.post('/email/verify', validateBody(z.object({ token })), async (req, res) => {
+    noStore(res);
+    res.json({ user: await verifyEmail(ctx, req.body.token, requestMeta(req)) });
+  });
+
+  router.post('/email/verify/resend', requireAuth, async (req, res) => {
+    await consumeAccountAction(ctx, 'verify_resend', req.auth!.sub);
+    await resendVerification(ctx, req.auth!.sub, requestMeta(req));
+    res.status(202).end();
+  });
+
+  router.post('/mfa/totp/setup', requireAuth, async (req, res) => {
+    noStore(res);
+    res.json(await setupTotp(ctx, req.auth!.sub, requestMeta(req)));
+  });
+
+  router.post('/mfa/totp/enable', requireAuth, validateBody(z.object({ code: totpCode })), async (req, res) => {
+    noStore(res);
+    res.json(await enableTotp(ctx, req.auth!.sub, req.body.code, requestMeta(req)));
+  });
+
+  router.post(
+    '/mfa/totp/disable',
+    requireAuth,
+    validateBody(z.object({ password: z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024), code: z.string({ message: 'Enter a code.' }).trim().min(1, 'Enter a code.').max(64) })),
+    async (req, res) => {
+      await disableTotp(ctx, req.auth!.sub, req.body, requestMeta(req));
+      res.status(204).end();
+    },
+  );
+
+  return router;
+}

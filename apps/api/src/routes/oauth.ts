@@ -1,0 +1,182 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../context.js';
+import { readCookie, setSessionCookies } from '../http/cookies.js';
+import { requireAuth } from '../http/middleware/authenticate.js';
+import { requireAllowedOrigin } from '../http/middleware/csrf.js';
+import { requestMeta } from '../http/requestMeta.js';
+import { recordAudit } from '../services/audit.js';
+import { startSession } from '../services/auth.js';
+import { ApiError, notFound } from '../services/errors.js';
+import { createMfaChallenge } from '../services/mfa.js';
+import { linkIdentity, listIdentities, resolveLogin, unlinkIdentity } from '../services/oauth/accounts.js';
+import type { OAuthErrorCode } from '../services/oauth/errorCodes.js';
+import { clearMfaCookie, readMfaCookie, setMfaCookie } from '../services/oauth/mfaHandoff.js';
+import { beginAuthorization, completeAuthorization, OAuthFlowError } from '../services/oauth/protocol.js';
+import { OAuthProviders, type ProviderDefinition } from '../services/oauth/providers.js';
+import { safeRedirectPath } from '../services/oauth/redirects.js';
+import { clearStateCookie, openState, sealState, setStateCookie, STATE_COOKIE, UsedStates, type FlowIntent, type FlowState } from '../services/oauth/stateCookie.js';
+import { findLiveSession } from '../services/sessions.js';
+import { findUserById } from '../services/users.js';
+
+/**
+ * Sign-in with Google, GitHub and any OpenID Connect provider (mounted at /api/auth/oauth).
+ * The callback is a browser navigation: every outcome is a 302 to the web app, failures to
+ * `/login?error=<code>` (or `/settings/security?error=<code>` for a link flow), never a page of JSON.
+ */
+
+const SETTINGS_PATH = '/settings/security';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type { OAuthErrorCode };
+
+export function oauthRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const web = ctx.config.WEB_URL;
+  const providers = new OAuthProviders(ctx.config);
+  const usedStates = new UsedStates(ctx.redis, (error) => ctx.logger.warn({ err: { message: error.message } }, 'oauth: redis unavailable for used-state markers'));
+  // The web app proxies /api/* to the API, so the provider comes back to the web app's origin
+  // and the cookies set here are first-party there.
+  const callbackUrl = (provider: ProviderDefinition) => `${web}/api/auth/oauth/${provider.id}/callback`;
+
+  const providerOr404 = (req: Request): ProviderDefinition => {
+    const provider = providers.get(String(req.params.provider));
+    if (!provider) throw notFound('No such sign-in provider.');
+    return provider;
+  };
+
+  async function startFlow(res: Response, provider: ProviderDefinition, intent: FlowIntent, redirect: string): Promise<URL> {
+    const { url, secrets } = await beginAuthorization(providers, provider, callbackUrl(provider));
+    const flow: FlowState = { ...secrets, provider: provider.id, redirect, intent, issuedAt: Date.now() };
+    setStateCookie(ctx, res, sealState(ctx.keys.oauthState, flow));
+    return url;
+  }
+
+  const to = (path: string, params: Record<string, string> = {}) => {
+    const url = new URL(path, web);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return url.toString();
+  };
+
+  router.get('/providers', (_req, res) => {
+    res.json({ providers: providers.list().map(({ id, name }) => ({ id, name })) });
+  });
+
+  router.get('/:provider/authorize', async (req, res) => {
+    const provider = providerOr404(req);
+    const redirect = safeRedirectPath(req.query.redirect, web);
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      res.redirect(302, (await startFlow(res, provider, { kind: 'login' }, redirect)).href);
+    } catch (error) {
+      if (!(error instanceof OAuthFlowError)) throw error;
+      ctx.logger.warn({ provider: provider.id, reason: error.reason }, 'oauth: provider unavailable');
+      res.redirect(302, to('/login', { error: error.code }));
+    }
+  });
+
+  /** Linking starts from a POST with the bearer token (a navigation carries none) and answers the provider URL. */
+  router.post('/:provider/link', requireAuth, async (req, res) => {
+    const provider = providerOr404(req);
+    const { sub, sid } = req.auth!;
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      const url = await startFlow(res, provider, { kind: 'link', userId: sub, sessionId: sid }, SETTINGS_PATH);
+      res.json({ url: url.href });
+    } catch (error) {
+      if (!(error instanceof OAuthFlowError)) throw error;
+      throw new ApiError(503, 'SERVICE_UNAVAILABLE', `${provider.name} cannot be reached right now. Try again later.`);
+    }
+  });
+
+  router.get('/:provider/callback', async (req, res) => {
+    const provider = providerOr404(req);
+    const meta = requestMeta(req);
+    res.setHeader('Cache-Control', 'no-store');
+    // Whatever happens next, this flow's cookie is spent.
+    const sealed = readCookie(req, STATE_COOKIE);
+    clearStateCookie(ctx, res);
+
+    const fail = async (code: OAuthErrorCode, reason: string, intent?: FlowIntent) => {
+      const userId = intent?.kind === 'link' ? intent.userId : null;
+      await recordAudit(ctx.db, { type: 'login.failed', userId, actorId: userId, meta, details: { method: 'oauth', provider: provider.id, intent: intent?.kind ?? 'unknown', code, reason } });
+      res.redirect(302, to(intent?.kind === 'link' ? SETTINGS_PATH : '/login', { error: code }));
+    };
+
+    const opened = openState(ctx.keys.oauthState, sealed, { provider: provider.id, state: req.query.state });
+    if (!opened.ok) return fail('oauth_state_invalid', opened.reason);
+    const { flow } = opened;
+    if (!(await usedStates.claim(flow.state))) return fail('oauth_state_invalid', 'replayed', flow.intent);
+
+    const providerError = req.query.error;
+    if (providerError !== undefined) {
+      const code = providerError === 'access_denied' ? 'oauth_access_denied' : 'oauth_provider_error';
+      return fail(code, `provider error: ${String(providerError).slice(0, 64)}`, flow.intent);
+    }
+
+    const returned = new URL(callbackUrl(provider));
+    returned.search = new URL(req.originalUrl, 'http://callback.invalid').search;
+    let profile;
+    try {
+      profile = await completeAuthorization(providers, provider, returned, flow);
+    } catch (error) {
+      if (!(error instanceof OAuthFlowError)) throw error;
+      ctx.logger.warn({ provider: provider.id, code: error.code, reason: error.reason }, 'oauth: callback failed');
+      return fail(error.code, error.reason, flow.intent);
+    }
+
+    if (flow.intent.kind === 'link') {
+      const { userId, sessionId } = flow.intent;
+      const session = await findLiveSession(ctx.db, sessionId);
+      if (!session || session.userId !== userId) return fail('oauth_link_session_expired', 'session ended before the link completed', flow.intent);
+      const result = await linkIdentity(ctx, userId, provider.id, profile, meta);
+      if (result === 'identity_in_use') return fail('oauth_identity_in_use', result, flow.intent);
+      if (result === 'provider_already_linked') return fail('oauth_provider_already_linked', result, flow.intent);
+      return res.redirect(302, to(SETTINGS_PATH, { linked: provider.id }));
+    }
+
+    const resolution = await resolveLogin(ctx, provider.id, profile, meta);
+    if (resolution.kind === 'no_email') return fail('oauth_email_missing', 'provider shared no email');
+    if (resolution.kind === 'email_conflict') return fail('oauth_email_unverified_conflict', resolution.reason);
+    const { user, how } = resolution;
+    if (ctx.config.REQUIRE_EMAIL_VERIFICATION && !user.emailVerifiedAt) return fail('oauth_email_not_verified', 'email not verified');
+
+    const redirect = safeRedirectPath(flow.redirect, web);
+    if (user.mfaEnabled) {
+      const challenge = await createMfaChallenge(ctx, user);
+      setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
+      return res.redirect(302, to('/login', { mfa: 'oauth' }));
+    }
+    const signedIn = await startSession(ctx, user, meta, { method: 'oauth', provider: provider.id, how });
+    setSessionCookies(ctx, res, signedIn.refresh.refreshToken, signedIn.refresh.sessionId);
+    res.redirect(302, to(redirect));
+  });
+
+  /** The second half of the MFA hand-off (see services/oauth/mfaHandoff.ts): opens the cookie once. */
+  router.post('/mfa', requireAllowedOrigin(ctx.config.CORS_ORIGINS), (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const handoff = readMfaCookie(ctx, req);
+    clearMfaCookie(ctx, res);
+    if (!handoff) throw new ApiError(401, 'INVALID_TOKEN', 'This sign-in has expired. Sign in again.');
+    res.json({ mfaRequired: true, mfaToken: handoff.mfaToken, methods: handoff.methods, redirect: handoff.redirect });
+  });
+
+  router.get('/accounts', requireAuth, async (req, res) => {
+    const [rows, user] = await Promise.all([listIdentities(ctx.db, req.auth!.sub), findUserById(ctx.db, req.auth!.sub)]);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      // The web app shows "set a password first" instead of an Unlink that would be refused.
+      hasPassword: Boolean(user?.passwordHash),
+      accounts: rows.map((r) => ({ id: r.id, provider: r.provider, name: providers.get(r.provider)?.name ?? r.provider, email: r.email, linkedAt: r.linkedAt.toISOString(), enabled: providers.get(r.provider) !== undefined })),
+    });
+  });
+
+  router.delete('/accounts/:id', requireAuth, async (req, res) => {
+    const id = String(req.params.id);
+    if (!UUID.test(id)) throw notFound('No such linked account.');
+    const enabled = new Set(providers.list().map((p) => p.id as string));
+    await unlinkIdentity(ctx, req.auth!.sub, id.toLowerCase(), enabled, requestMeta(req));
+    res.status(204).end();
+  });
+
+  return router;
+}

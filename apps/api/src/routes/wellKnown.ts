@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.js';
+
+export function wellKnownRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    // Short caching: verifiers also refetch on an unknown kid, and new keys must show up soon.
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.json(ctx.keyRing.jwks());
+  });
+  return router;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Role } from '../db/schema.js';
+import { expiredBearer, invalidBearer } from './errors.js';
+import type { KeyRing } from './keyRing.js';
+
+/**
+ * Access tokens: RFC 9068 JWTs with exactly the contract's claims. Verification accepts only the
+ * algorithms and keys this server issues with, and checks typ, iss, aud and exp (2 s tolerance).
+ */
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  role: Role;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+export interface AccessTokenOptions {
+  keyRing: KeyRing;
+  issuer: string;
+  audience: string;
+  ttlMs: number;
+}
+
+const TYP = 'at+jwt';
+const CLOCK_TOLERANCE_S = 2;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ROLES = new Set<string>(['user', 'moderator', 'admin']);
+
+export async function issueAccessToken(options: AccessTokenOptions, subject: { userId: string; sessionId: string; role: Role }) {
+  const { kid, alg, key } = options.keyRing.signingKey();
+  const now = Math.floor(Date.now() / 1000);
+  const expiresIn = Math.max(1, Math.floor(options.ttlMs / 1000));
+  const token = await new SignJWT({ sid: subject.sessionId, role: subject.role })
+    .setProtectedHeader({ alg, kid, typ: TYP })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setSubject(subject.userId)
+    .setIssuedAt(now)
+    .setExpirationTime(now + expiresIn)
+    .setJti(randomUUID())
+    .sign(key);
+  return { accessToken: token, expiresIn };
+}
+
+/** Throws `401 TOKEN_EXPIRED` or `401 INVALID_TOKEN`; never anything else. */
+export async function verifyAccessToken(options: AccessTokenOptions, token: string): Promise<AccessClaims> {
+  const { keyRing } = options;
+  let header;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw invalidBearer('The access token is malformed.');
+  }
+  // Checked before any key lookup: a header naming another algorithm, or no kid, is refused outright.
+  const algorithms = keyRing.algorithms();
+  if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) throw invalidBearer('The access token uses an algorithm this server does not issue.');
+  if (typeof header.kid !== 'string' || header.kid.length > 128) throw invalidBearer('The access token names no known key.');
+  if (header.typ !== TYP) throw invalidBearer('The token is not an access token.');
+
+  const key = await keyRing.verificationKey(header.kid, header.alg);
+  if (!key) throw invalidBearer('The access token names no known key.');
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms,
+      issuer: options.issuer,
+      audience: options.audience,
+      typ: TYP,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ['sub', 'sid', 'role', 'iat', 'exp', 'jti'],
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw expiredBearer();
+    throw invalidBearer();
+  }
+
+  const { sub, sid, role, iat, exp, jti } = payload;
+  if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) throw invalidBearer();
+  if (typeof role !== 'string' || !ROLES.has(role) || typeof jti !== 'string') throw invalidBearer();
+  if (typeof iat !== 'number' || typeof exp !== 'number') throw invalidBearer();
+  // A token dated in the future was not issued by this server's clock.
+  if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw invalidBearer();
+  return { sub, sid, role: role as Role, iat, exp, jti };
+}

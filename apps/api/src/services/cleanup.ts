@@ -1,0 +1,86 @@
+import { and, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { auditEvents, mfaChallenges, oneTimeTokens, refreshTokens, revocations, sessions } from '../db/schema.js';
+
+/**
+ * The background job that deletes what can no longer be used: dead sessions (with their refresh
+ * tokens), expired refresh tokens, used or expired one-time tokens and MFA challenges, and
+ * revocations that outlived the access tokens they refused. The audit log is kept (for
+ * AUDIT_RETENTION when that is set). One instance runs it at a time, under an advisory lock.
+ */
+
+/** Dead rows stay this long first, so a just-ended session still shows why it ended. */
+export const DEAD_ROW_RETENTION_MS = 24 * 60 * 60_000;
+const CLEANUP_LOCK_ID = 7_117_003;
+
+export interface CleanupReport {
+  ran: boolean;
+  sessions: number;
+  refreshTokens: number;
+  oneTimeTokens: number;
+  mfaChallenges: number;
+  revocations: number;
+  auditEvents: number;
+}
+
+export async function runCleanup(db: Db, config: Pick<Config, 'AUDIT_RETENTION'>, now = new Date()): Promise<CleanupReport> {
+  const deadBefore = new Date(now.getTime() - DEAD_ROW_RETENTION_MS);
+  return db.transaction(async (tx) => {
+    // Another instance is at it: skip this round rather than wait or do the work twice.
+    const lock = await tx.execute(sql`select pg_try_advisory_xact_lock(${CLEANUP_LOCK_ID}) as locked`);
+    const locked = (lock as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked;
+    if (!locked) return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, revocations: 0, auditEvents: 0 };
+
+    const count = (rows: unknown[]) => rows.length;
+    const deadSessions = await tx
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, deadBefore), lt(sessions.absoluteExpiresAt, deadBefore), lt(sessions.revokedAt, deadBefore)))
+      .returning({ id: sessions.id });
+    // Rotated tokens of live sessions stay until they expire: they are what reveals a replay.
+    const expiredTokens = await tx.delete(refreshTokens).where(lt(refreshTokens.expiresAt, deadBefore)).returning({ id: refreshTokens.id });
+    const oneTime = await tx
+      .delete(oneTimeTokens)
+      .where(or(lt(oneTimeTokens.expiresAt, deadBefore), and(isNotNull(oneTimeTokens.usedAt), lt(oneTimeTokens.usedAt, deadBefore))))
+      .returning({ id: oneTimeTokens.id });
+    const challenges = await tx
+      .delete(mfaChallenges)
+      .where(or(lt(mfaChallenges.expiresAt, deadBefore), and(isNotNull(mfaChallenges.usedAt), lt(mfaChallenges.usedAt, deadBefore))))
+      .returning({ id: mfaChallenges.id });
+    // A revocation matters only while the tokens it refuses could still be presented.
+    const oldRevocations = await tx.delete(revocations).where(lt(revocations.expiresAt, now)).returning({ id: revocations.id });
+    const audit =
+      config.AUDIT_RETENTION === null
+        ? []
+        : await tx.delete(auditEvents).where(lt(auditEvents.createdAt, new Date(now.getTime() - config.AUDIT_RETENTION))).returning({ id: auditEvents.id });
+
+    return {
+      ran: true,
+      sessions: count(deadSessions),
+      refreshTokens: count(expiredTokens),
+      oneTimeTokens: count(oneTime),
+      mfaChallenges: count(challenges),
+      revocations: count(oldRevocations),
+      auditEvents: count(audit),
+    };
+  });
+}
+
+/** Runs the cleanup soon after start and then every CLEANUP_INTERVAL; returns the stop function. */
+export function startCleanupJob(db: Db, config: Pick<Config, 'AUDIT_RETENTION' | 'CLEANUP_INTERVAL'>, logger: Logger): () => void {
+  const run = () =>
+    runCleanup(db, config)
+      .then((report) => {
+        if (report.ran) logger.debug({ cleanup: report }, 'cleanup finished');
+      })
+      .catch((err) => logger.warn({ err: { message: err.message } }, 'cleanup failed'));
+  const first = setTimeout(() => void run(), Math.min(30_000, config.CLEANUP_INTERVAL));
+  const every = setInterval(() => void run(), config.CLEANUP_INTERVAL);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}

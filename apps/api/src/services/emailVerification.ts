@@ -1,0 +1,48 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { users } from '../db/schema.js';
+import { verifyEmailMail } from '../mail/templates/verifyEmail.js';
+import { recordAudit } from './audit.js';
+import { ApiError } from './errors.js';
+import { enqueueMail } from './mail.js';
+import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
+import { findUserById, type PublicUser, toPublicUser } from './users.js';
+
+/** Email verification: a single-use, 24-hour link mailed at sign-up and on request. */
+
+export const invalidVerificationToken = () => new ApiError(400, 'INVALID_TOKEN', 'This verification link is invalid, already used or expired. Ask for a new one.');
+
+/** Inside the caller's transaction (sign-up, resend); kick the mailer after commit. */
+export async function queueVerificationMail(ctx: AppContext, tx: Db, user: { id: string; email: string; displayName: string }, meta: RequestMeta): Promise<void> {
+  const token = await issueOneTimeToken(tx, user.id, 'email_verification');
+  const link = `${ctx.config.WEB_URL}/verify-email?token=${encodeURIComponent(token)}`;
+  await enqueueMail(ctx, tx, user.email, verifyEmailMail({ displayName: user.displayName, link }), { link });
+  await recordAudit(tx, { type: 'email.verification_sent', userId: user.id, meta });
+}
+
+/** Sends a fresh link unless the address is verified already (then it does nothing, quietly). */
+export async function resendVerification(ctx: AppContext, userId: string, meta: RequestMeta): Promise<void> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user || user.emailVerifiedAt) return;
+  await ctx.db.transaction((tx) => queueVerificationMail(ctx, tx, user, meta));
+  ctx.mailer.kick();
+}
+
+export async function verifyEmail(ctx: AppContext, token: string, meta: RequestMeta): Promise<PublicUser> {
+  const userId = await ctx.db.transaction(async (tx) => {
+    const id = await consumeOneTimeToken(tx, token, 'email_verification');
+    if (!id) return undefined;
+    await tx
+      .update(users)
+      .set({ emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(users.id, id), isNull(users.emailVerifiedAt)));
+    // Older links for the same address are of no further use.
+    await retireOneTimeTokens(tx, id, 'email_verification');
+    await recordAudit(tx, { type: 'email.verified', userId: id, meta });
+    return id;
+  });
+  const user = userId ? await findUserById(ctx.db, userId) : undefined;
+  if (!user) throw invalidVerificationToken();
+  return toPublicUser(user);
+}

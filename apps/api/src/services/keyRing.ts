@@ -1,0 +1,183 @@
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { Db } from '../db/client.js';
+import { signingKeys } from '../db/schema.js';
+import { decrypt, encrypt } from './secrets.js';
+
+/**
+ * The signing key ring, kept in the database so that every instance signs with the same key and
+ * verifies every key still in use. Private keys are stored encrypted; only the active one is
+ * decrypted, in memory.
+ */
+
+export type SigningAlg = 'EdDSA' | 'ES256';
+
+interface PublicKeyEntry {
+  kid: string;
+  alg: string;
+  jwk: JWK;
+  key: CryptoKey;
+  /** When a retired key stops being valid (and leaves the JWKS); null while it signs. */
+  expiresAt: Date | null;
+}
+
+export interface KeyRingOptions {
+  db: Db;
+  alg: SigningAlg;
+  encryptionKey: Buffer;
+  /** How long a retired key stays published: the access-token lifetime plus clock tolerance. */
+  retiredKeyTtlMs: number;
+  rotationIntervalMs: number;
+}
+
+const ROTATION_LOCK_ID = 7_117_002;
+/**
+ * An unknown kid may belong to a key another instance has just rotated in (its announcement not
+ * here yet), so it triggers a reload rather than a refusal: at most one per second, callers
+ * waiting for it, so forged kids cannot hammer the database. Only well-formed kids (RFC 7638
+ * SHA-256 thumbprints, as every key here has) qualify, and one still unknown after a reload
+ * is refused at once for a minute.
+ */
+const UNKNOWN_KID_RELOAD_MS = 1_000;
+const UNKNOWN_KID_MEMORY_MS = 60_000;
+const KID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export class KeyRing {
+  private publicKeys = new Map<string, PublicKeyEntry>();
+  private active?: { kid: string; alg: SigningAlg; key: CryptoKey; createdAt: Date };
+  private lastReload = 0;
+  private reloading?: Promise<void>;
+  private unknownKids = new Map<string, number>();
+
+  constructor(private readonly options: KeyRingOptions) {}
+
+  /** Loads the ring, creating or rotating the signing key when none is active or it is due. */
+  async start(): Promise<void> {
+    await this.rotateIfDue();
+    await this.reload();
+  }
+
+  signingKey() {
+    if (!this.active) throw new Error('Key ring not started');
+    return this.active;
+  }
+
+  /** Resolves a verification key by `kid`; the algorithm must be the one that key was made for. */
+  async verificationKey(kid: string, alg: string): Promise<CryptoKey | undefined> {
+    let entry = this.publicKeys.get(kid);
+    if (!entry && KID_SHAPE.test(kid) && !((this.unknownKids.get(kid) ?? 0) > Date.now())) {
+      await this.reloadAfter(Date.now());
+      entry = this.publicKeys.get(kid);
+      if (!entry) {
+        if (this.unknownKids.size > 10_000) this.unknownKids.clear();
+        this.unknownKids.set(kid, Date.now() + UNKNOWN_KID_MEMORY_MS);
+      }
+    }
+    return entry && entry.alg === alg && isValid(entry) ? entry.key : undefined;
+  }
+
+  /** Waits until a reload that started at or after `askedAt` has finished, starting one when allowed. */
+  private async reloadAfter(askedAt: number): Promise<void> {
+    for (;;) {
+      if (this.reloading) {
+        const startedAfter = this.lastReload >= askedAt;
+        await this.reloading.catch(() => {});
+        if (startedAfter) return;
+        continue;
+      }
+      if (this.lastReload >= askedAt) return;
+      const wait = this.lastReload + UNKNOWN_KID_RELOAD_MS - Date.now();
+      if (wait <= 0) {
+        await this.reload().catch(() => {});
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** The active key and retired keys whose tokens may still be valid; an expired key leaves at once. */
+  jwks(): { keys: JWK[] } {
+    return { keys: [...this.publicKeys.values()].filter(isValid).map((e) => ({ ...e.jwk, kid: e.kid, alg: e.alg, use: 'sig' })) };
+  }
+
+  algorithms(): string[] {
+    return [...new Set([...this.publicKeys.values()].map((e) => e.alg))];
+  }
+
+  async reload(): Promise<void> {
+    this.reloading ??= this.load().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    const { db } = this.options;
+    this.lastReload = Date.now();
+    const rows = await db
+      .select()
+      .from(signingKeys)
+      .where(or(isNull(signingKeys.expiresAt), gt(signingKeys.expiresAt, new Date())))
+      .orderBy(desc(signingKeys.createdAt));
+    const keys = new Map<string, PublicKeyEntry>();
+    for (const row of rows) {
+      const key = (await importJWK(row.publicJwk as JWK, row.alg)) as CryptoKey;
+      keys.set(row.kid, { kid: row.kid, alg: row.alg, jwk: row.publicJwk as JWK, key, expiresAt: row.expiresAt });
+    }
+    const current = rows.find((r) => r.retiredAt === null);
+    if (current && (!this.active || this.active.kid !== current.kid)) {
+      const privateJwk = JSON.parse(decrypt(this.options.encryptionKey, current.privateJwkEncrypted)) as JWK;
+      this.active = {
+        kid: current.kid,
+        alg: current.alg as SigningAlg,
+        key: (await importJWK(privateJwk, current.alg)) as CryptoKey,
+        createdAt: current.createdAt,
+      };
+    }
+    this.publicKeys = keys;
+  }
+
+  /** Rotates when there is no active key, it has another algorithm than configured, or it is due. */
+  async rotateIfDue(onRotated?: Parameters<KeyRing['rotate']>[1]): Promise<boolean> {
+    return this.rotate(false, onRotated);
+  }
+
+  /**
+   * A new key signs from now on; the old one stays published until its tokens have expired. Runs
+   * under a transaction-scoped advisory lock so that several instances rotate once, not N times.
+   * `onRotated` runs inside the same transaction (to write the audit event with the change).
+   */
+  async rotate(force = true, onRotated?: (tx: Db, change: { kid: string; retiredKid: string | null }) => Promise<void>): Promise<boolean> {
+    const { db, alg, encryptionKey, retiredKeyTtlMs, rotationIntervalMs } = this.options;
+    const rotated = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_ID})`);
+      const [current] = await tx.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt)).limit(1);
+      const due = !current || current.alg !== alg || Date.now() - current.createdAt.getTime() >= rotationIntervalMs;
+      if (!force && !due) return false;
+
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const publicJwk = await exportJWK(publicKey);
+      const kid = await calculateJwkThumbprint(publicJwk);
+      const now = new Date();
+      if (current) {
+        await tx
+          .update(signingKeys)
+          .set({ retiredAt: now, expiresAt: new Date(now.getTime() + retiredKeyTtlMs) })
+          .where(and(eq(signingKeys.kid, current.kid), isNull(signingKeys.retiredAt)));
+      }
+      await tx.insert(signingKeys).values({
+        kid,
+        alg,
+        publicJwk: publicJwk as Record<string, unknown>,
+        privateJwkEncrypted: encrypt(encryptionKey, JSON.stringify(await exportJWK(privateKey))),
+        createdAt: now,
+      });
+      await onRotated?.(tx, { kid, retiredKid: current?.kid ?? null });
+      return true;
+    });
+    if (rotated) await this.reload();
+    return rotated;
+  }
+}
+
+const isValid = (entry: PublicKeyEntry) => entry.expiresAt === null || entry.expiresAt.getTime() > Date.now();

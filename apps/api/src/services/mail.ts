@@ -1,0 +1,46 @@
+import { desc } from 'drizzle-orm';
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/client.js';
+import { mailMessages } from '../db/schema.js';
+import type { RenderedMail } from '../mail/templates/layout.js';
+
+/**
+ * Outgoing mail is written to `mail_messages` inside the transaction of the change that causes
+ * it (so a rolled-back change sends nothing), and delivered afterwards by the background sender
+ * (mail/sender.ts): a slow or dead mail server never blocks or fails an HTTP request.
+ */
+
+export interface QueuedMail {
+  id: string;
+  to: string;
+}
+
+/** Call inside the caller's transaction; call ctx.mailer.kick() after it commits. */
+export async function enqueueMail(ctx: AppContext, tx: Db, to: string, mail: RenderedMail, options: { link?: string } = {}): Promise<QueuedMail> {
+  // Without an SMTP server (development) the outbox is the only destination: the message is
+  // delivered the moment it is written.
+  const outboxOnly = !ctx.config.SMTP_URL && !ctx.config.isProduction;
+  const [row] = await tx
+    .insert(mailMessages)
+    .values({ to, subject: mail.subject, text: mail.text, html: mail.html, sentAt: outboxOnly ? new Date() : null })
+    .returning({ id: mailMessages.id });
+  if (!ctx.config.isProduction) {
+    // One line a developer can act on with no mail server; never logged in production (the link is a credential).
+    ctx.logger.info({ mail: { to, subject: mail.subject, link: options.link } }, outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox)' : 'mail queued (also in GET /api/dev/outbox)');
+  }
+  return { id: row!.id, to };
+}
+
+export interface OutboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  sentAt: string | null;
+}
+
+/** The development outbox, newest first. Only ever routed outside production. */
+export async function listOutbox(db: Db, limit = 50): Promise<OutboxMessage[]> {
+  const rows = await db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt), desc(mailMessages.id)).limit(limit);
+  return rows.map((m) => ({ to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: m.sentAt?.toISOString() ?? null }));
+}

@@ -1,0 +1,113 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import type { AppContext, RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { mfaChallenges, recoveryCodes, totpCredentials } from '../db/schema.js';
+import { mfaChangedMail } from '../mail/templates/mfaChanged.js';
+import { recordAudit } from './audit.js';
+import { ApiError, invalidBearer, invalidCredentials } from './errors.js';
+import { enqueueMail } from './mail.js';
+import { replaceRecoveryCodes, useRecoveryCode } from './recoveryCodes.js';
+import { useTotpCode } from './totpCodes.js';
+import { decrypt, encrypt } from './secrets.js';
+import { matchTotpStep, newTotpSecret, totpUri } from './totp.js';
+import { findUserById } from './users.js';
+
+export { completeMfaLogin, createMfaChallenge } from './mfaChallenges.js';
+
+/**
+ * TOTP second factor: setup (a secret, encrypted at rest under SECRET_KEY, not yet in force),
+ * enable (proven with a code; returns recovery codes once), disable (password and a code).
+ * Every accepted code moves `last_used_step` forward in one conditional UPDATE, so a code, or
+ * an older one within the drift window, is never accepted twice.
+ */
+
+export const invalidMfaCode = (message = 'The code is not valid. Check your authenticator app and try again.') =>
+  new ApiError(400, 'INVALID_MFA_CODE', message, [{ field: 'code', message }]);
+const alreadyEnabled = () => new ApiError(409, 'CONFLICT', 'Two-factor authentication is already on. Turn it off first to set up a new authenticator.');
+
+export async function setupTotp(ctx: AppContext, userId: string, meta: RequestMeta) {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  const secret = newTotpSecret();
+  // Replaces an unconfirmed setup, never one in force (setWhere), even against a concurrent enable.
+  const [row] = await ctx.db
+    .insert(totpCredentials)
+    .values({ userId, secretEncrypted: encrypt(ctx.keys.encryption, secret) })
+    .onConflictDoUpdate({
+      target: totpCredentials.userId,
+      set: { secretEncrypted: encrypt(ctx.keys.encryption, secret), lastUsedStep: null, createdAt: new Date() },
+      setWhere: isNull(totpCredentials.enabledAt),
+    })
+    .returning({ userId: totpCredentials.userId });
+  if (!row) throw alreadyEnabled();
+  await recordAudit(ctx.db, { type: 'mfa.setup_started', userId, meta });
+  const otpauthUrl = totpUri(secret, user.email);
+  const qrCodeDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
+  return { secret, otpauthUrl, qrCodeDataUrl };
+}
+
+export async function enableTotp(ctx: AppContext, userId: string, code: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
+  const [credential] = await ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId));
+  if (!credential) throw invalidMfaCode('Set up an authenticator app first.');
+  if (credential.enabledAt) throw alreadyEnabled();
+  const step = matchTotpStep(decrypt(ctx.keys.encryption, credential.secretEncrypted), code);
+  if (step === null) {
+    await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'enable' } });
+    throw invalidMfaCode();
+  }
+  const codes = await ctx.db.transaction(async (tx) => {
+    const [enabled] = await tx
+      .update(totpCredentials)
+      .set({ enabledAt: new Date(), lastUsedStep: step })
+      .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.enabledAt), eq(totpCredentials.secretEncrypted, credential.secretEncrypted)))
+      .returning({ userId: totpCredentials.userId });
+    if (!enabled) return undefined; // a concurrent enable or a new setup won
+    const plain = await replaceRecoveryCodes(tx, userId);
+    await recordAudit(tx, { type: 'mfa.enabled', userId, meta, details: { method: 'totp' } });
+    await queueMfaNotice(ctx, tx, userId, true);
+    return plain;
+  });
+  if (!codes) throw alreadyEnabled();
+  ctx.mailer.kick();
+  return { recoveryCodes: codes };
+}
+
+export async function disableTotp(ctx: AppContext, userId: string, input: { password: string; code: string }, meta: RequestMeta): Promise<void> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  if (!user.passwordHash) {
+    await ctx.passwords.burn(input.password);
+    throw invalidCredentials();
+  }
+  // A stolen access token must not become a way to guess the password: same counters as login.
+  await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
+  if (!(await ctx.passwords.verify(user.passwordHash, input.password))) {
+    await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'disable', reason: 'wrong_password' } });
+    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
+  }
+  await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+  if (!user.mfaEnabled) throw new ApiError(409, 'CONFLICT', 'Two-factor authentication is not on.');
+  const disabled = await ctx.db.transaction(async (tx) => {
+    // A recovery code also works here: it is how someone who lost their phone turns MFA off.
+    const passed = /^\d+$/.test(input.code) ? await useTotpCode(ctx, tx, userId, input.code) : await useRecoveryCode(tx, userId, input.code);
+    if (!passed) return false;
+    await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+    await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
+    await recordAudit(tx, { type: 'mfa.disabled', userId, meta });
+    await queueMfaNotice(ctx, tx, userId, false);
+    return true;
+  });
+  if (!disabled) {
+    await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'disable', reason: 'wrong_code' } });
+    throw invalidMfaCode();
+  }
+  ctx.mailer.kick();
+}
+
+async function queueMfaNotice(ctx: AppContext, tx: Db, userId: string, enabled: boolean) {
+  const user = await findUserById(tx, userId);
+  if (!user) return;
+  await enqueueMail(ctx, tx, user.email, mfaChangedMail({ displayName: user.displayName, enabled, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+}

@@ -1,0 +1,81 @@
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../context.js';
+import { mfaChallenges } from '../db/schema.js';
+import { recordAudit } from './audit.js';
+import { startSession, type SignedIn } from './auth.js';
+import { ApiError } from './errors.js';
+import { useRecoveryCode } from './recoveryCodes.js';
+import { randomToken, sha256 } from './secrets.js';
+import { useTotpCode } from './totpCodes.js';
+import { findUserById, type UserWithMfa } from './users.js';
+
+/**
+ * The two-step login. After the password, the client holds an `mfaToken`: 256 random bits,
+ * stored as SHA-256, valid 5 minutes, good for MAX_ATTEMPTS codes at most, and used up by the
+ * first right one. Each attempt is reserved with one conditional UPDATE before the code is
+ * checked, so parallel guesses cannot exceed the limit.
+ */
+
+export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+export const MAX_ATTEMPTS = 5;
+export const MFA_METHODS = ['totp', 'recovery_code'] as const;
+
+const deadChallenge = () => new ApiError(401, 'INVALID_TOKEN', 'This sign-in has expired. Enter your email and password again.');
+
+export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa): Promise<{ mfaRequired: true; mfaToken: string; methods: string[] }> {
+  const mfaToken = randomToken();
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(mfaChallenges).where(and(eq(mfaChallenges.userId, user.id), lt(mfaChallenges.expiresAt, sql`now()`)));
+    await tx.insert(mfaChallenges).values({ userId: user.id, tokenHash: sha256(mfaToken), expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_MS) });
+  });
+  return { mfaRequired: true, mfaToken, methods: [...MFA_METHODS] };
+}
+
+export type SecondFactor = { code: string } | { recoveryCode: string };
+
+export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: string } & SecondFactor, meta: RequestMeta): Promise<SignedIn> {
+  if (!/^[A-Za-z0-9_-]{20,128}$/.test(input.mfaToken)) throw deadChallenge();
+  const tokenHash = sha256(input.mfaToken);
+
+  const [challenge] = await ctx.db
+    .update(mfaChallenges)
+    .set({ attempts: sql`${mfaChallenges.attempts} + 1` })
+    .where(and(eq(mfaChallenges.tokenHash, tokenHash), isNull(mfaChallenges.usedAt), gt(mfaChallenges.expiresAt, sql`now()`), lt(mfaChallenges.attempts, MAX_ATTEMPTS)))
+    .returning();
+  if (!challenge) throw await whyRefused(ctx, tokenHash);
+
+  const method = 'code' in input ? 'totp' : 'recovery_code';
+  const passed = await ctx.db.transaction(async (tx) => {
+    const ok = 'code' in input ? await useTotpCode(ctx, tx, challenge.userId, input.code) : await useRecoveryCode(tx, challenge.userId, input.recoveryCode);
+    if (!ok) return false;
+    // Single use: of two right codes racing on one mfaToken, one wins; the other rolls back its code.
+    const [claimed] = await tx
+      .update(mfaChallenges)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(mfaChallenges.id, challenge.id), isNull(mfaChallenges.usedAt)))
+      .returning({ id: mfaChallenges.id });
+    if (!claimed) throw deadChallenge();
+    if (method === 'recovery_code') await recordAudit(tx, { type: 'mfa.recovery_code_used', userId: challenge.userId, meta });
+    return true;
+  });
+  if (!passed) {
+    const attemptsLeft = MAX_ATTEMPTS - challenge.attempts;
+    await recordAudit(ctx.db, { type: 'mfa.failed', userId: challenge.userId, meta, details: { stage: 'login', method, attemptsLeft } });
+    const message = method === 'totp' ? 'The code is not valid. Check your authenticator app and try again.' : 'The recovery code is not valid or was already used.';
+    throw new ApiError(401, 'INVALID_MFA_CODE', message);
+  }
+
+  const user = await findUserById(ctx.db, challenge.userId);
+  if (!user) throw deadChallenge();
+  return startSession(ctx, user, meta, { method: `password+${method}` });
+}
+
+/** A refused mfaToken: used up by wrong codes (429 until it would have expired), else unknown, used or expired (401). */
+async function whyRefused(ctx: AppContext, tokenHash: string): Promise<ApiError> {
+  const [row] = await ctx.db.select().from(mfaChallenges).where(eq(mfaChallenges.tokenHash, tokenHash));
+  if (row && !row.usedAt && row.expiresAt.getTime() > Date.now() && row.attempts >= MAX_ATTEMPTS) {
+    const retryAfter = Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000));
+    return new ApiError(429, 'RATE_LIMITED', 'Too many wrong codes for this sign-in. Sign in again with your password.', undefined, { 'Retry-After': String(retryAfter) });
+  }
+  return deadChallenge();
+}

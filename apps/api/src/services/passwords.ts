@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import type { FieldIssue } from './errors.js';
+
+/**
+ * Password hashing and policy. Both libraries hash on libuv's thread pool, off the event loop.
+ * Argon2id uses OWASP's recommended parameters (19 MiB, 2 iterations, 1 lane).
+ */
+
+export type PasswordHashKind = 'argon2id' | 'bcrypt';
+
+/** `algorithm: 2` is Argon2id (the library's const enum cannot be imported under isolatedModules). */
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const BCRYPT_COST = 12;
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** True when the stored hash was made with another algorithm or other parameters than now. */
+  needsRehash(hash: string): boolean;
+  /**
+   * Verifies against a throwaway hash made with the current settings, so that a login for an
+   * unknown email costs the same time as one with a wrong password.
+   */
+  burn(password: string): Promise<void>;
+}
+
+export function createPasswordHasher(kind: PasswordHashKind): PasswordHasher {
+  const hash = (password: string) =>
+    kind === 'argon2id' ? argon2Hash(password, ARGON2) : bcryptHash(password, { cost: BCRYPT_COST, version: '2b' });
+  let dummy: Promise<string> | undefined;
+
+  const verify = async (stored: string, password: string): Promise<boolean> => {
+    try {
+      if (stored.startsWith('$argon2')) return await argon2Verify(stored, password);
+      if (/^\$2[aby]\$/.test(stored)) return await bcryptVerify(password, stored);
+    } catch {
+      // A corrupt hash verifies nothing.
+    }
+    return false;
+  };
+
+  return {
+    hash,
+    verify,
+    needsRehash(stored) {
+      if (kind === 'argon2id') {
+        const { memoryCost: m, timeCost: t, parallelism: p } = ARGON2;
+        return !stored.startsWith(`$argon2id$v=19$m=${m},t=${t},p=${p}$`);
+      }
+      return !/^\$2b\$12\$/.test(stored);
+    },
+    async burn(password) {
+      dummy ??= hash('portcullis-dummy-password');
+      await verify(await dummy, password);
+    },
+  };
+}
+
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  requireClasses: boolean;
+  /** The account's email, when known: a password containing its local part is refused. */
+  email?: string;
+}
+
+/** The contract's rules, each failing rule one sentence, so a form can show all of them at once. */
+export function checkPasswordPolicy(password: string, policy: PasswordPolicy, field = 'password'): FieldIssue[] {
+  const problems: string[] = [];
+  if (password.length < policy.minLength) problems.push(`at least ${policy.minLength} characters`);
+  if (password.length > policy.maxLength) problems.push(`at most ${policy.maxLength} characters`);
+  if (policy.requireClasses) {
+    if (!/[A-Z]/.test(password)) problems.push('an upper-case letter');
+    if (!/[a-z]/.test(password)) problems.push('a lower-case letter');
+    if (!/[0-9]/.test(password)) problems.push('a digit');
+    if (!/[^A-Za-z0-9]/.test(password)) problems.push('a symbol');
+  }
+  if (problems.length) return [{ field, message: `Password needs ${problems.join(', ')}.` }];
+  if (isCommonPassword(password)) return [{ field, message: 'This password is one of the most common ones and appears in breaches. Choose another.' }];
+  if (policy.email !== undefined) return checkPasswordAgainstEmail(password, policy.email, field);
+  return [];
+}
+
+/** A password that contains the email's local part (when it has at least 3 characters) is refused. */
+export function checkPasswordAgainstEmail(password: string, email: string, field = 'password'): FieldIssue[] {
+  const local = email.trim().split('@')[0]!.toLowerCase();
+  if (local.length >= 3 && password.toLowerCase().includes(local)) {
+    return [{ field, message: 'Password must not contain your email address.' }];
+  }
+  return [];
+}
+
+/**
+ * The most common passwords seen in breaches (data/common-passwords.txt: 49,233 entries, MIT, from
+ * zxcvbn-ts's language-common list), compared case-insensitively. Loaded once, on first use.
+ */
+let commonPasswords: Set<string> | undefined;
+export function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(
+    readFileSync(new URL('../../data/common-passwords.txt', import.meta.url), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+  );
+  return commonPasswords.has(password.toLowerCase());
+}

@@ -1,0 +1,83 @@
+import { count, desc, eq } from 'drizzle-orm';
+import type { RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { projects } from '../db/schema.js';
+import { offsetOf, type Page } from '../http/query.js';
+import { recordAudit } from './audit.js';
+
+/**
+ * The example protected resource. Authorization happens before these are called (requireAuth,
+ * requirePermission, requireOwnerOr); these functions read and write, and audit changes made to
+ * someone else's project (moderation).
+ */
+
+export type ProjectRow = typeof projects.$inferSelect;
+
+export interface PublicProject {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toPublicProject(p: ProjectRow): PublicProject {
+  return { id: p.id, ownerId: p.ownerId, name: p.name, description: p.description, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() };
+}
+
+/** One owner's projects, or everyone's when `ownerId` is undefined. Newest first. */
+export async function listProjects(db: Db, filter: { ownerId?: string }, page: Page) {
+  const where = filter.ownerId ? eq(projects.ownerId, filter.ownerId) : undefined;
+  const [rows, [total]] = await Promise.all([
+    db.select().from(projects).where(where).orderBy(desc(projects.createdAt), desc(projects.id)).limit(page.limit).offset(offsetOf(page)),
+    db.select({ n: count() }).from(projects).where(where),
+  ]);
+  return { projects: rows.map(toPublicProject), total: total?.n ?? 0 };
+}
+
+export async function projectOwner(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, id));
+  return row?.ownerId;
+}
+
+export async function findProject(db: Db, id: string): Promise<PublicProject | undefined> {
+  const [row] = await db.select().from(projects).where(eq(projects.id, id));
+  return row && toPublicProject(row);
+}
+
+export async function createProject(db: Db, ownerId: string, input: { name: string; description?: string }): Promise<PublicProject> {
+  const [row] = await db.insert(projects).values({ ownerId, name: input.name, description: input.description ?? '' }).returning();
+  return toPublicProject(row!);
+}
+
+/** Who changed a project: someone other than its owner (a moderator, an admin) leaves an audit event. */
+export interface ChangedBy {
+  actorId: string;
+  meta: RequestMeta;
+}
+
+/** Only the fields named here can change: never the owner or the id. */
+export async function updateProject(db: Db, id: string, input: { name?: string; description?: string }, by: ChangedBy): Promise<PublicProject | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(projects)
+      .set({ ...(input.name !== undefined && { name: input.name }), ...(input.description !== undefined && { description: input.description }), updatedAt: new Date() })
+      .where(eq(projects.id, id))
+      .returning();
+    if (row && row.ownerId !== by.actorId) {
+      await recordAudit(tx, { type: 'project.updated', userId: row.ownerId, actorId: by.actorId, meta: by.meta, details: { projectId: row.id, fields: Object.keys(input) } });
+    }
+    return row && toPublicProject(row);
+  });
+}
+
+export async function deleteProject(db: Db, id: string, by: ChangedBy): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.delete(projects).where(eq(projects.id, id)).returning();
+    if (row && row.ownerId !== by.actorId) {
+      await recordAudit(tx, { type: 'project.deleted', userId: row.ownerId, actorId: by.actorId, meta: by.meta, details: { projectId: row.id, name: row.name } });
+    }
+    return row !== undefined;
+  });
+}

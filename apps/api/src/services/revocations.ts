@@ -1,0 +1,72 @@
+import { gt, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { revocations } from '../db/schema.js';
+import type { Bus, RevocationMessage } from '../realtime/bus.js';
+import type { AccessClaims } from './accessTokens.js';
+
+/**
+ * The revocations every instance enforces on access tokens without touching the database per
+ * request: kept in memory, filled from the `revocations` table at start and after reconnects,
+ * and kept current through the bus. Entries live as long as the access tokens they refuse.
+ */
+export class RevocationList {
+  private sessions = new Map<string, number>();
+  private users = new Map<string, number>();
+  private roles = new Map<string, { role: string; until: number }>();
+
+  isRevoked(claims: Pick<AccessClaims, 'sid' | 'sub' | 'role'>): boolean {
+    const now = Date.now();
+    const live = (until: number | undefined) => until !== undefined && until > now;
+    if (live(this.sessions.get(claims.sid)) || live(this.users.get(claims.sub))) return true;
+    const role = this.roles.get(claims.sub);
+    return role !== undefined && role.until > now && role.role !== claims.role;
+  }
+
+  apply(entries: RevocationMessage[]): void {
+    for (const e of entries) {
+      if (e.kind === 'session') this.sessions.set(e.subject, Math.max(e.expiresAt, this.sessions.get(e.subject) ?? 0));
+      else if (e.kind === 'user') this.users.set(e.subject, Math.max(e.expiresAt, this.users.get(e.subject) ?? 0));
+      else if (e.kind === 'role' && e.role) {
+        // The newest role change wins; entries arrive in commit order on each channel.
+        this.roles.set(e.subject, { role: e.role, until: e.expiresAt });
+      }
+    }
+  }
+
+  prune(now = Date.now()): void {
+    for (const [k, until] of this.sessions) if (until <= now) this.sessions.delete(k);
+    for (const [k, until] of this.users) if (until <= now) this.users.delete(k);
+    for (const [k, v] of this.roles) if (v.until <= now) this.roles.delete(k);
+  }
+
+  get size() {
+    return this.sessions.size + this.users.size + this.roles.size;
+  }
+}
+
+/** Reads every revocation that may still matter. Role entries are read oldest first so the newest wins. */
+export async function loadRevocations(db: Db, list: RevocationList): Promise<void> {
+  const rows = await db.select().from(revocations).where(gt(revocations.expiresAt, new Date())).orderBy(revocations.id);
+  list.apply(rows.map((r) => ({ kind: r.kind, subject: r.subject, role: r.role, expiresAt: r.expiresAt.getTime() })));
+}
+
+export async function deleteExpiredRevocations(db: Db): Promise<void> {
+  await db.delete(revocations).where(lt(revocations.expiresAt, new Date()));
+}
+
+/** Writes revocation rows inside the caller's transaction; publish them after it commits. */
+export async function recordRevocations(tx: Db, entries: RevocationMessage[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(revocations).values(
+    entries.map((e) => ({ kind: e.kind, subject: e.subject, role: e.role ?? null, expiresAt: new Date(e.expiresAt) })),
+  );
+}
+
+export function createRevocationPublisher(list: RevocationList, bus: Bus) {
+  return async (entries: RevocationMessage[]) => {
+    if (entries.length === 0) return;
+    // This instance applies at once; the others within the bus's latency.
+    list.apply(entries);
+    await bus.publish({ type: 'revocations', entries }).catch(() => {});
+  };
+}

@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { projects, sessions, users, type Role } from '../db/schema.js';
+import type { RevocationMessage } from '../realtime/bus.js';
+import { recordAudit } from './audit.js';
+import { ApiError, forbidden, notFound } from './errors.js';
+import { hasPermission } from './permissions.js';
+import { recordRevocations } from './revocations.js';
+import { findUserById, toPublicUser, type PublicUser } from './users.js';
+
+/**
+ * The two changes that can leave the system without an admin: changing a role and deleting a
+ * user. Both lock every admin row first (always in id order, so two of them cannot deadlock), so
+ * two admins demoting each other at once are serialised and the second sees the first's result.
+ */
+
+/** Who asked: an admin through the API, or `null` for the operator's CLI. */
+export interface ChangeBy {
+  actorId: string | null;
+  meta?: RequestMeta;
+  /** Recorded in the audit event when the change did not come through the API. */
+  via?: 'cli';
+}
+
+const lastAdmin = () => new ApiError(409, 'LAST_ADMIN', 'This would leave no admin. Make someone else an admin first.');
+
+/** Locks the admin rows and the target row; checks the actor still may manage users. */
+async function lockForChange(tx: Db, userId: string, actorId: string | null) {
+  const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).orderBy(users.id).for('update');
+  const adminIds = new Set(admins.map((a) => a.id));
+  if (actorId !== null && !adminIds.has(actorId)) {
+    // The token said admin, but the role was changed since (its revocation may still be on its way).
+    const [actor] = await tx.select({ role: users.role }).from(users).where(eq(users.id, actorId));
+    if (!actor || !hasPermission(actor.role, 'manage_users')) throw forbidden();
+  }
+  const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+  if (!target) throw notFound('No such user.');
+  return { target, adminCount: adminIds.size };
+}
+
+/** Revocations live as long as the access tokens they refuse, plus clock tolerance. */
+const revocationExpiry = (ctx: AppContext) => Date.now() + ctx.config.JWT_ACCESS_TTL + 5_000;
+
+export async function changeRole(ctx: AppContext, userId: string, role: Role, by: ChangeBy): Promise<PublicUser> {
+  const { user, entries } = await ctx.db.transaction(async (tx) => {
+    const { target, adminCount } = await lockForChange(tx, userId, by.actorId);
+    if (target.role === role) return { user: await findUserById(tx, userId), entries: [] as RevocationMessage[] };
+    if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
+
+    await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId));
+    // Tokens that still carry the old role are refused at once; the client refreshes for the new one.
+    const entries: RevocationMessage[] = [{ kind: 'role', subject: userId, role, expiresAt: revocationExpiry(ctx) }];
+    await recordRevocations(tx, entries);
+    await recordAudit(tx, { type: 'user.role_changed', userId, actorId: by.actorId, meta: by.meta, details: { from: target.role, to: role, ...(by.via && { via: by.via }) } });
+    return { user: await findUserById(tx, userId), entries };
+  });
+  await ctx.publishRevocations(entries);
+  return toPublicUser(user!);
+}
+
+/** Deletes a user with their sessions, tokens and projects (by cascade); every token is refused at once. */
+export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy): Promise<void> {
+  const entries = await ctx.db.transaction(async (tx) => {
+    const { target, adminCount } = await lockForChange(tx, userId, by.actorId);
+    if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
+
+    // One `user` entry refuses every access token of every session of theirs.
+    const entries: RevocationMessage[] = [{ kind: 'user', subject: userId, expiresAt: revocationExpiry(ctx) }];
+    await recordRevocations(tx, entries);
+    // Explicit rather than only by cascade, so the intent reads here; the rest (refresh tokens, MFA, links) cascades.
+    const removedSessions = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+    const removedProjects = await tx.delete(projects).where(eq(projects.ownerId, userId)).returning({ id: projects.id });
+    await tx.delete(users).where(eq(users.id, userId));
+    await recordAudit(tx, {
+      type: 'user.deleted',
+      userId,
+      actorId: by.actorId,
+      meta: by.meta,
+      // Who it was, for the record; never a secret.
+      details: { email: target.email, role: target.role, projects: removedProjects.length, sessions: removedSessions.length, ...(by.via && { via: by.via }) },
+    });
+    return entries;
+  });
+  await ctx.publishRevocations(entries);
+}

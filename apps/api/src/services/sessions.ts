@@ -1,0 +1,181 @@
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { refreshTokens, sessions } from '../db/schema.js';
+import type { RevocationMessage } from '../realtime/bus.js';
+import { recordAudit, type AuditType } from './audit.js';
+import { describeDevice } from './device.js';
+import { recordRevocations } from './revocations.js';
+import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
+
+/**
+ * Sessions and their refresh tokens. A refresh token is opaque, stored only as its SHA-256, and
+ * rotated on every use inside one transaction that locks the session row, so concurrent refreshes
+ * of one session are serialised. The successor of a token is HMAC(key, token): a benign race that
+ * presents the just-rotated token again within the grace window gets that same successor back,
+ * so every tab ends up holding the one current token and nobody is logged out.
+ */
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export interface IssuedRefreshToken {
+  sessionId: string;
+  userId: string;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+export async function createSession(ctx: AppContext, tx: Db, userId: string, meta: RequestMeta): Promise<IssuedRefreshToken> {
+  const now = Date.now();
+  const absoluteExpiresAt = new Date(now + ctx.config.SESSION_MAX_AGE);
+  const expiresAt = new Date(Math.min(now + ctx.config.JWT_REFRESH_TTL, absoluteExpiresAt.getTime()));
+  const [session] = await tx
+    .insert(sessions)
+    .values({
+      userId,
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      device: describeDevice(meta.userAgent),
+      expiresAt,
+      absoluteExpiresAt,
+    })
+    .returning({ id: sessions.id });
+  const refreshToken = randomToken();
+  await tx.insert(refreshTokens).values({ sessionId: session!.id, tokenHash: sha256(refreshToken), expiresAt });
+  return { sessionId: session!.id, userId, refreshToken, refreshExpiresAt: expiresAt };
+}
+
+export type RotationResult =
+  | { ok: true; issued: IssuedRefreshToken }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' }
+  | { ok: false; reason: 'reused'; revocations: RevocationMessage[] };
+
+export async function rotateRefreshToken(ctx: AppContext, presented: string, meta: RequestMeta): Promise<RotationResult> {
+  const { config } = ctx;
+  const presentedHash = sha256(presented);
+  return ctx.db.transaction(async (tx): Promise<RotationResult> => {
+    const [found] = await tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
+    if (!found) return { ok: false, reason: 'unknown' };
+
+    // Lock the session first, then read the token again: concurrent refreshes queue here.
+    const [session] = await tx.select().from(sessions).where(eq(sessions.id, found.sessionId)).for('update');
+    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
+    if (!session || !token) return { ok: false, reason: 'unknown' };
+    if (session.revokedAt) return { ok: false, reason: 'revoked' };
+    const now = new Date();
+    // An old token's own expiry is no excuse: presented after rotation it is still a replay (below).
+    if (session.absoluteExpiresAt <= now || (token.rotatedAt === null && token.expiresAt <= now)) return { ok: false, reason: 'expired' };
+
+    const successor = hmac(ctx.keys.refreshSuccessor, presented);
+    const idleExpiry = new Date(Math.min(now.getTime() + config.JWT_REFRESH_TTL, session.absoluteExpiresAt.getTime()));
+    const touch = () =>
+      tx.update(sessions).set({ lastActiveAt: now, expiresAt: idleExpiry, ip: meta.ip ?? session.ip }).where(eq(sessions.id, session.id));
+
+    if (token.rotatedAt === null) {
+      await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, token.id));
+      await tx.insert(refreshTokens).values({ sessionId: session.id, tokenHash: sha256(successor), parentId: token.id, expiresAt: idleExpiry });
+      await touch();
+      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: idleExpiry } };
+    }
+
+    // Presented again after rotation. Benign only when it is the direct parent of the current
+    // token and within the grace window: never an older generation.
+    const [child] = await tx.select().from(refreshTokens).where(eq(refreshTokens.parentId, token.id));
+    const withinGrace = now.getTime() - token.rotatedAt.getTime() <= config.REFRESH_REUSE_GRACE;
+    if (child && child.rotatedAt === null && withinGrace && safeEqual(child.tokenHash, sha256(successor))) {
+      await touch();
+      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: child.expiresAt } };
+    }
+
+    const entries = await revokeSessionRows(ctx, tx, [session.id], 'refresh_token_reused');
+    await recordAudit(tx, {
+      type: 'refresh.reuse_detected',
+      userId: session.userId,
+      actorId: null,
+      meta,
+      details: { sessionId: session.id, rotatedAt: token.rotatedAt.toISOString() },
+    });
+    return { ok: false, reason: 'reused', revocations: entries };
+  });
+}
+
+/** Marks sessions revoked and records the matching access-token revocations; publish after commit. */
+export async function revokeSessionRows(ctx: AppContext, tx: Db, sessionIds: string[], reason: string): Promise<RevocationMessage[]> {
+  if (sessionIds.length === 0) return [];
+  const revoked = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(and(inArray(sessions.id, sessionIds), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  const entries = revokedEntries(ctx, revoked.map((r) => r.id));
+  await recordRevocations(tx, entries);
+  return entries;
+}
+
+export function revokedEntries(ctx: AppContext, sessionIds: string[]): RevocationMessage[] {
+  // Access tokens outlive their session's revocation by at most their lifetime (plus tolerance).
+  const expiresAt = Date.now() + ctx.config.JWT_ACCESS_TTL + 5_000;
+  return sessionIds.map((subject) => ({ kind: 'session' as const, subject, expiresAt }));
+}
+
+/** Revokes sessions of one user (all, or all but one) in a transaction with its audit event. */
+export async function revokeUserSessions(
+  ctx: AppContext,
+  userId: string,
+  options: { except?: string; only?: string; reason: string; audit?: { type: AuditType; actorId?: string | null; meta: RequestMeta; details?: Record<string, unknown> } },
+): Promise<number> {
+  const entries = await ctx.db.transaction(async (tx) => {
+    const live = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), options.only ? eq(sessions.id, options.only) : undefined));
+    const ids = live.map((s) => s.id).filter((id) => id !== options.except);
+    const revoked = await revokeSessionRows(ctx, tx, ids, options.reason);
+    if (options.audit && (revoked.length > 0 || !options.only)) {
+      await recordAudit(tx, { type: options.audit.type, userId, actorId: options.audit.actorId, meta: options.audit.meta, details: options.audit.details });
+    }
+    return revoked;
+  });
+  await ctx.publishRevocations(entries);
+  return entries.length;
+}
+
+/** Revokes the session a refresh token belongs to (logout). Unknown or dead tokens are a no-op. */
+export async function revokeByRefreshToken(ctx: AppContext, presented: string, meta: RequestMeta): Promise<void> {
+  const [found] = await ctx.db
+    .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .where(and(eq(refreshTokens.tokenHash, sha256(presented)), isNull(sessions.revokedAt)));
+  if (!found) return;
+  await revokeUserSessions(ctx, found.userId, { only: found.sessionId, reason: 'logout', audit: { type: 'logout', meta, details: { sessionId: found.sessionId } } });
+}
+
+export async function listLiveSessions(db: Db, userId: string): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.lastActiveAt));
+}
+
+export async function findLiveSession(db: Db, sessionId: string): Promise<SessionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()), gt(sessions.absoluteExpiresAt, new Date())));
+  return row;
+}
+
+export function toPublicSession(s: SessionRow, currentSessionId?: string) {
+  return {
+    id: s.id,
+    createdAt: s.createdAt.toISOString(),
+    lastActiveAt: s.lastActiveAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+    ip: s.ip,
+    userAgent: s.userAgent,
+    device: s.device,
+    current: s.id === currentSessionId,
+  };
+}

@@ -1,0 +1,58 @@
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { totpCredentials, users, type Role } from '../db/schema.js';
+
+/** The only shape in which a user leaves the server: never a hash, secret or token. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  emailVerified: boolean;
+  mfaEnabled: boolean;
+  createdAt: string;
+}
+
+export type UserRow = typeof users.$inferSelect;
+export type UserWithMfa = UserRow & { mfaEnabled: boolean };
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function toPublicUser(user: UserWithMfa): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    emailVerified: user.emailVerifiedAt !== null,
+    mfaEnabled: user.mfaEnabled,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export const withMfa = {
+  ...getTableColumns(users),
+  mfaEnabled: sql<boolean>`${totpCredentials.enabledAt} is not null`.mapWith(Boolean),
+};
+
+export async function findUserById(db: Db, id: string): Promise<UserWithMfa | undefined> {
+  const [row] = await db.select(withMfa).from(users).leftJoin(totpCredentials, eq(totpCredentials.userId, users.id)).where(eq(users.id, id));
+  return row;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserWithMfa | undefined> {
+  const [row] = await db
+    .select(withMfa)
+    .from(users)
+    .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
+    .where(eq(users.emailNormalized, normalizeEmail(email)));
+  return row;
+}
+
+export async function countAdmins(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(users).where(eq(users.role, 'admin'));
+  return row?.n ?? 0;
+}
+
