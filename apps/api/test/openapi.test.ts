@@ -1,0 +1,76 @@
+import type { Router } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authRoutes } from '../src/routes/auth.js';
+import { healthRoutes } from '../src/routes/health.js';
+import { wellKnownRoutes } from '../src/routes/wellKnown.js';
+import { CORE_ENV } from './helpers/core.js';
+import { request } from './helpers/http.js';
+import { startServer, type TestServer } from './helpers/server.js';
+
+/**
+ * A lightweight consistency check between the core routers and /api/openapi.json: every route
+ * the core serves is described, with the right method, and every described core path is served.
+ */
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** `[METHOD, /openapi/{path}]` for each route of a router mounted at `prefix`. */
+function routesOf(router: Router, prefix: string): [string, string][] {
+  return (router.stack as unknown as RouteLayer[])
+    .filter((layer) => layer.route)
+    .flatMap((layer) =>
+      Object.keys(layer.route!.methods)
+        .filter((m) => m !== '_all')
+        .map((m): [string, string] => [m.toUpperCase(), (prefix + layer.route!.path).replace(/:(\w+)/g, '{$1}')]),
+    );
+}
+
+describe('OpenAPI document', () => {
+  let server: TestServer;
+  let document: { openapi: string; paths: Record<string, Record<string, { responses?: Record<string, unknown>; security?: unknown }>>; components: { securitySchemes: Record<string, unknown> } };
+  let served: [string, string][];
+  beforeAll(async () => {
+    server = await startServer({ ...CORE_ENV });
+    document = (await request(server.url, 'GET', '/api/openapi.json')).body;
+    served = [...routesOf(authRoutes(server.ctx), '/api/auth'), ...routesOf(healthRoutes(server.ctx, {}), ''), ...routesOf(wellKnownRoutes(server.ctx), '')];
+  });
+  afterAll(() => server.close());
+
+  it('is OpenAPI 3.1', () => {
+    expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('finds the core routes by introspection (the check below is not vacuous)', () => {
+    expect(served).toEqual(expect.arrayContaining([['POST', '/api/auth/register'], ['DELETE', '/api/auth/sessions/{id}'], ['GET', '/readyz'], ['GET', '/.well-known/jwks.json']]));
+    expect(served.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('describes every route the core serves, with its responses', () => {
+    const missing = served.filter(([method, path]) => !document.paths[path]?.[method.toLowerCase()]);
+    expect(missing).toEqual([]);
+    for (const [method, path] of served) expect(Object.keys(document.paths[path]![method.toLowerCase()]!.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+    // The MFA login step is part of the core flow, described with MFA.
+    expect(document.paths['/api/auth/login/mfa']?.post).toBeDefined();
+  });
+
+  it('serves every core path it describes', async () => {
+    const corePaths = Object.keys(document.paths).filter((p) => served.some(([, path]) => path === p));
+    for (const path of corePaths) {
+      for (const method of Object.keys(document.paths[path]!)) {
+        const res = await request(server.url, method.toUpperCase(), path.replace('{id}', '00000000-0000-4000-8000-000000000000'));
+        expect(res.body?.error?.message ?? '', `${method} ${path}`).not.toMatch(/^No route for/);
+      }
+    }
+  });
+
+  it('marks the bearer-protected and cookie endpoints with their security scheme', () => {
+    for (const [path, method] of [['/api/auth/me', 'get'], ['/api/auth/sessions', 'get'], ['/api/auth/sessions/{id}', 'delete'], ['/api/auth/logout-all', 'post']] as const) {
+      expect(document.paths[path]![method]!.security, path).toEqual([{ bearer: [] }]);
+    }
+    expect(JSON.stringify(document.paths['/api/auth/refresh']!.post!.security)).toContain('refreshCookie');
+    for (const scheme of ['bearer', 'refreshCookie', 'sessionCookie']) expect(document.components.securitySchemes).toHaveProperty(scheme);
+    expect(JSON.stringify(document.paths['/api/auth/login'])).toContain('X-Token-Transport');
+  });
+});
