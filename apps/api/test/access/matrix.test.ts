@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '../helpers/access.js';
+import { bearer, request } from '../helpers/http.js';
+import type { TestServer } from '../helpers/server.js';
+
+/**
+ * The contract's access-control table as data: every protected endpoint, called by every kind of
+ * caller, with the exact status each must get. Each cell gets fresh targets, so a destructive
+ * cell cannot hide the result of the next. A second test checks that the matrix covers every
+ * operation the OpenAPI document lists under /api/projects and /api/admin: a new endpoint fails
+ * the suite until a row is added here.
+ */
+
+const ACTORS = ['anonymous', 'forged', 'owner', 'other', 'moderator', 'admin'] as const;
+type Actor = (typeof ACTORS)[number];
+
+interface Fixture {
+  /** A project owned by `owner`. */
+  project: { id: string; name: string };
+  /** A plain user that admin operations act on. */
+  target: Person;
+}
+
+interface Row {
+  /** The OpenAPI operation: method and path template. */
+  operation: string;
+  path: (f: Fixture) => string;
+  body?: unknown;
+  expect: Record<Actor, number>;
+  /** For changes: proves a refused call changed nothing. */
+  intact?: (server: TestServer, f: Fixture) => Promise<void>;
+}
+
+const NOBODY = { anonymous: 401, forged: 401 } as const;
+const ADMIN_ONLY = (ok: number) => ({ ...NOBODY, owner: 403, other: 403, moderator: 403, admin: ok });
+const OWNER_MOD_ADMIN = (ok: number) => ({ ...NOBODY, owner: ok, other: 404, moderator: ok, admin: ok });
+
+async function projectIntact(server: TestServer, f: Fixture) {
+  const rows = await server.query<{ name: string }>(`select name from projects where id = '${f.project.id}'`);
+  expect(rows).toEqual([{ name: f.project.name }]);
+}
+async function targetIntact(server: TestServer, f: Fixture) {
+  const rows = await server.query<{ role: string }>(`select role from users where id = '${f.target.id}'`);
+  expect(rows).toEqual([{ role: 'user' }]);
+  const me = await request(server.url, 'GET', '/api/auth/me', { headers: bearer(f.target.accessToken) });
+  expect(me.status).toBe(200);
+}
+
+export const MATRIX: Row[] = [
+  { operation: 'GET /api/projects', path: () => '/api/projects', expect: { ...NOBODY, owner: 200, other: 200, moderator: 200, admin: 200 } },
+  { operation: 'GET /api/projects', path: () => '/api/projects?all=true', expect: { ...NOBODY, owner: 403, other: 403, moderator: 200, admin: 200 } },
+  { operation: 'POST /api/projects', path: () => '/api/projects', body: { name: 'New' }, expect: { ...NOBODY, owner: 201, other: 201, moderator: 201, admin: 201 } },
+  { operation: 'GET /api/projects/{id}', path: (f) => `/api/projects/${f.project.id}`, expect: OWNER_MOD_ADMIN(200) },
+  { operation: 'PATCH /api/projects/{id}', path: (f) => `/api/projects/${f.project.id}`, body: { name: 'Renamed' }, expect: OWNER_MOD_ADMIN(200), intact: projectIntact },
+  { operation: 'DELETE /api/projects/{id}', path: (f) => `/api/projects/${f.project.id}`, expect: OWNER_MOD_ADMIN(204), intact: projectIntact },
+  { operation: 'GET /api/admin/users', path: () => '/api/admin/users', expect: ADMIN_ONLY(200) },
+  { operation: 'GET /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, expect: ADMIN_ONLY(200) },
+  { operation: 'PATCH /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, body: { role: 'moderator' }, expect: ADMIN_ONLY(200), intact: targetIntact },
+  { operation: 'DELETE /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, expect: ADMIN_ONLY(204), intact: targetIntact },
+  { operation: 'POST /api/admin/users/{id}/sessions/revoke', path: (f) => `/api/admin/users/${f.target.id}/sessions/revoke`, expect: ADMIN_ONLY(204), intact: targetIntact },
+  { operation: 'GET /api/admin/audit-events', path: () => '/api/admin/audit-events', expect: ADMIN_ONLY(200) },
+  { operation: 'POST /api/admin/keys/rotate', path: () => '/api/admin/keys/rotate', expect: ADMIN_ONLY(200) },
+];
+
+const CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
+
+describe('access control matrix', () => {
+  let server: TestServer;
+  const tokens = {} as Record<Actor, string | undefined>;
+  let owner: Person;
+
+  beforeAll(async () => {
+    server = await startAccessServer();
+    const admin = await loginAdmin(server.url);
+    owner = await newUser(server.url, 'Owner');
+    tokens.anonymous = undefined;
+    tokens.forged = owner.accessToken.slice(0, -4) + (owner.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    tokens.owner = owner.accessToken;
+    tokens.other = (await newUser(server.url, 'Other')).accessToken;
+    tokens.moderator = (await personWithRole(server.url, admin, 'moderator')).accessToken;
+    tokens.admin = admin.accessToken;
+  });
+  afterAll(() => server?.close());
+
+  const cells = MATRIX.flatMap((row) => ACTORS.map((actor) => ({ row, actor })));
+
+  it.each(cells.map((c) => [`${c.row.operation} ${c.row.path({ project: { id: ':project', name: '' }, target: { id: ':target' } as Person }).replace(/^[^?]*/, '')} as ${c.actor}`.replace(/ +/g, ' '), c] as const))(
+    '%s',
+    async (_name, { row, actor }) => {
+      const fixture: Fixture = { project: await createProject(server.url, owner, `P ${Math.random()}`), target: await newUser(server.url, 'Target') };
+      const token = tokens[actor];
+      const res = await request(server.url, row.operation.split(' ')[0]!, row.path(fixture), {
+        body: row.body,
+        headers: token ? bearer(token) : {},
+      });
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: row.expect[actor] });
+      if (res.status === 401) expect(res.body.error.code).toBe(actor === 'forged' ? 'INVALID_TOKEN' : 'UNAUTHENTICATED');
+      else if (CODES[res.status]) expect(res.body.error.code).toBe(CODES[res.status]);
+      if (res.status >= 400 && row.intact) await row.intact(server, fixture);
+    },
+  );
+
+  it('covers every operation the OpenAPI document lists under /api/projects and /api/admin', async () => {
+    const doc = await request(server.url, 'GET', '/api/openapi.json');
+    const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => path.startsWith('/api/projects') || path.startsWith('/api/admin'))
+      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(new Set(MATRIX.map((r) => r.operation))).toEqual(new Set(documented));
+  });
+});

@@ -1,0 +1,192 @@
+import { Secret, TOTP } from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decrypt } from '../../src/services/secrets.js';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/** What an authenticator app shows at a moment (computed here with otpauth, not the server's code). */
+const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
+
+describe('TOTP MFA', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', path, { body, headers });
+  const login = (email: string, password = STRONG_PASSWORD) => post('/api/auth/login', { email, password });
+  const mfaToken = async (email: string) => {
+    const res = await login(email);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String), methods: ['totp', 'recovery_code'] });
+    expect(res.cookies).toEqual([]);
+    return res.body.mfaToken as string;
+  };
+
+  async function enableMfa(accessToken: string) {
+    const setup = await post('/api/auth/mfa/totp/setup', undefined, bearer(accessToken));
+    expect(setup.status).toBe(200);
+    const enabledAt = Date.now();
+    const enable = await post('/api/auth/mfa/totp/enable', { code: codeAt(setup.body.secret, enabledAt) }, bearer(accessToken));
+    expect(enable.status).toBe(200);
+    return { secret: setup.body.secret as string, recoveryCodes: enable.body.recoveryCodes as string[], enabledAt };
+  }
+
+  it('setup → enable → login needs the code → wrong refused → replay refused → recovery code once → disable', async () => {
+    const alice = await registerUser(server.url);
+    const auth = bearer(alice.accessToken);
+
+    const setup = await post('/api/auth/mfa/totp/setup', undefined, auth);
+    expect(setup.status).toBe(200);
+    expect(setup.headers.get('cache-control')).toBe('no-store');
+    const { secret, otpauthUrl, qrCodeDataUrl } = setup.body;
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    expect(new URL(otpauthUrl).searchParams.get('secret')).toBe(secret);
+    expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+
+    // Encrypted at rest under SECRET_KEY.
+    const [row] = await server.query<{ secret_encrypted: string; enabled_at: string | null }>(`select secret_encrypted, enabled_at from totp_credentials where user_id = '${alice.user.id}'`);
+    expect(row!.secret_encrypted).not.toContain(secret);
+    expect(decrypt(server.ctx.keys.encryption, row!.secret_encrypted)).toBe(secret);
+    expect(row!.enabled_at).toBeNull();
+
+    // Not in force until confirmed: login still signs in directly.
+    expect((await login(alice.email)).body.accessToken).toBeTypeOf('string');
+
+    const wrong = await post('/api/auth/mfa/totp/enable', { code: codeAt(secret, Date.now() + 10 * 60_000) }, auth);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe('INVALID_MFA_CODE');
+
+    const now = Date.now();
+    const enable = await post('/api/auth/mfa/totp/enable', { code: codeAt(secret, now) }, auth);
+    expect(enable.status).toBe(200);
+    const codes: string[] = enable.body.recoveryCodes;
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    // 24 symbols of a 32-letter alphabet: 120 random bits each (ASVS 2.6.2 wants at least 112).
+    for (const code of codes) expect(code).toMatch(/^([a-z2-7]{4}-){5}[a-z2-7]{4}$/);
+    const hashes = await server.query<{ code_hash: string }>(`select code_hash from recovery_codes where user_id = '${alice.user.id}'`);
+    expect(hashes).toHaveLength(10);
+    expect(hashes.map((h) => h.code_hash)).not.toContain(codes[0]);
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: auth })).body.user.mfaEnabled).toBe(true);
+    // Setting up again while enabled would swap the factor without proof: refused.
+    expect((await post('/api/auth/mfa/totp/setup', undefined, auth)).status).toBe(409);
+
+    // The code that enabled MFA is spent: replaying it at login is refused.
+    let token = await mfaToken(alice.email);
+    const replayEnable = await post('/api/auth/login/mfa', { mfaToken: token, code: codeAt(secret, now) });
+    expect(replayEnable.status).toBe(401);
+    expect(replayEnable.body.error.code).toBe('INVALID_MFA_CODE');
+    const badCode = await post('/api/auth/login/mfa', { mfaToken: token, code: codeAt(secret, now + 5 * 60_000) });
+    expect(badCode.status).toBe(401);
+    expect(badCode.body.error.code).toBe('INVALID_MFA_CODE');
+
+    // The next step's code (one step of drift) signs in, like a login.
+    const next = codeAt(secret, now + 30_000);
+    const signedIn = await post('/api/auth/login/mfa', { mfaToken: token, code: next });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user.mfaEnabled).toBe(true);
+    expect(cookieValue(signedIn.cookies, 'refresh_token')).toBeTruthy();
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(signedIn.body.accessToken) })).status).toBe(200);
+
+    // The mfaToken is used up, and the code is not accepted a second time.
+    const reusedToken = await post('/api/auth/login/mfa', { mfaToken: token, code: next });
+    expect(reusedToken.status).toBe(401);
+    expect(reusedToken.body.error.code).toBe('INVALID_TOKEN');
+    token = await mfaToken(alice.email);
+    const replay = await post('/api/auth/login/mfa', { mfaToken: token, code: next });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe('INVALID_MFA_CODE');
+
+    // A recovery code works once; case, spaces and dashes do not matter.
+    const recovered = await post('/api/auth/login/mfa', { mfaToken: token, recoveryCode: codes[0] }, { 'x-token-transport': 'body' });
+    expect(recovered.status).toBe(200);
+    expect(recovered.body.refreshToken).toBeTypeOf('string');
+    token = await mfaToken(alice.email);
+    const again = await post('/api/auth/login/mfa', { mfaToken: token, recoveryCode: codes[0] });
+    expect(again.status).toBe(401);
+    expect(again.body.error.code).toBe('INVALID_MFA_CODE');
+    const spaced = ` ${codes[1]!.toUpperCase().replaceAll('-', ' ')} `;
+    expect((await post('/api/auth/login/mfa', { mfaToken: token, recoveryCode: spaced })).status).toBe(200);
+
+    // Disable needs the password and a code.
+    const noPassword = await post('/api/auth/mfa/totp/disable', { password: 'Wrong-Password-1', code: codes[2] }, auth);
+    expect(noPassword.status).toBe(401);
+    expect(noPassword.body.error.code).toBe('INVALID_CREDENTIALS');
+    const noCode = await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code: '000000' }, auth);
+    expect(noCode.status).toBe(400);
+    expect(noCode.body.error.code).toBe('INVALID_MFA_CODE');
+    expect((await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code: codes[2] }, auth)).status).toBe(204);
+
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: auth })).body.user.mfaEnabled).toBe(false);
+    expect((await login(alice.email)).body.accessToken).toBeTypeOf('string');
+    expect(await server.query(`select 1 from totp_credentials where user_id = '${alice.user.id}' union all select 1 from recovery_codes where user_id = '${alice.user.id}'`)).toEqual([]);
+
+    const events = await server.query<{ type: string; details: Record<string, unknown> }>(`select type, details from audit_events where user_id = '${alice.user.id}' order by created_at`);
+    const types = events.map((e) => e.type);
+    for (const t of ['mfa.setup_started', 'mfa.enabled', 'mfa.failed', 'mfa.recovery_code_used', 'mfa.disabled']) expect(types).toContain(t);
+    expect(events.filter((e) => e.type === 'login.succeeded').map((e) => e.details.method)).toEqual(
+      expect.arrayContaining(['password', 'password+totp', 'password+recovery_code']),
+    );
+    const serialized = JSON.stringify(events);
+    expect(serialized).not.toContain(secret);
+    expect(serialized).not.toContain(codes[0]);
+  });
+
+  it('an mfaToken allows 5 wrong codes, then answers 429 even for a right one; parallel guesses cannot exceed 5', async () => {
+    const bob = await registerUser(server.url);
+    const { recoveryCodes } = await enableMfa(bob.accessToken);
+
+    const token = await mfaToken(bob.email);
+    for (let i = 0; i < 5; i++) {
+      const res = await post('/api/auth/login/mfa', { mfaToken: token, code: '000000' });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_MFA_CODE');
+    }
+    const locked = await post('/api/auth/login/mfa', { mfaToken: token, recoveryCode: recoveryCodes[0] });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The refused attempt did not spend the recovery code.
+    expect((await post('/api/auth/login/mfa', { mfaToken: await mfaToken(bob.email), recoveryCode: recoveryCodes[0] })).status).toBe(200);
+
+    const parallelToken = await mfaToken(bob.email);
+    const results = await Promise.all(Array.from({ length: 12 }, () => post('/api/auth/login/mfa', { mfaToken: parallelToken, code: '111111' })));
+    expect(results.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(7);
+  });
+
+  it('an mfaToken expires after 5 minutes, and garbage tokens are refused', async () => {
+    const carol = await registerUser(server.url);
+    const { recoveryCodes } = await enableMfa(carol.accessToken);
+    const token = await mfaToken(carol.email);
+    const [challenge] = await server.query<{ lifetime: number }>(`select extract(epoch from expires_at - created_at)::int as lifetime from mfa_challenges where user_id = '${carol.user.id}'`);
+    expect(challenge!.lifetime).toBeGreaterThanOrEqual(299);
+    expect(challenge!.lifetime).toBeLessThanOrEqual(300);
+    await server.query(`update mfa_challenges set expires_at = now() - interval '1 second' where user_id = '${carol.user.id}'`);
+    const expired = await post('/api/auth/login/mfa', { mfaToken: token, recoveryCode: recoveryCodes[0] });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.code).toBe('INVALID_TOKEN');
+
+    for (const body of [{ mfaToken: 'nope', code: '123456' }, { mfaToken: 'A'.repeat(43), code: '123456' }]) {
+      const res = await post('/api/auth/login/mfa', body);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_TOKEN');
+    }
+    for (const body of [{ mfaToken: token }, { mfaToken: token, code: '123456', recoveryCode: 'x' }, { mfaToken: token, code: '12ab56' }]) {
+      expect((await post('/api/auth/login/mfa', body)).status).toBe(400);
+    }
+  });
+
+  it('disable with a TOTP code; the same code is not accepted twice', async () => {
+    const dave = await registerUser(server.url);
+    const { secret, enabledAt } = await enableMfa(dave.accessToken);
+    const code = codeAt(secret, enabledAt + 30_000);
+    const disabled = await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code }, bearer(dave.accessToken));
+    expect(disabled.status).toBe(204);
+    const notOn = await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code }, bearer(dave.accessToken));
+    expect(notOn.status).toBe(409);
+  });
+});

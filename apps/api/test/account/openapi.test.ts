@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from '../helpers/http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+describe('OpenAPI description of the account endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it('describes every account-lifecycle endpoint with its method', async () => {
+    const doc = (await request(server.url, 'GET', '/api/openapi.json')).body;
+    const expected: [string, string][] = [
+      ['/api/auth/login/mfa', 'post'],
+      ['/api/auth/password/change', 'post'],
+      ['/api/auth/password/forgot', 'post'],
+      ['/api/auth/password/reset', 'post'],
+      ['/api/auth/email/verify', 'post'],
+      ['/api/auth/email/verify/resend', 'post'],
+      ['/api/auth/mfa/totp/setup', 'post'],
+      ['/api/auth/mfa/totp/enable', 'post'],
+      ['/api/auth/mfa/totp/disable', 'post'],
+      ['/api/dev/outbox', 'get'],
+    ];
+    for (const [path, method] of expected) expect(doc.paths[path]?.[method]?.responses, `${method} ${path}`).toBeDefined();
+  });
+});

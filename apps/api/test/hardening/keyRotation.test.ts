@@ -1,0 +1,142 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Signing keys rotate on demand and on a schedule without anyone noticing: tokens signed before
+ * keep working, the new key signs after, and a retired key leaves the JWKS once its tokens expire.
+ */
+
+const kidOf = (token: string) => decodeProtectedHeader(token).kid as string;
+const jwks = async (url: string) => (await request<JSONWebKeySet>(url, 'GET', '/.well-known/jwks.json')).body;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function admin(server: TestServer) {
+  const who = await registerUser(server.url);
+  await server.query(`update users set role = 'admin' where id = '${who.user.id}'`);
+  const login = await request(server.url, 'POST', '/api/auth/login', { body: { email: who.email, password: STRONG_PASSWORD } });
+  return { ...who, accessToken: login.body.accessToken as string };
+}
+
+describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Short lifetimes so the retired key's departure happens within the test.
+    server = await startServer({ JWT_ACCESS_TTL: '3s', KEY_RETIRE_GRACE: '2s' });
+  });
+  afterAll(() => server.close());
+
+  it('needs manage_users', async () => {
+    expect((await request(server.url, 'POST', '/api/admin/keys/rotate')).status).toBe(401);
+    const user = await registerUser(server.url);
+    const res = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(user.accessToken) });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('a new key signs from then on; the old one stays published until its tokens expired, then leaves', async () => {
+    const boss = await admin(server);
+    const before = boss.accessToken;
+    const oldKid = kidOf(before);
+
+    const rotated = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(before) });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toEqual({ kid: expect.any(String), alg: 'EdDSA', retiredKid: oldKid });
+    const newKid = rotated.body.kid;
+    expect(newKid).not.toBe(oldKid);
+
+    // The token signed before still works, and still verifies offline against the JWKS.
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(before) })).status).toBe(200);
+    const published = await jwks(server.url);
+    expect(published.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());
+    await jwtVerify(before, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis' });
+
+    const after = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
+    expect(kidOf(after.body.accessToken)).toBe(newKid);
+
+    const [audit] = await server.query<{ actor_id: string; details: { kid: string; retiredKid: string } }>(`select actor_id, details from audit_events where type = 'keys.rotated'`);
+    expect(audit).toMatchObject({ actor_id: boss.user.id, details: { kid: newKid, retiredKid: oldKid } });
+
+    // Access TTL (3 s) + retirement grace (2 s) after the rotation, the old key is gone.
+    await sleep(5_500);
+    const later = (await jwks(server.url)).keys.map((k) => k.kid);
+    expect(later).toContain(newKid);
+    expect(later).not.toContain(oldKid);
+  });
+});
+
+describe('rotation under load', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.close());
+
+  it('three rotations during continuous requests refuse not one of them', async () => {
+    const boss = await admin(server);
+    const people = await Promise.all([0, 1, 2].map(() => registerUser(server.url, {}, { 'x-token-transport': 'body' })));
+    let running = true;
+    const statuses: number[] = [];
+    const issued: string[] = [];
+    const worker = async (i: number) => {
+      const person = people[i]!;
+      let token = person.accessToken;
+      let refreshToken = person.refreshToken;
+      while (running) {
+        const me = await request(server.url, 'GET', '/api/auth/me', { headers: bearer(token) });
+        statuses.push(me.status);
+        const refreshed = await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken }, headers: { 'x-token-transport': 'body' } });
+        statuses.push(refreshed.status);
+        if (refreshed.status === 200) {
+          token = refreshed.body.accessToken;
+          refreshToken = refreshed.body.refreshToken;
+          issued.push(token);
+        }
+      }
+    };
+    const load = Promise.all([0, 1, 2].map(worker));
+    const kids = new Set<string>();
+    for (let r = 0; r < 3; r++) {
+      await sleep(300);
+      const res = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(boss.accessToken) });
+      expect(res.status).toBe(200);
+      kids.add(res.body.kid);
+    }
+    await sleep(300);
+    running = false;
+    await load;
+
+    expect(statuses.length).toBeGreaterThan(30);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // Tokens were signed by several keys, and every one of them verifies against the JWKS now.
+    const signers = new Set(issued.map(kidOf));
+    expect(signers.size).toBeGreaterThanOrEqual(3);
+    const keySet = createLocalJWKSet(await jwks(server.url));
+    for (const token of issued) await jwtVerify(token, keySet, { issuer: 'http://portcullis.test', audience: 'portcullis' });
+  });
+});
+
+describe('scheduled rotation', () => {
+  it('rotates once KEY_ROTATION_INTERVAL has passed', async () => {
+    const server = await startServer({ KEY_ROTATION_INTERVAL: '2s' });
+    try {
+      const first = (await jwks(server.url)).keys.map((k) => k.kid);
+      expect(first).toHaveLength(1);
+      const deadline = Date.now() + 8_000;
+      let keys = first;
+      while (Date.now() < deadline && keys.length < 2) {
+        await sleep(250);
+        keys = (await jwks(server.url)).keys.map((k) => k.kid);
+      }
+      expect(keys.length).toBeGreaterThanOrEqual(2);
+      expect(keys).toContain(first[0]);
+      const user = await registerUser(server.url);
+      expect(kidOf(user.accessToken)).not.toBe(first[0]);
+      const audits = await server.query<{ actor_id: string | null; details: { retiredKid: string; trigger: string } }>(`select actor_id, details from audit_events where type = 'keys.rotated'`);
+      expect(audits[0]).toMatchObject({ actor_id: null, details: { retiredKid: first[0], trigger: 'schedule' } });
+    } finally {
+      await server.close();
+    }
+  });
+});
