@@ -1,0 +1,26 @@
+// @portcullis/sdk: the framework-agnostic client for browsers and Node. No React, no Node-only
+// imports: the web app consumes this file as TypeScript source. Server-side token
+// verification lives in '@portcullis/sdk/server'.
+export { createAuthClient } from '#sdk/client';
+export { refreshBufferMs, refreshDelayMs } from '#sdk/buffer';
+export { AuthError, ERROR_CODES, isAuthError } from '#sdk/errors';
+export type { AuthErrorInit, ErrorCode, ErrorDetail, KnownErrorCode } from '#sdk/errors';
+export type {
+  AuthClient,
+  AuditEvent,
+  AuthClientOptions,
+  AuthResult,
+  FetchLike,
+  LoginResult,
+  MfaChallenge,
+  MfaLoginInput,
+  MfaMethod,
+  Project,
+  Role,
+  Session,
+  SessionEndListener,
+  SessionEndReason,
+  SignedIn,
+  TokenTransport,
+  User,
+} from '#sdk/types';

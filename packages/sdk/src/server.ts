@@ -1,0 +1,7 @@
+// @portcullis/sdk/server: verify Portcullis access tokens in other Node services.
+export { createVerifier } from '#sdk/verifier';
+export type { AccessTokenAlgorithm, AccessTokenClaims, Verifier, VerifierOptions } from '#sdk/verifier';
+export { bearerToken, requireAccessToken } from '#sdk/middleware';
+export type { BearerMiddleware, BearerRequest, BearerResponse, NextFunction } from '#sdk/middleware';
+export { AuthError, isAuthError } from '#sdk/errors';
+export type { ErrorCode, ErrorDetail } from '#sdk/errors';

@@ -1,0 +1,150 @@
+// Shapes of the HTTP contract (../shared/spec/http-api.md beside the repository). Field names are the
+// contract's own: keep them in sync with it, never rename for taste.
+import type { AuthError } from '#sdk/errors';
+
+export type Role = 'user' | 'moderator' | 'admin';
+
+/** `user` in every response: never a hash, secret or token. */
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  emailVerified: boolean;
+  mfaEnabled: boolean;
+  /** ISO 8601 timestamp. */
+  createdAt: string;
+}
+
+/** One entry of `GET /api/auth/sessions`. */
+export interface Session {
+  id: string;
+  createdAt: string;
+  lastActiveAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  device: string | null;
+  /** True for the session this client is using. */
+  current: boolean;
+}
+
+/** The contract's example protected resource (`/api/projects`). */
+export interface Project {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One entry of `GET /api/admin/audit-events`; `details` never holds a secret. */
+export interface AuditEvent {
+  id: string;
+  type: string;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  details: Record<string, unknown>;
+}
+
+/** Body of a successful register, login, login/mfa or refresh. */
+export interface AuthResult {
+  user: User;
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Access-token lifetime in seconds, counted from when the response arrives. */
+  expiresIn: number;
+  /** Only with `X-Token-Transport: body`. */
+  refreshToken?: string;
+}
+
+export type MfaMethod = 'totp' | 'recovery_code';
+
+/** Login answer for an account with MFA: no tokens yet, finish with `loginMfa`. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  mfaToken: string;
+  methods: MfaMethod[];
+}
+
+/** Login finished: the client now holds an access token for `user`. */
+export interface SignedIn {
+  user: User;
+  /** Absent; declared so that `if (result.mfaRequired)` narrows the union. */
+  mfaRequired?: undefined;
+}
+
+export type LoginResult = SignedIn | MfaChallenge;
+
+export type MfaLoginInput = { mfaToken: string; code: string } | { mfaToken: string; recoveryCode: string };
+
+export type TokenTransport = 'cookie' | 'body';
+
+/**
+ * Why a signed-in client lost its session:
+ * - `refresh_failed`: the refresh token was refused (expired, revoked, reused);
+ * - `signed_out_elsewhere`: another tab signed out or its refresh failed (they share the cookie).
+ * A deliberate `logout()` / `logoutAll()` in this client does not emit: the caller knows.
+ */
+export type SessionEndReason = 'refresh_failed' | 'signed_out_elsewhere';
+
+export type SessionEndListener = (reason: SessionEndReason, error?: AuthError) => void;
+
+/** What the client needs of `fetch`; the global one and test fakes both fit. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface AuthClientOptions {
+  /** Origin (and optional prefix) of the API, e.g. `http://localhost:4000`; `''` for same-origin. */
+  baseUrl: string;
+  /** Defaults to the global `fetch`, looked up at call time. */
+  fetch?: FetchLike;
+  /** `cookie` (browsers, default): refresh token in the HttpOnly cookie. `body` (Node, CLI, mobile): kept in memory. */
+  transport?: TokenTransport;
+  /** Called when a signed-in session ends without `logout()`; also see `client.onSessionEnd`. */
+  onSessionEnd?: SessionEndListener;
+  /** Clock in epoch milliseconds; defaults to `Date.now`. */
+  now?: () => number;
+  /** Refresh shortly before the access token expires (default true). Calls refresh a stale token anyway. */
+  autoRefresh?: boolean;
+  /** Share tokens, refresh lock and sign-out with other tabs (default: cookie transport in a browser). */
+  crossTab?: boolean;
+  /** Body transport only: a refresh token saved earlier, e.g. by a CLI; `init()` then restores from it. */
+  refreshToken?: string;
+}
+
+export interface AuthClient {
+  register(input: { email: string; password: string; displayName: string }): Promise<SignedIn>;
+  login(input: { email: string; password: string }): Promise<LoginResult>;
+  loginMfa(input: MfaLoginInput): Promise<SignedIn>;
+  logout(): Promise<void>;
+  logoutAll(): Promise<void>;
+  me(): Promise<User>;
+  sessions(): Promise<Session[]>;
+  revokeSession(id: string): Promise<void>;
+  refresh(): Promise<User>;
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /** Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd. */
+  init(): Promise<User | null>;
+  /** Same as `init()`. */
+  restore(): Promise<User | null>;
+  getUser(): User | null;
+  getAccessToken(): string | null;
+  isAuthenticated(): boolean;
+  /** Body transport only: the current refresh token, for a CLI that stores it itself. */
+  getRefreshToken(): string | null;
+  /**
+   * `fetch` of a path relative to `baseUrl` (absolute URLs are refused, so the token cannot leak
+   * to another origin), with the bearer token, refreshing and retrying once on a 401 about the
+   * token. Resolves to the Response (also a 401 when the session is over); rejects with an
+   * AuthError NETWORK_ERROR when there is no answer. A retried request re-sends `init.body`, so
+   * use a string, Blob, FormData or URLSearchParams body rather than a one-shot stream.
+   */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  onSessionEnd(listener: SessionEndListener): () => void;
+  /** Stop timers and cross-tab messaging for good (tests, short-lived scripts); calls still work. */
+  close(): void;
+}

@@ -1,0 +1,120 @@
+// Offline verification of Portcullis access tokens for other services (Node).
+//
+// Offline verification cannot see revocations: after a logout, a password change or a
+// role change the API refuses the old access token at once, but this verifier accepts it
+// until its `exp` (JWT_ACCESS_TTL, 15 min by default). A service that needs revocation to
+// take effect instantly must call `GET /api/auth/me` with the token instead (or as well).
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { AuthError } from '#sdk/errors';
+import type { Role } from '#sdk/types';
+
+/** Asymmetric algorithms only: `none` and HS* (where a public key could be used as secret) never. */
+export type AccessTokenAlgorithm =
+  | 'EdDSA'
+  | 'Ed25519'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512';
+
+const ASYMMETRIC = new Set<string>(['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
+/** The contract allows at most 2 s of clock tolerance. */
+const MAX_TOLERANCE_SEC = 2;
+
+export interface VerifierOptions {
+  /** `JWT_ISSUER` of the API. */
+  issuer: string;
+  /** `JWT_AUDIENCE` of the API. */
+  audience: string | string[];
+  /** e.g. `https://auth.example.com/.well-known/jwks.json`; fetched lazily and cached by jose. */
+  jwksUrl: string | URL;
+  /** Default `['EdDSA', 'ES256']`, the algorithms the API can issue with. */
+  algorithms?: AccessTokenAlgorithm[];
+  /** Default 2, at most 2. */
+  clockToleranceSec?: number;
+}
+
+/** The claims of a verified access token (RFC 9068 profile, as the contract defines it). */
+export interface AccessTokenClaims {
+  /** User id. */
+  sub: string;
+  /** Session id. */
+  sid: string;
+  role: Role | (string & {});
+  jti: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+}
+
+export interface Verifier {
+  /** Resolves to the claims, or throws an AuthError: 401 TOKEN_EXPIRED / INVALID_TOKEN, 503 SERVICE_UNAVAILABLE. */
+  verify(token: string): Promise<AccessTokenClaims>;
+}
+
+function invalid(message: string, cause?: unknown): AuthError {
+  return new AuthError({ status: 401, code: 'INVALID_TOKEN', message, cause });
+}
+
+/** JOSE error codes that mean "the key set could not be had", not "the token is bad". */
+const KEY_SET_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
+
+function mapError(err: unknown): AuthError {
+  if (err instanceof errors.JWTExpired) {
+    return new AuthError({ status: 401, code: 'TOKEN_EXPIRED', message: 'The access token has expired', cause: err });
+  }
+  if (err instanceof errors.JOSEError && !KEY_SET_FAILURES.has(err.code)) {
+    return invalid('The access token is not valid', err);
+  }
+  // The JWKS endpoint is down or answers nonsense: the token may be fine, so don't tell the
+  // client to throw it away (a 401 would make it refresh for nothing); report unavailability.
+  return new AuthError({ status: 503, code: 'SERVICE_UNAVAILABLE', message: 'Cannot fetch the signing keys', cause: err });
+}
+
+function claimsOf(payload: JWTPayload): AccessTokenClaims {
+  const { sub, sid, role, jti, iat, exp } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof role !== 'string' || typeof jti !== 'string') {
+    throw invalid('The access token lacks sub, sid, role or jti');
+  }
+  if (typeof iat !== 'number' || typeof exp !== 'number') throw invalid('The access token lacks iat or exp');
+  return { sub, sid, role, jti, iat, exp };
+}
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  const algorithms = options.algorithms ?? ['EdDSA', 'ES256'];
+  // Checked at run time too: JavaScript callers and casts get past the type.
+  const refused = algorithms.filter((alg) => !ASYMMETRIC.has(alg));
+  if (algorithms.length === 0 || refused.length > 0) {
+    throw new TypeError(`createVerifier: only asymmetric algorithms are allowed, got ${JSON.stringify(algorithms)}`);
+  }
+  const clockTolerance = options.clockToleranceSec ?? MAX_TOLERANCE_SEC;
+  if (!(clockTolerance >= 0 && clockTolerance <= MAX_TOLERANCE_SEC)) {
+    throw new RangeError(`createVerifier: clockToleranceSec must be between 0 and ${MAX_TOLERANCE_SEC}`);
+  }
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+
+  return {
+    async verify(token) {
+      if (typeof token !== 'string' || token === '') throw invalid('No access token');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, jwks, {
+          algorithms,
+          issuer: options.issuer,
+          audience: options.audience,
+          clockTolerance,
+          typ: 'at+jwt',
+          requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
+        }));
+      } catch (err) {
+        throw mapError(err);
+      }
+      return claimsOf(payload);
+    },
+  };
+}
