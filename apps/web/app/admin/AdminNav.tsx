@@ -1,0 +1,16 @@
+import Link from 'next/link';
+import styles from './admin.module.css';
+
+/** Tabs between the admin pages. */
+export function AdminNav({ current }: { current: 'users' | 'audit' }) {
+  return (
+    <nav className={styles.tabs} aria-label="Admin">
+      <Link href="/admin/users" aria-current={current === 'users' ? 'page' : undefined} className={current === 'users' ? styles.activeTab : styles.tab}>
+        Users
+      </Link>
+      <Link href="/admin/audit" aria-current={current === 'audit' ? 'page' : undefined} className={current === 'audit' ? styles.activeTab : styles.tab}>
+        Audit log
+      </Link>
+    </nav>
+  );
+}

@@ -1,0 +1,76 @@
+'use client';
+import { useId, useState, type FormEvent } from 'react';
+import { Button } from '@/components/Button';
+import { Field } from '@/components/Field';
+import { FormAlert } from '@/components/FormAlert';
+import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import styles from './projects.module.css';
+
+export interface ProjectInput {
+  name: string;
+  description: string;
+}
+
+/** Name and description of a project, for creating one or changing it. */
+export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: { initial?: ProjectInput; submitLabel: string; onSubmit(input: ProjectInput): Promise<void>; onCancel?(): void }) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
+  const [saving, setSaving] = useState(false);
+  const descriptionId = useId();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setErrors({ fields: {} });
+    try {
+      await onSubmit({ name, description });
+      if (!initial) {
+        setName('');
+        setDescription('');
+      }
+    } catch (err) {
+      setErrors(formErrorsFrom(err, ['name', 'description']));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form className={styles.form} onSubmit={submit} noValidate>
+      <FormAlert>{errors.message}</FormAlert>
+      <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} maxLength={100} required autoComplete="off" />
+      <div className={styles.textareaField}>
+        <label className={styles.label} htmlFor={descriptionId}>
+          Description <span className="muted">(optional)</span>
+        </label>
+        <textarea
+          id={descriptionId}
+          name="description"
+          className={styles.textarea}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={2000}
+          rows={3}
+          aria-invalid={errors.fields.description ? true : undefined}
+          aria-describedby={errors.fields.description ? `${descriptionId}-error` : undefined}
+        />
+        {errors.fields.description && (
+          <p id={`${descriptionId}-error`} className={styles.fieldError}>
+            ⚠ {errors.fields.description}
+          </p>
+        )}
+      </div>
+      <div className={styles.formActions}>
+        <Button type="submit" loading={saving}>
+          {submitLabel}
+        </Button>
+        {onCancel && (
+          <Button variant="ghost" onClick={onCancel} disabled={saving}>
+            Cancel
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,165 @@
+'use client';
+import { useCallback, useEffect, useState } from 'react';
+import { useAuth } from '@/components/AuthProvider';
+import { Pager } from '@/components/Pager';
+import { Button } from '@/components/Button';
+import { Card } from '@/components/Card';
+import { EmptyState } from '@/components/EmptyState';
+import { FormAlert } from '@/components/FormAlert';
+import { Spinner } from '@/components/Spinner';
+import { apiJson, queryString } from '@/lib/api';
+import { formErrorsFrom } from '@/lib/form-errors';
+import { formatDateTime } from '@/lib/format';
+import { ProjectForm, type ProjectInput } from './ProjectForm';
+import type { Project } from '@portcullis/sdk';
+import styles from './projects.module.css';
+
+interface Page {
+  projects: Project[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+const LIMIT = 20;
+
+/** Own projects (create, edit, delete); moderators and admins can switch to everyone's. */
+export function ProjectsManager({ userId, moderatorView }: { userId: string; moderatorView: boolean }) {
+  const { client, ready } = useAuth();
+  const [everyone, setEveryone] = useState(false);
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<Page | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      await ready();
+      setData(await apiJson<Page>(client, 'GET', `/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`));
+    } catch (err) {
+      setError(formErrorsFrom(err, []).message);
+    } finally {
+      setLoading(false);
+    }
+  }, [client, ready, everyone, page]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function create(input: ProjectInput) {
+    const { project } = await apiJson<{ project: Project }>(client, 'POST', '/api/projects', { name: input.name, description: input.description || undefined });
+    setNotice(`Created “${project.name}”.`);
+    if (page === 1) await load();
+    else setPage(1);
+  }
+
+  async function save(project: Project, input: ProjectInput) {
+    const { project: saved } = await apiJson<{ project: Project }>(client, 'PATCH', `/api/projects/${project.id}`, input);
+    setData((d) => d && { ...d, projects: d.projects.map((p) => (p.id === saved.id ? saved : p)) });
+    setEditing(null);
+    setNotice(`Saved “${saved.name}”.`);
+  }
+
+  async function remove(project: Project) {
+    setDeleting(true);
+    setError(undefined);
+    try {
+      await apiJson(client, 'DELETE', `/api/projects/${project.id}`);
+      setConfirming(null);
+      setNotice(`Deleted “${project.name}”.`);
+      await load();
+    } catch (err) {
+      setError(formErrorsFrom(err, []).message);
+    } finally {
+      setDeleting(false);
+    }
+  }
+
+  const pages = data ? Math.max(1, Math.ceil(data.total / LIMIT)) : 1;
+
+  return (
+    <div className="stack">
+      <Card title="New project" description="Only you, moderators and admins can see it.">
+        <ProjectForm submitLabel="Create project" onSubmit={create} />
+      </Card>
+      <Card
+        title={everyone ? 'Everyone’s projects' : 'Your projects'}
+        description={data ? `${data.total} in all` : undefined}
+        actions={
+          moderatorView && (
+            <div className={styles.toggle} role="group" aria-label="Which projects">
+              <Button size="sm" variant={everyone ? 'ghost' : 'secondary'} aria-pressed={!everyone} onClick={() => (setEveryone(false), setPage(1))}>
+                Mine
+              </Button>
+              <Button size="sm" variant={everyone ? 'secondary' : 'ghost'} aria-pressed={everyone} onClick={() => (setEveryone(true), setPage(1))} data-testid="view-all-projects">
+                Everyone’s
+              </Button>
+            </div>
+          )
+        }
+      >
+        <FormAlert>{error}</FormAlert>
+        <FormAlert tone="success">{notice}</FormAlert>
+        {data === null ? (
+          loading && (
+            <p role="status" className="muted">
+              <Spinner /> Loading projects…
+            </p>
+          )
+        ) : data.projects.length === 0 ? (
+          <EmptyState icon="◇" title="No projects yet">
+            {everyone ? 'Nobody has created a project yet.' : 'Create your first project above.'}
+          </EmptyState>
+        ) : (
+          <ul className={styles.list} aria-label="Projects">
+            {data.projects.map((project) => (
+              <li key={project.id} className={styles.item} data-testid="project-row">
+                {editing === project.id ? (
+                  <ProjectForm initial={project} submitLabel="Save" onSubmit={(input) => save(project, input)} onCancel={() => setEditing(null)} />
+                ) : (
+                  <>
+                    <div className={styles.meta}>
+                      <p className={styles.name}>{project.name}</p>
+                      {project.description && <p className={styles.description}>{project.description}</p>}
+                      <p className={styles.details}>
+                        {project.ownerId === userId ? 'Yours' : <span data-testid="project-owner">Owner {project.ownerId.slice(0, 8)}</span>} · Updated {formatDateTime(project.updatedAt)}
+                      </p>
+                    </div>
+                    {confirming === project.id ? (
+                      <div className={styles.confirm} role="group" aria-label={`Confirm deleting ${project.name}`}>
+                        <span>Delete “{project.name}”?</span>
+                        <Button size="sm" variant="danger" loading={deleting} onClick={() => remove(project)}>
+                          Yes, delete
+                        </Button>
+                        <Button size="sm" variant="ghost" onClick={() => setConfirming(null)} disabled={deleting}>
+                          Keep it
+                        </Button>
+                      </div>
+                    ) : (
+                      <div className={styles.actions}>
+                        <Button size="sm" variant="secondary" onClick={() => (setEditing(project.id), setNotice(undefined))} aria-label={`Edit ${project.name}`}>
+                          Edit
+                        </Button>
+                        <Button size="sm" variant="danger" onClick={() => (setConfirming(project.id), setNotice(undefined))} aria-label={`Delete ${project.name}`}>
+                          Delete
+                        </Button>
+                      </div>
+                    )}
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Pager page={page} pages={pages} busy={loading} onPage={setPage} previousLabel="← Newer" nextLabel="Older →" />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+'use client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useAuth } from '@/components/AuthProvider';
+import { Button } from '@/components/Button';
+import { FormAlert } from '@/components/FormAlert';
+import { Spinner } from '@/components/Spinner';
+import { apiJson } from '@/lib/api';
+import { formErrorsFrom, loginErrorMessage } from '@/lib/form-errors';
+import { formatDate } from '@/lib/format';
+import styles from './security.module.css';
+
+interface Identity {
+  id: string;
+  provider: string;
+  name: string;
+  email: string | null;
+  linkedAt: string;
+  enabled: boolean;
+}
+interface Provider {
+  id: string;
+  name: string;
+}
+
+/** Messages for `/settings/security?error=<code>`, where a link flow that failed comes back. */
+const LINK_ERRORS: Record<string, string> = {
+  oauth_identity_in_use: 'That account at the provider is already linked to another Portcullis account.',
+  oauth_provider_already_linked: 'You already have an account at this provider linked. Unlink it first to link a different one.',
+  oauth_link_session_expired: 'Your session ended before the link completed. Sign in and try again.',
+};
+
+/**
+ * Sign-in providers linked to this account: link another (POST with the bearer token returns the
+ * provider URL, since a page navigation carries no token) and unlink, except the last way to sign in.
+ */
+export function LinkedProviders({ linked, error }: { linked?: string; error?: string }) {
+  const { client, ready } = useAuth();
+  const [identities, setIdentities] = useState<Identity[] | null>(null);
+  const [providers, setProviders] = useState<Provider[]>([]);
+  const [hasPassword, setHasPassword] = useState(true);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | undefined>(error ? (LINK_ERRORS[error] ?? loginErrorMessage(error)) : undefined);
+  const [notice, setNotice] = useState<string | undefined>();
+
+  const load = useCallback(async () => {
+    try {
+      await ready();
+      const [mine, available] = await Promise.all([
+        apiJson<{ accounts: Identity[]; hasPassword: boolean }>(client, 'GET', '/api/auth/oauth/accounts'),
+        fetch('/api/auth/oauth/providers', { cache: 'no-store' }).then((r) => r.json() as Promise<{ providers: Provider[] }>),
+      ]);
+      setIdentities(mine.accounts);
+      setHasPassword(mine.hasPassword);
+      setProviders(available.providers);
+    } catch (err) {
+      setMessage(formErrorsFrom(err, []).message);
+      setIdentities([]);
+    }
+  }, [client, ready]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // `?linked=<provider>` (back from a link flow) is announced once, after the first load.
+  const justLinked = useRef(linked);
+  useEffect(() => {
+    if (!justLinked.current || !identities) return;
+    const name = identities.find((i) => i.provider === justLinked.current)?.name ?? 'The provider';
+    justLinked.current = undefined;
+    setNotice(`${name} is now linked. You can use it to sign in.`);
+  }, [identities]);
+
+  async function link(provider: Provider) {
+    setBusy(provider.id);
+    setMessage(undefined);
+    try {
+      const { url } = await apiJson<{ url: string }>(client, 'POST', `/api/auth/oauth/${provider.id}/link`);
+      if (!/^https?:\/\//.test(url)) throw new Error('unexpected provider URL');
+      window.location.assign(url);
+    } catch (err) {
+      setMessage(formErrorsFrom(err, []).message);
+      setBusy(null);
+    }
+  }
+
+  async function unlink(identity: Identity) {
+    setBusy(identity.id);
+    setMessage(undefined);
+    setNotice(undefined);
+    try {
+      await apiJson(client, 'DELETE', `/api/auth/oauth/accounts/${identity.id}`);
+      setNotice(`${identity.name} is no longer linked.`);
+      await load();
+    } catch (err) {
+      setMessage(formErrorsFrom(err, []).message);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (identities === null) {
+    return (
+      <p className={styles.loading}>
+        <Spinner /> Loading linked providers…
+      </p>
+    );
+  }
+
+  const waysToSignIn = (hasPassword ? 1 : 0) + identities.filter((i) => i.enabled).length;
+  const unlinked = providers.filter((p) => !identities.some((i) => i.provider === p.id));
+  return (
+    <div className={styles.sessions} data-testid="linked-providers">
+      <FormAlert>{message}</FormAlert>
+      <FormAlert tone="success">{notice}</FormAlert>
+      {identities.length === 0 ? (
+        <p className="muted">No provider is linked yet.</p>
+      ) : (
+        <ul className={styles.list}>
+          {identities.map((identity) => {
+            const last = waysToSignIn <= 1 && identity.enabled;
+            return (
+              <li key={identity.id} className={styles.item}>
+                <div className={styles.meta}>
+                  <strong>{identity.name}</strong>
+                  <div className="muted">
+                    {identity.email ?? 'No email shared'} · linked {formatDate(identity.linkedAt)}
+                  </div>
+                  {last && <div className="muted">This is your only way to sign in: set a password or link another provider before unlinking it.</div>}
+                </div>
+                <Button variant="secondary" size="sm" disabled={last || busy !== null} loading={busy === identity.id} onClick={() => void unlink(identity)}>
+                  Unlink
+                </Button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {unlinked.length > 0 && (
+        <div>
+          {unlinked.map((p) => (
+            <Button key={p.id} variant="secondary" size="sm" disabled={busy !== null} loading={busy === p.id} onClick={() => void link(p)}>
+              Link {p.name}
+            </Button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+'use client';
+import { isAuthError } from '@portcullis/sdk';
+import { useState, type FormEvent } from 'react';
+import { useAuth } from '@/components/AuthProvider';
+import { Button } from '@/components/Button';
+import { Field } from '@/components/Field';
+import { FormAlert } from '@/components/FormAlert';
+import { postAuthed, type TotpSetup } from '@/lib/account-api';
+import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import styles from './mfa.module.css';
+
+type Step =
+  | { kind: 'off' }
+  | { kind: 'setup'; setup: TotpSetup }
+  | { kind: 'codes'; codes: string[] }
+  | { kind: 'on' }
+  | { kind: 'disabling' };
+
+const NO_ERRORS: FormErrors = { fields: {} };
+
+/**
+ * Two-step verification with an authenticator app: setup (QR code and secret), enable with a
+ * code, recovery codes shown once (copy / download), and disable with password and a code.
+ */
+export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: boolean; email: string }) {
+  const { client, ready } = useAuth();
+  const [step, setStep] = useState<Step>(initiallyEnabled ? { kind: 'on' } : { kind: 'off' });
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const [notice, setNotice] = useState<string>();
+
+  async function run(action: () => Promise<void>, fields: string[]) {
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    setNotice(undefined);
+    try {
+      await ready();
+      await action();
+    } catch (error) {
+      const found = formErrorsFrom(error, fields);
+      if (isAuthError(error) && error.code === 'INVALID_MFA_CODE') found.fields.code = 'That code is not right. Check your app and try again.';
+      if (isAuthError(error) && error.code === 'INVALID_CREDENTIALS') {
+        found.message = 'Your password is not right.';
+        found.fields.password = 'This is not your password.';
+      }
+      setErrors(found);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const startSetup = () =>
+    run(async () => {
+      const setup = await postAuthed<TotpSetup>(client, '/api/auth/mfa/totp/setup');
+      setCode('');
+      setStep({ kind: 'setup', setup });
+    }, []);
+
+  const enable = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const value = code.replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(value)) return setErrors({ fields: { code: 'Enter the 6-digit code from your app.' } });
+    void run(async () => {
+      const { recoveryCodes } = await postAuthed<{ recoveryCodes: string[] }>(client, '/api/auth/mfa/totp/enable', { code: value });
+      setCode('');
+      setStep({ kind: 'codes', codes: recoveryCodes });
+    }, ['code']);
+  };
+
+  const disable = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    if (!password) found.password = 'Enter your password.';
+    if (!code.trim()) found.code = 'Enter a code from your app or a recovery code.';
+    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    void run(async () => {
+      await postAuthed(client, '/api/auth/mfa/totp/disable', { password, code: code.trim().replace(/^(\d{3})\s+(\d{3})$/, '$1$2') });
+      setPassword('');
+      setCode('');
+      setStep({ kind: 'off' });
+      setNotice('Two-step verification is off.');
+    }, ['password', 'code']);
+  };
+
+  if (step.kind === 'setup') {
+    return (
+      <div className="stack">
+        <div className={styles.setup}>
+          {/* A plain img: the QR code is a data: URL, nothing for next/image to optimise. */}
+          <img className={styles.qr} src={step.setup.qrCodeDataUrl} alt="QR code to add Portcullis to your authenticator app" width={200} height={200} />
+          <div className="stack">
+            <p>Scan the QR code with an authenticator app (1Password, Google Authenticator, Authy…), or enter this key by hand:</p>
+            <p>
+              <code className={styles.secret} data-testid="totp-secret" aria-label="Setup key">
+                {step.setup.secret}
+              </code>
+            </p>
+            <form className={styles.form} onSubmit={enable} noValidate aria-busy={busy}>
+              <FormAlert>{errors.message}</FormAlert>
+              <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus />
+              <div className={styles.actions}>
+                <Button type="submit" loading={busy} loadingText="Turning on…">
+                  Turn on
+                </Button>
+                <Button variant="ghost" onClick={() => setStep({ kind: 'off' })} disabled={busy}>
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          </div>
+        </div>
+      </div>
+    );
+  }
+
+  if (step.kind === 'codes') return <RecoveryCodes codes={step.codes} email={email} onDone={() => setStep({ kind: 'on' })} />;
+
+  if (step.kind === 'disabling') {
+    return (
+      <form className={styles.form} onSubmit={disable} noValidate aria-busy={busy}>
+        <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
+        <FormAlert>{errors.message}</FormAlert>
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
+        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} />
+        <div className={styles.actions}>
+          <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">
+            Turn off two-step verification
+          </Button>
+          <Button variant="ghost" onClick={() => setStep({ kind: 'on' })} disabled={busy}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    );
+  }
+
+  const on = step.kind === 'on';
+  return (
+    <div className="stack">
+      <FormAlert tone="success">{notice}</FormAlert>
+      <FormAlert>{errors.message}</FormAlert>
+      <p className={`${styles.status} ${on ? styles.on : styles.off}`} data-testid="mfa-status">
+        {on ? '● On: sign-in asks for a code from your authenticator app.' : '○ Off: sign-in only asks for your password.'}
+      </p>
+      <div className={styles.actions}>
+        {on ? (
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setErrors(NO_ERRORS);
+              setStep({ kind: 'disabling' });
+            }}
+          >
+            Turn off…
+          </Button>
+        ) : (
+          <Button onClick={startSetup} loading={busy} loadingText="Preparing…">
+            Set up authenticator app
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Shown once, right after enabling: the API keeps only hashes. */
+function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email: string; onDone(): void }) {
+  const [copied, setCopied] = useState(false);
+  const text = `Portcullis recovery codes for ${email}\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  }
+
+  function download() {
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = 'portcullis-recovery-codes.txt';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+  }
+
+  return (
+    <div className="stack">
+      <FormAlert tone="success">Two-step verification is on.</FormAlert>
+      <p>
+        <strong>Save these recovery codes now.</strong> If you lose your phone, each one lets you sign in once. They will not be shown again.
+      </p>
+      <ul className={styles.codes} aria-label="Recovery codes" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+      <div className={styles.actions}>
+        <Button variant="secondary" onClick={copy}>
+          {copied ? 'Copied' : 'Copy codes'}
+        </Button>
+        <Button variant="secondary" onClick={download}>
+          Download codes
+        </Button>
+        <Button onClick={onDone}>I’ve saved them</Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+'use client';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import styles from './Field.module.css';
+
+export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+  label: string;
+  name: string;
+  /** The message for this field (the contract's `details[].message`); marks the input invalid. */
+  error?: string;
+  /** Help shown under the input before anything goes wrong. */
+  hint?: ReactNode;
+  /** Right-aligned next to the label, e.g. a "Forgot password?" link. */
+  labelAside?: ReactNode;
+  ref?: Ref<HTMLInputElement>;
+}
+
+/** A labelled input whose hint and error are tied to it with aria-describedby. */
+export function Field({ label, name, error, hint, labelAside, className, ref, ...input }: FieldProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`${styles.field} ${className ?? ''}`}>
+      <div className={styles.labelRow}>
+        <label htmlFor={id} className={styles.label}>
+          {label}
+        </label>
+        {labelAside}
+      </div>
+      <input {...input} ref={ref} id={id} name={name} className={styles.input} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
+      {error && (
+        <p id={errorId} className={styles.error}>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      )}
+      {hint && (
+        <div id={hintId} className={styles.hint}>
+          {hint}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+// Roles in the browser: projects, the admin pages, and a role change seen on the next request.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { startStack, type Stack } from './helpers/stack.js';
+
+const ADMIN = { email: 'web.admin@example.com', password: 'Web-Admin-Pass-1!' };
+
+describe('web: roles, projects and admin pages', () => {
+  let stack: Stack;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  async function freshPage(): Promise<Page> {
+    const context = await newContext(browser, stack.webUrl);
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function adminPage(): Promise<Page> {
+    const page = await freshPage();
+    await loginViaForm(page, ADMIN);
+    await page.waitForURL('**/dashboard');
+    return page;
+  }
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startStack({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('a plain user gets the 403 page, with HTTP 403, for every admin page; the nav has no Admin link', async () => {
+    const page = await freshPage();
+    await registerViaForm(page, { displayName: 'Ursula User' });
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    for (const path of ['/admin', '/admin/users', '/admin/audit?type=login.failed']) {
+      const res = await page.goto(path);
+      expect(res!.status(), path).toBe(403);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toContain('don’t have access');
+      const html = await res!.text();
+      expect(html).not.toContain('Search by email or name');
+      expect(html).not.toContain('Audit events');
+    }
+    await screenshot(page, 'admin-forbidden');
+    // Signed out: a redirect to sign-in, not the 403 page.
+    const anonymous = await fetch(`${stack.webUrl}/admin/users`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(307);
+  });
+
+  it('projects: create, edit and delete own, with a confirmation step', { timeout: 60_000 }, async () => {
+    const page = await freshPage();
+    await registerViaForm(page, { displayName: 'Pat Projects' });
+    await page.getByRole('link', { name: 'Projects' }).first().click();
+    await page.waitForURL('**/projects');
+    expect(await page.getByTestId('view-all-projects').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await expect.poll(() => page.getByText('Enter a project name.').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByLabel('Name').fill('Lighthouse');
+    await page.getByLabel('Description').fill('Keeps ships off the rocks.');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    const row = page.getByTestId('project-row').filter({ hasText: 'Lighthouse' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Keeps ships off the rocks.');
+
+    await row.getByRole('button', { name: 'Edit Lighthouse' }).click();
+    // While editing, the row holds a form (its text is in inputs): find it by position.
+    const editing = page.getByTestId('project-row').first();
+    await editing.getByLabel('Name').fill('Lighthouse II');
+    await editing.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('project-row').filter({ hasText: 'Lighthouse II' }).waitFor();
+    await page.reload();
+    await page.getByTestId('project-row').filter({ hasText: 'Lighthouse II' }).waitFor();
+    await screenshot(page, 'projects');
+
+    await page.getByRole('button', { name: 'Delete Lighthouse II' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(() => page.getByTestId('project-row').count(), { timeout: 10_000 }).toBe(0);
+    await page.reload();
+    await page.getByText('No projects yet').waitFor();
+  });
+
+  it('an admin promotes a user, who sees the moderator view on their next request', async () => {
+    const admin = await adminPage();
+    expect(await admin.getByRole('link', { name: 'Admin' }).count()).toBe(1);
+    await admin.goto('/projects');
+    await admin.getByLabel('Name').fill('Admin’s own project');
+    await admin.getByRole('button', { name: 'Create project' }).click();
+    await admin.getByTestId('project-row').filter({ hasText: 'Admin’s own project' }).waitFor();
+
+    const user = await freshPage();
+    const { email } = await registerViaForm(user, { displayName: 'Mona Moderator' });
+    await user.goto('/projects');
+    await user.getByRole('heading', { name: 'Your projects' }).waitFor();
+    expect(await user.getByTestId('view-all-projects').count()).toBe(0);
+
+    await admin.goto('/admin/users');
+    await admin.getByLabel('Search by email or name').fill(email);
+    await admin.getByRole('button', { name: 'Search' }).click();
+    const row = admin.locator(`[data-testid=user-row][data-email="${email}"]`);
+    await row.waitFor();
+    await expect.poll(() => admin.getByTestId('user-row').count(), { timeout: 10_000 }).toBe(1);
+    await row.locator('select').selectOption('moderator');
+    await row.getByRole('button', { name: 'Change role' }).click();
+    await row.getByText('Make Mona Moderator a moderator?').waitFor();
+    await screenshot(admin, 'admin-users-confirm');
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText('Mona Moderator is now a moderator.').waitFor();
+
+    // The next request: the server renders the moderator view; the browser's old token (role
+    // user) is refused and silently refreshed into one with the new role.
+    await user.reload();
+    await user.getByTestId('view-all-projects').click();
+    await user.getByRole('heading', { name: 'Everyone’s projects' }).waitFor();
+    await user.getByTestId('project-row').filter({ hasText: 'Admin’s own project' }).waitFor();
+    await screenshot(user, 'projects-moderator-view');
+    await user.goto('/dashboard');
+    await expect.poll(() => user.getByText('moderator', { exact: true }).count(), { timeout: 10_000 }).toBe(1);
+
+    // The audit log shows it, with the admin as the actor.
+    await admin.goto('/admin/audit?type=user.role_changed');
+    const event = admin.locator('[data-testid=audit-row][data-type="user.role_changed"]');
+    await event.first().waitFor();
+    expect(await event.first().textContent()).toContain('"to":"moderator"');
+    await screenshot(admin, 'admin-audit');
+  });
+
+  it('an admin signs a user out everywhere and deletes them, each after confirming', async () => {
+    const victim = await freshPage();
+    const { email } = await registerViaForm(victim, { displayName: 'Dee Leted' });
+
+    const admin = await adminPage();
+    await admin.goto('/admin/users');
+    await admin.getByLabel('Search by email or name').fill('Dee Leted');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    const row = admin.locator(`[data-testid=user-row][data-email="${email}"]`);
+    await row.waitFor();
+
+    await row.getByRole('button', { name: `Sessions of ${email}` }).click();
+    await expect.poll(() => admin.getByTestId('user-sessions').locator('li').count(), { timeout: 10_000 }).toBe(1);
+    await row.getByRole('button', { name: `Sign out ${email} everywhere` }).click();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('button', { name: `Sign out ${email} everywhere` }).click();
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText('Dee Leted has been signed out everywhere.').waitFor();
+    await admin.getByText('Not signed in anywhere.').waitFor();
+    await screenshot(admin, 'admin-users-sessions');
+    await victim.goto('/dashboard');
+    await victim.waitForURL('**/login**');
+
+    await row.getByRole('button', { name: `Delete ${email}` }).click();
+    await row.getByText('This cannot be undone.').waitFor();
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText('Dee Leted’s account has been deleted.').waitFor();
+    await expect.poll(() => admin.locator(`[data-testid=user-row][data-email="${email}"]`).count(), { timeout: 10_000 }).toBe(0);
+
+    // The last admin cannot remove themself: the API's refusal is shown.
+    await admin.getByLabel('Search by email or name').fill(ADMIN.email);
+    await admin.getByRole('button', { name: 'Search' }).click();
+    const self = admin.locator(`[data-testid=user-row][data-email="${ADMIN.email}"]`);
+    await expect.poll(() => admin.getByTestId('user-row').count(), { timeout: 10_000 }).toBe(1);
+    await self.getByRole('button', { name: `Delete ${ADMIN.email}` }).click();
+    await self.getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText('This would leave no admin').waitFor();
+  });
+});

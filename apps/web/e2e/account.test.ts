@@ -1,0 +1,144 @@
+// Account lifecycle in Chromium: sign-up with email verification through the dev outbox,
+// forgot/reset password from the mailed link, and enabling MFA by reading the secret from the page.
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { startStack, type Stack } from './helpers/stack.js';
+
+const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
+
+describe('web: account lifecycle', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // No SMTP_URL: mail goes to the dev outbox only, as on a fresh `npm start`.
+    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** The newest link to `path` mailed to `email`, read from the dev outbox through the web origin. */
+  async function mailedLink(email: string, path: '/verify-email' | '/reset-password', previous?: string): Promise<string> {
+    let link: string | undefined;
+    await expect
+      .poll(async () => {
+        const { messages } = (await (await fetch(`${stack.webUrl}/api/dev/outbox`)).json()) as { messages: { to: string; text: string }[] };
+        const found = messages.find((m) => m.to === email && m.text.includes(path));
+        link = found?.text.match(new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_-]+`))?.[0];
+        return link !== undefined && link !== previous;
+      }, { timeout: 5_000 })
+      .toBe(true);
+    return link!;
+  }
+
+  const text = (page: Page) => page.locator('main, body').first().innerText();
+
+  it('sign-up → banner → resend → the mailed link verifies → banner gone', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const { email } = await registerViaForm(page, { displayName: 'Ada Lovelace' });
+
+    const banner = page.getByRole('region', { name: 'Email verification' });
+    await expect.poll(() => banner.isVisible()).toBe(true);
+    const first = await mailedLink(email, '/verify-email');
+    expect(first.startsWith(`${stack.webUrl}/verify-email?token=`)).toBe(true);
+    await banner.getByRole('button', { name: 'Resend link' }).click();
+    await expect.poll(() => banner.innerText()).toContain('A new link is on its way');
+    const second = await mailedLink(email, '/verify-email', first);
+    await screenshot(page, 'dashboard-unverified');
+
+    await page.goto(second);
+    await expect.poll(() => text(page)).toContain('is verified');
+    // The token left the address bar.
+    expect(new URL(page.url()).search).toBe('');
+    await screenshot(page, 'verify-email-done');
+
+    await page.goto('/dashboard');
+    await expect.poll(() => page.getByTestId('welcome-name').textContent()).toBe('Ada Lovelace');
+    expect(await banner.count()).toBe(0);
+
+    // Verifying retired the older link as well.
+    await page.goto(first);
+    await expect.poll(() => text(page)).toContain('invalid, already used or expired');
+    await context.close();
+  });
+
+  it('forgot password from the login page → mailed link → new password → sign in with it', async () => {
+    const signUp = await newContext(browser, stack.webUrl);
+    const { email } = await registerViaForm(await signUp.newPage(), { displayName: 'Alan Turing' });
+    await signUp.close();
+
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.waitForURL('**/forgot-password');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await expect.poll(() => text(page)).toContain('If an account exists for');
+    await screenshot(page, 'forgot-password-sent');
+
+    await page.goto(await mailedLink(email, '/reset-password'));
+    await page.getByLabel('New password', { exact: true }).fill('Fresh-Password-42');
+    await page.getByLabel('Confirm new password').fill('Fresh-Password-42');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect.poll(() => text(page)).toContain('Your password has been changed');
+
+    await loginViaForm(page, { email, password: 'Fresh-Password-42' });
+    await page.waitForURL('**/dashboard');
+    await context.close();
+  });
+
+  it('enables MFA from the page (secret read from it, code computed here), then sign-in asks for the code', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const credentials = await registerViaForm(page, { displayName: 'Katherine Johnson' });
+
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secretEl = page.getByTestId('totp-secret');
+    await expect.poll(() => secretEl.isVisible()).toBe(true);
+    const secret = (await secretEl.innerText()).trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(await page.getByRole('img', { name: /QR code/ }).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await screenshot(page, 'mfa-setup');
+
+    await page.getByLabel('Code from the app', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => text(page)).toContain('That code is not right');
+
+    const enabledAt = Date.now();
+    await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    const codesList = page.getByTestId('recovery-codes');
+    await expect.poll(() => codesList.isVisible()).toBe(true);
+    const recoveryCodes = (await codesList.locator('li').allInnerTexts()).map((c) => c.trim());
+    expect(recoveryCodes).toHaveLength(10);
+    await screenshot(page, 'mfa-recovery-codes');
+    await page.getByRole('button', { name: 'I’ve saved them' }).click();
+    await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('On');
+
+    // A new browser: the password is not enough any more.
+    const other = await newContext(browser, stack.webUrl);
+    const second = await other.newPage();
+    await loginViaForm(second, credentials);
+    const codeField = second.getByLabel('Authentication code');
+    await expect.poll(() => codeField.isVisible()).toBe(true);
+    await codeField.fill(codeAt(secret, enabledAt + 30_000));
+    await second.getByRole('button', { name: 'Verify and sign in' }).click();
+    await second.waitForURL('**/dashboard');
+    await other.close();
+
+    // Turn it off with the password and a recovery code (the phone is "lost").
+    await page.getByRole('button', { name: 'Turn off…' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(credentials.password);
+    await page.getByLabel('Code from the app, or a recovery code').fill(recoveryCodes[0]!);
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('Off');
+    await context.close();
+  });
+});

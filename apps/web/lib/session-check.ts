@@ -1,0 +1,81 @@
+// How the web app's server learns who is signed in, shared by proxy.ts and server components.
+//
+// The browser holds `portcullis_session` (HttpOnly, SameSite=Lax, Path=/), a session id signed by
+// the API. Only the API can check it: we send that one cookie to `GET /api/auth/session`, which
+// answers `200 { user, session }` for a live session and 401 otherwise. It returns no token and
+// rotates nothing, so a page load never touches the refresh token.
+import type { User } from '@portcullis/sdk';
+
+export const SESSION_COOKIE = 'portcullis_session';
+
+/**
+ * Request header through which proxy.ts hands the checked user to server components, so a page
+ * does not ask the API a second time. Every incoming `x-portcullis-*` header is deleted first
+ * (server.mjs and proxy.ts both do it): a browser can never supply it.
+ */
+export const USER_HEADER = 'x-portcullis-user';
+export const INTERNAL_HEADER_PREFIX = 'x-portcullis-';
+/** Value of USER_HEADER when proxy.ts checked and found no live session. */
+export const SIGNED_OUT = '-';
+
+export type SessionState =
+  | { kind: 'signed-in'; user: User; expiresAt: string }
+  | { kind: 'signed-out' }
+  /** The API did not answer (down, 5xx, timeout): neither yes nor no. */
+  | { kind: 'unavailable' };
+
+export function apiUrl(): string {
+  return (process.env.API_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
+}
+
+/** Asks the API whether this session cookie belongs to a live session. */
+export async function checkSession(sessionCookie: string | undefined): Promise<SessionState> {
+  if (!sessionCookie) return { kind: 'signed-out' };
+  let res: Response;
+  try {
+    res = await fetch(`${apiUrl()}/api/auth/session`, {
+      // Only the session cookie: the API needs nothing else, so it gets nothing else.
+      headers: { cookie: `${SESSION_COOKIE}=${sessionCookie}`, accept: 'application/json' },
+      cache: 'no-store',
+      signal: AbortSignal.timeout(5_000),
+    });
+  } catch {
+    return { kind: 'unavailable' };
+  }
+  if (res.status === 401) return { kind: 'signed-out' };
+  if (!res.ok) return { kind: 'unavailable' };
+  const body = (await res.json().catch(() => null)) as { user?: unknown; session?: { expiresAt?: unknown } } | null;
+  const user = parseUser(body?.user);
+  if (!user) return { kind: 'unavailable' };
+  return { kind: 'signed-in', user, expiresAt: String(body?.session?.expiresAt ?? '') };
+}
+
+/** base64url(JSON): header values must be ASCII, display names are not. */
+export function encodeUserHeader(user: User): string {
+  return Buffer.from(JSON.stringify(user), 'utf8').toString('base64url');
+}
+
+export function decodeUserHeader(value: string): User | null {
+  try {
+    return parseUser(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps exactly the contract's `user` fields, checked: nothing else travels to the page. */
+function parseUser(value: unknown): User | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const u = value as Record<string, unknown>;
+  if (typeof u.id !== 'string' || typeof u.email !== 'string' || typeof u.displayName !== 'string') return null;
+  if (u.role !== 'user' && u.role !== 'moderator' && u.role !== 'admin') return null;
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    emailVerified: u.emailVerified === true,
+    mfaEnabled: u.mfaEnabled === true,
+    createdAt: typeof u.createdAt === 'string' ? u.createdAt : '',
+  };
+}

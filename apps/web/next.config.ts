@@ -1,0 +1,29 @@
+import type { NextConfig } from 'next';
+
+// The API is reached through server.mjs (a same-origin proxy for /api and /.well-known, resolved
+// at run time from API_URL), never through `rewrites` here: those are frozen at build time.
+const nextConfig: NextConfig = {
+  // The SDK is consumed as TypeScript source from the workspace.
+  transpilePackages: ['@portcullis/sdk'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // No source of the app or its server paths in production responses.
+  productionBrowserSourceMaps: false,
+  // `forbidden()` in server components (lib/admin.ts): the 403 page is sent with HTTP status 403.
+  experimental: { authInterrupts: true },
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
