@@ -10,7 +10,7 @@ import { login, refresh, register, type SignedIn } from '../services/auth.js';
 import { ApiError, notFound, unauthenticated } from '../services/errors.js';
 import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy } from '../services/passwords.js';
-import { findLiveSession, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
+import { findLiveSessionWithUser, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
 import { findUserById, toPublicUser } from '../services/users.js';
 
 /** The core auth endpoints of the contract. Thin: parse, call a service, shape the answer. */
@@ -133,9 +133,9 @@ export function authRoutes(ctx: AppContext): Router {
   router.get('/session', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const sessionId = readSessionCookie(ctx, req);
-    const session = sessionId ? await findLiveSession(ctx.db, sessionId) : undefined;
-    const user = session ? await findUserById(ctx.db, session.userId) : undefined;
-    if (!session || !user) throw unauthenticated();
+    const found = sessionId ? await findLiveSessionWithUser(ctx.db, sessionId) : undefined;
+    if (!found) throw unauthenticated();
+    const { session, user } = found;
     res.json({ user: toPublicUser(user), session: { id: session.id, expiresAt: session.expiresAt.toISOString() } });
   });
 

@@ -1,12 +1,13 @@
-import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, isNull } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
 import type { Db } from '../db/client.js';
-import { refreshTokens, sessions } from '../db/schema.js';
+import { refreshTokens, sessions, totpCredentials, users } from '../db/schema.js';
 import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
 import { recordRevocations } from './revocations.js';
 import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
+import { withMfa, type UserWithMfa } from './users.js';
 
 /**
  * Sessions and their refresh tokens. A refresh token is opaque, stored only as its SHA-256, and
@@ -164,6 +165,18 @@ export async function findLiveSession(db: Db, sessionId: string): Promise<Sessio
     .select()
     .from(sessions)
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()), gt(sessions.absoluteExpiresAt, new Date())));
+  return row;
+}
+
+/** A live session with its user, in one query: the web app's server asks this on every page view. */
+export async function findLiveSessionWithUser(db: Db, sessionId: string): Promise<{ session: SessionRow; user: UserWithMfa } | undefined> {
+  const now = new Date();
+  const [row] = await db
+    .select({ session: getTableColumns(sessions), user: withMfa })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.absoluteExpiresAt, now)));
   return row;
 }
 
