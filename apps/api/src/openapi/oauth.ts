@@ -13,7 +13,7 @@ const errorCodes = [
   '`oauth_profile_failed` (the profile could not be read)',
   '`oauth_email_missing` (the provider shared no email)',
   '`oauth_email_unverified_conflict` (an account has this email, but the provider did not verify it or the account never verified it: sign in with the password and link from settings)',
-  '`oauth_email_not_verified` (REQUIRE_EMAIL_VERIFICATION is on)',
+  '`oauth_email_not_verified` (REQUIRE_EMAIL_VERIFICATION is on; a verification link is mailed, within the verify-resend limit)',
   'link flows only: `oauth_identity_in_use`, `oauth_provider_already_linked`, `oauth_link_session_expired`',
 ].join('; ');
 const stateCookie =

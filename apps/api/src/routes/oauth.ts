@@ -6,6 +6,7 @@ import { requireAllowedOrigin } from '../http/middleware/csrf.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { recordAudit } from '../services/audit.js';
 import { startSession } from '../services/auth.js';
+import { resendVerificationWithinLimit } from '../services/emailVerification.js';
 import { ApiError, notFound } from '../services/errors.js';
 import { createMfaChallenge } from '../services/mfa.js';
 import { linkIdentity, listIdentities, resolveLogin, unlinkIdentity } from '../services/oauth/accounts.js';
@@ -138,7 +139,11 @@ export function oauthRoutes(ctx: AppContext): Router {
     if (resolution.kind === 'no_email') return fail('oauth_email_missing', 'provider shared no email');
     if (resolution.kind === 'email_conflict') return fail('oauth_email_unverified_conflict', resolution.reason);
     const { user, how } = resolution;
-    if (ctx.config.REQUIRE_EMAIL_VERIFICATION && !user.emailVerifiedAt) return fail('oauth_email_not_verified', 'email not verified');
+    if (ctx.config.REQUIRE_EMAIL_VERIFICATION && !user.emailVerifiedAt) {
+      // A new account was mailed its link as it was created; a returning one gets a fresh link.
+      if (how !== 'created') await resendVerificationWithinLimit(ctx, user.id, meta);
+      return fail('oauth_email_not_verified', 'email not verified');
+    }
 
     const redirect = safeRedirectPath(flow.redirect, web);
     if (user.mfaEnabled) {

@@ -7,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { enqueueMail } from './mail.js';
 import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
+import { consumeAccountAction } from './rateLimits.js';
 import { findUserById, type PublicUser, toPublicUser } from './users.js';
 
 /** Email verification: a single-use, 24-hour link mailed at sign-up and on request. */
@@ -27,6 +28,20 @@ export async function resendVerification(ctx: AppContext, userId: string, meta: 
   if (!user || user.emailVerifiedAt) return;
   await ctx.db.transaction((tx) => queueVerificationMail(ctx, tx, user, meta));
   ctx.mailer.kick();
+}
+
+/**
+ * For a sign-in refused because the address is unverified: a new link, unless this account had its
+ * share of links this hour (the resend limit), so that a refusal cannot be turned into a mail cannon.
+ */
+export async function resendVerificationWithinLimit(ctx: AppContext, userId: string, meta: RequestMeta): Promise<void> {
+  try {
+    await consumeAccountAction(ctx, 'verify_resend', userId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 429) return;
+    throw error;
+  }
+  await resendVerification(ctx, userId, meta);
 }
 
 export async function verifyEmail(ctx: AppContext, token: string, meta: RequestMeta): Promise<PublicUser> {

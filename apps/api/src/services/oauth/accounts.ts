@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { oauthAccounts, users } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
+import { queueVerificationMail } from '../emailVerification.js';
 import { ApiError, notFound } from '../errors.js';
 import { findUserByEmail, findUserById, normalizeEmail, type UserWithMfa } from '../users.js';
 import type { ProviderId } from './providers.js';
@@ -18,7 +19,8 @@ import type { ProviderProfile } from './protocol.js';
  *    attacker who registered the victim's address with a password (never verified) must not end up
  *    sharing the account the victim then opens with Google. Otherwise: refused, and the person is
  *    told to sign in with their password and link from settings;
- * 3. new email: a new user without a password, emailVerified as the provider says.
+ * 3. new email: a new user without a password, emailVerified as the provider says. An address the
+ *    provider did not verify gets the same verification mail as a password sign-up.
  */
 
 export type IdentityRow = typeof oauthAccounts.$inferSelect;
@@ -54,7 +56,10 @@ export async function resolveLogin(ctx: AppContext, provider: ProviderId, profil
     }
 
     const created = await createUserWithIdentity(ctx, provider, { ...profile, email: profile.email }, meta);
-    if (created) return { kind: 'signed_in', user: created, how: 'created' };
+    if (created) {
+      if (!created.emailVerifiedAt) ctx.mailer.kick();
+      return { kind: 'signed_in', user: created, how: 'created' };
+    }
   }
   throw new ApiError(409, 'CONFLICT', 'This sign-in collided with another one. Try again.');
 }
@@ -78,6 +83,7 @@ async function createUserWithIdentity(ctx: AppContext, provider: ProviderId, pro
       if (!(await insertIdentity(tx, user.id, provider, profile))) throw new RetryResolution();
       await recordAudit(tx, { type: 'user.registered', userId: user.id, meta, details: { method: 'oauth', provider } });
       await recordAudit(tx, { type: 'oauth.linked', userId: user.id, meta, details: { provider, via: 'sign_up' } });
+      if (!user.emailVerifiedAt) await queueVerificationMail(ctx, tx, user, meta);
       return { ...user, mfaEnabled: false };
     })
     .catch((error: unknown) => {

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from '../helpers/http.js';
+import { linkToken } from '../helpers/smtp.js';
+import { expectFailure, expectSignedIn, signInVia, startOAuthFixture, type OAuthFixture } from './helpers/fixture.js';
+
+/** A person whose provider did not verify their address gets the same verification mail as a password sign-up. */
+
+const unique = (prefix: string) => `${prefix}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@acme.example`;
+
+async function verificationMails(f: OAuthFixture, email: string) {
+  return f.api.query<{ text: string }>(`select text from mail_messages where "to" = '${email}' and text like '%/verify-email?token=%' order by created_at`);
+}
+
+describe('an account created through a provider that did not verify the address', () => {
+  let f: OAuthFixture;
+  beforeAll(async () => {
+    f = await startOAuthFixture();
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('is mailed a verification link, and the link verifies it', async () => {
+    const email = unique('unverified');
+    const browser = f.browser();
+    const user = await expectSignedIn(browser, await signInVia(browser, { login: f.account({ email, email_verified: false }) }));
+    expect(user.emailVerified).toBe(false);
+    const [mail] = await verificationMails(f, email);
+    const verified = await request(f.api.url, 'POST', '/api/auth/email/verify', { body: { token: linkToken(mail!.text, '/verify-email') } });
+    expect(verified.status).toBe(200);
+    expect(verified.body.user).toMatchObject({ id: user.id, emailVerified: true });
+  });
+
+  it('a provider-verified address gets no such mail', async () => {
+    const email = unique('verified');
+    const browser = f.browser();
+    expect((await expectSignedIn(browser, await signInVia(browser, { login: f.account({ email, email_verified: true }) }))).emailVerified).toBe(true);
+    expect(await verificationMails(f, email)).toEqual([]);
+  });
+});
+
+describe('with REQUIRE_EMAIL_VERIFICATION', () => {
+  let f: OAuthFixture;
+  beforeAll(async () => {
+    f = await startOAuthFixture({ REQUIRE_EMAIL_VERIFICATION: 'true', RATE_LIMIT_VERIFY_RESEND: '2/1h' });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('refuses the sign-in, mails a link each try within the resend limit, and signs in once the link is followed', async () => {
+    const email = unique('required');
+    const login = f.account({ email, email_verified: false });
+    expectFailure(await signInVia(f.browser(), { login }), 'oauth_email_not_verified');
+    expect(await verificationMails(f, email)).toHaveLength(1);
+    const [user] = await f.api.query<{ id: string }>(`select id from users where email = '${email}'`);
+    const sessionCount = async () => (await f.api.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = '${user!.id}'`))[0]!.n;
+    expect(await sessionCount()).toBe(0);
+
+    // A returning, still unverified person is mailed a fresh link; the resend limit (2 an hour here) caps it.
+    for (let attempt = 0; attempt < 3; attempt += 1) expectFailure(await signInVia(f.browser(), { login }), 'oauth_email_not_verified');
+    const mails = await verificationMails(f, email);
+    expect(mails).toHaveLength(3);
+    expect(await sessionCount()).toBe(0);
+
+    const verified = await request(f.api.url, 'POST', '/api/auth/email/verify', { body: { token: linkToken(mails.at(-1)!.text, '/verify-email') } });
+    expect(verified.status).toBe(200);
+    const browser = f.browser();
+    expect((await expectSignedIn(browser, await signInVia(browser, { login }))).id).toBe(user!.id);
+  });
+});
