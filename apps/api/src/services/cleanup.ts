@@ -1,12 +1,13 @@
-import { and, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { auditEvents, mfaChallenges, oneTimeTokens, refreshTokens, revocations, sessions } from '../db/schema.js';
+import { auditEvents, mailMessages, mfaChallenges, oneTimeTokens, refreshTokens, revocations, sessions } from '../db/schema.js';
 
 /**
  * The background job that deletes what can no longer be used: dead sessions (with their refresh
- * tokens), expired refresh tokens, used or expired one-time tokens and MFA challenges, and
+ * tokens), expired refresh tokens, used or expired one-time tokens and MFA challenges, mail that
+ * was delivered or given up on (its links have expired by then; the dev outbox keeps a day), and
  * revocations that outlived the access tokens they refused. The audit log is kept (for
  * AUDIT_RETENTION when that is set). One instance runs it at a time, under an advisory lock.
  */
@@ -22,16 +23,19 @@ export interface CleanupReport {
   oneTimeTokens: number;
   mfaChallenges: number;
   revocations: number;
+  mailMessages: number;
   auditEvents: number;
 }
 
-export async function runCleanup(db: Db, config: Pick<Config, 'AUDIT_RETENTION'>, now = new Date()): Promise<CleanupReport> {
+type CleanupConfig = Pick<Config, 'AUDIT_RETENTION' | 'MAIL_MAX_ATTEMPTS'>;
+
+export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()): Promise<CleanupReport> {
   const deadBefore = new Date(now.getTime() - DEAD_ROW_RETENTION_MS);
   return db.transaction(async (tx) => {
     // Another instance is at it: skip this round rather than wait or do the work twice.
     const lock = await tx.execute(sql`select pg_try_advisory_xact_lock(${CLEANUP_LOCK_ID}) as locked`);
     const locked = (lock as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked;
-    if (!locked) return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, revocations: 0, auditEvents: 0 };
+    if (!locked) return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, revocations: 0, mailMessages: 0, auditEvents: 0 };
 
     const count = (rows: unknown[]) => rows.length;
     const deadSessions = await tx
@@ -50,6 +54,15 @@ export async function runCleanup(db: Db, config: Pick<Config, 'AUDIT_RETENTION'>
       .returning({ id: mfaChallenges.id });
     // A revocation matters only while the tokens it refuses could still be presented.
     const oldRevocations = await tx.delete(revocations).where(lt(revocations.expiresAt, now)).returning({ id: revocations.id });
+    const oldMail = await tx
+      .delete(mailMessages)
+      .where(
+        or(
+          lt(mailMessages.sentAt, deadBefore),
+          and(isNull(mailMessages.sentAt), gte(mailMessages.attempts, config.MAIL_MAX_ATTEMPTS), lt(mailMessages.createdAt, deadBefore)),
+        ),
+      )
+      .returning({ id: mailMessages.id });
     const audit =
       config.AUDIT_RETENTION === null
         ? []
@@ -62,13 +75,14 @@ export async function runCleanup(db: Db, config: Pick<Config, 'AUDIT_RETENTION'>
       oneTimeTokens: count(oneTime),
       mfaChallenges: count(challenges),
       revocations: count(oldRevocations),
+      mailMessages: count(oldMail),
       auditEvents: count(audit),
     };
   });
 }
 
 /** Runs the cleanup soon after start and then every CLEANUP_INTERVAL; returns the stop function. */
-export function startCleanupJob(db: Db, config: Pick<Config, 'AUDIT_RETENTION' | 'CLEANUP_INTERVAL'>, logger: Logger): () => void {
+export function startCleanupJob(db: Db, config: CleanupConfig & Pick<Config, 'CLEANUP_INTERVAL'>, logger: Logger): () => void {
   const run = () =>
     runCleanup(db, config)
       .then((report) => {

@@ -38,10 +38,17 @@ describe('cleanup job', () => {
     await server.query(`insert into revocations (kind, subject, expires_at) values
       ('session', '${live.user.id}', now() - interval '1 second'),
       ('user', '${live.user.id}', now() + interval '10 minutes')`);
+    await server.query(`delete from mail_messages`);
+    await server.query(`insert into mail_messages ("to", subject, text, html, created_at, sent_at, attempts) values
+      ('a@example.com', 'delivered long ago', 'x', 'x', now() - ${DAY}, now() - ${DAY}, 1),
+      ('a@example.com', 'given up long ago', 'x', 'x', now() - ${DAY}, null, 8),
+      ('a@example.com', 'delivered today', 'x', 'x', now(), now(), 1),
+      ('a@example.com', 'still retrying', 'x', 'x', now() - ${DAY}, null, 3)`);
     const auditBefore = await count('select count(*) as n from audit_events');
 
     const report = await runCleanup(server.ctx.db, server.ctx.config);
-    expect(report).toMatchObject({ ran: true, sessions: 2, oneTimeTokens: 1, mfaChallenges: 1, revocations: 1, auditEvents: 0 });
+    expect(report).toMatchObject({ ran: true, sessions: 2, oneTimeTokens: 1, mfaChallenges: 1, revocations: 1, mailMessages: 2, auditEvents: 0 });
+    expect((await server.query<{ subject: string }>('select subject from mail_messages order by subject')).map((m) => m.subject)).toEqual(['delivered today', 'still retrying']);
 
     const sessionsLeft = await server.query<{ user_id: string }>('select user_id from sessions');
     expect(sessionsLeft.map((s) => s.user_id).sort()).toEqual([live.user.id, recentlyRevoked.user.id].sort());
@@ -60,8 +67,8 @@ describe('cleanup job', () => {
 
   it('trims the audit log only when AUDIT_RETENTION is set', async () => {
     await server.query(`insert into audit_events (type, created_at) values ('login.failed', now() - interval '400 days')`);
-    expect((await runCleanup(server.ctx.db, { AUDIT_RETENTION: null })).auditEvents).toBe(0);
-    expect((await runCleanup(server.ctx.db, { AUDIT_RETENTION: 365 * 86_400_000 })).auditEvents).toBe(1);
+    expect((await runCleanup(server.ctx.db, { ...server.ctx.config, AUDIT_RETENTION: null })).auditEvents).toBe(0);
+    expect((await runCleanup(server.ctx.db, { ...server.ctx.config, AUDIT_RETENTION: 365 * 86_400_000 })).auditEvents).toBe(1);
     expect(await count(`select count(*) as n from audit_events where created_at < now() - interval '365 days'`)).toBe(0);
   });
 
