@@ -113,6 +113,10 @@ describe('web: roles, projects and admin pages', () => {
     await screenshot(admin, 'admin-users-confirm');
     await row.getByRole('button', { name: 'Confirm' }).click();
     await admin.getByText('Mona Moderator is now a moderator.').waitFor();
+    // The search form is a plain GET form too: the URL alone gives the same list.
+    await admin.goto(`/admin/users?query=${encodeURIComponent(email)}`);
+    await admin.locator(`[data-testid=user-row][data-email="${email}"]`).waitFor();
+    await expect.poll(() => admin.getByTestId('user-row').count(), { timeout: 10_000 }).toBe(1);
 
     // The next request: the server renders the moderator view; the browser's old token (role
     // user) is refused and silently refreshed into one with the new role.

@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/EmptyState';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
+import { useLatestCall } from '@/lib/useLatestCall';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
 import { ProjectForm, type ProjectInput } from './ProjectForm';
@@ -36,18 +37,21 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
   const [confirming, setConfirming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
 
+  const beginLoad = useLatestCall();
   const load = useCallback(async () => {
+    const isLatest = beginLoad();
     setLoading(true);
     setError(undefined);
     try {
       await ready();
-      setData(await apiJson<Page>(client, 'GET', `/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`));
+      const next = await apiJson<Page>(client, 'GET', `/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`);
+      if (isLatest()) setData(next);
     } catch (err) {
-      setError(formErrorsFrom(err, []).message);
+      if (isLatest()) setError(formErrorsFrom(err, []).message);
     } finally {
-      setLoading(false);
+      if (isLatest()) setLoading(false);
     }
-  }, [client, ready, everyone, page]);
+  }, [client, ready, everyone, page, beginLoad]);
 
   useEffect(() => {
     void load();

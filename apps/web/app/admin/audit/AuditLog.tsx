@@ -9,6 +9,7 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
+import { useLatestCall } from '@/lib/useLatestCall';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
 import type { AuditEvent } from '@portcullis/sdk';
@@ -37,18 +38,21 @@ export function AuditLog({ initial }: { initial: Filters }) {
   const [loading, setLoading] = useState(true);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
 
+  const beginLoad = useLatestCall();
   const load = useCallback(async () => {
+    const isLatest = beginLoad();
     setLoading(true);
     setErrors({ fields: {} });
     try {
       await ready();
-      setData(await apiJson(client, 'GET', `/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`));
+      const next = await apiJson<{ events: AuditEvent[]; total: number }>(client, 'GET', `/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`);
+      if (isLatest()) setData(next);
     } catch (err) {
-      setErrors(formErrorsFrom(err, ['userId', 'actorId', 'type']));
+      if (isLatest()) setErrors(formErrorsFrom(err, ['userId', 'actorId', 'type']));
     } finally {
-      setLoading(false);
+      if (isLatest()) setLoading(false);
     }
-  }, [client, ready, filters, page]);
+  }, [client, ready, filters, page, beginLoad]);
 
   useEffect(() => {
     void load();

@@ -11,6 +11,7 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
+import { useLatestCall } from '@/lib/useLatestCall';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDate } from '@/lib/format';
 import styles from '../admin.module.css';
@@ -23,10 +24,10 @@ const LIMIT = 20;
 /** An action waiting for the admin's confirmation. */
 type Pending = { user: User; kind: 'role'; role: Role } | { user: User; kind: 'revoke' } | { user: User; kind: 'delete' };
 
-export function UsersAdmin({ adminId }: { adminId: string }) {
+export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initialQuery: string }) {
   const { client, ready } = useAuth();
-  const [query, setQuery] = useState('');
-  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState(initialQuery);
+  const [search, setSearch] = useState(initialQuery);
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ users: User[]; total: number } | null>(null);
   const [loading, setLoading] = useState(true);
@@ -37,26 +38,33 @@ export function UsersAdmin({ adminId }: { adminId: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
+  const beginLoad = useLatestCall();
   const load = useCallback(async () => {
+    const isLatest = beginLoad();
     setLoading(true);
     try {
       await ready();
-      setData(await apiJson(client, 'GET', `/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`));
+      const next = await apiJson<{ users: User[]; total: number }>(client, 'GET', `/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
+      if (isLatest()) setData(next);
     } catch (err) {
-      setError(formErrorsFrom(err, []).message);
+      if (isLatest()) setError(formErrorsFrom(err, []).message);
     } finally {
-      setLoading(false);
+      if (isLatest()) setLoading(false);
     }
-  }, [client, ready, search, page]);
+  }, [client, ready, search, page, beginLoad]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  function onSearch(event: FormEvent) {
+  // The form is a plain GET form too (?query=), so a search submitted before the page is
+  // hydrated still works; afterwards it reads what the field holds, typed before hydration or not.
+  function onSearch(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const typed = String(new FormData(event.currentTarget).get('query') ?? '').trim();
+    setQuery(typed);
     setPage(1);
-    setSearch(query.trim());
+    setSearch(typed);
   }
 
   function ask(next: Pending) {
