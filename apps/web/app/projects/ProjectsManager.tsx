@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Pager } from '@/components/Pager';
 import { Button } from '@/components/Button';
@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/EmptyState';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
-import { useLatestCall } from '@/lib/useLatestCall';
+import { useApiGet } from '@/lib/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
 import { ProjectForm, type ProjectInput } from './ProjectForm';
@@ -26,36 +26,16 @@ const LIMIT = 20;
 
 /** Own projects (create, edit, delete); moderators and admins can switch to everyone's. */
 export function ProjectsManager({ userId, moderatorView }: { userId: string; moderatorView: boolean }) {
-  const { client, ready } = useAuth();
+  const { client } = useAuth();
   const [everyone, setEveryone] = useState(false);
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Page | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string>();
+  const { data, setData, loading, error: loadError, reload: load } = useApiGet<Page>(`/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`);
+  const [actionError, setError] = useState<string>();
+  const error = actionError ?? (loadError ? formErrorsFrom(loadError, []).message : undefined);
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
-
-  const beginLoad = useLatestCall();
-  const load = useCallback(async () => {
-    const isLatest = beginLoad();
-    setLoading(true);
-    setError(undefined);
-    try {
-      await ready();
-      const next = await apiJson<Page>(client, 'GET', `/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`);
-      if (isLatest()) setData(next);
-    } catch (err) {
-      if (isLatest()) setError(formErrorsFrom(err, []).message);
-    } finally {
-      if (isLatest()) setLoading(false);
-    }
-  }, [client, ready, everyone, page, beginLoad]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function create(input: ProjectInput) {
     const { project } = await apiJson<{ project: Project }>(client, 'POST', '/api/projects', { name: input.name, description: input.description || undefined });

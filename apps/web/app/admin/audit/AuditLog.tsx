@@ -1,6 +1,5 @@
 'use client';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useAuth } from '@/components/AuthProvider';
+import { useState, type FormEvent } from 'react';
 import { Pager } from '@/components/Pager';
 import { Button } from '@/components/Button';
 import { Card } from '@/components/Card';
@@ -8,8 +7,8 @@ import { EmptyState } from '@/components/EmptyState';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
-import { apiJson, queryString } from '@/lib/api';
-import { useLatestCall } from '@/lib/useLatestCall';
+import { queryString } from '@/lib/api';
+import { useApiGet } from '@/lib/useApiGet';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
 import type { AuditEvent } from '@portcullis/sdk';
@@ -30,33 +29,11 @@ const TYPES = [
 const LIMIT = 50;
 
 export function AuditLog({ initial }: { initial: Filters }) {
-  const { client, ready } = useAuth();
   const [form, setForm] = useState<Filters>(initial);
   const [filters, setFilters] = useState<Filters>(initial);
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ events: AuditEvent[]; total: number } | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
-
-  const beginLoad = useLatestCall();
-  const load = useCallback(async () => {
-    const isLatest = beginLoad();
-    setLoading(true);
-    setErrors({ fields: {} });
-    try {
-      await ready();
-      const next = await apiJson<{ events: AuditEvent[]; total: number }>(client, 'GET', `/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`);
-      if (isLatest()) setData(next);
-    } catch (err) {
-      if (isLatest()) setErrors(formErrorsFrom(err, ['userId', 'actorId', 'type']));
-    } finally {
-      if (isLatest()) setLoading(false);
-    }
-  }, [client, ready, filters, page, beginLoad]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data, loading, error } = useApiGet<{ events: AuditEvent[]; total: number }>(`/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`);
+  const errors: FormErrors = error ? formErrorsFrom(error, ['userId', 'actorId', 'type']) : { fields: {} };
 
   function apply(event: FormEvent) {
     event.preventDefault();

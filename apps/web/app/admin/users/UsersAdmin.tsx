@@ -1,7 +1,7 @@
 'use client';
 import type { User } from '@portcullis/sdk';
 import Link from 'next/link';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Pager } from '@/components/Pager';
 import { Button } from '@/components/Button';
@@ -11,7 +11,7 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
-import { useLatestCall } from '@/lib/useLatestCall';
+import { useApiGet } from '@/lib/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDate } from '@/lib/format';
 import styles from '../admin.module.css';
@@ -25,37 +25,18 @@ const LIMIT = 20;
 type Pending = { user: User; kind: 'role'; role: Role } | { user: User; kind: 'revoke' } | { user: User; kind: 'delete' };
 
 export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initialQuery: string }) {
-  const { client, ready } = useAuth();
+  const { client } = useAuth();
   const [query, setQuery] = useState(initialQuery);
   const [search, setSearch] = useState(initialQuery);
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ users: User[]; total: number } | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string>();
+  const { data, loading, error: loadError, reload: load } = useApiGet<{ users: User[]; total: number }>(`/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
+  const [actionError, setError] = useState<string>();
+  const error = actionError ?? (loadError ? formErrorsFrom(loadError, []).message : undefined);
   const [notice, setNotice] = useState<string>();
   const [pending, setPending] = useState<Pending | null>(null);
   const [working, setWorking] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-
-  const beginLoad = useLatestCall();
-  const load = useCallback(async () => {
-    const isLatest = beginLoad();
-    setLoading(true);
-    try {
-      await ready();
-      const next = await apiJson<{ users: User[]; total: number }>(client, 'GET', `/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
-      if (isLatest()) setData(next);
-    } catch (err) {
-      if (isLatest()) setError(formErrorsFrom(err, []).message);
-    } finally {
-      if (isLatest()) setLoading(false);
-    }
-  }, [client, ready, search, page, beginLoad]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   // The form is a plain GET form too (?query=), so a search submitted before the page is
   // hydrated still works; afterwards it reads what the field holds, typed before hydration or not.
