@@ -98,6 +98,31 @@ export const accountPaths = {
       responses: { '204': { description: 'Disabled.' }, ...errors(400, 401, 409) },
     },
   },
+  '/api/auth/mfa/recovery-codes': {
+    get: {
+      summary: 'How many recovery codes are left (not in the contract)',
+      description:
+        'Not in the contract: an extension. The number of unused recovery codes of the signed-in user. `{ remaining: 0 }` when MFA is off (there are no codes then); whether MFA is on is `user.mfaEnabled`.',
+      security: bearer,
+      responses: {
+        '200': { description: 'The count.', ...json({ type: 'object', required: ['remaining'], properties: { remaining: { type: 'integer', minimum: 0, maximum: 10 } }, additionalProperties: false }) },
+        ...errors(401),
+      },
+    },
+  },
+  '/api/auth/mfa/recovery-codes/regenerate': {
+    post: {
+      summary: 'Replace the recovery codes with a new set (not in the contract)',
+      description:
+        'Not in the contract: an extension. Needs the password and a current 6-digit TOTP code (accepted once, as everywhere; a recovery code is not accepted here). Replaces every recovery code, used or not, with 10 new ones in one transaction: the old ones stop working at once. Writes the audit event `mfa.recovery_codes_regenerated` and mails a notice. Errors as for disable: `401 INVALID_CREDENTIALS` (wrong password), `409 CONFLICT` (MFA is not on), `400 INVALID_MFA_CODE` (wrong or already used code). Each attempt counts against the login limits for the account until it succeeds, so wrong passwords and wrong codes alike lead to `429`. `Cache-Control: no-store`.',
+      security: bearer,
+      requestBody: body(['password', 'code'], { password: str(), code: { type: 'string', pattern: '^\\d{6}$' } }),
+      responses: {
+        '200': { description: 'The new codes, shown only this once (stored hashed).', ...json({ type: 'object', required: ['recoveryCodes'], properties: { recoveryCodes: { type: 'array', items: { type: 'string' }, minItems: 10, maxItems: 10 } } }) },
+        ...errors(400, 401, 409, 429),
+      },
+    },
+  },
   '/api/dev/outbox': {
     get: {
       summary: 'Development outbox (not in production)',

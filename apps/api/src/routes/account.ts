@@ -6,6 +6,7 @@ import { validateBody } from '../http/middleware/validate.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { resendVerification, verifyEmail } from '../services/emailVerification.js';
 import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../services/mfa.js';
+import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../services/mfaRecovery.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
 import { consumeAccountAction } from '../services/rateLimits.js';
 import { passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
@@ -18,6 +19,7 @@ import { passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
 
 const token = z.string({ message: 'The token is missing.' }).min(1, 'The token is missing.').max(512, 'The token is not valid.');
 const totpCode = z.string({ message: 'Enter the 6-digit code.' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
+const password = z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024);
 const recoveryCode = z.string({ message: 'Enter a recovery code.' }).trim().min(1, 'Enter a recovery code.').max(64, 'That is not a recovery code.');
 
 const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
@@ -91,12 +93,23 @@ export function accountRoutes(ctx: AppContext): Router {
   router.post(
     '/mfa/totp/disable',
     requireAuth,
-    validateBody(z.object({ password: z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024), code: z.string({ message: 'Enter a code.' }).trim().min(1, 'Enter a code.').max(64) })),
+    validateBody(z.object({ password, code: z.string({ message: 'Enter a code.' }).trim().min(1, 'Enter a code.').max(64) })),
     async (req, res) => {
       await disableTotp(ctx, req.auth!.sub, req.body, requestMeta(req));
       res.status(204).end();
     },
   );
+
+  // Not in the contract (documented in openapi/account.ts): the count of unused recovery codes, and a new set.
+  router.get('/mfa/recovery-codes', requireAuth, async (req, res) => {
+    noStore(res);
+    res.json(await remainingRecoveryCodes(ctx, req.auth!.sub));
+  });
+
+  router.post('/mfa/recovery-codes/regenerate', requireAuth, validateBody(z.object({ password, code: totpCode })), async (req, res) => {
+    noStore(res);
+    res.json(await regenerateRecoveryCodes(ctx, req.auth!.sub, req.body, requestMeta(req)));
+  });
 
   return router;
 }

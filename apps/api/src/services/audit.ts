@@ -12,6 +12,7 @@ export type AuditType =
   | 'mfa.failed'
   | 'mfa.setup_started'
   | 'mfa.recovery_code_used'
+  | 'mfa.recovery_codes_regenerated'
   | 'refresh.reuse_detected'
   | 'logout'
   | 'logout.all'

@@ -11,7 +11,7 @@ import { replaceRecoveryCodes, useRecoveryCode } from './recoveryCodes.js';
 import { useTotpCode } from './totpCodes.js';
 import { decrypt, encrypt } from './secrets.js';
 import { matchTotpStep, newTotpSecret, totpUri } from './totp.js';
-import { findUserById } from './users.js';
+import { findUserById, type UserWithMfa } from './users.js';
 
 export { completeMfaLogin, createMfaChallenge } from './mfaChallenges.js';
 
@@ -24,6 +24,7 @@ export { completeMfaLogin, createMfaChallenge } from './mfaChallenges.js';
 
 export const invalidMfaCode = (message = 'The code is not valid. Check your authenticator app and try again.') =>
   new ApiError(400, 'INVALID_MFA_CODE', message, [{ field: 'code', message }]);
+export const notEnabled = () => new ApiError(409, 'CONFLICT', 'Two-factor authentication is not on.');
 const alreadyEnabled = () => new ApiError(409, 'CONFLICT', 'Two-factor authentication is already on. Turn it off first to set up a new authenticator.');
 
 export async function setupTotp(ctx: AppContext, userId: string, meta: RequestMeta) {
@@ -74,20 +75,9 @@ export async function enableTotp(ctx: AppContext, userId: string, code: string, 
 }
 
 export async function disableTotp(ctx: AppContext, userId: string, input: { password: string; code: string }, meta: RequestMeta): Promise<void> {
-  const user = await findUserById(ctx.db, userId);
-  if (!user) throw invalidBearer('This account no longer exists.');
-  if (!user.passwordHash) {
-    await ctx.passwords.burn(input.password);
-    throw invalidCredentials();
-  }
-  // A stolen access token must not become a way to guess the password: same counters as login.
-  await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
-  if (!(await ctx.passwords.verify(user.passwordHash, input.password))) {
-    await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'disable', reason: 'wrong_password' } });
-    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
-  }
+  const user = await confirmPassword(ctx, userId, input.password, meta, 'disable');
   await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
-  if (!user.mfaEnabled) throw new ApiError(409, 'CONFLICT', 'Two-factor authentication is not on.');
+  if (!user.mfaEnabled) throw notEnabled();
   const disabled = await ctx.db.transaction(async (tx) => {
     // A recovery code also works here: it is how someone who lost their phone turns MFA off.
     const passed = /^\d+$/.test(input.code) ? await useTotpCode(ctx, tx, userId, input.code) : await useRecoveryCode(tx, userId, input.code);
@@ -104,6 +94,26 @@ export async function disableTotp(ctx: AppContext, userId: string, input: { pass
     throw invalidMfaCode();
   }
   ctx.mailer.kick();
+}
+
+/**
+ * The password, checked before a change to the second factor. A stolen access token must not
+ * become a way to guess it: the attempt is reserved on the login counters first, and kept when
+ * the password is wrong. The caller calls loginSucceeded once it is satisfied.
+ */
+export async function confirmPassword(ctx: AppContext, userId: string, password: string, meta: RequestMeta, stage: string): Promise<UserWithMfa> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  if (!user.passwordHash) {
+    await ctx.passwords.burn(password);
+    throw invalidCredentials();
+  }
+  await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
+  if (!(await ctx.passwords.verify(user.passwordHash, password))) {
+    await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage, reason: 'wrong_password' } });
+    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
+  }
+  return user;
 }
 
 async function queueMfaNotice(ctx: AppContext, tx: Db, userId: string, enabled: boolean) {
