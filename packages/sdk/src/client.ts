@@ -287,6 +287,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async changePassword({ currentPassword, newPassword }) {
       await authedJson<void>('/api/auth/password/change', jsonPost({ currentPassword, newPassword }));
     },
+    async recoveryCodesRemaining() {
+      return (await authedJson<{ remaining: number }>('/api/auth/mfa/recovery-codes')).remaining;
+    },
+    async regenerateRecoveryCodes({ password, code }) {
+      return (await authedJson<{ recoveryCodes: string[] }>('/api/auth/mfa/recovery-codes/regenerate', jsonPost({ password, code }))).recoveryCodes;
+    },
     init: restore,
     restore,
     getUser: () => user,

@@ -127,6 +127,13 @@ export interface AuthClient {
   revokeSession(id: string): Promise<void>;
   refresh(): Promise<User>;
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /** Not in the contract: how many unused recovery codes the signed-in user has (0 while MFA is off). */
+  recoveryCodesRemaining(): Promise<number>;
+  /**
+   * Not in the contract: replaces every recovery code with 10 new ones, returned this once. Needs the
+   * password and a current TOTP code (INVALID_CREDENTIALS, INVALID_MFA_CODE, CONFLICT when MFA is off).
+   */
+  regenerateRecoveryCodes(input: { password: string; code: string }): Promise<string[]>;
   /** Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd. */
   init(): Promise<User | null>;
   /** Same as `init()`. */
