@@ -1,26 +1,31 @@
 'use client';
-import { isAuthError } from '@portcullis/sdk';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { postAuthed, type TotpSetup } from '@/lib/account-api';
-import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import type { FormErrors } from '@/lib/form-errors';
+import { mfaFormErrors } from './mfaErrors';
 import styles from './mfa.module.css';
+import { RecoveryCodes } from './RecoveryCodes';
+import { RecoveryCodesLeft } from './RecoveryCodesLeft';
+import { RegenerateCodesForm } from './RegenerateCodesForm';
 
 type Step =
   | { kind: 'off' }
   | { kind: 'setup'; setup: TotpSetup }
-  | { kind: 'codes'; codes: string[] }
+  | { kind: 'codes'; codes: string[]; notice: string }
   | { kind: 'on' }
+  | { kind: 'regenerating' }
   | { kind: 'disabling' };
 
 const NO_ERRORS: FormErrors = { fields: {} };
 
 /**
  * Two-step verification with an authenticator app: setup (QR code and secret), enable with a
- * code, recovery codes shown once (copy / download), and disable with password and a code.
+ * code, recovery codes shown once (copy / download), how many are left and a new set, and
+ * disable with password and a code.
  */
 export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: boolean; email: string }) {
   const { client, ready } = useAuth();
@@ -39,13 +44,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       await ready();
       await action();
     } catch (error) {
-      const found = formErrorsFrom(error, fields);
-      if (isAuthError(error) && error.code === 'INVALID_MFA_CODE') found.fields.code = 'That code is not right. Check your app and try again.';
-      if (isAuthError(error) && error.code === 'INVALID_CREDENTIALS') {
-        found.message = 'Your password is not right.';
-        found.fields.password = 'This is not your password.';
-      }
-      setErrors(found);
+      setErrors(mfaFormErrors(error, fields));
     } finally {
       setBusy(false);
     }
@@ -65,7 +64,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
     void run(async () => {
       const { recoveryCodes } = await postAuthed<{ recoveryCodes: string[] }>(client, '/api/auth/mfa/totp/enable', { code: value });
       setCode('');
-      setStep({ kind: 'codes', codes: recoveryCodes });
+      setStep({ kind: 'codes', codes: recoveryCodes, notice: 'Two-step verification is on.' });
     }, ['code']);
   };
 
@@ -115,7 +114,17 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
     );
   }
 
-  if (step.kind === 'codes') return <RecoveryCodes codes={step.codes} email={email} onDone={() => setStep({ kind: 'on' })} />;
+  if (step.kind === 'codes') return <RecoveryCodes codes={step.codes} email={email} notice={step.notice} onDone={() => setStep({ kind: 'on' })} />;
+
+  if (step.kind === 'regenerating') {
+    return (
+      <RegenerateCodesForm
+        email={email}
+        onCancel={() => setStep({ kind: 'on' })}
+        onDone={(codes) => setStep({ kind: 'codes', codes, notice: 'New recovery codes are ready. The old ones no longer work.' })}
+      />
+    );
+  }
 
   if (step.kind === 'disabling') {
     return (
@@ -144,7 +153,20 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       <p className={`${styles.status} ${on ? styles.on : styles.off}`} data-testid="mfa-status">
         {on ? '● On: sign-in asks for a code from your authenticator app.' : '○ Off: sign-in only asks for your password.'}
       </p>
+      {on && <RecoveryCodesLeft />}
       <div className={styles.actions}>
+        {on && (
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setErrors(NO_ERRORS);
+              setNotice(undefined);
+              setStep({ kind: 'regenerating' });
+            }}
+          >
+            Generate new recovery codes…
+          </Button>
+        )}
         {on ? (
           <Button
             variant="secondary"
@@ -160,53 +182,6 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
             Set up authenticator app
           </Button>
         )}
-      </div>
-    </div>
-  );
-}
-
-/** Shown once, right after enabling: the API keeps only hashes. */
-function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email: string; onDone(): void }) {
-  const [copied, setCopied] = useState(false);
-  const text = `Portcullis recovery codes for ${email}\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  }
-
-  function download() {
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = 'portcullis-recovery-codes.txt';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
-  }
-
-  return (
-    <div className="stack">
-      <FormAlert tone="success">Two-step verification is on.</FormAlert>
-      <p>
-        <strong>Save these recovery codes now.</strong> If you lose your phone, each one lets you sign in once. They will not be shown again.
-      </p>
-      <ul className={styles.codes} aria-label="Recovery codes" data-testid="recovery-codes">
-        {codes.map((c) => (
-          <li key={c}>{c}</li>
-        ))}
-      </ul>
-      <div className={styles.actions}>
-        <Button variant="secondary" onClick={copy}>
-          {copied ? 'Copied' : 'Copy codes'}
-        </Button>
-        <Button variant="secondary" onClick={download}>
-          Download codes
-        </Button>
-        <Button onClick={onDone}>I’ve saved them</Button>
       </div>
     </div>
   );

@@ -1,0 +1,56 @@
+'use client';
+import { useState, type FormEvent } from 'react';
+import { useAuth } from '@/components/AuthProvider';
+import { Button } from '@/components/Button';
+import { Field } from '@/components/Field';
+import { FormAlert } from '@/components/FormAlert';
+import type { FormErrors } from '@/lib/form-errors';
+import { mfaFormErrors } from './mfaErrors';
+import styles from './mfa.module.css';
+
+const NO_ERRORS: FormErrors = { fields: {} };
+
+/** A new set of recovery codes for the password and a code from the app; the old set stops working. */
+export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string; onCancel(): void; onDone(codes: string[]): void }) {
+  const { client, ready } = useAuth();
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const value = code.replace(/\s+/g, '');
+    const found: Record<string, string> = {};
+    if (!password) found.password = 'Enter your password.';
+    if (!/^\d{6}$/.test(value)) found.code = 'Enter the 6-digit code from your app.';
+    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      await ready();
+      onDone(await client.regenerateRecoveryCodes({ password, code: value }));
+    } catch (error) {
+      setErrors(mfaFormErrors(error, ['password', 'code']));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Generate new recovery codes">
+      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
+      <p>Your current recovery codes stop working as soon as the new ones are made.</p>
+      <FormAlert>{errors.message}</FormAlert>
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
+      <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} />
+      <div className={styles.actions}>
+        <Button type="submit" loading={busy} loadingText="Generating…">
+          Generate new codes
+        </Button>
+        <Button variant="ghost" onClick={onCancel} disabled={busy}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
