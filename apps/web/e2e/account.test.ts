@@ -1,5 +1,7 @@
 // Account lifecycle in Chromium: sign-up with email verification through the dev outbox,
-// forgot/reset password from the mailed link, and enabling MFA by reading the secret from the page.
+// forgot/reset password from the mailed link, enabling MFA by reading the secret from the page, and
+// a new set of recovery codes.
+import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +139,61 @@ describe('web: account lifecycle', () => {
     await page.getByRole('button', { name: 'Turn off…' }).click();
     await page.getByLabel('Password', { exact: true }).fill(credentials.password);
     await page.getByLabel('Code from the app, or a recovery code').fill(recoveryCodes[0]!);
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('Off');
+    await context.close();
+  });
+
+  it('shows the recovery codes left and makes a new set with password and code; the old codes stop working', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const credentials = await registerViaForm(page, { displayName: 'Grace Hopper' });
+    const codesShown = async () => (await page.getByTestId('recovery-codes').locator('li').allInnerTexts()).map((c) => c.trim());
+
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secretEl = page.getByTestId('totp-secret');
+    await expect.poll(() => secretEl.isVisible()).toBe(true);
+    const secret = (await secretEl.innerText()).trim();
+    const enabledAt = Date.now();
+    await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => page.getByTestId('recovery-codes').isVisible()).toBe(true);
+    const oldCodes = await codesShown();
+    await page.getByRole('button', { name: 'I’ve saved them' }).click();
+    const left = page.getByTestId('recovery-codes-left');
+    await expect.poll(() => left.textContent()).toContain('10 recovery codes left');
+
+    // All but the first two used (marked in the database, not through eight sign-ins): a warning.
+    const hashes = oldCodes.slice(2).map((c) => `'${createHash('sha256').update(c.replaceAll('-', '')).digest('hex')}'`);
+    expect(await stack.api.query(`update recovery_codes set used_at = now() where code_hash in (${hashes.join(', ')}) returning id`)).toHaveLength(8);
+    await page.reload();
+    await expect.poll(() => left.textContent()).toContain('2 recovery codes left. Generate new ones before you run out.');
+    await screenshot(page, 'mfa-few-recovery-codes');
+
+    await page.getByRole('button', { name: 'Generate new recovery codes…' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(credentials.password);
+    // The code that turned MFA on is spent.
+    await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt));
+    await page.getByRole('button', { name: 'Generate new codes' }).click();
+    await expect.poll(() => text(page)).toContain('That code is not right');
+    await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt + 30_000));
+    await page.getByRole('button', { name: 'Generate new codes' }).click();
+    await expect.poll(() => text(page)).toContain('New recovery codes are ready');
+    const newCodes = await codesShown();
+    expect(newCodes).toHaveLength(10);
+    expect(newCodes.filter((c) => oldCodes.includes(c))).toEqual([]);
+    await screenshot(page, 'mfa-new-recovery-codes');
+    await page.getByRole('button', { name: 'I’ve saved them' }).click();
+    await expect.poll(() => left.textContent()).toContain('10 recovery codes left');
+
+    // An old code that was never used no longer turns MFA off; a new one does.
+    await page.getByRole('button', { name: 'Turn off…' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(credentials.password);
+    await page.getByLabel('Code from the app, or a recovery code').fill(oldCodes[0]!);
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    await expect.poll(() => text(page)).toContain('That code is not right');
+    await page.getByLabel('Code from the app, or a recovery code').fill(newCodes[0]!);
     await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
     await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('Off');
     await context.close();
