@@ -4,6 +4,8 @@
 export { createAuthClient } from '#sdk/client';
 export { refreshBufferMs, refreshDelayMs } from '#sdk/buffer';
 export { AuthError, ERROR_CODES, isAuthError } from '#sdk/errors';
+export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, ROLES } from '#sdk/permissions';
+export type { Permission, Scope } from '#sdk/permissions';
 export type { AuthErrorInit, ErrorCode, ErrorDetail, KnownErrorCode } from '#sdk/errors';
 export type {
   AuthClient,

@@ -1,8 +1,9 @@
 // Shapes of the HTTP contract (../shared/spec/http-api.md beside the repository). Field names are the
 // contract's own: keep them in sync with it, never rename for taste.
 import type { AuthError } from '#sdk/errors';
+import type { Role } from '#sdk/permissions';
 
-export type Role = 'user' | 'moderator' | 'admin';
+export type { Role };
 
 /** `user` in every response: never a hash, secret or token. */
 export interface User {
