@@ -4,7 +4,7 @@ import { StatusPage } from './StatusPage';
 /**
  * "You may not" (403): for a signed-in person who lacks a permission. Render it from a server
  * component after checking the user's role, e.g.
- *   if (user.role !== 'admin') return <ForbiddenPage />;
+ *   if (!hasPermission(user.role, 'manage_users')) return <ForbiddenPage />;
  * Never use it for a missing session: that is a redirect to /login (proxy.ts does it).
  */
 export function ForbiddenPage({ title = 'You don’t have access to this page', message }: { title?: string; message?: string }) {

@@ -1,4 +1,5 @@
 'use client';
+import { hasPermission } from '@portcullis/sdk';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
@@ -11,7 +12,7 @@ const NAV = [
   { href: '/projects', label: 'Projects' },
   { href: '/settings/security', label: 'Security' },
 ];
-/** Only for admins; the pages check the role on the server again (lib/admin.ts). */
+/** Only for roles that may manage users; the pages check again on the server (lib/admin.ts). */
 const ADMIN_NAV = { href: '/admin', label: 'Admin' };
 
 /** Site header: brand, the signed-in person's name and sign-out, or the ways in. */
@@ -43,7 +44,7 @@ export function Header() {
         </Link>
         {user && (
           <nav aria-label="Main" className={styles.nav}>
-            {[...NAV, ...(user.role === 'admin' ? [ADMIN_NAV] : [])].map((item) => {
+            {[...NAV, ...(hasPermission(user.role, 'manage_users') ? [ADMIN_NAV] : [])].map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (
                 <Link key={item.href} href={item.href} className={`${styles.navLink} ${active ? styles.active : ''}`} aria-current={active ? 'page' : undefined}>

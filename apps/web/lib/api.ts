@@ -38,7 +38,3 @@ export function queryString(params: Record<string, string | number | undefined>)
   const text = search.toString();
   return text ? `?${text}` : '';
 }
-
-/** Roles whose permissions reach everyone's resources (the contract's access-control table). */
-export const canSeeEveryonesProjects = (role: string) => role === 'moderator' || role === 'admin';
-export const canManageUsers = (role: string) => role === 'admin';

@@ -1,6 +1,6 @@
+import { mayAccessAll } from '@portcullis/sdk';
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/PageHeader';
-import { canSeeEveryonesProjects } from '@/lib/api';
 import { requireUser } from '@/lib/session';
 import { ProjectsManager } from './ProjectsManager';
 
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Projects' };
 export default async function ProjectsPage() {
   const user = await requireUser('/projects');
   // The role comes from the server's session check, so a role change shows on the next request.
-  const moderatorView = canSeeEveryonesProjects(user.role);
+  const moderatorView = mayAccessAll(user.role, 'read');
   return (
     <div className="container page">
       <PageHeader
