@@ -3,34 +3,38 @@ import { auditEvents } from '../db/schema.js';
 import type { RequestMeta } from '../context.js';
 
 /** Audit event types; the contract's list, spelled once. */
-export type AuditType =
-  | 'user.registered'
-  | 'login.succeeded'
-  | 'login.failed'
-  | 'mfa.enabled'
-  | 'mfa.disabled'
-  | 'mfa.failed'
-  | 'mfa.setup_started'
-  | 'mfa.recovery_code_used'
-  | 'mfa.recovery_codes_regenerated'
-  | 'refresh.reuse_detected'
-  | 'logout'
-  | 'logout.all'
-  | 'session.revoked'
-  | 'password.changed'
-  | 'password.change_failed'
-  | 'password.reset_requested'
-  | 'password.reset'
-  | 'email.verification_sent'
-  | 'email.verified'
-  | 'user.role_changed'
-  | 'user.deleted'
-  | 'user.sessions_revoked'
-  | 'project.updated'
-  | 'project.deleted'
-  | 'oauth.linked'
-  | 'oauth.unlinked'
-  | 'keys.rotated';
+/** Every event type this API records, as data (the admin page's filter lists the same). */
+export const AUDIT_TYPES = [
+  'user.registered',
+  'login.succeeded',
+  'login.failed',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.failed',
+  'mfa.setup_started',
+  'mfa.recovery_code_used',
+  'mfa.recovery_codes_regenerated',
+  'refresh.reuse_detected',
+  'logout',
+  'logout.all',
+  'session.revoked',
+  'password.changed',
+  'password.change_failed',
+  'password.reset_requested',
+  'password.reset',
+  'email.verification_sent',
+  'email.verified',
+  'user.role_changed',
+  'user.deleted',
+  'user.sessions_revoked',
+  'project.updated',
+  'project.deleted',
+  'oauth.linked',
+  'oauth.unlinked',
+  'keys.rotated',
+] as const;
+
+export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export interface AuditInput {
   type: AuditType;

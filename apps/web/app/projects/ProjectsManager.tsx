@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/EmptyState';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
-import { useApiGet } from '@/lib/useApiGet';
+import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
 import { ProjectForm, type ProjectInput } from './ProjectForm';

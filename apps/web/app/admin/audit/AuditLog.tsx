@@ -8,8 +8,9 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { queryString } from '@/lib/api';
-import { useApiGet } from '@/lib/useApiGet';
+import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { AUDIT_EVENT_TYPES as TYPES } from '@/lib/auditTypes';
 import { formatDateTime } from '@/lib/format';
 import type { AuditEvent } from '@portcullis/sdk';
 import styles from '../admin.module.css';
@@ -20,12 +21,6 @@ interface Filters {
   type: string;
 }
 
-/** The contract's event types, for the filter; any other type can still be typed in the URL. */
-const TYPES = [
-  'user.registered', 'login.succeeded', 'login.failed', 'mfa.enabled', 'mfa.disabled', 'mfa.failed', 'refresh.reuse_detected', 'logout', 'logout.all',
-  'session.revoked', 'password.changed', 'password.reset_requested', 'password.reset', 'email.verified', 'user.role_changed', 'user.deleted',
-  'user.sessions_revoked', 'project.updated', 'project.deleted', 'keys.rotated',
-];
 const LIMIT = 50;
 
 export function AuditLog({ initial }: { initial: Filters }) {

@@ -11,7 +11,7 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
-import { useApiGet } from '@/lib/useApiGet';
+import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDate } from '@/lib/format';
 import styles from '../admin.module.css';
