@@ -135,7 +135,10 @@ export interface AuthClient {
    * password and a current TOTP code (INVALID_CREDENTIALS, INVALID_MFA_CODE, CONFLICT when MFA is off).
    */
   regenerateRecoveryCodes(input: { password: string; code: string }): Promise<string[]>;
-  /** Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd. */
+  /**
+   * Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd.
+   * Calls made while it runs (`fetch()`, the typed methods) wait for it and carry its token.
+   */
   init(): Promise<User | null>;
   /** Same as `init()`. */
   restore(): Promise<User | null>;
