@@ -76,8 +76,10 @@ export async function enableTotp(ctx: AppContext, userId: string, code: string, 
 
 export async function disableTotp(ctx: AppContext, userId: string, input: { password: string; code: string }, meta: RequestMeta): Promise<void> {
   const user = await confirmPassword(ctx, userId, input.password, meta, 'disable');
-  await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
-  if (!user.mfaEnabled) throw notEnabled();
+  if (!user.mfaEnabled) {
+    await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+    throw notEnabled();
+  }
   const disabled = await ctx.db.transaction(async (tx) => {
     // A recovery code also works here: it is how someone who lost their phone turns MFA off.
     const passed = /^\d+$/.test(input.code) ? await useTotpCode(ctx, tx, userId, input.code) : await useRecoveryCode(tx, userId, input.code);
@@ -90,9 +92,11 @@ export async function disableTotp(ctx: AppContext, userId: string, input: { pass
     return true;
   });
   if (!disabled) {
+    // The login attempt reserved for the password is kept: wrong codes count against the login limits too.
     await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'disable', reason: 'wrong_code' } });
     throw invalidMfaCode();
   }
+  await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
   ctx.mailer.kick();
 }
 

@@ -189,4 +189,16 @@ describe('TOTP MFA', () => {
     const notOn = await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code }, bearer(dave.accessToken));
     expect(notOn.status).toBe(409);
   });
+
+  it('disable: wrong codes count against the login limits, so a stolen token and password cannot guess the code', async () => {
+    const erin = await registerUser(server.url);
+    const { secret, enabledAt } = await enableMfa(erin.accessToken);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code: '000000' }, bearer(erin.accessToken));
+      expect(wrong.status).toBe(400);
+    }
+    const limited = await post('/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code: codeAt(secret, enabledAt + 30_000) }, bearer(erin.accessToken));
+    expect(limited.status).toBe(429);
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(erin.accessToken) })).body.user.mfaEnabled).toBe(true);
+  });
 });
