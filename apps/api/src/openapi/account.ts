@@ -12,7 +12,7 @@ export const accountPaths = {
     post: {
       summary: 'Second step of a login with MFA',
       description:
-        'Completes a login that answered `{ mfaRequired: true, mfaToken }`. Send either a 6-digit TOTP `code` (accepted once; one 30-second step of clock drift either way) or a `recoveryCode` (single use; case, spaces and dashes ignored). The mfaToken lives 5 minutes and is used up by the first right code. After 5 wrong codes it answers `429` until it would have expired; sign in again with the password.',
+        'Completes a login that answered `{ mfaRequired: true, mfaToken }`. Send either a 6-digit TOTP `code` (accepted once; one 30-second step of clock drift either way) or a `recoveryCode` (single use; case, spaces and dashes ignored). The mfaToken lives 5 minutes and is used up by the first right code. After 5 wrong codes it answers `429` until it would have expired; sign in again with the password. Every code also counts against the account\'s overall login budget (RATE_LIMIT_LOGIN_PER_ACCOUNT, from every address; a right code gives its attempt back), so new mfaTokens do not buy new guesses: over it, `429`.',
       parameters: [{ name: 'X-Token-Transport', in: 'header', required: false, schema: { enum: ['body'] } }],
       requestBody: json({
         oneOf: [

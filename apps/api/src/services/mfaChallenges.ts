@@ -13,7 +13,8 @@ import { findUserById, type UserWithMfa } from './users.js';
  * The two-step login. After the password, the client holds an `mfaToken`: 256 random bits,
  * stored as SHA-256, valid 5 minutes, good for MAX_ATTEMPTS codes at most, and used up by the
  * first right one. Each attempt is reserved with one conditional UPDATE before the code is
- * checked, so parallel guesses cannot exceed the limit.
+ * checked, so parallel guesses cannot exceed the limit; it is also taken from the account's
+ * overall login budget, which bounds the guesses of someone who keeps getting new mfaTokens.
  */
 
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
@@ -43,6 +44,9 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
     .where(and(eq(mfaChallenges.tokenHash, tokenHash), isNull(mfaChallenges.usedAt), gt(mfaChallenges.expiresAt, sql`now()`), lt(mfaChallenges.attempts, MAX_ATTEMPTS)))
     .returning();
   if (!challenge) throw await whyRefused(ctx, tokenHash);
+  const user = await findUserById(ctx.db, challenge.userId);
+  if (!user) throw deadChallenge();
+  await ctx.rateLimits.reserveSecondFactorAttempt(user.email);
 
   const method = 'code' in input ? 'totp' : 'recovery_code';
   const passed = await ctx.db.transaction(async (tx) => {
@@ -65,8 +69,7 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
     throw new ApiError(401, 'INVALID_MFA_CODE', message);
   }
 
-  const user = await findUserById(ctx.db, challenge.userId);
-  if (!user) throw deadChallenge();
+  await ctx.rateLimits.secondFactorSucceeded(user.email);
   return startSession(ctx, user, meta, { method: `password+${method}` });
 }
 

@@ -41,6 +41,13 @@ export interface RateLimits {
   reserveLoginAttempt(email: string, ip: string | null): Promise<void>;
   /** After a right password: clears this account's failures from this address and refunds the overall attempt. */
   loginSucceeded(email: string, ip: string | null): Promise<void>;
+  /**
+   * Before an MFA code of a login is checked: one attempt from the account's overall budget, or 429.
+   * Each mfaToken allows only a few codes, but whoever knows the password can get new mfaTokens;
+   * this bounds their guesses per account, from every address together. A right code refunds it.
+   */
+  reserveSecondFactorAttempt(email: string): Promise<void>;
+  secondFactorSucceeded(email: string): Promise<void>;
   consumeAccountAction(action: AccountAction, account: string): Promise<void>;
 }
 
@@ -83,6 +90,14 @@ export function createRateLimits(config: Config, redis: Redis | undefined, names
       if (!enabled) return;
       const accountKey = emailKey(email);
       await Promise.all([accountIp.delete(`${accountKey}:${addressKey(ip)}`), account.reward(accountKey, 1)]);
+    },
+    async reserveSecondFactorAttempt(email) {
+      if (!enabled) return;
+      await consume(account, emailKey(email));
+    },
+    async secondFactorSucceeded(email) {
+      if (!enabled) return;
+      await account.reward(emailKey(email), 1);
     },
     async consumeAccountAction(action, accountId) {
       if (!enabled) return;

@@ -202,3 +202,58 @@ describe('TOTP MFA', () => {
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(erin.accessToken) })).body.user.mfaEnabled).toBe(true);
   });
 });
+
+describe('MFA codes at login, across many mfaTokens', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // A small overall budget per account, so the test reaches it quickly.
+    server = await startServer({ RATE_LIMIT_LOGIN_PER_ACCOUNT: '6/1h' });
+  });
+  afterAll(() => server.close());
+
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', path, { body, headers });
+  const mfaToken = async (email: string) => {
+    const res = await post('/api/auth/login', { email, password: STRONG_PASSWORD });
+    expect(res.body.mfaToken).toEqual(expect.any(String));
+    return res.body.mfaToken as string;
+  };
+  async function mfaUser() {
+    const person = await registerUser(server.url);
+    const setup = await post('/api/auth/mfa/totp/setup', undefined, bearer(person.accessToken));
+    const enabledAt = Date.now();
+    const enable = await post('/api/auth/mfa/totp/enable', { code: codeAt(setup.body.secret, enabledAt) }, bearer(person.accessToken));
+    return { ...person, secret: setup.body.secret as string, enabledAt, recoveryCodes: enable.body.recoveryCodes as string[] };
+  }
+
+  it('wrong codes spend the account’s login budget: new mfaTokens do not buy new guesses', async () => {
+    const victim = await mfaUser();
+    // Whoever knows the password: three wrong codes on each of two mfaTokens spend the budget of six.
+    for (let token = 0; token < 2; token++) {
+      const mfa = await mfaToken(victim.email);
+      for (let i = 0; i < 3; i++) expect((await post('/api/auth/login/mfa', { mfaToken: mfa, code: '000000' })).status).toBe(401);
+    }
+    expect((await post('/api/auth/login', { email: victim.email, password: STRONG_PASSWORD })).status).toBe(429);
+    const [failures] = await server.query<{ n: number }>(`select count(*)::int as n from audit_events where type = 'mfa.failed' and user_id = '${victim.user.id}'`);
+    expect(failures!.n).toBe(6);
+  });
+
+  it('a right code gives its attempt back, so people who sign in with MFA every time are never locked out', async () => {
+    const person = await mfaUser();
+    for (let round = 0; round < 8; round++) {
+      const signedIn = await post('/api/auth/login/mfa', { mfaToken: await mfaToken(person.email), recoveryCode: person.recoveryCodes[round] });
+      expect(signedIn.status).toBe(200);
+    }
+  });
+
+  it('once the budget is spent even the right code waits (429), so no guess is checked', async () => {
+    const victim = await mfaUser();
+    const mfa = await mfaToken(victim.email);
+    const other = await mfaToken(victim.email);
+    for (let i = 0; i < 4; i++) expect((await post('/api/auth/login/mfa', { mfaToken: mfa, code: '000000' })).status).toBe(401);
+    expect((await post('/api/auth/login/mfa', { mfaToken: other, code: '000000' })).status).toBe(401);
+    expect((await post('/api/auth/login/mfa', { mfaToken: other, code: '000000' })).status).toBe(401);
+    const right = await post('/api/auth/login/mfa', { mfaToken: other, code: codeAt(victim.secret, victim.enabledAt + 30_000) });
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe('RATE_LIMITED');
+  });
+});
