@@ -7,7 +7,7 @@ import { recordAudit } from './audit.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { hasPermission } from './permissions.js';
 import { recordRevocations } from './revocations.js';
-import { findUserById, toPublicUser, type PublicUser } from './users.js';
+import { findUserById, toPublicUser, type PublicUser, type UserRow } from './users.js';
 
 /**
  * The two changes that can leave the system without an admin: changing a role and deleting a
@@ -21,15 +21,28 @@ export interface ChangeBy {
   meta?: RequestMeta;
   /** Recorded in the audit event when the change did not come through the API. */
   via?: 'cli';
+  /**
+   * A person deleting their own account (services/profile.ts): lets someone who may not manage
+   * users delete themself. Honoured by deleteUser only, and only when actorId is the user's own id.
+   */
+  self?: boolean;
+}
+
+/** What deleteUser's caller adds to its transaction. */
+export interface DeleteSteps {
+  /** First, with the rows locked: throw to refuse (e.g. a second factor that is wrong), and nothing changes. */
+  verify?(tx: Db): Promise<void>;
+  /** Last, the user gone: e.g. queue a notice, which then goes out only if the deletion lands. */
+  after?(tx: Db, deleted: UserRow): Promise<void>;
 }
 
 const lastAdmin = () => new ApiError(409, 'LAST_ADMIN', 'This would leave no admin. Make someone else an admin first.');
 
-/** Locks the admin rows and the target row; checks the actor still may manage users. */
-async function lockForChange(tx: Db, userId: string, actorId: string | null) {
+/** Locks the admin rows and the target row; checks the actor still may manage users (unless acting on their own account). */
+async function lockForChange(tx: Db, userId: string, actorId: string | null, ownAccount = false) {
   const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).orderBy(users.id).for('update');
   const adminIds = new Set(admins.map((a) => a.id));
-  if (actorId !== null && !adminIds.has(actorId)) {
+  if (actorId !== null && !(ownAccount && actorId === userId) && !adminIds.has(actorId)) {
     // The token said admin, but the role was changed since (its revocation may still be on its way).
     const [actor] = await tx.select({ role: users.role }).from(users).where(eq(users.id, actorId));
     if (!actor || !hasPermission(actor.role, 'manage_users')) throw forbidden();
@@ -60,9 +73,12 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
 }
 
 /** Deletes a user with their sessions, tokens and projects (by cascade); every token is refused at once. */
-export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy): Promise<void> {
+export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy, steps: DeleteSteps = {}): Promise<void> {
+  const self = by.self === true && by.actorId === userId;
+  const via = self ? 'self' : by.via;
   const entries = await ctx.db.transaction(async (tx) => {
-    const { target, adminCount } = await lockForChange(tx, userId, by.actorId);
+    const { target, adminCount } = await lockForChange(tx, userId, by.actorId, self);
+    await steps.verify?.(tx);
     if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
 
     // One `user` entry refuses every access token of every session of theirs.
@@ -78,8 +94,9 @@ export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy):
       actorId: by.actorId,
       meta: by.meta,
       // Who it was, for the record; never a secret.
-      details: { email: target.email, role: target.role, projects: removedProjects.length, sessions: removedSessions.length, ...(by.via && { via: by.via }) },
+      details: { email: target.email, role: target.role, projects: removedProjects.length, sessions: removedSessions.length, ...(via && { via }) },
     });
+    await steps.after?.(tx, target);
     return entries;
   });
   await ctx.publishRevocations(entries);
