@@ -1,4 +1,5 @@
 import { errors, json } from './components.js';
+import { profileOperations } from './profile.js';
 
 /**
  * The core endpoints: sign-up, sign-in, the token flow, sessions, keys and health. (The MFA login
@@ -119,6 +120,7 @@ export const authPaths = {
       security: bearer,
       responses: { '200': { description: 'The user.', headers: noStore, ...json({ type: 'object', required: ['user'], properties: { user: { $ref: '#/components/schemas/User' } } }) }, ...errors(401) },
     },
+    ...profileOperations,
   },
   '/api/auth/sessions': {
     get: {

@@ -10,6 +10,7 @@ import { login, refresh, register, type SignedIn } from '../services/auth.js';
 import { ApiError, notFound, unauthenticated } from '../services/errors.js';
 import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy } from '../services/passwords.js';
+import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
 import { findLiveSessionWithUser, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
 import { findUserById, toPublicUser } from '../services/users.js';
 
@@ -32,6 +33,15 @@ export const displayNameSchema = z
   .max(100, 'Name must be at most 100 characters.')
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Name must not contain control characters.');
+
+/** What deleting one's own account needs besides the token; which fields depends on the account (services/profile.ts). */
+const deletionProof = z
+  .strictObject({
+    password: z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024).optional(),
+    code: z.string({ message: 'Enter the 6-digit code.' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.').optional(),
+    recoveryCode: z.string({ message: 'Enter a recovery code.' }).trim().min(1, 'Enter a recovery code.').max(64, 'That is not a recovery code.').optional(),
+  })
+  .refine((body) => body.code === undefined || body.recoveryCode === undefined, { path: ['code'], message: 'Send either a code or a recovery code, not both.' });
 
 /** Non-browser clients ask for the refresh token in the JSON body instead of a cookie. */
 export const wantsBodyTransport = (req: { get(name: string): string | undefined }) => req.get('x-token-transport')?.toLowerCase() === 'body';
@@ -109,6 +119,19 @@ export function authRoutes(ctx: AppContext): Router {
     if (!user) throw new ApiError(401, 'INVALID_TOKEN', 'This account no longer exists.', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ user: toPublicUser(user) });
+  });
+
+  // Not in the contract (openapi/profile.ts): a new display name (that field only: no role, no
+  // email), and deleting one's own account.
+  router.patch('/me', requireAuth, validateBody(z.strictObject({ displayName: displayNameSchema })), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ user: await updateDisplayName(ctx, req.auth!.sub, req.body.displayName, requestMeta(req)) });
+  });
+
+  router.delete('/me', requireAuth, validateBody(deletionProof), async (req, res) => {
+    await deleteOwnAccount(ctx, { userId: req.auth!.sub, sessionId: req.auth!.sid }, req.body, requestMeta(req));
+    clearSessionCookies(ctx, res);
+    res.status(204).end();
   });
 
   router.get('/sessions', requireAuth, async (req, res) => {

@@ -24,6 +24,7 @@ export const AUDIT_TYPES = [
   'password.reset',
   'email.verification_sent',
   'email.verified',
+  'user.updated',
   'user.role_changed',
   'user.deleted',
   'user.sessions_revoked',

@@ -1,0 +1,106 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { sessions, users } from '../db/schema.js';
+import { accountDeletedMail } from '../mail/templates/accountDeleted.js';
+import { recordAudit } from './audit.js';
+import { ApiError, invalidBearer, validationFailed, type FieldIssue } from './errors.js';
+import { enqueueMail } from './mail.js';
+import { confirmPassword, invalidMfaCode } from './mfa.js';
+import { useRecoveryCode } from './recoveryCodes.js';
+import { deleteUser } from './roles.js';
+import { useTotpCode } from './totpCodes.js';
+import { findUserById, toPublicUser, type PublicUser } from './users.js';
+
+/**
+ * Self-service (not in the contract): a new display name, and deleting one's own account.
+ * Deleting asks for more than the access token, which may have been stolen: the password, or for
+ * an account without one a sign-in of the last few minutes; and a second factor when MFA is on.
+ */
+
+export const FRESH_SIGN_IN_MINUTES = 10;
+const STAGE = 'delete_account';
+
+export const signInAgain = () => {
+  const message = `Your account has no password, so deleting it needs a recent sign-in: sign out, sign in again, and delete it within ${FRESH_SIGN_IN_MINUTES} minutes.`;
+  return new ApiError(401, 'INVALID_CREDENTIALS', 'Sign in again to delete your account.', [{ field: 'session', message }]);
+};
+
+export async function updateDisplayName(ctx: AppContext, userId: string, displayName: string, meta: RequestMeta): Promise<PublicUser> {
+  const user = await ctx.db.transaction(async (tx) => {
+    const [changed] = await tx.update(users).set({ displayName, updatedAt: sql`now()` }).where(eq(users.id, userId)).returning({ id: users.id });
+    if (!changed) return undefined;
+    // Which fields changed, never their values: the audit log is not a copy of people's data.
+    await recordAudit(tx, { type: 'user.updated', userId, meta, details: { fields: ['displayName'] } });
+    return findUserById(tx, userId);
+  });
+  if (!user) throw invalidBearer('This account no longer exists.');
+  return toPublicUser(user);
+}
+
+export interface DeletionProof {
+  password?: string;
+  code?: string;
+  recoveryCode?: string;
+}
+
+/** Thrown inside the deletion's transaction, so that a wrong code rolls everything back. */
+class WrongSecondFactor extends Error {}
+
+export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; sessionId: string }, proof: DeletionProof, meta: RequestMeta): Promise<void> {
+  const user = await findUserById(ctx.db, auth.userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  const missing: FieldIssue[] = [];
+  if (user.passwordHash && proof.password === undefined) missing.push({ field: 'password', message: 'Enter your password to delete your account.' });
+  if (user.mfaEnabled && proof.code === undefined && proof.recoveryCode === undefined) {
+    missing.push({ field: 'code', message: 'Enter a code from your authenticator app, or a recovery code.' });
+  }
+  if (missing.length) throw validationFailed(missing);
+
+  // The first proof. The attempt it takes from the login limits is given back only once the
+  // whole proof was right: wrong codes count against the limits as wrong passwords do.
+  if (user.passwordHash) await confirmPassword(ctx, user.id, proof.password!, meta, STAGE);
+  else {
+    await requireFreshSignIn(ctx.db, auth.sessionId);
+    if (user.mfaEnabled) await ctx.rateLimits.reserveSecondFactorAttempt(user.email);
+  }
+  const giveBack = async () => {
+    if (user.passwordHash) await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+    else if (user.mfaEnabled) await ctx.rateLimits.secondFactorSucceeded(user.email);
+  };
+
+  try {
+    await deleteUser(ctx, user.id, { actorId: user.id, self: true, meta }, {
+      // In the deletion's transaction: the code is spent only if the account goes (not on LAST_ADMIN).
+      verify: user.mfaEnabled
+        ? async (tx) => {
+            const passed = proof.code !== undefined ? await useTotpCode(ctx, tx, user.id, proof.code) : await useRecoveryCode(tx, user.id, proof.recoveryCode!);
+            if (!passed) throw new WrongSecondFactor();
+          }
+        : undefined,
+      // mail_messages has no foreign key to users: the notice outlives the account.
+      after: async (tx, deleted) => {
+        await enqueueMail(ctx, tx, deleted.email, accountDeletedMail({ displayName: deleted.displayName, email: deleted.email }));
+      },
+    });
+  } catch (error) {
+    if (error instanceof WrongSecondFactor) {
+      await recordAudit(ctx.db, { type: 'mfa.failed', userId: user.id, meta, details: { stage: STAGE, reason: 'wrong_code' } });
+      throw invalidMfaCode();
+    }
+    await giveBack(); // the proof was right: a refusal such as LAST_ADMIN is no guess
+    throw error;
+  }
+  await giveBack();
+  ctx.mailer.kick();
+}
+
+/** An account without a password proves itself by its session: signed in (not refreshed) a few minutes ago. */
+async function requireFreshSignIn(db: Db, sessionId: string): Promise<void> {
+  const [fresh] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    // The database's clock, the one that wrote created_at.
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.createdAt, sql`now() - interval '${sql.raw(String(FRESH_SIGN_IN_MINUTES))} minutes'`)));
+  if (!fresh) throw signInAgain();
+}
