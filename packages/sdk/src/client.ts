@@ -293,6 +293,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async regenerateRecoveryCodes({ password, code }) {
       return (await authedJson<{ recoveryCodes: string[] }>('/api/auth/mfa/recovery-codes/regenerate', jsonPost({ password, code }))).recoveryCodes;
     },
+    async updateProfile({ displayName }) {
+      const result = await authedJson<{ user: User }>('/api/auth/me', { ...jsonPost({ displayName }), method: 'PATCH' });
+      if (accessToken !== null) user = result.user;
+      return result.user;
+    },
+    async deleteAccount({ password, code, recoveryCode } = {}) {
+      await authedJson<void>('/api/auth/me', { ...jsonPost({ password, code, recoveryCode }), method: 'DELETE' });
+      clearSession(); // the API revoked every session and cleared the cookie: as after logoutAll
+      tabs.publish({ type: 'signed-out' });
+    },
     init: restore,
     restore,
     getUser: () => user,

@@ -12,6 +12,7 @@ export type {
   AuditEvent,
   AuthClientOptions,
   AuthResult,
+  DeleteAccountInput,
   FetchLike,
   LoginResult,
   MfaChallenge,

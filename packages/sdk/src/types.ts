@@ -81,6 +81,13 @@ export interface SignedIn {
 
 export type LoginResult = SignedIn | MfaChallenge;
 
+/** Proof for `deleteAccount`: which fields depends on the account. */
+export interface DeleteAccountInput {
+  password?: string;
+  code?: string;
+  recoveryCode?: string;
+}
+
 export type MfaLoginInput = { mfaToken: string; code: string } | { mfaToken: string; recoveryCode: string };
 
 export type TokenTransport = 'cookie' | 'body';
@@ -135,6 +142,15 @@ export interface AuthClient {
    * password and a current TOTP code (INVALID_CREDENTIALS, INVALID_MFA_CODE, CONFLICT when MFA is off).
    */
   regenerateRecoveryCodes(input: { password: string; code: string }): Promise<string[]>;
+  /** Not in the contract: a new display name (1 to 100 characters); returns the user, and `getUser()` has it too. */
+  updateProfile(input: { displayName: string }): Promise<User>;
+  /**
+   * Not in the contract: deletes the signed-in user's account for good. Send `password` (an account
+   * with one) and, with MFA on, `code` or `recoveryCode`; an account without a password needs a
+   * sign-in of the last 10 minutes instead (else 401 INVALID_CREDENTIALS, detail field `session`).
+   * On success the client is signed out, here and in other tabs, as by `logout()`.
+   */
+  deleteAccount(input?: DeleteAccountInput): Promise<void>;
   /**
    * Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd.
    * Calls made while it runs (`fetch()`, the typed methods) wait for it and carry its token.
