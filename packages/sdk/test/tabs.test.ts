@@ -117,6 +117,20 @@ describe('cross-tab', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('deleting the account in one tab ends the session in the others', async () => {
+    const endA = vi.fn();
+    const endB = vi.fn();
+    const a = openTab(endA);
+    const b = openTab(endB);
+    await a.login({ email: testUser.email, password: PASSWORD });
+    await vi.advanceTimersByTimeAsync(0);
+    await a.deleteAccount({ password: PASSWORD });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.isAuthenticated()).toBe(false);
+    expect(endB).toHaveBeenCalledExactlyOnceWith('signed_out_elsewhere');
+    expect(endA).not.toHaveBeenCalled();
+  });
+
   it('a refresh failure in one tab ends the session in the others', async () => {
     const endB = vi.fn();
     const a = openTab();

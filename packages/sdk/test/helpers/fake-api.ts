@@ -98,6 +98,12 @@ export function createFakeApi(knobs: Partial<FakeApiKnobs> = {}) {
     switch (key) {
       case 'GET /api/auth/me':
         return json(200, { user: testUser });
+      case 'PATCH /api/auth/me':
+        return json(200, { user: { ...testUser, displayName: body.displayName } });
+      case 'DELETE /api/auth/me':
+        if (body.password !== 'Correct-horse1!') return apiError(401, 'INVALID_CREDENTIALS');
+        validTokens.clear();
+        return json(204);
       case 'GET /api/auth/sessions':
         return json(200, { sessions: [{ id: 's1', createdAt: 'x', lastActiveAt: 'x', expiresAt: 'x', ip: null, userAgent: null, device: null, current: true }] });
       case 'POST /api/auth/logout-all':

@@ -1,0 +1,93 @@
+// updateProfile / deleteAccount: against the fake API (what is sent, what the client keeps), then the REAL API.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAuthClient, type AuthClient } from '../src/index.js';
+import { createFakeApi, testUser, type FakeApi } from './helpers/fake-api.js';
+
+const FAKE_PASSWORD = 'Correct-horse1!';
+
+describe('profile methods (fake API)', () => {
+  let api: FakeApi;
+  let client: AuthClient;
+  const onEnd = vi.fn();
+
+  beforeEach(async () => {
+    vi.useFakeTimers({ now: new Date('2025-06-01T12:00:00Z') });
+    onEnd.mockReset();
+    api = createFakeApi();
+    client = createAuthClient({ baseUrl: 'http://api.test', fetch: api.fetch, onSessionEnd: onEnd });
+    await client.login({ email: testUser.email, password: FAKE_PASSWORD });
+  });
+  afterEach(() => {
+    client.close();
+    vi.useRealTimers();
+  });
+
+  it('updateProfile sends only the name, with the bearer token, and the cached user follows', async () => {
+    const user = await client.updateProfile({ displayName: 'Ada Lovelace' });
+    expect(user).toEqual({ ...testUser, displayName: 'Ada Lovelace' });
+    expect(client.getUser()).toEqual(user);
+    const call = api.calls.at(-1)!;
+    expect(call).toMatchObject({ method: 'PATCH', path: '/api/auth/me', body: { displayName: 'Ada Lovelace' } });
+    expect(call.headers.get('authorization')).toBe('Bearer at-1');
+    expect(call.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('deleteAccount: a wrong password is a typed error and the session stays, without a refresh', async () => {
+    await expect(client.deleteAccount({ password: 'nope' })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+    expect(client.isAuthenticated()).toBe(true);
+    expect(api.count('/api/auth/refresh')).toBe(0);
+  });
+
+  it('deleteAccount signs the client out as logout does: state cleared, timers stopped, no onSessionEnd', async () => {
+    await client.deleteAccount({ password: FAKE_PASSWORD, code: '123456' });
+    const call = api.calls.at(-1)!;
+    expect(call).toMatchObject({ method: 'DELETE', path: '/api/auth/me', body: { password: FAKE_PASSWORD, code: '123456' } });
+    expect(call.headers.get('authorization')).toBe('Bearer at-1');
+    expect(client.isAuthenticated()).toBe(false);
+    expect(client.getUser()).toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(onEnd).not.toHaveBeenCalled();
+    await expect(client.me()).rejects.toMatchObject({ status: 401 });
+    expect(api.count('/api/auth/refresh')).toBe(0);
+  });
+});
+
+interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+// Through a variable, as in integration.test.ts: this package's tsc must not pull in the API's sources.
+const helperPath = '../../../apps/api/test/helpers/server.js';
+const startServer = async (): Promise<RunningApi> => ((await import(/* @vite-ignore */ helperPath)) as { startServer(): Promise<RunningApi> }).startServer();
+
+describe('profile methods against the real API', () => {
+  const PASSWORD = 'Correct-Horse-9!';
+  let api: RunningApi;
+  let client: AuthClient;
+  beforeAll(async () => {
+    api = await startServer();
+    client = createAuthClient({ baseUrl: api.url, transport: 'body' });
+  });
+  afterAll(async () => {
+    client?.close();
+    await api?.close();
+  });
+
+  it('renames, refuses a wrong password, then deletes the account and is signed out', async () => {
+    const email = `sdk.profile.${Date.now().toString(36)}@example.com`;
+    await client.register({ email, password: PASSWORD, displayName: 'SDK Person' });
+
+    await expect(client.updateProfile({ displayName: '  Renamed  ' })).resolves.toMatchObject({ displayName: 'Renamed' });
+    expect(client.getUser()?.displayName).toBe('Renamed');
+    await expect(client.me()).resolves.toMatchObject({ displayName: 'Renamed' });
+    await expect(client.updateProfile({ displayName: '' })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+
+    await expect(client.deleteAccount({ password: 'Wrong-Horse-1!' })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+    expect(client.isAuthenticated()).toBe(true);
+
+    await client.deleteAccount({ password: PASSWORD });
+    expect(client.isAuthenticated()).toBe(false);
+    expect(client.getRefreshToken()).toBeNull();
+    await expect(client.login({ email, password: PASSWORD })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+  });
+});
