@@ -21,6 +21,8 @@ export interface AuthContextValue {
   ready(): Promise<User | null>;
   /** After login or register: the SDK already holds the token. */
   signedIn(user: User): void;
+  /** After a profile change: the header and every client component show the new user at once. */
+  userChanged(user: User): void;
   /** Signs this session out and loads /login (a full load: no signed-in page stays in memory). */
   signOut(): Promise<void>;
   /** Every session of the user, then /login. */
@@ -135,6 +137,9 @@ export function AuthProvider({ initialUser, children }: { initialUser: User | nu
       signedIn(next) {
         setUser(next);
         setStatus('signed-in');
+      },
+      userChanged(next) {
+        setUser(next);
       },
       async signOut() {
         await client.logout();

@@ -10,6 +10,7 @@ import styles from './Header.module.css';
 const NAV = [
   { href: '/dashboard', label: 'Dashboard' },
   { href: '/projects', label: 'Projects' },
+  { href: '/settings/profile', label: 'Profile' },
   { href: '/settings/security', label: 'Security' },
 ];
 /** Only for roles that may manage users; the pages check again on the server (lib/admin.ts). */

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { Card } from '@/components/Card';
 import { PageHeader } from '@/components/PageHeader';
 import { requireUser } from '@/lib/session';
@@ -19,7 +20,15 @@ export default async function SecurityPage({ searchParams }: { searchParams: Sea
   const params = await searchParams;
   return (
     <div className="container page">
-      <PageHeader eyebrow="Settings" title="Security" description={<>Signed in as <strong>{user.displayName}</strong> ({user.email}).</>} />
+      <PageHeader
+        eyebrow="Settings"
+        title="Security"
+        description={
+          <>
+            Signed in as <strong>{user.displayName}</strong> ({user.email}). Change your name or delete your account on your <Link href="/settings/profile">profile</Link>.
+          </>
+        }
+      />
       <div className="stack">
         <Card title="Where you’re signed in" description="Each device or browser that has signed in to your account. Revoke any you don’t recognise.">
           <SessionsList />

@@ -1,0 +1,57 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { useAuth } from '@/components/AuthProvider';
+import { Button } from '@/components/Button';
+import { Field } from '@/components/Field';
+import { FormAlert } from '@/components/FormAlert';
+import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import styles from './profile.module.css';
+
+const MAX_LENGTH = 100;
+
+/** PATCH /api/auth/me with the display name; the header and this page show the new one at once. */
+export function ProfileForm({ initialName }: { initialName: string }) {
+  const { client, ready, userChanged } = useAuth();
+  const router = useRouter();
+  const [name, setName] = useState(initialName);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
+  const [done, setDone] = useState<string>();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setDone(undefined);
+    const displayName = name.trim();
+    if (!displayName) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: 'Enter your name.' } });
+    if (displayName.length > MAX_LENGTH) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: `Name must be at most ${MAX_LENGTH} characters.` } });
+    setBusy(true);
+    setErrors({ fields: {} });
+    try {
+      await ready();
+      const user = await client.updateProfile({ displayName });
+      userChanged(user);
+      setName(user.displayName);
+      setDone('Your name has been changed.');
+      // Server-rendered parts (this page's header, the dashboard) read the session again.
+      router.refresh();
+    } catch (error) {
+      setErrors(formErrorsFrom(error, ['displayName']));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Your name">
+      <FormAlert>{errors.message}</FormAlert>
+      <FormAlert tone="success">{done}</FormAlert>
+      <Field label="Display name" name="displayName" autoComplete="name" maxLength={MAX_LENGTH} required value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.displayName} />
+      <div>
+        <Button type="submit" loading={busy} loadingText="Saving…">
+          Save name
+        </Button>
+      </div>
+    </form>
+  );
+}
