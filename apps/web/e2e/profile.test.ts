@@ -1,0 +1,55 @@
+// Profile in Chromium: a new display name shows in the header at once and on the dashboard, and
+// deleting the account through the danger zone signs out for good.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { startStack, type Stack } from './helpers/stack.js';
+
+describe('web: profile', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('renames (header updates without a reload), then deletes the account; the old credentials no longer sign in', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const credentials = await registerViaForm(page, { displayName: 'Grace Hopper' });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+    await page.waitForURL('**/settings/profile');
+    const name = page.getByLabel('Display name');
+    await expect.poll(() => name.inputValue()).toBe('Grace Hopper');
+    // Untrusted text: shown as text, never as markup.
+    await name.fill('Rear Admiral <b>Grace</b>');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await expect.poll(() => page.getByTestId('header-user-name').textContent()).toBe('Rear Admiral <b>Grace</b>');
+    expect(await page.getByRole('status').filter({ hasText: 'Your name has been changed.' }).count()).toBe(1);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await expect.poll(() => page.getByTestId('welcome-name').textContent()).toBe('Rear Admiral <b>Grace</b>');
+
+    await page.goto('/settings/profile');
+    await page.getByRole('button', { name: 'Delete account…' }).click();
+    const form = page.getByRole('form', { name: 'Confirm deleting your account' });
+    await form.getByLabel('Password').fill('Wrong-Horse-1');
+    await form.getByRole('button', { name: 'Delete my account for good' }).click();
+    await expect.poll(() => form.getByRole('alert').filter({ hasText: 'Your password is not right.' }).count()).toBe(1);
+    await form.getByLabel('Password').fill(credentials.password);
+    await screenshot(page, 'profile-delete-confirm');
+    await form.getByRole('button', { name: 'Delete my account for good' }).click();
+    await page.waitForURL('**/login?notice=account_deleted');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your account has been deleted.' }).count()).toBe(1);
+    expect(await page.getByTestId('header-user-name').count()).toBe(0);
+
+    await loginViaForm(page, credentials);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'do not match an account' }).count()).toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await context.close();
+  });
+});
