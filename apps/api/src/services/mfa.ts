@@ -105,7 +105,15 @@ export async function disableTotp(ctx: AppContext, userId: string, input: { pass
  * become a way to guess it: the attempt is reserved on the login counters first, and kept when
  * the password is wrong. The caller calls loginSucceeded once it is satisfied.
  */
-export async function confirmPassword(ctx: AppContext, userId: string, password: string, meta: RequestMeta, stage: string): Promise<UserWithMfa> {
+export async function confirmPassword(
+  ctx: AppContext,
+  userId: string,
+  password: string,
+  meta: RequestMeta,
+  stage: string,
+  /** The audit type of a wrong password: a change to the second factor, or another re-authentication. */
+  failureType: 'mfa.failed' | 'login.failed' = 'mfa.failed',
+): Promise<UserWithMfa> {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw invalidBearer('This account no longer exists.');
   if (!user.passwordHash) {
@@ -114,7 +122,7 @@ export async function confirmPassword(ctx: AppContext, userId: string, password:
   }
   await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
   if (!(await ctx.passwords.verify(user.passwordHash, password))) {
-    await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage, reason: 'wrong_password' } });
+    await recordAudit(ctx.db, { type: failureType, userId, meta, details: { stage, reason: 'wrong_password' } });
     throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
   }
   return user;

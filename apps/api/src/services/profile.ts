@@ -59,7 +59,7 @@ export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; 
 
   // The first proof. The attempt it takes from the login limits is given back only once the
   // whole proof was right: wrong codes count against the limits as wrong passwords do.
-  if (user.passwordHash) await confirmPassword(ctx, user.id, proof.password!, meta, STAGE);
+  if (user.passwordHash) await confirmPassword(ctx, user.id, proof.password!, meta, STAGE, 'login.failed');
   else {
     await requireFreshSignIn(ctx.db, auth.sessionId);
     if (user.mfaEnabled) await ctx.rateLimits.reserveSecondFactorAttempt(user.email);

@@ -82,6 +82,9 @@ describe('profile: rename and delete one’s own account (not in the contract)',
     const wrong = await remove(carol.accessToken, { password: 'Wrong-Horse-1' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
+    // Recorded as the failed authentication it is, not as an MFA event.
+    const events = await server.query<{ type: string; details: Record<string, unknown> }>(`select type, details from audit_events where user_id = '${carol.user.id}' and details->>'stage' = 'delete_account'`);
+    expect(events).toEqual([{ type: 'login.failed', details: { stage: 'delete_account', reason: 'wrong_password' } }]);
     expect((await remove(carol.accessToken, { password: STRONG_PASSWORD, role: 'admin' })).status).toBe(400);
     expect(await userRow(carol.user.id)).toBeDefined();
     expect((await request(server.url, 'GET', ME, { headers: bearer(carol.accessToken) })).status).toBe(200);
