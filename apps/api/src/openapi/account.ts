@@ -92,10 +92,13 @@ export const accountPaths = {
   '/api/auth/mfa/totp/disable': {
     post: {
       summary: 'Turn TOTP off',
-      description: 'Needs the password and a current TOTP code or an unused recovery code (for a lost phone). Removes the secret and every recovery code; a notice is mailed. `409 CONFLICT` when MFA is not on.',
+      description: [
+        'Needs the password and a current TOTP code or an unused recovery code (for a lost phone). Removes the secret and every recovery code; a notice is mailed. `409 CONFLICT` when MFA is not on. Each attempt counts against the login limits for the account until it succeeds, so wrong passwords and wrong codes alike lead to `429`.',
+        'Not in the contract (an extension): an account without a password (OAuth sign-in only) sends no `password`. Its session must have been signed in within the last 10 minutes instead (refreshing does not count); an older one is `401 INVALID_CREDENTIALS` with `details: [{ field: "session", … }]`: sign in again, then retry. Its wrong codes count against the account\'s overall login budget (RATE_LIMIT_LOGIN_PER_ACCOUNT), as codes at login do. An account with a password that omits it gets `400 VALIDATION_FAILED` (field `password`).',
+      ].join('\n\n'),
       security: bearer,
-      requestBody: body(['password', 'code'], { password: str(), code: str('A 6-digit TOTP code or a recovery code.') }),
-      responses: { '204': { description: 'Disabled.' }, ...errors(400, 401, 409) },
+      requestBody: body(['code'], { password: str('Required when the account has a password.'), code: str('A 6-digit TOTP code or a recovery code.') }),
+      responses: { '204': { description: 'Disabled.' }, ...errors(400, 401, 409, 429) },
     },
   },
   '/api/auth/mfa/recovery-codes': {
@@ -114,9 +117,9 @@ export const accountPaths = {
     post: {
       summary: 'Replace the recovery codes with a new set (not in the contract)',
       description:
-        'Not in the contract: an extension. Needs the password and a current 6-digit TOTP code (accepted once, as everywhere; a recovery code is not accepted here). Replaces every recovery code, used or not, with 10 new ones in one transaction: the old ones stop working at once. Writes the audit event `mfa.recovery_codes_regenerated` and mails a notice. Errors as for disable: `401 INVALID_CREDENTIALS` (wrong password), `409 CONFLICT` (MFA is not on), `400 INVALID_MFA_CODE` (wrong or already used code). Each attempt counts against the login limits for the account until it succeeds, so wrong passwords and wrong codes alike lead to `429`. `Cache-Control: no-store`.',
+        'Not in the contract: an extension. Needs the password and a current 6-digit TOTP code (accepted once, as everywhere; a recovery code is not accepted here). Replaces every recovery code, used or not, with 10 new ones in one transaction: the old ones stop working at once. Writes the audit event `mfa.recovery_codes_regenerated` and mails a notice. Errors as for disable: `401 INVALID_CREDENTIALS` (wrong password), `409 CONFLICT` (MFA is not on), `400 INVALID_MFA_CODE` (wrong or already used code). Each attempt counts against the login limits for the account until it succeeds, so wrong passwords and wrong codes alike lead to `429`. An account without a password sends none and proves itself by a sign-in of the last 10 minutes, exactly as for disable. `Cache-Control: no-store`.',
       security: bearer,
-      requestBody: body(['password', 'code'], { password: str(), code: { type: 'string', pattern: '^\\d{6}$' } }),
+      requestBody: body(['code'], { password: str('Required when the account has a password.'), code: { type: 'string', pattern: '^\\d{6}$' } }),
       responses: {
         '200': { description: 'The new codes, shown only this once (stored hashed).', ...json({ type: 'object', required: ['recoveryCodes'], properties: { recoveryCodes: { type: 'array', items: { type: 'string' }, minItems: 10, maxItems: 10 } } }) },
         ...errors(400, 401, 409, 429),

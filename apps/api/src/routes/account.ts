@@ -19,7 +19,8 @@ import { passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
 
 const token = z.string({ message: 'The token is missing.' }).min(1, 'The token is missing.').max(512, 'The token is not valid.');
 const totpCode = z.string({ message: 'Enter the 6-digit code.' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
-const password = z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024);
+// Optional: an account without a password re-authenticates by a fresh sign-in (services/reauthentication.ts).
+const password = z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024).optional();
 const recoveryCode = z.string({ message: 'Enter a recovery code.' }).trim().min(1, 'Enter a recovery code.').max(64, 'That is not a recovery code.');
 
 const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
@@ -95,7 +96,7 @@ export function accountRoutes(ctx: AppContext): Router {
     requireAuth,
     validateBody(z.object({ password, code: z.string({ message: 'Enter a code.' }).trim().min(1, 'Enter a code.').max(64) })),
     async (req, res) => {
-      await disableTotp(ctx, req.auth!.sub, req.body, requestMeta(req));
+      await disableTotp(ctx, { userId: req.auth!.sub, sessionId: req.auth!.sid }, req.body, requestMeta(req));
       res.status(204).end();
     },
   );
@@ -108,7 +109,7 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/mfa/recovery-codes/regenerate', requireAuth, validateBody(z.object({ password, code: totpCode })), async (req, res) => {
     noStore(res);
-    res.json(await regenerateRecoveryCodes(ctx, req.auth!.sub, req.body, requestMeta(req)));
+    res.json(await regenerateRecoveryCodes(ctx, { userId: req.auth!.sub, sessionId: req.auth!.sid }, req.body, requestMeta(req)));
   });
 
   return router;

@@ -5,19 +5,20 @@ import type { Db } from '../db/client.js';
 import { mfaChallenges, recoveryCodes, totpCredentials } from '../db/schema.js';
 import { mfaChangedMail } from '../mail/templates/mfaChanged.js';
 import { recordAudit } from './audit.js';
-import { ApiError, invalidBearer, invalidCredentials } from './errors.js';
+import { ApiError, invalidBearer } from './errors.js';
 import { enqueueMail } from './mail.js';
+import { confirmIdentity } from './reauthentication.js';
 import { replaceRecoveryCodes, useRecoveryCode } from './recoveryCodes.js';
 import { useTotpCode } from './totpCodes.js';
 import { decrypt, encrypt } from './secrets.js';
 import { matchTotpStep, newTotpSecret, totpUri } from './totp.js';
-import { findUserById, type UserWithMfa } from './users.js';
+import { findUserById } from './users.js';
 
 export { completeMfaLogin, createMfaChallenge } from './mfaChallenges.js';
 
 /**
  * TOTP second factor: setup (a secret, encrypted at rest under SECRET_KEY, not yet in force),
- * enable (proven with a code; returns recovery codes once), disable (password and a code).
+ * enable (proven with a code; returns recovery codes once), disable (re-authentication and a code).
  * Every accepted code moves `last_used_step` forward in one conditional UPDATE, so a code, or
  * an older one within the drift window, is never accepted twice.
  */
@@ -74,10 +75,11 @@ export async function enableTotp(ctx: AppContext, userId: string, code: string, 
   return { recoveryCodes: codes };
 }
 
-export async function disableTotp(ctx: AppContext, userId: string, input: { password: string; code: string }, meta: RequestMeta): Promise<void> {
-  const user = await confirmPassword(ctx, userId, input.password, meta, 'disable');
+export async function disableTotp(ctx: AppContext, auth: { userId: string; sessionId: string }, input: { password?: string; code: string }, meta: RequestMeta): Promise<void> {
+  const { userId } = auth;
+  const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, { stage: 'disable', action: 'turn off two-factor authentication' });
   if (!user.mfaEnabled) {
-    await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+    await succeeded();
     throw notEnabled();
   }
   const disabled = await ctx.db.transaction(async (tx) => {
@@ -92,40 +94,12 @@ export async function disableTotp(ctx: AppContext, userId: string, input: { pass
     return true;
   });
   if (!disabled) {
-    // The login attempt reserved for the password is kept: wrong codes count against the login limits too.
+    // The login attempt reserved by confirmIdentity is kept: wrong codes count against the login limits too.
     await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'disable', reason: 'wrong_code' } });
     throw invalidMfaCode();
   }
-  await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+  await succeeded();
   ctx.mailer.kick();
-}
-
-/**
- * The password, checked before a change to the second factor. A stolen access token must not
- * become a way to guess it: the attempt is reserved on the login counters first, and kept when
- * the password is wrong. The caller calls loginSucceeded once it is satisfied.
- */
-export async function confirmPassword(
-  ctx: AppContext,
-  userId: string,
-  password: string,
-  meta: RequestMeta,
-  stage: string,
-  /** The audit type of a wrong password: a change to the second factor, or another re-authentication. */
-  failureType: 'mfa.failed' | 'login.failed' = 'mfa.failed',
-): Promise<UserWithMfa> {
-  const user = await findUserById(ctx.db, userId);
-  if (!user) throw invalidBearer('This account no longer exists.');
-  if (!user.passwordHash) {
-    await ctx.passwords.burn(password);
-    throw invalidCredentials();
-  }
-  await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
-  if (!(await ctx.passwords.verify(user.passwordHash, password))) {
-    await recordAudit(ctx.db, { type: failureType, userId, meta, details: { stage, reason: 'wrong_password' } });
-    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
-  }
-  return user;
 }
 
 async function queueMfaNotice(ctx: AppContext, tx: Db, userId: string, enabled: boolean) {

@@ -3,15 +3,17 @@ import { recoveryCodesRegeneratedMail } from '../mail/templates/recoveryCodesReg
 import { recordAudit } from './audit.js';
 import { invalidBearer } from './errors.js';
 import { enqueueMail } from './mail.js';
-import { confirmPassword, invalidMfaCode, notEnabled } from './mfa.js';
+import { invalidMfaCode, notEnabled } from './mfa.js';
+import { confirmIdentity } from './reauthentication.js';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from './recoveryCodes.js';
 import { useTotpCode } from './totpCodes.js';
 import { findUserById } from './users.js';
 
 /**
  * Managing recovery codes once MFA is on (not in the contract): how many are left, and a new set
- * for the password and a current TOTP code. A recovery code is not accepted here: it cannot
- * prove more than it is (whoever holds one could otherwise turn it into ten).
+ * for a re-authentication (the password, or a fresh sign-in without one) and a current TOTP code.
+ * A recovery code is not accepted here: it cannot prove more than it is (whoever holds one could
+ * otherwise turn it into ten).
  */
 
 const STAGE = 'regenerate_recovery_codes';
@@ -23,10 +25,16 @@ export async function remainingRecoveryCodes(ctx: AppContext, userId: string): P
   return { remaining: user.mfaEnabled ? await countUnusedRecoveryCodes(ctx.db, userId) : 0 };
 }
 
-export async function regenerateRecoveryCodes(ctx: AppContext, userId: string, input: { password: string; code: string }, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
-  const user = await confirmPassword(ctx, userId, input.password, meta, STAGE);
+export async function regenerateRecoveryCodes(
+  ctx: AppContext,
+  auth: { userId: string; sessionId: string },
+  input: { password?: string; code: string },
+  meta: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const { userId } = auth;
+  const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, { stage: STAGE, action: 'get new recovery codes' });
   if (!user.mfaEnabled) {
-    await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+    await succeeded();
     throw notEnabled();
   }
   const codes = await ctx.db.transaction(async (tx) => {
@@ -39,11 +47,11 @@ export async function regenerateRecoveryCodes(ctx: AppContext, userId: string, i
     return plain;
   });
   if (!codes) {
-    // The login attempt reserved for the password is kept: wrong codes count against the login limits too.
+    // The login attempt reserved by confirmIdentity is kept: wrong codes count against the login limits too.
     await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: STAGE, reason: 'wrong_code' } });
     throw invalidMfaCode();
   }
-  await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+  await succeeded();
   ctx.mailer.kick();
   return { recoveryCodes: codes };
 }

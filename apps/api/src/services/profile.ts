@@ -1,12 +1,12 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
-import type { Db } from '../db/client.js';
-import { sessions, users } from '../db/schema.js';
+import { users } from '../db/schema.js';
 import { accountDeletedMail } from '../mail/templates/accountDeleted.js';
 import { recordAudit } from './audit.js';
-import { ApiError, invalidBearer, validationFailed, type FieldIssue } from './errors.js';
+import { invalidBearer, validationFailed, type FieldIssue } from './errors.js';
 import { enqueueMail } from './mail.js';
-import { confirmPassword, invalidMfaCode } from './mfa.js';
+import { invalidMfaCode } from './mfa.js';
+import { confirmIdentity } from './reauthentication.js';
 import { useRecoveryCode } from './recoveryCodes.js';
 import { deleteUser } from './roles.js';
 import { useTotpCode } from './totpCodes.js';
@@ -18,13 +18,7 @@ import { findUserById, toPublicUser, type PublicUser } from './users.js';
  * an account without one a sign-in of the last few minutes; and a second factor when MFA is on.
  */
 
-export const FRESH_SIGN_IN_MINUTES = 10;
 const STAGE = 'delete_account';
-
-export const signInAgain = () => {
-  const message = `Your account has no password, so deleting it needs a recent sign-in: sign out, sign in again, and delete it within ${FRESH_SIGN_IN_MINUTES} minutes.`;
-  return new ApiError(401, 'INVALID_CREDENTIALS', 'Sign in again to delete your account.', [{ field: 'session', message }]);
-};
 
 export async function updateDisplayName(ctx: AppContext, userId: string, displayName: string, meta: RequestMeta): Promise<PublicUser> {
   const user = await ctx.db.transaction(async (tx) => {
@@ -59,15 +53,7 @@ export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; 
 
   // The first proof. The attempt it takes from the login limits is given back only once the
   // whole proof was right: wrong codes count against the limits as wrong passwords do.
-  if (user.passwordHash) await confirmPassword(ctx, user.id, proof.password!, meta, STAGE, 'login.failed');
-  else {
-    await requireFreshSignIn(ctx.db, auth.sessionId);
-    if (user.mfaEnabled) await ctx.rateLimits.reserveSecondFactorAttempt(user.email);
-  }
-  const giveBack = async () => {
-    if (user.passwordHash) await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
-    else if (user.mfaEnabled) await ctx.rateLimits.secondFactorSucceeded(user.email);
-  };
+  const { succeeded: giveBack } = await confirmIdentity(ctx, auth, proof.password, meta, { stage: STAGE, action: 'delete your account', failureType: 'login.failed' });
 
   try {
     await deleteUser(ctx, user.id, { actorId: user.id, self: true, meta }, {
@@ -93,14 +79,4 @@ export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; 
   }
   await giveBack();
   ctx.mailer.kick();
-}
-
-/** An account without a password proves itself by its session: signed in (not refreshed) a few minutes ago. */
-async function requireFreshSignIn(db: Db, sessionId: string): Promise<void> {
-  const [fresh] = await db
-    .select({ id: sessions.id })
-    .from(sessions)
-    // The database's clock, the one that wrote created_at.
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.createdAt, sql`now() - interval '${sql.raw(String(FRESH_SIGN_IN_MINUTES))} minutes'`)));
-  if (!fresh) throw signInAgain();
 }

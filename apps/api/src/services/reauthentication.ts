@@ -1,0 +1,101 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../context.js';
+import type { Db } from '../db/client.js';
+import { sessions } from '../db/schema.js';
+import { recordAudit } from './audit.js';
+import { ApiError, invalidBearer, invalidCredentials, validationFailed } from './errors.js';
+import { findUserById, type UserWithMfa } from './users.js';
+
+/**
+ * Proving it is really the account holder before a change the access token alone must not allow
+ * (it may have been stolen): turning MFA off, new recovery codes, deleting the account. An account
+ * with a password sends it; one without (OAuth sign-in only) has nothing to send, so its session
+ * must have been signed in (not refreshed) within the last few minutes.
+ */
+
+export const FRESH_SIGN_IN_MINUTES = 10;
+
+/** The audit type of a wrong password: a change to the second factor, or another re-authentication. */
+export type ReauthenticationFailure = 'mfa.failed' | 'login.failed';
+
+export interface Reauthentication {
+  /** Names the action in the audit event of a wrong password, e.g. `delete_account`. */
+  stage: string;
+  /** What the person is doing, for the sign-in-again message: "delete your account". */
+  action: string;
+  failureType?: ReauthenticationFailure;
+}
+
+export interface ConfirmedIdentity {
+  user: UserWithMfa;
+  /**
+   * Gives back the attempt taken from the login limits. Call it once the whole proof (a code
+   * too) was right, or on a refusal that is no guess; a wrong code keeps the attempt.
+   */
+  succeeded(): Promise<void>;
+}
+
+export async function confirmIdentity(
+  ctx: AppContext,
+  auth: { userId: string; sessionId: string },
+  password: string | undefined,
+  meta: RequestMeta,
+  { stage, action, failureType = 'mfa.failed' }: Reauthentication,
+): Promise<ConfirmedIdentity> {
+  const user = await findUserById(ctx.db, auth.userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  if (user.passwordHash) {
+    if (password === undefined) throw validationFailed([{ field: 'password', message: 'Enter your password.' }]);
+    const confirmed = await confirmPassword(ctx, user.id, password, meta, stage, failureType);
+    return { user: confirmed, succeeded: () => ctx.rateLimits.loginSucceeded(confirmed.email, meta.ip) };
+  }
+  // A password sent anyway is ignored: the account has none to compare it with.
+  await requireFreshSignIn(ctx.db, auth.sessionId, action);
+  if (!user.mfaEnabled) return { user, succeeded: async () => {} };
+  // The code that follows can be guessed, the session cannot: its attempt is taken from the
+  // account's overall login budget, as codes at login are.
+  await ctx.rateLimits.reserveSecondFactorAttempt(user.email);
+  return { user, succeeded: () => ctx.rateLimits.secondFactorSucceeded(user.email) };
+}
+
+/**
+ * The password. A stolen access token must not become a way to guess it: the attempt is reserved
+ * on the login counters first, and kept when the password is wrong. The caller calls
+ * loginSucceeded once it is satisfied.
+ */
+export async function confirmPassword(
+  ctx: AppContext,
+  userId: string,
+  password: string,
+  meta: RequestMeta,
+  stage: string,
+  failureType: ReauthenticationFailure = 'mfa.failed',
+): Promise<UserWithMfa> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  if (!user.passwordHash) {
+    await ctx.passwords.burn(password);
+    throw invalidCredentials();
+  }
+  await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
+  if (!(await ctx.passwords.verify(user.passwordHash, password))) {
+    await recordAudit(ctx.db, { type: failureType, userId, meta, details: { stage, reason: 'wrong_password' } });
+    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
+  }
+  return user;
+}
+
+export const signInAgain = (action: string) => {
+  const message = `Your account has no password, so a recent sign-in proves it is you: sign out, sign in again, and ${action} within ${FRESH_SIGN_IN_MINUTES} minutes.`;
+  return new ApiError(401, 'INVALID_CREDENTIALS', `Sign in again to ${action}.`, [{ field: 'session', message }]);
+};
+
+/** An account without a password proves itself by its session: signed in (not refreshed) a few minutes ago. */
+export async function requireFreshSignIn(db: Db, sessionId: string, action: string): Promise<void> {
+  const [fresh] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    // The database's clock, the one that wrote created_at.
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.createdAt, sql`now() - interval '${sql.raw(String(FRESH_SIGN_IN_MINUTES))} minutes'`)));
+  if (!fresh) throw signInAgain(action);
+}
