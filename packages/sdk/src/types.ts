@@ -140,8 +140,10 @@ export interface AuthClient {
   /**
    * Not in the contract: replaces every recovery code with 10 new ones, returned this once. Needs the
    * password and a current TOTP code (INVALID_CREDENTIALS, INVALID_MFA_CODE, CONFLICT when MFA is off).
+   * An account without a password sends none: it needs a sign-in of the last 10 minutes instead
+   * (else 401 INVALID_CREDENTIALS, detail field `session`).
    */
-  regenerateRecoveryCodes(input: { password: string; code: string }): Promise<string[]>;
+  regenerateRecoveryCodes(input: { password?: string; code: string }): Promise<string[]>;
   /** Not in the contract: a new display name (1 to 100 characters); returns the user, and `getUser()` has it too. */
   updateProfile(input: { displayName: string }): Promise<User>;
   /**
