@@ -1,25 +1,24 @@
 'use client';
 import { isAuthError } from '@portcullis/sdk';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
-import { apiJson } from '@/lib/api';
-import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
-import { loginUrlFor } from '@/lib/redirect';
+import { FreshSignInNote, SignInAgainButton } from '@/components/FreshSignIn';
+import { useHasPassword } from '@/components/useHasPassword';
+import { formErrorsFrom } from '@/lib/form-errors';
+import { staleSignInErrors, type ReauthFormErrors } from '@/lib/reauthentication';
 import styles from './profile.module.css';
 
-const NO_ERRORS: FormErrors = { fields: {} };
-/** Where the API sends people who must sign in again (an account without a password, signed in too long ago). */
-const SESSION_FIELD = 'session';
+const NO_ERRORS: ReauthFormErrors = { fields: {} };
 
 /** The wording of this form for the API's refusals. */
-function deleteErrors(error: unknown): FormErrors & { signInAgain?: boolean } {
+function deleteErrors(error: unknown): ReauthFormErrors {
+  const stale = staleSignInErrors(error);
+  if (stale) return stale;
   const found = formErrorsFrom(error, ['password', 'code']);
   if (!isAuthError(error)) return found;
-  const stale = error.details.find((d) => d.field === SESSION_FIELD);
-  if (error.code === 'INVALID_CREDENTIALS' && stale) return { message: stale.message, fields: {}, signInAgain: true };
   if (error.code === 'INVALID_CREDENTIALS') return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
   if (error.code === 'INVALID_MFA_CODE') return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
   return found;
@@ -32,26 +31,11 @@ function deleteErrors(error: unknown): FormErrors & { signInAgain?: boolean } {
 export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled: boolean }) {
   const { client, ready } = useAuth();
   const [confirming, setConfirming] = useState(false);
-  // Unknown until asked: assume a password, the usual case, rather than explain a rule that does not apply.
-  const [hasPassword, setHasPassword] = useState(true);
+  const hasPassword = useHasPassword(confirming);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors & { signInAgain?: boolean }>(NO_ERRORS);
-
-  useEffect(() => {
-    if (!confirming) return;
-    let cancelled = false;
-    ready()
-      .then(() => apiJson<{ hasPassword: boolean }>(client, 'GET', '/api/auth/oauth/accounts'))
-      .then((answer) => {
-        if (!cancelled) setHasPassword(answer.hasPassword);
-      })
-      .catch(() => undefined); // keep asking for a password; the API says if it is not needed
-    return () => {
-      cancelled = true;
-    };
-  }, [confirming, client, ready]);
+  const [errors, setErrors] = useState<ReauthFormErrors>(NO_ERRORS);
 
   function cancel() {
     setConfirming(false);
@@ -82,11 +66,6 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
     }
   }
 
-  async function signInAgain() {
-    await client.logout().catch(() => undefined);
-    window.location.assign(loginUrlFor('/settings/profile'));
-  }
-
   if (!confirming) {
     return (
       <div>
@@ -103,19 +82,9 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
       <p className={styles.note}>
         Your account <strong>{email}</strong>, your projects and every session will be deleted at once. We will email you to confirm.
       </p>
-      {!hasPassword && (
-        <p className={styles.note}>
-          Your account has no password, so we check that it is really you by a recent sign-in: you must have signed in within the last 10 minutes. If it has been longer, sign in again first.
-        </p>
-      )}
+      {!hasPassword && <FreshSignInNote />}
       <FormAlert>{errors.message}</FormAlert>
-      {errors.signInAgain && (
-        <div>
-          <Button variant="secondary" onClick={signInAgain}>
-            Sign in again
-          </Button>
-        </div>
-      )}
+      {errors.signInAgain && <SignInAgainButton returnTo="/settings/profile" />}
       {hasPassword && (
         <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
       )}

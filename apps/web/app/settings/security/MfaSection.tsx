@@ -8,6 +8,7 @@ import { postAuthed, type TotpSetup } from '@/lib/account-api';
 import type { FormErrors } from '@/lib/form-errors';
 import { mfaFormErrors } from './mfaErrors';
 import styles from './mfa.module.css';
+import { DisableMfaForm } from './DisableMfaForm';
 import { RecoveryCodes } from './RecoveryCodes';
 import { RecoveryCodesLeft } from './RecoveryCodesLeft';
 import { RegenerateCodesForm } from './RegenerateCodesForm';
@@ -25,7 +26,7 @@ const NO_ERRORS: FormErrors = { fields: {} };
 /**
  * Two-step verification with an authenticator app: setup (QR code and secret), enable with a
  * code, recovery codes shown once (copy / download), how many are left and a new set, and
- * disable with password and a code.
+ * disable with a code (and the password, for an account that has one).
  */
 export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: boolean; email: string }) {
   const { client, ready } = useAuth();
@@ -33,7 +34,6 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [code, setCode] = useState('');
-  const [password, setPassword] = useState('');
   const [notice, setNotice] = useState<string>();
 
   async function run(action: () => Promise<void>, fields: string[]) {
@@ -66,21 +66,6 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       setCode('');
       setStep({ kind: 'codes', codes: recoveryCodes, notice: 'Two-step verification is on.' });
     }, ['code']);
-  };
-
-  const disable = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const found: Record<string, string> = {};
-    if (!password) found.password = 'Enter your password.';
-    if (!code.trim()) found.code = 'Enter a code from your app or a recovery code.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
-    void run(async () => {
-      await postAuthed(client, '/api/auth/mfa/totp/disable', { password, code: code.trim().replace(/^(\d{3})\s+(\d{3})$/, '$1$2') });
-      setPassword('');
-      setCode('');
-      setStep({ kind: 'off' });
-      setNotice('Two-step verification is off.');
-    }, ['password', 'code']);
   };
 
   if (step.kind === 'setup') {
@@ -128,20 +113,14 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
 
   if (step.kind === 'disabling') {
     return (
-      <form className={styles.form} onSubmit={disable} noValidate aria-busy={busy}>
-        <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-        <FormAlert>{errors.message}</FormAlert>
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
-        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} />
-        <div className={styles.actions}>
-          <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">
-            Turn off two-step verification
-          </Button>
-          <Button variant="ghost" onClick={() => setStep({ kind: 'on' })} disabled={busy}>
-            Cancel
-          </Button>
-        </div>
-      </form>
+      <DisableMfaForm
+        email={email}
+        onCancel={() => setStep({ kind: 'on' })}
+        onDone={() => {
+          setStep({ kind: 'off' });
+          setNotice('Two-step verification is off.');
+        }}
+      />
     );
   }
 

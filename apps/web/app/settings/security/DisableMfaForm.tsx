@@ -1,0 +1,66 @@
+'use client';
+import { useState, type FormEvent } from 'react';
+import { useAuth } from '@/components/AuthProvider';
+import { Button } from '@/components/Button';
+import { Field } from '@/components/Field';
+import { FormAlert } from '@/components/FormAlert';
+import { FreshSignInNote, SignInAgainButton } from '@/components/FreshSignIn';
+import { useHasPassword } from '@/components/useHasPassword';
+import { postAuthed } from '@/lib/account-api';
+import type { ReauthFormErrors } from '@/lib/reauthentication';
+import { mfaFormErrors } from './mfaErrors';
+import styles from './mfa.module.css';
+
+const NO_ERRORS: ReauthFormErrors = { fields: {} };
+
+/**
+ * Turns MFA off with a code from the app or a recovery code, and the password; an account without
+ * one is asked for none (it must have signed in within the last few minutes instead).
+ */
+export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onCancel(): void; onDone(): void }) {
+  const { client, ready } = useAuth();
+  const hasPassword = useHasPassword();
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<ReauthFormErrors>(NO_ERRORS);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    if (hasPassword && !password) found.password = 'Enter your password.';
+    if (!code.trim()) found.code = 'Enter a code from your app or a recovery code.';
+    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      await ready();
+      await postAuthed(client, '/api/auth/mfa/totp/disable', { ...(hasPassword ? { password } : {}), code: code.trim().replace(/^(\d{3})\s+(\d{3})$/, '$1$2') });
+      onDone();
+    } catch (error) {
+      setErrors(mfaFormErrors(error, ['password', 'code']));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Turn off two-step verification">
+      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
+      {!hasPassword && <FreshSignInNote />}
+      <FormAlert>{errors.message}</FormAlert>
+      {errors.signInAgain && <SignInAgainButton returnTo="/settings/security" />}
+      {hasPassword && (
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
+      )}
+      <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+      <div className={styles.actions}>
+        <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">
+          Turn off two-step verification
+        </Button>
+        <Button variant="ghost" onClick={onCancel} disabled={busy}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
