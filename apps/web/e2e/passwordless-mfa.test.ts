@@ -1,0 +1,70 @@
+// An account without a password (as an OAuth sign-in makes) manages MFA in Chromium: no password
+// field, the fresh sign-in rule explained, and "Sign in again" once the sign-in is too old.
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { startStack, type Stack } from './helpers/stack.js';
+
+const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
+
+describe('web: MFA for an account without a password', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const text = (page: Page) => page.locator('main, body').first().innerText();
+
+  it('new recovery codes without a password; turning MFA off after 10 minutes offers "Sign in again"', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const { email } = await registerViaForm(page, { displayName: 'Mary Jackson' });
+
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secretEl = page.getByTestId('totp-secret');
+    await expect.poll(() => secretEl.isVisible()).toBe(true);
+    const secret = (await secretEl.innerText()).trim();
+    const enabledAt = Date.now();
+    await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => page.getByTestId('recovery-codes').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'I’ve saved them' }).click();
+    await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('On');
+
+    // From here on the account has no password, as one made by a provider sign-in.
+    await stack.api.query(`update users set password_hash = null where email = '${email}'`);
+
+    await page.getByRole('button', { name: 'Generate new recovery codes…' }).click();
+    const regenerate = page.getByRole('form', { name: 'Generate new recovery codes' });
+    await expect.poll(() => regenerate.innerText()).toContain('Your account has no password');
+    expect(await regenerate.getByLabel('Password', { exact: true }).count()).toBe(0);
+    await regenerate.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt + 30_000));
+    await regenerate.getByRole('button', { name: 'Generate new codes' }).click();
+    await expect.poll(() => text(page)).toContain('New recovery codes are ready');
+    const codes = (await page.getByTestId('recovery-codes').locator('li').allInnerTexts()).map((c) => c.trim());
+    await page.getByRole('button', { name: 'I’ve saved them' }).click();
+
+    // Signed in 11 minutes ago: the API wants a fresh sign-in, and the form offers one.
+    await stack.api.query(`update sessions set created_at = now() - interval '11 minutes' where user_id = (select id from users where email = '${email}')`);
+    await page.getByRole('button', { name: 'Turn off…' }).click();
+    const disable = page.getByRole('form', { name: 'Turn off two-step verification' });
+    await expect.poll(() => disable.innerText()).toContain('Your account has no password');
+    expect(await disable.getByLabel('Password', { exact: true }).count()).toBe(0);
+    await disable.getByLabel('Code from the app, or a recovery code').fill(codes[0]!);
+    await disable.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    await expect.poll(() => disable.getByRole('alert').innerText()).toMatch(/sign in again/i);
+    await screenshot(page, 'mfa-disable-sign-in-again');
+    await disable.getByRole('button', { name: 'Sign in again' }).click();
+    await page.waitForURL('**/login?redirect=%2Fsettings%2Fsecurity');
+    expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(1);
+    await context.close();
+  });
+});
