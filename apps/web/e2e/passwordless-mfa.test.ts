@@ -67,4 +67,19 @@ describe('web: MFA for an account without a password', () => {
     expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(1);
     await context.close();
   });
+
+  it('the password card offers to set a password by mail instead of asking for a current one', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const { email } = await registerViaForm(page, { displayName: 'Dorothy Vaughan' });
+    await stack.api.query(`update users set password_hash = null where email = '${email}'`);
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Email me a link to set a password' }).click();
+    await expect.poll(() => text(page)).toContain('A link to choose a password is on its way');
+    expect(await page.getByLabel('Current password').count()).toBe(0);
+    await expect
+      .poll(async () => (await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and text like '%/reset-password?token=%'`)).length)
+      .toBe(1);
+    await context.close();
+  });
 });

@@ -77,7 +77,7 @@ export async function enableTotp(ctx: AppContext, userId: string, code: string, 
 
 export async function disableTotp(ctx: AppContext, auth: { userId: string; sessionId: string }, input: { password?: string; code: string }, meta: RequestMeta): Promise<void> {
   const { userId } = auth;
-  const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, { stage: 'disable', action: 'turn off two-factor authentication' });
+  const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, { stage: 'disable', action: 'turn off two-step verification' });
   if (!user.mfaEnabled) {
     await succeeded();
     throw notEnabled();

@@ -6,8 +6,10 @@ import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { PasswordRules } from '@/components/PasswordRules';
+import { useHasPassword } from '@/components/useHasPassword';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { meetsPasswordRules } from '@/lib/password-rules';
+import { SetPasswordByMail } from './SetPasswordByMail';
 import styles from './security.module.css';
 
 const EMPTY = { currentPassword: '', newPassword: '', confirmPassword: '' };
@@ -15,6 +17,7 @@ const EMPTY = { currentPassword: '', newPassword: '', confirmPassword: '' };
 /** POST /api/auth/password/change → 204; the API signs out every other session. */
 export function ChangePasswordForm({ email }: { email: string }) {
   const { client, ready } = useAuth();
+  const hasPassword = useHasPassword();
   const [values, setValues] = useState(EMPTY);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -52,6 +55,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
     }
   }
 
+  if (!hasPassword) return <SetPasswordByMail email={email} />;
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
       {/* Lets password managers file the new password under the right account. */}
