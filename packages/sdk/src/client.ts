@@ -3,9 +3,11 @@
 // The access token lives only in this closure: never in any browser storage or a script-readable
 // cookie, where any injected script could take it. The refresh token is the HttpOnly cookie
 // (transport 'cookie') or, for non-browser clients, a variable here (transport 'body').
+import { createAuthedFetch } from '#sdk/authedFetch';
 import { refreshDelayMs } from '#sdk/buffer';
 import { AuthError, isAuthError } from '#sdk/errors';
-import { isTokenRejection, joinUrl, jsonPost, readJson, send } from '#sdk/http';
+import { joinUrl, jsonPost, readJson, send } from '#sdk/http';
+import { createRefreshTimer } from '#sdk/refreshTimer';
 import { createTabSync, type TabMessage } from '#sdk/tabs';
 import type {
   AuthClient,
@@ -21,19 +23,12 @@ import type {
   User,
 } from '#sdk/types';
 
-/** setTimeout fires at once for delays above 2^31-1 ms; never ask for more. */
-const MAX_TIMER_MS = 2_147_483_647;
-/** After a refresh that failed for a reason other than 401 (offline, 503), retry after 5 s, doubling to 1 min. */
-const RETRY_FIRST_MS = 5_000;
-const RETRY_MAX_MS = 60_000;
-
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const baseUrl = options.baseUrl;
   const transport = options.transport ?? 'cookie';
   // Looked up per call so tests and polyfills that replace the global after start-up still apply.
   const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? (() => Date.now());
-  const autoRefresh = options.autoRefresh ?? true;
   const crossTab = options.crossTab ?? (transport === 'cookie' && typeof document !== 'undefined');
   const listeners = new Set<SessionEndListener>();
   if (options.onSessionEnd) listeners.add(options.onSessionEnd);
@@ -44,15 +39,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   let expiresAt = 0;
   /** Epoch ms from which the access token counts as stale: calls refresh it first. */
   let refreshAt = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   /** Bumps whenever the token changes, so a refresh that waited for the lock sees another tab's work. */
   let generation = 0;
   /** Bumps on sign-out and sign-in, so a refresh that was already running cannot revive or override. */
   let epoch = 0;
   let inflight: Promise<User> | null = null;
-  let closed = false;
-  let failedRefreshes = 0;
 
+  // After a failed refresh: 401 already ended the session; anything else (offline, 503) is worth another try.
+  const worthRetry = (err: unknown): boolean => !(isAuthError(err) && err.status === 401) && accessToken !== null;
+  const timer = createRefreshTimer(options.autoRefresh ?? true, refreshSession, worthRetry);
   const tabs = createTabSync(crossTab, onTabMessage);
 
   function emit(reason: SessionEndReason, error?: AuthError): void {
@@ -66,34 +61,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
   }
 
-  function clearTimer(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  }
-
-  function schedule(delayMs: number): void {
-    clearTimer();
-    if (closed || !autoRefresh || accessToken === null || !Number.isFinite(delayMs)) return;
-    timer = setTimeout(onTimer, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
-    // A pending refresh must not keep a Node process (CLI, script) alive on its own.
-    (timer as { unref?: () => void }).unref?.();
-  }
-
-  function onTimer(): void {
-    timer = undefined;
-    refreshSession().catch((err: unknown) => {
-      // 401 already ended the session; anything else (offline, 503) is worth another try.
-      if ((isAuthError(err) && err.status === 401) || accessToken === null) return;
-      schedule(Math.min(RETRY_FIRST_MS * 2 ** failedRefreshes, RETRY_MAX_MS));
-      failedRefreshes++;
-    });
-  }
-
   function adopt(token: string, newUser: User, expiresIn: number, receivedAt: number, fromOtherTab = false): void {
     user = newUser;
     accessToken = token;
     generation++;
-    failedRefreshes = 0;
     const lifetimeMs = expiresIn * 1000;
     if (Number.isFinite(lifetimeMs) && lifetimeMs > 0) {
       expiresAt = receivedAt + lifetimeMs;
@@ -102,7 +73,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       // No usable lifetime: don't guess, let a 401 trigger the refresh.
       expiresAt = refreshAt = Number.POSITIVE_INFINITY;
     }
-    schedule(refreshAt - now());
+    timer.start(refreshAt - now());
     if (!fromOtherTab) tabs.publish({ type: 'token', accessToken: token, user: newUser, expiresIn, receivedAt });
   }
 
@@ -119,7 +90,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     expiresAt = refreshAt = 0;
     generation++;
     epoch++;
-    clearTimer();
+    timer.cancel();
   }
 
   function onTabMessage(message: TabMessage): void {
@@ -185,41 +156,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     emit('refresh_failed', error);
   }
 
-  /** Refreshes; false when the session is over (401), throws when the API could not say (offline, 5xx). */
-  async function tryRefresh(): Promise<boolean> {
-    try {
-      await refreshSession();
-      return true;
-    } catch (err) {
-      if (isAuthError(err) && err.status === 401) return false;
-      throw err;
-    }
-  }
-
-  function sendWithToken(path: string, init: RequestInit, token: string | null): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (token !== null) headers.set('Authorization', `Bearer ${token}`);
-    return send(fetchFn, joinUrl(baseUrl, path), { ...init, headers });
-  }
-
-  /**
-   * An authenticated request. A stale token is refreshed first; a 401 about the token leads to
-   * at most one refresh and one retry, so a revoked session can never loop. When the session
-   * is over the API's 401 is handed back as is. A 401 about something else (a wrong current
-   * password) is not retried: that would only send the wrong password twice.
-   */
-  async function authedFetch(path: string, init: RequestInit = {}): Promise<Response> {
-    let refreshed = false;
+  const authedFetch = createAuthedFetch(fetchFn, baseUrl, {
+    accessToken: () => accessToken,
+    hasSession,
     // Also wait for a refresh already running, e.g. init() on page load, rather than race it with no token.
-    if (inflight !== null || (hasSession() && (accessToken === null || now() >= refreshAt))) refreshed = await tryRefresh();
-    const used = accessToken;
-    const res = await sendWithToken(path, init, used);
-    if (res.status !== 401 || refreshed || !(await isTokenRejection(res))) return res;
-    // Another caller (or tab) refreshed while this request was out: just retry with its token.
-    if (accessToken !== null && accessToken !== used) return sendWithToken(path, init, accessToken);
-    if (!hasSession() || !(await tryRefresh())) return res;
-    return sendWithToken(path, init, accessToken);
-  }
+    mustRefreshFirst: () => inflight !== null || (hasSession() && (accessToken === null || now() >= refreshAt)),
+    refresh: refreshSession,
+  });
 
   async function authedJson<T>(path: string, init: RequestInit = {}): Promise<T> {
     return readJson<T>(await authedFetch(path, init));
@@ -317,8 +260,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       };
     },
     close() {
-      closed = true;
-      clearTimer();
+      timer.close();
       tabs.close();
     },
   };
