@@ -1,223 +1,55 @@
-// createAuthClient: sign-in calls, in-memory tokens, proactive and on-401 refresh.
-//
-// The access token lives only in this closure: never in any browser storage or a script-readable
-// cookie, where any injected script could take it. The refresh token is the HttpOnly cookie
-// (transport 'cookie') or, for non-browser clients, a variable here (transport 'body').
-import { createAuthedFetch } from '#sdk/authedFetch';
-import { refreshDelayMs } from '#sdk/buffer';
-import { AuthError, isAuthError } from '#sdk/errors';
-import { joinUrl, jsonPost, readJson, send } from '#sdk/http';
-import { createRefreshTimer } from '#sdk/refreshTimer';
-import { createTabSync, type TabMessage } from '#sdk/tabs';
-import type {
-  AuthClient,
-  AuthClientOptions,
-  AuthResult,
-  FetchLike,
-  LoginResult,
-  MfaChallenge,
-  Session,
-  SessionEndListener,
-  SessionEndReason,
-  SignedIn,
-  User,
-} from '#sdk/types';
+// createAuthClient: the typed account calls (sign-in, MFA, sessions, password, profile, recovery
+// codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
+import { jsonPost, readJson } from '#sdk/http';
+import { createClientSession } from '#sdk/session';
+import type { AuthClient, AuthClientOptions, AuthResult, LoginResult, MfaChallenge, Session, User } from '#sdk/types';
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
-  const baseUrl = options.baseUrl;
-  const transport = options.transport ?? 'cookie';
-  // Looked up per call so tests and polyfills that replace the global after start-up still apply.
-  const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const now = options.now ?? (() => Date.now());
-  const crossTab = options.crossTab ?? (transport === 'cookie' && typeof document !== 'undefined');
-  const listeners = new Set<SessionEndListener>();
-  if (options.onSessionEnd) listeners.add(options.onSessionEnd);
-
-  let user: User | null = null;
-  let accessToken: string | null = null;
-  let refreshToken: string | null = transport === 'body' ? (options.refreshToken ?? null) : null;
-  let expiresAt = 0;
-  /** Epoch ms from which the access token counts as stale: calls refresh it first. */
-  let refreshAt = 0;
-  /** Bumps whenever the token changes, so a refresh that waited for the lock sees another tab's work. */
-  let generation = 0;
-  /** Bumps on sign-out and sign-in, so a refresh that was already running cannot revive or override. */
-  let epoch = 0;
-  let inflight: Promise<User> | null = null;
-
-  // After a failed refresh: 401 already ended the session; anything else (offline, 503) is worth another try.
-  const worthRetry = (err: unknown): boolean => !(isAuthError(err) && err.status === 401) && accessToken !== null;
-  const timer = createRefreshTimer(options.autoRefresh ?? true, refreshSession, worthRetry);
-  const tabs = createTabSync(crossTab, onTabMessage);
-
-  function emit(reason: SessionEndReason, error?: AuthError): void {
-    for (const listener of [...listeners]) {
-      try {
-        if (error === undefined) listener(reason);
-        else listener(reason, error);
-      } catch (err) {
-        console.error('portcullis: onSessionEnd listener failed', err);
-      }
-    }
-  }
-
-  function adopt(token: string, newUser: User, expiresIn: number, receivedAt: number, fromOtherTab = false): void {
-    user = newUser;
-    accessToken = token;
-    generation++;
-    const lifetimeMs = expiresIn * 1000;
-    if (Number.isFinite(lifetimeMs) && lifetimeMs > 0) {
-      expiresAt = receivedAt + lifetimeMs;
-      refreshAt = receivedAt + refreshDelayMs(lifetimeMs);
-    } else {
-      // No usable lifetime: don't guess, let a 401 trigger the refresh.
-      expiresAt = refreshAt = Number.POSITIVE_INFINITY;
-    }
-    timer.start(refreshAt - now());
-    if (!fromOtherTab) tabs.publish({ type: 'token', accessToken: token, user: newUser, expiresIn, receivedAt });
-  }
-
-  function accept(result: AuthResult): User {
-    if (transport === 'body' && typeof result.refreshToken === 'string') refreshToken = result.refreshToken;
-    adopt(result.accessToken, result.user, result.expiresIn, now());
-    return result.user;
-  }
-
-  function clearSession(): void {
-    user = null;
-    accessToken = null;
-    refreshToken = null;
-    expiresAt = refreshAt = 0;
-    generation++;
-    epoch++;
-    timer.cancel();
-  }
-
-  function onTabMessage(message: TabMessage): void {
-    if (message.type === 'signed-out') {
-      if (accessToken === null) return;
-      clearSession();
-      emit('signed_out_elsewhere');
-      return;
-    }
-    // Another tab refreshed or signed in: take its token if it outlives ours.
-    const theirExpiry = message.receivedAt + message.expiresIn * 1000;
-    if (accessToken !== null && theirExpiry <= expiresAt) return;
-    adopt(message.accessToken, message.user, message.expiresIn, message.receivedAt, true);
-  }
-
-  const hasSession = (): boolean => accessToken !== null || refreshToken !== null;
-
-  async function post<T>(path: string, body: unknown, tokenTransport = false): Promise<T> {
-    const headers: Record<string, string> = tokenTransport && transport === 'body' ? { 'X-Token-Transport': 'body' } : {};
-    return readJson<T>(await send(fetchFn, joinUrl(baseUrl, path), jsonPost(body, headers)));
-  }
-
-  /** One refresh at a time per client, and per browser when Web Locks exist. */
-  function refreshSession(): Promise<User> {
-    inflight ??= runRefresh().finally(() => {
-      inflight = null;
-    });
-    return inflight;
-  }
-
-  async function runRefresh(): Promise<User> {
-    const waitedFrom = generation;
-    return tabs.withLock(async () => {
-      if (generation !== waitedFrom) {
-        // Another tab refreshed (its token reached us over the channel) or signed out meanwhile.
-        if (accessToken !== null && user !== null && now() < refreshAt) return user;
-        if (accessToken === null && refreshToken === null) {
-          throw new AuthError({ status: 401, code: 'UNAUTHENTICATED', message: 'Signed out in another tab' });
-        }
-      }
-      const startEpoch = epoch;
-      let result: AuthResult;
-      try {
-        const body = transport === 'body' && refreshToken !== null ? { refreshToken } : {};
-        result = await post<AuthResult>('/api/auth/refresh', body, true);
-      } catch (err) {
-        if (isAuthError(err) && err.status === 401 && epoch === startEpoch) endSession(err);
-        throw err;
-      }
-      if (epoch !== startEpoch) {
-        throw new AuthError({ status: 401, code: 'UNAUTHENTICATED', message: 'Signed out while refreshing' });
-      }
-      return accept(result);
-    });
-  }
-
-  /** The refresh token is dead: so is the session, here and (shared cookie) in every tab. */
-  function endSession(error: AuthError): void {
-    const wasSignedIn = accessToken !== null;
-    clearSession();
-    if (!wasSignedIn) return; // nothing ended: there was no session (e.g. init() on a fresh visit)
-    tabs.publish({ type: 'signed-out' });
-    emit('refresh_failed', error);
-  }
-
-  const authedFetch = createAuthedFetch(fetchFn, baseUrl, {
-    accessToken: () => accessToken,
-    hasSession,
-    // Also wait for a refresh already running, e.g. init() on page load, rather than race it with no token.
-    mustRefreshFirst: () => inflight !== null || (hasSession() && (accessToken === null || now() >= refreshAt)),
-    refresh: refreshSession,
-  });
+  const session = createClientSession(options);
 
   async function authedJson<T>(path: string, init: RequestInit = {}): Promise<T> {
-    return readJson<T>(await authedFetch(path, init));
+    return readJson<T>(await session.fetch(path, init));
   }
 
-  function signedIn(result: AuthResult): SignedIn {
-    epoch++; // a new sign-in supersedes whatever refresh of an older session is still running
-    return { user: accept(result) };
-  }
-
-  async function restore(): Promise<User | null> {
-    if (accessToken !== null && user !== null) return user;
-    if (transport === 'body' && refreshToken === null) return null;
-    try {
-      return await refreshSession();
-    } catch (err) {
-      if (isAuthError(err) && err.status === 401) return null;
-      throw err;
-    }
+  /** The API revoked every session and cleared the cookie: sign out here and in other tabs. */
+  function signedOutEverywhere(): void {
+    session.clear();
+    session.announceSignOut();
   }
 
   return {
     async register({ email, password, displayName }) {
-      return signedIn(await post<AuthResult>('/api/auth/register', { email, password, displayName }, true));
+      return session.signedIn(await session.post<AuthResult>('/api/auth/register', { email, password, displayName }, true));
     },
     async login({ email, password }): Promise<LoginResult> {
-      const result = await post<AuthResult | MfaChallenge>('/api/auth/login', { email, password }, true);
+      const result = await session.post<AuthResult | MfaChallenge>('/api/auth/login', { email, password }, true);
       if ('mfaRequired' in result && result.mfaRequired === true) {
         return { mfaRequired: true, mfaToken: result.mfaToken, methods: result.methods };
       }
-      return signedIn(result as AuthResult);
+      return session.signedIn(result as AuthResult);
     },
     async loginMfa(input) {
       const body = 'code' in input ? { mfaToken: input.mfaToken, code: input.code } : { mfaToken: input.mfaToken, recoveryCode: input.recoveryCode };
-      return signedIn(await post<AuthResult>('/api/auth/login/mfa', body, true));
+      return session.signedIn(await session.post<AuthResult>('/api/auth/login/mfa', body, true));
     },
     async logout() {
       // Let a running refresh finish first, so the newest refresh token is the one revoked.
-      await inflight?.catch(() => undefined);
-      const body = transport === 'body' && refreshToken !== null ? { refreshToken } : {};
-      clearSession(); // signed out here whatever the network does
+      await session.refreshSettled();
+      const body = session.refreshTokenBody();
+      session.clear(); // signed out here whatever the network does
       try {
-        await readJson<void>(await send(fetchFn, joinUrl(baseUrl, '/api/auth/logout'), jsonPost(body)));
+        await session.post<void>('/api/auth/logout', body);
       } finally {
-        tabs.publish({ type: 'signed-out' });
+        session.announceSignOut();
       }
     },
     async logoutAll() {
       await authedJson<void>('/api/auth/logout-all', jsonPost({}));
-      clearSession();
-      tabs.publish({ type: 'signed-out' });
+      signedOutEverywhere();
     },
     async me() {
       const result = await authedJson<{ user: User }>('/api/auth/me');
-      if (accessToken !== null) user = result.user;
+      session.cacheUser(result.user);
       return result.user;
     },
     async sessions() {
@@ -226,7 +58,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async revokeSession(id) {
       await authedJson<void>(`/api/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
     },
-    refresh: refreshSession,
+    refresh: session.refresh,
     async changePassword({ currentPassword, newPassword }) {
       await authedJson<void>('/api/auth/password/change', jsonPost({ currentPassword, newPassword }));
     },
@@ -238,30 +70,21 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     async updateProfile({ displayName }) {
       const result = await authedJson<{ user: User }>('/api/auth/me', { ...jsonPost({ displayName }), method: 'PATCH' });
-      if (accessToken !== null) user = result.user;
+      session.cacheUser(result.user);
       return result.user;
     },
     async deleteAccount({ password, code, recoveryCode } = {}) {
       await authedJson<void>('/api/auth/me', { ...jsonPost({ password, code, recoveryCode }), method: 'DELETE' });
-      clearSession(); // the API revoked every session and cleared the cookie: as after logoutAll
-      tabs.publish({ type: 'signed-out' });
+      signedOutEverywhere(); // as after logoutAll
     },
-    init: restore,
-    restore,
-    getUser: () => user,
-    getAccessToken: () => accessToken,
-    isAuthenticated: () => accessToken !== null,
-    getRefreshToken: () => refreshToken,
-    fetch: authedFetch,
-    onSessionEnd(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    close() {
-      timer.close();
-      tabs.close();
-    },
+    init: session.restore,
+    restore: session.restore,
+    getUser: session.getUser,
+    getAccessToken: session.getAccessToken,
+    isAuthenticated: session.isAuthenticated,
+    getRefreshToken: session.getRefreshToken,
+    fetch: session.fetch,
+    onSessionEnd: session.onSessionEnd,
+    close: session.close,
   };
 }
