@@ -1,7 +1,10 @@
 'use client';
+import type { ReactNode } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
-import { FRESH_SIGN_IN_MINUTES } from '@/lib/reauthentication';
+import { Field } from '@/components/Field';
+import { FormAlert } from '@/components/FormAlert';
+import { FRESH_SIGN_IN_MINUTES, type ReauthFormErrors } from '@/lib/reauthentication';
 import { loginUrlFor } from '@/lib/redirect';
 import styles from './FreshSignIn.module.css';
 
@@ -28,5 +31,34 @@ export function SignInAgainButton({ returnTo }: { returnTo: string }) {
         Sign in again
       </Button>
     </div>
+  );
+}
+
+/**
+ * The "prove it is you" part of a sensitive form: the account name for password managers, the
+ * password (or, for an account without one, the fresh sign-in rule), the form's errors, and
+ * "Sign in again" when the API found the sign-in too old. `intro` comes first.
+ */
+export function ReauthFields(props: {
+  email: string;
+  hasPassword: boolean;
+  password: string;
+  onPassword(value: string): void;
+  errors: ReauthFormErrors;
+  returnTo: string;
+  intro?: ReactNode;
+}) {
+  const { email, hasPassword, password, onPassword, errors, returnTo, intro } = props;
+  return (
+    <>
+      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
+      {intro}
+      {!hasPassword && <FreshSignInNote />}
+      <FormAlert>{errors.message}</FormAlert>
+      {errors.signInAgain && <SignInAgainButton returnTo={returnTo} />}
+      {hasPassword && (
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => onPassword(e.target.value)} error={errors.fields.password} autoFocus />
+      )}
+    </>
   );
 }

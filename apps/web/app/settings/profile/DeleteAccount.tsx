@@ -4,8 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
-import { FormAlert } from '@/components/FormAlert';
-import { FreshSignInNote, SignInAgainButton } from '@/components/FreshSignIn';
+import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { staleSignInErrors, type ReauthFormErrors } from '@/lib/reauthentication';
@@ -78,16 +77,19 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
 
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Confirm deleting your account">
-      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      <p className={styles.note}>
-        Your account <strong>{email}</strong>, your projects and every session will be deleted at once. We will email you to confirm.
-      </p>
-      {!hasPassword && <FreshSignInNote />}
-      <FormAlert>{errors.message}</FormAlert>
-      {errors.signInAgain && <SignInAgainButton returnTo="/settings/profile" />}
-      {hasPassword && (
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
-      )}
+      <ReauthFields
+        email={email}
+        hasPassword={hasPassword}
+        password={password}
+        onPassword={setPassword}
+        errors={errors}
+        returnTo="/settings/profile"
+        intro={
+          <p className={styles.note}>
+            Your account <strong>{email}</strong>, your projects and every session will be deleted at once. We will email you to confirm.
+          </p>
+        }
+      />
       {mfaEnabled && (
         <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
       )}

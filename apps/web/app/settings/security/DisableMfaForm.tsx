@@ -3,8 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
-import { FormAlert } from '@/components/FormAlert';
-import { FreshSignInNote, SignInAgainButton } from '@/components/FreshSignIn';
+import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import { postAuthed } from '@/lib/account-api';
 import type { ReauthFormErrors } from '@/lib/reauthentication';
@@ -45,13 +44,7 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
 
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Turn off two-step verification">
-      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      {!hasPassword && <FreshSignInNote />}
-      <FormAlert>{errors.message}</FormAlert>
-      {errors.signInAgain && <SignInAgainButton returnTo="/settings/security" />}
-      {hasPassword && (
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
-      )}
+      <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" />
       <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
       <div className={styles.actions}>
         <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">

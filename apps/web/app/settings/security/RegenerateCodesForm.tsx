@@ -3,8 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
-import { FormAlert } from '@/components/FormAlert';
-import { FreshSignInNote, SignInAgainButton } from '@/components/FreshSignIn';
+import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import type { ReauthFormErrors } from '@/lib/reauthentication';
 import { mfaFormErrors } from './mfaErrors';
@@ -44,14 +43,7 @@ export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string
 
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Generate new recovery codes">
-      <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      <p>Your current recovery codes stop working as soon as the new ones are made.</p>
-      {!hasPassword && <FreshSignInNote />}
-      <FormAlert>{errors.message}</FormAlert>
-      {errors.signInAgain && <SignInAgainButton returnTo="/settings/security" />}
-      {hasPassword && (
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.password} autoFocus />
-      )}
+      <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" intro={<p>Your current recovery codes stop working as soon as the new ones are made.</p>} />
       <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
       <div className={styles.actions}>
         <Button type="submit" loading={busy} loadingText="Generating…">
