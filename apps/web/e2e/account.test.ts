@@ -2,13 +2,12 @@
 // forgot/reset password from the mailed link, enabling MFA by reading the secret from the page, and
 // a new set of recovery codes.
 import { createHash } from 'node:crypto';
-import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
 import { startStack, type Stack } from './helpers/stack.js';
+import { codeAt } from '../../api/test/helpers/totp.js';
 
-const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
 
 describe('web: account lifecycle', () => {
   let stack: Stack;

@@ -1,12 +1,11 @@
 // An account without a password (as an OAuth sign-in makes) manages MFA in Chromium: no password
 // field, the fresh sign-in rule explained, and "Sign in again" once the sign-in is too old.
-import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, registerViaForm, screenshot } from './helpers/browser.js';
 import { startStack, type Stack } from './helpers/stack.js';
+import { codeAt } from '../../api/test/helpers/totp.js';
 
-const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
 
 describe('web: MFA for an account without a password', () => {
   let stack: Stack;

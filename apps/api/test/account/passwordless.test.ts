@@ -1,10 +1,9 @@
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { codeAt } from '../helpers/totp.js';
 
 /** What an authenticator app shows at a moment (computed here with otpauth, not the server's code). */
-const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
 
 const DISABLE = '/api/auth/mfa/totp/disable';
 const REGENERATE = '/api/auth/mfa/recovery-codes/regenerate';

@@ -1,12 +1,11 @@
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteUser } from '../../src/services/roles.js';
 import { findCookie } from '../helpers/core.js';
 import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { codeAt } from '../helpers/totp.js';
 
 /** What an authenticator app shows at a moment (computed here with otpauth, not the server's code). */
-const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
 
 const ME = '/api/auth/me';
 

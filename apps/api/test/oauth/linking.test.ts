@@ -1,6 +1,6 @@
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, registerUser, request } from '../helpers/http.js';
+import { codeAt } from '../helpers/totp.js';
 import { expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Which account a provider identity signs in to, MFA after the provider, and linking from settings. */
@@ -82,7 +82,6 @@ describe('which account an identity signs in to', () => {
 });
 
 describe('MFA after the provider', () => {
-  const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
 
   it('a user with TOTP gets the MFA step: no session until the code, and the mfaToken never in a URL', async () => {
     const local = await verifiedUser();
