@@ -1,12 +1,14 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
 import { mfaChallenges } from '../db/schema.js';
+import { totpCodeReplayedMail } from '../mail/templates/totpCodeReplayed.js';
 import { recordAudit } from './audit.js';
 import { startSession, type SignedIn } from './auth.js';
 import { ApiError } from './errors.js';
+import { enqueueMail } from './mail.js';
 import { useRecoveryCode } from './recoveryCodes.js';
 import { randomToken, sha256 } from './secrets.js';
-import { useTotpCode } from './totpCodes.js';
+import { checkTotpCode, type TotpCheck } from './totpCodes.js';
 import { findUserById, type UserWithMfa } from './users.js';
 
 /**
@@ -49,9 +51,9 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   await ctx.rateLimits.reserveSecondFactorAttempt(user.email);
 
   const method = 'code' in input ? 'totp' : 'recovery_code';
-  const passed = await ctx.db.transaction(async (tx) => {
-    const ok = 'code' in input ? await useTotpCode(ctx, tx, challenge.userId, input.code) : await useRecoveryCode(tx, challenge.userId, input.recoveryCode);
-    if (!ok) return false;
+  const outcome = await ctx.db.transaction(async (tx): Promise<TotpCheck> => {
+    const check = 'code' in input ? await checkTotpCode(ctx, tx, challenge.userId, input.code) : (await useRecoveryCode(tx, challenge.userId, input.recoveryCode)) ? 'accepted' : 'wrong';
+    if (check !== 'accepted') return check;
     // Single use: of two right codes racing on one mfaToken, one wins; the other rolls back its code.
     const [claimed] = await tx
       .update(mfaChallenges)
@@ -60,17 +62,32 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
       .returning({ id: mfaChallenges.id });
     if (!claimed) throw deadChallenge();
     if (method === 'recovery_code') await recordAudit(tx, { type: 'mfa.recovery_code_used', userId: challenge.userId, meta });
-    return true;
+    return 'accepted';
   });
-  if (!passed) {
+  if (outcome === 'replayed' && (await challengeWasUsed(ctx, challenge.id))) {
+    // A double submit of one right code, racing: the first one signed in; this one is no attack.
+    throw deadChallenge();
+  }
+  if (outcome !== 'accepted') {
     const attemptsLeft = MAX_ATTEMPTS - challenge.attempts;
-    await recordAudit(ctx.db, { type: 'mfa.failed', userId: challenge.userId, meta, details: { stage: 'login', method, attemptsLeft } });
+    const details = { stage: 'login', method, attemptsLeft, ...(outcome === 'replayed' && { reason: 'replayed' }) };
+    await ctx.db.transaction(async (tx) => {
+      await recordAudit(tx, { type: 'mfa.failed', userId: challenge.userId, meta, details });
+      // A right code used before, after the right password, on another mfaToken: tell the holder (ASVS 2.8.5).
+      if (outcome === 'replayed') await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+    });
+    if (outcome === 'replayed') ctx.mailer.kick();
     const message = method === 'totp' ? 'The code is not valid. Check your authenticator app and try again.' : 'The recovery code is not valid or was already used.';
     throw new ApiError(401, 'INVALID_MFA_CODE', message);
   }
 
   await ctx.rateLimits.secondFactorSucceeded(user.email);
   return startSession(ctx, user, meta, { method: `password+${method}` });
+}
+
+async function challengeWasUsed(ctx: AppContext, id: string): Promise<boolean> {
+  const [row] = await ctx.db.select({ usedAt: mfaChallenges.usedAt }).from(mfaChallenges).where(eq(mfaChallenges.id, id));
+  return row?.usedAt != null;
 }
 
 /** A refused mfaToken: used up by wrong codes (429 until it would have expired), else unknown, used or expired (401). */

@@ -179,6 +179,31 @@ describe('TOTP MFA', () => {
     }
   });
 
+  it('a used code presented again on a new sign-in is refused, audited as replayed, and the holder is told by mail', async () => {
+    const frank = await registerUser(server.url);
+    const { secret, enabledAt } = await enableMfa(frank.accessToken);
+    const code = codeAt(secret, enabledAt + 30_000);
+    const replayMails = async () =>
+      (await server.query<{ n: number }>(`select count(*)::int as n from mail_messages where "to" = '${frank.email}' and subject = 'A used sign-in code was tried on your account'`))[0]!.n;
+
+    const token = await mfaToken(frank.email);
+    expect((await post('/api/auth/login/mfa', { mfaToken: token, code })).status).toBe(200);
+    // The same request again (a double submit): its mfaToken is spent; no alarm.
+    expect((await post('/api/auth/login/mfa', { mfaToken: token, code })).status).toBe(401);
+    // A wrong code on a new sign-in: refused, no alarm either.
+    const second = await mfaToken(frank.email);
+    expect((await post('/api/auth/login/mfa', { mfaToken: second, code: '000000' })).status).toBe(401);
+    expect(await replayMails()).toBe(0);
+
+    // The used code on the new sign-in: someone else saw it.
+    const replayed = await post('/api/auth/login/mfa', { mfaToken: second, code });
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.code).toBe('INVALID_MFA_CODE');
+    expect(await replayMails()).toBe(1);
+    const events = await server.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'mfa.failed' and user_id = '${frank.user.id}' order by created_at`);
+    expect(events.map((e) => e.details.reason ?? null)).toEqual([null, 'replayed']);
+  });
+
   it('disable with a TOTP code; the same code is not accepted twice', async () => {
     const dave = await registerUser(server.url);
     const { secret, enabledAt } = await enableMfa(dave.accessToken);
