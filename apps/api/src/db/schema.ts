@@ -104,14 +104,16 @@ export const revocations = pgTable(
   (t) => [index('revocations_expires_at_idx').on(t.expiresAt)],
 );
 
-/** Single-use tokens mailed to people: email verification and password reset. */
+/** Single-use tokens mailed to people: email verification, password reset and a change of address. */
 export const oneTimeTokens = pgTable(
   'one_time_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    purpose: text('purpose').$type<'email_verification' | 'password_reset'>().notNull(),
+    purpose: text('purpose').$type<'email_verification' | 'password_reset' | 'email_change'>().notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** `email_change` only: the address asked for (as typed, trimmed); it becomes the account's once the link is followed. */
+    newEmail: text('new_email'),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
