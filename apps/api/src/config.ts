@@ -80,6 +80,7 @@ const schema = z.object({
   RATE_LIMIT_REGISTER_PER_IP: limit('10/1h'),
   RATE_LIMIT_PASSWORD_FORGOT: limit('5/1h'),
   RATE_LIMIT_VERIFY_RESEND: limit('5/1h'),
+  RATE_LIMIT_EMAIL_CHANGE: limit('5/1h'),
   KEY_RETIRE_GRACE: duration('5m'),
   CLEANUP_INTERVAL: duration('10m'),
   /** Workers for `npm run start:cluster`; default one per core. */

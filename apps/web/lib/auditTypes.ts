@@ -2,6 +2,7 @@
 export const AUDIT_EVENT_TYPES = [
   'user.registered', 'login.succeeded', 'login.failed', 'mfa.enabled', 'mfa.disabled', 'mfa.failed', 'mfa.setup_started', 'mfa.recovery_code_used',
   'mfa.recovery_codes_regenerated', 'refresh.reuse_detected', 'logout', 'logout.all', 'session.revoked', 'password.changed',
-  'password.change_failed', 'password.reset_requested', 'password.reset', 'email.verification_sent', 'email.verified', 'user.updated', 'user.role_changed',
+  'password.change_failed', 'password.reset_requested', 'password.reset', 'email.verification_sent', 'email.verified', 'user.updated', 'user.email_changed',
+  'user.role_changed',
   'user.deleted', 'user.sessions_revoked', 'project.updated', 'project.deleted', 'oauth.linked', 'oauth.unlinked', 'keys.rotated',
 ];

@@ -4,13 +4,14 @@ import { accountPaths } from './account.js';
 import { authPaths } from './auth.js';
 import { components } from './components.js';
 import { oauthPaths } from './oauth.js';
+import { emailChangePaths } from './profile.js';
 import { projectPaths } from './projects.js';
 
 /**
  * The OpenAPI 3.1 description served at /api/openapi.json. Each feature describes its own paths
  * in a file of this folder and is listed here once.
  */
-const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, oauthPaths, projectPaths, adminPaths, adminKeyPaths];
+const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, emailChangePaths, oauthPaths, projectPaths, adminPaths, adminKeyPaths];
 
 export function openApiDocument(options: { serverUrl: string }) {
   return {

@@ -4,12 +4,13 @@ import type { AppContext } from '../context.js';
 import { requireAuth } from '../http/middleware/authenticate.js';
 import { validateBody } from '../http/middleware/validate.js';
 import { requestMeta } from '../http/requestMeta.js';
+import { confirmEmailChange, requestEmailChange } from '../services/emailChange.js';
 import { resendVerification, verifyEmail } from '../services/emailVerification.js';
 import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../services/mfa.js';
 import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../services/mfaRecovery.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
 import { consumeAccountAction } from '../services/rateLimits.js';
-import { passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
+import { emailSchema, passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
 
 /**
  * Account lifecycle endpoints of the contract: email verification, password forgot/reset/change,
@@ -79,6 +80,18 @@ export function accountRoutes(ctx: AppContext): Router {
     await consumeAccountAction(ctx, 'verify_resend', req.auth!.sub);
     await resendVerification(ctx, req.auth!.sub, requestMeta(req));
     res.status(202).end();
+  });
+
+  // Not in the contract (documented in openapi/profile.ts): a new address, confirmed by a link mailed to it.
+  router.post('/email/change', requireAuth, validateBody(z.strictObject({ newEmail: emailSchema, password })), async (req, res) => {
+    await requestEmailChange(ctx, { userId: req.auth!.sub, sessionId: req.auth!.sid }, req.body, requestMeta(req));
+    res.status(202).end();
+  });
+
+  // No bearer: the link may be opened on another device.
+  router.post('/email/change/confirm', validateBody(z.strictObject({ token })), async (req, res) => {
+    noStore(res);
+    res.json({ user: await confirmEmailChange(ctx, req.body.token, requestMeta(req)) });
   });
 
   router.post('/mfa/totp/setup', requireAuth, async (req, res) => {

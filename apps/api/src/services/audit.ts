@@ -25,6 +25,7 @@ export const AUDIT_TYPES = [
   'email.verification_sent',
   'email.verified',
   'user.updated',
+  'user.email_changed',
   'user.role_changed',
   'user.deleted',
   'user.sessions_revoked',

@@ -27,7 +27,7 @@ export interface Limit {
 /** Limits taken per request, before the body is read. */
 export type AddressLimit = 'login' | 'register';
 /** Limits on actions that mail someone (or otherwise cost them), per account. */
-export type AccountAction = 'password_forgot' | 'verify_resend';
+export type AccountAction = 'password_forgot' | 'verify_resend' | 'email_change';
 
 export interface RateLimits {
   enabled: boolean;
@@ -65,6 +65,8 @@ export function createRateLimits(config: Config, redis: Redis | undefined, names
   const actions: Record<AccountAction, RateLimiterAbstract> = {
     password_forgot: make('password-forgot', config.RATE_LIMIT_PASSWORD_FORGOT),
     verify_resend: make('verify-resend', config.RATE_LIMIT_VERIFY_RESEND),
+    // Its own counter: each request mails two addresses, one of them not (yet) the account's.
+    email_change: make('email-change', config.RATE_LIMIT_EMAIL_CHANGE),
   };
 
   return {

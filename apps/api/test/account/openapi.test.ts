@@ -18,6 +18,8 @@ describe('OpenAPI description of the account endpoints', () => {
       ['/api/auth/password/reset', 'post'],
       ['/api/auth/email/verify', 'post'],
       ['/api/auth/email/verify/resend', 'post'],
+      ['/api/auth/email/change', 'post'],
+      ['/api/auth/email/change/confirm', 'post'],
       ['/api/auth/mfa/totp/setup', 'post'],
       ['/api/auth/mfa/totp/enable', 'post'],
       ['/api/auth/mfa/totp/disable', 'post'],

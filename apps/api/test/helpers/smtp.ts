@@ -55,7 +55,7 @@ export async function startMailbox(port = 0): Promise<TestMailbox> {
 }
 
 /** The token of the first link to `path` in a message's text. */
-export function linkToken(text: string, path: '/verify-email' | '/reset-password'): string {
+export function linkToken(text: string, path: '/verify-email' | '/reset-password' | '/confirm-email-change'): string {
   const match = new RegExp(`${path}\\?token=([A-Za-z0-9_-]+)`).exec(text);
   if (!match) throw new Error(`no ${path} link in: ${text}`);
   return match[1]!;
