@@ -1,5 +1,5 @@
-// createAuthClient: the typed account calls (sign-in, MFA, sessions, password, profile, recovery
-// codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
+// createAuthClient: the typed account calls (sign-in, MFA, sessions, password, profile, email
+// address, recovery codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
 import { jsonPost, readJson } from '#sdk/http';
 import { createClientSession } from '#sdk/session';
 import type { AuthClient, AuthClientOptions, AuthResult, LoginResult, MfaChallenge, Session, User } from '#sdk/types';
@@ -72,6 +72,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const result = await authedJson<{ user: User }>('/api/auth/me', { ...jsonPost({ displayName }), method: 'PATCH' });
       session.cacheUser(result.user);
       return result.user;
+    },
+    async changeEmail({ newEmail, password }) {
+      await authedJson<void>('/api/auth/email/change', jsonPost({ newEmail, password }));
+    },
+    async confirmEmailChange(token) {
+      // No bearer: the link may be opened on a device where someone else, or no one, is signed in.
+      const { user } = await session.post<{ user: User }>('/api/auth/email/change/confirm', { token });
+      if (session.getUser()?.id === user.id) session.cacheUser(user);
+      return user;
     },
     async deleteAccount({ password, code, recoveryCode } = {}) {
       await authedJson<void>('/api/auth/me', { ...jsonPost({ password, code, recoveryCode }), method: 'DELETE' });

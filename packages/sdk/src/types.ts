@@ -147,6 +147,19 @@ export interface AuthClient {
   /** Not in the contract: a new display name (1 to 100 characters); returns the user, and `getUser()` has it too. */
   updateProfile(input: { displayName: string }): Promise<User>;
   /**
+   * Not in the contract: asks to move the account to `newEmail`. Send `password` (an account with
+   * one; an account without needs a sign-in of the last 10 minutes instead). Resolves once accepted,
+   * whether or not the address is free (the API does not tell); nothing changes until the link
+   * mailed to the new address is confirmed with `confirmEmailChange`.
+   */
+  changeEmail(input: { newEmail: string; password?: string }): Promise<void>;
+  /**
+   * Not in the contract: the token of that link; needs no session. Returns the user with the new
+   * address (and `getUser()` has it when that user is signed in here). INVALID_TOKEN when unknown,
+   * used or expired; EMAIL_TAKEN when another account took the address meanwhile.
+   */
+  confirmEmailChange(token: string): Promise<User>;
+  /**
    * Not in the contract: deletes the signed-in user's account for good. Send `password` (an account
    * with one) and, with MFA on, `code` or `recoveryCode`; an account without a password needs a
    * sign-in of the last 10 minutes instead (else 401 INVALID_CREDENTIALS, detail field `session`).
