@@ -1,4 +1,5 @@
-// updateProfile / deleteAccount: against the fake API (what is sent, what the client keeps), then the REAL API.
+// updateProfile / deleteAccount: against the fake API (what is sent, what the client keeps), then the REAL API,
+// with changeEmail / confirmEmailChange (the link read from the dev outbox).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthClient, type AuthClient } from '../src/index.js';
 import { createFakeApi, testUser, type FakeApi } from './helpers/fake-api.js';
@@ -89,5 +90,36 @@ describe('profile methods against the real API', () => {
     expect(client.isAuthenticated()).toBe(false);
     expect(client.getRefreshToken()).toBeNull();
     await expect(client.login({ email, password: PASSWORD })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+  });
+
+  /** The token of the link mailed to `to`, from the dev outbox. */
+  async function mailedToken(to: string): Promise<string> {
+    for (let i = 0; i < 50; i++) {
+      const { messages } = (await (await fetch(`${api.url}/api/dev/outbox`)).json()) as { messages: { to: string; text: string }[] };
+      const token = messages.find((m) => m.to === to)?.text.match(/confirm-email-change\?token=([A-Za-z0-9_-]+)/)?.[1];
+      if (token) return token;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no link mailed to ${to}`);
+  }
+
+  it('changes the email address: asks with the password, confirms with the mailed token, and getUser() follows', async () => {
+    const stamp = Date.now().toString(36);
+    const address = (name: string) => `sdk.${name}.${stamp}@example.com`;
+    await client.register({ email: address('old'), password: PASSWORD, displayName: 'SDK Person' });
+    await expect(client.changeEmail({ newEmail: address('new'), password: 'Wrong-Horse-1!' })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+    await expect(client.changeEmail({ newEmail: address('new'), password: PASSWORD })).resolves.toBeUndefined();
+    const token = await mailedToken(address('new'));
+
+    await expect(client.confirmEmailChange(token)).resolves.toMatchObject({ email: address('new'), emailVerified: true });
+    expect(client.getUser()?.email).toBe(address('new'));
+    await expect(client.confirmEmailChange(token)).rejects.toMatchObject({ status: 400, code: 'INVALID_TOKEN' });
+
+    // Another client, signed in as no one, may confirm too; it keeps no user.
+    const other = createAuthClient({ baseUrl: api.url, transport: 'body' });
+    await client.changeEmail({ newEmail: address('third'), password: PASSWORD });
+    await expect(other.confirmEmailChange(await mailedToken(address('third')))).resolves.toMatchObject({ email: address('third') });
+    expect(other.getUser()).toBeNull();
+    other.close();
   });
 });
