@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { mailedLink as mailedLinkIn, type MailedPath } from './helpers/outbox.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { codeAt } from '../../api/test/helpers/totp.js';
 
@@ -23,18 +24,7 @@ describe('web: account lifecycle', () => {
   });
 
   /** The newest link to `path` mailed to `email`, read from the dev outbox through the web origin. */
-  async function mailedLink(email: string, path: '/verify-email' | '/reset-password', previous?: string): Promise<string> {
-    let link: string | undefined;
-    await expect
-      .poll(async () => {
-        const { messages } = (await (await fetch(`${stack.webUrl}/api/dev/outbox`)).json()) as { messages: { to: string; text: string }[] };
-        const found = messages.find((m) => m.to === email && m.text.includes(path));
-        link = found?.text.match(new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_-]+`))?.[0];
-        return link !== undefined && link !== previous;
-      }, { timeout: 5_000 })
-      .toBe(true);
-    return link!;
-  }
+  const mailedLink = (email: string, path: MailedPath, previous?: string) => mailedLinkIn(stack.webUrl, email, path, previous);
 
   const text = (page: Page) => page.locator('main, body').first().innerText();
 

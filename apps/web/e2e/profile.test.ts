@@ -1,8 +1,10 @@
-// Profile in Chromium: a new display name shows in the header at once and on the dashboard, and
-// deleting the account through the danger zone signs out for good.
+// Profile in Chromium: a new display name shows in the header at once and on the dashboard, a new
+// email address is confirmed from the mailed link, and deleting the account through the danger
+// zone signs out for good.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot, uniqueEmail } from './helpers/browser.js';
+import { mailedLink } from './helpers/outbox.js';
 import { startStack, type Stack } from './helpers/stack.js';
 
 describe('web: profile', () => {
@@ -50,6 +52,36 @@ describe('web: profile', () => {
     await loginViaForm(page, credentials);
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'do not match an account' }).count()).toBe(1);
     expect(new URL(page.url()).pathname).toBe('/login');
+    await context.close();
+  });
+
+  it('changes the email address: password and new address, the mailed link confirms it in the browser', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const credentials = await registerViaForm(page, { displayName: 'Katherine Johnson' });
+    const newEmail = uniqueEmail('web.moved');
+
+    await page.goto('/settings/profile');
+    await page.getByRole('button', { name: 'Change email address…' }).click();
+    const form = page.getByRole('form', { name: 'Change your email address' });
+    await form.getByLabel('Password').fill(credentials.password);
+    await form.getByLabel('New email address').fill(newEmail);
+    await screenshot(page, 'profile-email-change-form');
+    await form.getByRole('button', { name: 'Send confirmation link' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `Check your inbox at ${newEmail}` }).count()).toBe(1);
+    await screenshot(page, 'profile-email-change-sent');
+
+    const link = await mailedLink(stack.webUrl, newEmail, '/confirm-email-change');
+    await page.goto(link);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `Your email address is now ${newEmail}` }).count()).toBe(1);
+    // The token left the address bar.
+    expect(new URL(page.url()).search).toBe('');
+    await screenshot(page, 'confirm-email-change-done');
+
+    await page.getByRole('link', { name: 'Continue to your profile' }).click();
+    await page.waitForURL('**/settings/profile');
+    await expect.poll(() => page.locator('main').innerText()).toContain(`(${newEmail})`);
+    expect(await page.locator('main').innerText()).not.toContain(credentials.email);
     await context.close();
   });
 });
