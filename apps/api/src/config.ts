@@ -98,6 +98,8 @@ const schema = z.object({
       return ms;
     }),
   REQUIRE_EMAIL_VERIFICATION: bool(false),
+  /** Admin features (`manage_users`) only for sessions signed in with a second factor (ASVS 4.3.1). */
+  ADMIN_REQUIRE_MFA: bool(false),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Portcullis <no-reply@localhost>'),
   /** A failed send is retried after MAIL_RETRY_BASE, then twice as long each time (at most 1 h apart). */

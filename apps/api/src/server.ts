@@ -53,7 +53,7 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     bus,
     redis,
     keyRing,
-    tokens: { keyRing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlMs: config.JWT_ACCESS_TTL },
+    tokens: { keyRing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlMs: config.JWT_ACCESS_TTL, includeAmr: config.ADMIN_REQUIRE_MFA },
     passwords: createPasswordHasher(config.PASSWORD_HASH),
     revocations,
     rateLimits: createRateLimits(config, redis, await deploymentNamespace(database.db)),

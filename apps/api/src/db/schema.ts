@@ -11,6 +11,13 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 
 export const ROLES = ['user', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * How a session was signed in, as RFC 8176 "amr" values: 'pwd' password, 'fed' a provider
+ * sign-in, 'otp' a one-time code (TOTP or a recovery code), 'mfa' two factors were used.
+ */
+export const AMR_VALUES = ['pwd', 'fed', 'otp', 'mfa'] as const;
+export type Amr = (typeof AMR_VALUES)[number];
+export type FirstFactor = Extract<Amr, 'pwd' | 'fed'>;
 
 export const users = pgTable(
   'users',
@@ -51,6 +58,8 @@ export const sessions = pgTable(
     absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedReason: text('revoked_reason'),
+    /** How it was signed in (RFC 8176 values, see Amr): ADMIN_REQUIRE_MFA looks for 'mfa'. */
+    amr: text('amr').array().$type<Amr[]>().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
@@ -157,6 +166,8 @@ export const mfaChallenges = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
+    /** The factor proven before this challenge: a password ('pwd') or a provider sign-in ('fed'). */
+    firstFactor: text('first_factor').$type<FirstFactor>().notNull().default('pwd'),
   },
   (t) => [uniqueIndex('mfa_challenges_token_hash_key').on(t.tokenHash), index('mfa_challenges_user_id_idx').on(t.userId)],
 );

@@ -33,7 +33,8 @@ const AuditEvent = {
     details: { type: 'object', description: 'Event-specific facts; never a secret (no passwords, tokens or codes).' },
   },
 };
-const common = { security: bearer, 'x-permission': 'manage_users' };
+export const ADMIN_MFA_NOTE = 'Not in the contract: with ADMIN_REQUIRE_MFA=true also a session signed in with a second factor (token `amr` has `mfa`), else 403 FORBIDDEN.';
+const common = { security: bearer, 'x-permission': 'manage_users', 'x-admin-require-mfa': ADMIN_MFA_NOTE };
 
 export const adminPaths = {
   '/api/admin/users': {

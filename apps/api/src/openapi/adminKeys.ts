@@ -1,3 +1,4 @@
+import { ADMIN_MFA_NOTE } from './admin.js';
 import { errors, json } from './components.js';
 
 /** On-demand signing-key rotation. */
@@ -8,6 +9,7 @@ export const adminKeyPaths = {
       description:
         'Needs the `manage_users` permission. A new key signs every token from now on; the retired key stays in `/.well-known/jwks.json` until every token it signed has expired, so no token is refused because of the rotation. Keys also rotate on a schedule (`KEY_ROTATION_INTERVAL`, default 30 days). Audited as `keys.rotated`.',
       security: [{ bearer: [] }],
+      'x-admin-require-mfa': ADMIN_MFA_NOTE,
       responses: {
         '200': {
           description: 'Rotated.',

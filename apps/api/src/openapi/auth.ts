@@ -150,7 +150,19 @@ export const authPaths = {
           ...json({
             type: 'object',
             required: ['user', 'session'],
-            properties: { user: { $ref: '#/components/schemas/User' }, session: { type: 'object', required: ['id', 'expiresAt'], properties: { id: { type: 'string', format: 'uuid' }, expiresAt: { type: 'string', format: 'date-time' } } } },
+            properties: {
+              user: { $ref: '#/components/schemas/User' },
+              session: {
+                type: 'object',
+                required: ['id', 'expiresAt', 'amr'],
+                properties: {
+                  id: { type: 'string', format: 'uuid' },
+                  expiresAt: { type: 'string', format: 'date-time' },
+                  amr: { type: 'array', items: { type: 'string', enum: ['pwd', 'fed', 'otp', 'mfa'] }, description: 'Not in the contract. How the session was signed in (RFC 8176): `mfa` when a second factor was used; empty for sessions from before this was recorded.' },
+                },
+              },
+              adminRequiresMfa: { type: 'boolean', description: 'Not in the contract. `ADMIN_REQUIRE_MFA`: admin features need a session whose `amr` has `mfa`.' },
+            },
           }),
         },
         ...errors(401),
@@ -160,7 +172,7 @@ export const authPaths = {
   '/.well-known/jwks.json': {
     get: {
       summary: 'Public keys that verify access tokens',
-      description: 'The current signing key and retired keys whose tokens may still be valid (`kty`, `crv`, `x` (and `y` for ES256), `kid`, `alg`, `use: "sig"`). Access tokens are JWTs with header `typ: "at+jwt"` and exactly the claims `iss aud sub sid role iat exp jti`.',
+      description: 'The current signing key and retired keys whose tokens may still be valid (`kty`, `crv`, `x` (and `y` for ES256), `kid`, `alg`, `use: "sig"`). Access tokens are JWTs with header `typ: "at+jwt"` and exactly the claims `iss aud sub sid role iat exp jti` (with `ADMIN_REQUIRE_MFA=true` also `amr`, not in the contract: RFC 8176 values such as `pwd`, `fed`, `otp`, `mfa`).',
       responses: {
         '200': {
           description: 'A JSON Web Key Set.',

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ROLES } from '../db/schema.js';
-import { idParam, requirePermission } from '../http/middleware/authorize.js';
+import { idParam, requireManageUsers } from '../http/middleware/authorize.js';
 import { validateBody } from '../http/middleware/validate.js';
 import { pagination, parseQuery } from '../http/query.js';
 import { requestMeta } from '../http/requestMeta.js';
@@ -28,8 +28,9 @@ const roleBody = z.object({ role: z.enum(ROLES, { message: `role must be one of 
 
 export function adminRoutes(ctx: AppContext): Router {
   const router = Router();
-  // Every route below needs `manage_users`: 401 without a valid token, 403 without the permission.
-  router.use(requirePermission('manage_users'));
+  // Every route below needs `manage_users`: 401 without a valid token, 403 without the permission
+  // (or, with ADMIN_REQUIRE_MFA, without a second factor in this session's sign-in).
+  router.use(requireManageUsers(ctx.config));
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
-import { requirePermission } from '../http/middleware/authorize.js';
+import { requireManageUsers } from '../http/middleware/authorize.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { recordAudit } from '../services/audit.js';
 
@@ -11,7 +11,7 @@ import { recordAudit } from '../services/audit.js';
 export function adminKeyRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.post('/rotate', requirePermission('manage_users'), async (req, res) => {
+  router.post('/rotate', requireManageUsers(ctx.config), async (req, res) => {
     const meta = requestMeta(req);
     const actorId = req.auth!.sub;
     let change: { kid: string; retiredKid: string | null } | undefined;

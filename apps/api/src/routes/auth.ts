@@ -79,7 +79,7 @@ export function authRoutes(ctx: AppContext): Router {
       const outcome = await login(ctx, req.body, requestMeta(req));
       if (outcome.kind === 'mfa_required') {
         res.setHeader('Cache-Control', 'no-store');
-        res.json(await createMfaChallenge(ctx, outcome.user));
+        res.json(await createMfaChallenge(ctx, outcome.user, 'pwd'));
         return;
       }
       sendSignedIn(ctx, res, outcome.result, wantsBodyTransport(req));
@@ -160,7 +160,8 @@ export function authRoutes(ctx: AppContext): Router {
     const found = sessionId ? await findLiveSessionWithUser(ctx.db, sessionId) : undefined;
     if (!found) throw unauthenticated();
     const { session, user } = found;
-    res.json({ user: toPublicUser(user), session: { id: session.id, expiresAt: session.expiresAt.toISOString() } });
+    // amr and adminRequiresMfa let the web app explain an admin 403 (not in the contract).
+    res.json({ user: toPublicUser(user), session: { id: session.id, expiresAt: session.expiresAt.toISOString(), amr: session.amr }, adminRequiresMfa: ctx.config.ADMIN_REQUIRE_MFA });
   });
 
   return router;

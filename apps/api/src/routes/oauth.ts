@@ -147,11 +147,11 @@ export function oauthRoutes(ctx: AppContext): Router {
 
     const redirect = safeRedirectPath(flow.redirect, web);
     if (user.mfaEnabled) {
-      const challenge = await createMfaChallenge(ctx, user);
+      const challenge = await createMfaChallenge(ctx, user, 'fed');
       setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
       return res.redirect(302, to('/login', { mfa: 'oauth' }));
     }
-    const signedIn = await startSession(ctx, user, meta, { method: 'oauth', provider: provider.id, how });
+    const signedIn = await startSession(ctx, user, meta, ['fed'], { method: 'oauth', provider: provider.id, how });
     setSessionCookies(ctx, res, signedIn.refresh.refreshToken, signedIn.refresh.sessionId);
     res.redirect(302, to(redirect));
   });

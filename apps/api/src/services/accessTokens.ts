@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { Role } from '../db/schema.js';
+import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
 
 /**
- * Access tokens: RFC 9068 JWTs with exactly the contract's claims. Verification accepts only the
- * algorithms and keys this server issues with, and checks typ, iss, aud and exp (2 s tolerance).
+ * Access tokens: RFC 9068 JWTs with exactly the contract's claims, plus `amr` (RFC 9068 2.2.3.1)
+ * only when ADMIN_REQUIRE_MFA opts in. Verification accepts only the algorithms and keys this
+ * server issues with, and checks typ, iss, aud and exp (2 s tolerance).
  */
 
 export interface AccessClaims {
@@ -16,6 +17,8 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   jti: string;
+  /** How the session was signed in; present only in tokens issued with `includeAmr`. */
+  amr?: Amr[];
 }
 
 export interface AccessTokenOptions {
@@ -23,18 +26,22 @@ export interface AccessTokenOptions {
   issuer: string;
   audience: string;
   ttlMs: number;
+  /** ADMIN_REQUIRE_MFA: the admin gate reads `amr` from the token, so no request needs the database. */
+  includeAmr: boolean;
 }
 
 const TYP = 'at+jwt';
 const CLOCK_TOLERANCE_S = 2;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ROLES = new Set<string>(['user', 'moderator', 'admin']);
+const AMRS = new Set<string>(AMR_VALUES);
 
-export async function issueAccessToken(options: AccessTokenOptions, subject: { userId: string; sessionId: string; role: Role }) {
+export async function issueAccessToken(options: AccessTokenOptions, subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[] }) {
   const { kid, alg, key } = options.keyRing.signingKey();
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = Math.max(1, Math.floor(options.ttlMs / 1000));
-  const token = await new SignJWT({ sid: subject.sessionId, role: subject.role })
+  const claims = { sid: subject.sessionId, role: subject.role, ...(options.includeAmr && { amr: [...subject.amr] }) };
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg, kid, typ: TYP })
     .setIssuer(options.issuer)
     .setAudience(options.audience)
@@ -79,11 +86,12 @@ export async function verifyAccessToken(options: AccessTokenOptions, token: stri
     throw invalidBearer();
   }
 
-  const { sub, sid, role, iat, exp, jti } = payload;
+  const { sub, sid, role, iat, exp, jti, amr } = payload;
   if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) throw invalidBearer();
   if (typeof role !== 'string' || !ROLES.has(role) || typeof jti !== 'string') throw invalidBearer();
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalidBearer();
   // A token dated in the future was not issued by this server's clock.
   if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw invalidBearer();
-  return { sub, sid, role: role as Role, iat, exp, jti };
+  if (amr !== undefined && !(Array.isArray(amr) && amr.length <= AMRS.size && amr.every((v) => typeof v === 'string' && AMRS.has(v)))) throw invalidBearer();
+  return { sub, sid, role: role as Role, iat, exp, jti, ...(amr !== undefined && { amr: amr as Amr[] }) };
 }

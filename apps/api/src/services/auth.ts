@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
-import { users } from '../db/schema.js';
+import { users, type Amr } from '../db/schema.js';
 import { issueAccessToken } from './accessTokens.js';
 import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
@@ -18,7 +18,7 @@ export interface SignedIn {
 }
 
 export async function signIn(ctx: AppContext, user: UserWithMfa, refresh: IssuedRefreshToken): Promise<SignedIn> {
-  const { accessToken, expiresIn } = await issueAccessToken(ctx.tokens, { userId: user.id, sessionId: refresh.sessionId, role: user.role });
+  const { accessToken, expiresIn } = await issueAccessToken(ctx.tokens, { userId: user.id, sessionId: refresh.sessionId, role: user.role, amr: refresh.amr });
   return { user: toPublicUser(user), accessToken, expiresIn, refresh };
 }
 
@@ -33,7 +33,7 @@ export async function register(ctx: AppContext, input: { email: string; password
       .onConflictDoNothing({ target: users.emailNormalized })
       .returning();
     if (!user) return undefined;
-    const refresh = await createSession(ctx, tx, user.id, meta);
+    const refresh = await createSession(ctx, tx, user.id, meta, ['pwd']);
     await recordAudit(tx, { type: 'user.registered', userId: user.id, meta, details: { sessionId: refresh.sessionId } });
     await queueVerificationMail(ctx, tx, user, meta);
     return { user: { ...user, mfaEnabled: false }, refresh };
@@ -82,13 +82,13 @@ export async function login(ctx: AppContext, input: { email: string; password: s
     throw new ApiError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email address before signing in.');
   }
   if (user.mfaEnabled) return { kind: 'mfa_required', user };
-  return { kind: 'signed_in', result: await startSession(ctx, user, meta, { method: 'password' }) };
+  return { kind: 'signed_in', result: await startSession(ctx, user, meta, ['pwd'], { method: 'password' }) };
 }
 
-/** Opens a new session for a user whose identity is proven (password, MFA or OAuth). */
-export async function startSession(ctx: AppContext, user: UserWithMfa, meta: RequestMeta, details: Record<string, unknown>): Promise<SignedIn> {
+/** Opens a new session for a user whose identity is proven (password, MFA or OAuth), by the methods `amr`. */
+export async function startSession(ctx: AppContext, user: UserWithMfa, meta: RequestMeta, amr: Amr[], details: Record<string, unknown>): Promise<SignedIn> {
   const refresh = await ctx.db.transaction(async (tx) => {
-    const issued = await createSession(ctx, tx, user.id, meta);
+    const issued = await createSession(ctx, tx, user.id, meta, amr);
     await recordAudit(tx, { type: 'login.succeeded', userId: user.id, meta, details: { ...details, sessionId: issued.sessionId } });
     return issued;
   });

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
-import { mfaChallenges } from '../db/schema.js';
+import { mfaChallenges, type FirstFactor } from '../db/schema.js';
 import { totpCodeReplayedMail } from '../mail/templates/totpCodeReplayed.js';
 import { recordAudit } from './audit.js';
 import { startSession, type SignedIn } from './auth.js';
@@ -25,11 +25,11 @@ export const MFA_METHODS = ['totp', 'recovery_code'] as const;
 
 const deadChallenge = () => new ApiError(401, 'INVALID_TOKEN', 'This sign-in has expired. Enter your email and password again.');
 
-export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa): Promise<{ mfaRequired: true; mfaToken: string; methods: string[] }> {
+export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa, firstFactor: FirstFactor): Promise<{ mfaRequired: true; mfaToken: string; methods: string[] }> {
   const mfaToken = randomToken();
   await ctx.db.transaction(async (tx) => {
     await tx.delete(mfaChallenges).where(and(eq(mfaChallenges.userId, user.id), lt(mfaChallenges.expiresAt, sql`now()`)));
-    await tx.insert(mfaChallenges).values({ userId: user.id, tokenHash: sha256(mfaToken), expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_MS) });
+    await tx.insert(mfaChallenges).values({ userId: user.id, tokenHash: sha256(mfaToken), expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_MS), firstFactor });
   });
   return { mfaRequired: true, mfaToken, methods: [...MFA_METHODS] };
 }
@@ -82,7 +82,9 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   }
 
   await ctx.rateLimits.secondFactorSucceeded(user.email);
-  return startSession(ctx, user, meta, { method: `password+${method}` });
+  // A recovery code is a one-time code too (RFC 8176 'otp'); the audit log tells the two apart.
+  const first = challenge.firstFactor;
+  return startSession(ctx, user, meta, [first, 'otp', 'mfa'], { method: `${first === 'fed' ? 'oauth' : 'password'}+${method}` });
 }
 
 async function challengeWasUsed(ctx: AppContext, id: string): Promise<boolean> {

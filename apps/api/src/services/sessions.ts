@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gt, inArray, isNull } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
 import type { Db } from '../db/client.js';
-import { refreshTokens, sessions, totpCredentials, users } from '../db/schema.js';
+import { refreshTokens, sessions, totpCredentials, users, type Amr } from '../db/schema.js';
 import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
@@ -24,9 +24,11 @@ export interface IssuedRefreshToken {
   userId: string;
   refreshToken: string;
   refreshExpiresAt: Date;
+  /** How the session was signed in; every access token of the session carries it. */
+  amr: Amr[];
 }
 
-export async function createSession(ctx: AppContext, tx: Db, userId: string, meta: RequestMeta): Promise<IssuedRefreshToken> {
+export async function createSession(ctx: AppContext, tx: Db, userId: string, meta: RequestMeta, amr: Amr[]): Promise<IssuedRefreshToken> {
   const now = Date.now();
   const absoluteExpiresAt = new Date(now + ctx.config.SESSION_MAX_AGE);
   const expiresAt = new Date(Math.min(now + ctx.config.JWT_REFRESH_TTL, absoluteExpiresAt.getTime()));
@@ -39,11 +41,12 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
       device: describeDevice(meta.userAgent),
       expiresAt,
       absoluteExpiresAt,
+      amr,
     })
     .returning({ id: sessions.id });
   const refreshToken = randomToken();
   await tx.insert(refreshTokens).values({ sessionId: session!.id, tokenHash: sha256(refreshToken), expiresAt });
-  return { sessionId: session!.id, userId, refreshToken, refreshExpiresAt: expiresAt };
+  return { sessionId: session!.id, userId, refreshToken, refreshExpiresAt: expiresAt, amr };
 }
 
 export type RotationResult =
@@ -76,7 +79,7 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
       await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, token.id));
       await tx.insert(refreshTokens).values({ sessionId: session.id, tokenHash: sha256(successor), parentId: token.id, expiresAt: idleExpiry });
       await touch();
-      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: idleExpiry } };
+      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: idleExpiry, amr: session.amr } };
     }
 
     // Presented again after rotation. Benign only when it is the direct parent of the current
@@ -85,7 +88,7 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     const withinGrace = now.getTime() - token.rotatedAt.getTime() <= config.REFRESH_REUSE_GRACE;
     if (child && child.rotatedAt === null && withinGrace && safeEqual(child.tokenHash, sha256(successor))) {
       await touch();
-      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: child.expiresAt } };
+      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: child.expiresAt, amr: session.amr } };
     }
 
     const entries = await revokeSessionRows(ctx, tx, [session.id], 'refresh_token_reused');

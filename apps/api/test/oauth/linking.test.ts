@@ -33,6 +33,8 @@ describe('which account an identity signs in to', () => {
     const created = await expectSignedIn(first, await signInVia(first, { login }));
     const again = f.browser();
     expect((await expectSignedIn(again, await signInVia(again, { login }))).id).toBe(created.id);
+    const sessions = await f.api.query<{ amr: string[] }>(`select amr from sessions where user_id = '${created.id}'`);
+    expect(sessions.map((row) => row.amr)).toEqual([['fed'], ['fed']]);
   });
 
   it('2. a new identity whose provider-verified email matches a user links to that user and signs in (audited)', async () => {
@@ -116,6 +118,9 @@ describe('MFA after the provider', () => {
     const done = await post('/api/auth/login/mfa', { mfaToken: body.mfaToken, code: codeAt(setup.body.secret, Date.now()) });
     expect(done.status).toBe(200);
     expect(done.body.user.id).toBe(local.user.id);
+    // The session remembers both factors: the provider, then the code (ADMIN_REQUIRE_MFA reads this).
+    const [session] = await f.api.query<{ amr: string[] }>(`select amr from sessions where user_id = '${local.user.id}' order by created_at desc limit 1`);
+    expect(session!.amr).toEqual(['fed', 'otp', 'mfa']);
   });
 });
 

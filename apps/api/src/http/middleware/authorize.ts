@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import type { Config } from '../../config.js';
 import { forbidden, notFound, unauthenticated } from '../../services/errors.js';
 import { hasPermission, mayAccess, type Permission } from '../../services/permissions.js';
 
@@ -7,6 +8,22 @@ export const requirePermission = (...permissions: Permission[]): RequestHandler 
   if (!req.auth) return next(req.authError ?? unauthenticated());
   if (!permissions.every((p) => hasPermission(req.auth!.role, p))) return next(forbidden());
   next();
+};
+
+export const ADMIN_MFA_MESSAGE = 'Sign in with two-step verification to use admin features.';
+
+/**
+ * `manage_users` (the admin features). With ADMIN_REQUIRE_MFA also a session signed in with a
+ * second factor, read from the token's `amr`: a password-only admin session gets 403 FORBIDDEN.
+ */
+export const requireManageUsers = (config: Pick<Config, 'ADMIN_REQUIRE_MFA'>): RequestHandler => {
+  const hasRole = requirePermission('manage_users');
+  return (req, res, next) =>
+    hasRole(req, res, (error?: unknown) => {
+      if (error !== undefined) return next(error);
+      if (config.ADMIN_REQUIRE_MFA && !req.auth!.amr?.includes('mfa')) return next(forbidden(ADMIN_MFA_MESSAGE));
+      next();
+    });
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
