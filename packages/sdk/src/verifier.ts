@@ -50,6 +50,11 @@ export interface AccessTokenClaims {
   /** Seconds since the epoch. */
   iat: number;
   exp: number;
+  /**
+   * How the session was signed in (RFC 8176: `pwd`, `fed`, `otp`, `mfa` when two factors were used).
+   * Not in the contract: only servers with `ADMIN_REQUIRE_MFA=true` add it; absent otherwise.
+   */
+  amr?: string[];
 }
 
 export interface Verifier {
@@ -77,12 +82,13 @@ function mapError(err: unknown): AuthError {
 }
 
 function claimsOf(payload: JWTPayload): AccessTokenClaims {
-  const { sub, sid, role, jti, iat, exp } = payload as Record<string, unknown>;
+  const { sub, sid, role, jti, iat, exp, amr } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof role !== 'string' || typeof jti !== 'string') {
     throw invalid('The access token lacks sub, sid, role or jti');
   }
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalid('The access token lacks iat or exp');
-  return { sub, sid, role, jti, iat, exp };
+  if (amr !== undefined && !(Array.isArray(amr) && amr.every((v) => typeof v === 'string'))) throw invalid('The access token has a malformed amr');
+  return { sub, sid, role, jti, iat, exp, ...(amr !== undefined && { amr: amr as string[] }) };
 }
 
 export function createVerifier(options: VerifierOptions): Verifier {

@@ -40,6 +40,12 @@ describe('createVerifier', () => {
     expect(claims).toEqual({ sub: 'user-1', sid: 'sess-1', role: 'admin', jti: 'jti-1', iat: nowSec() - 60, exp });
   });
 
+  it('passes amr through when the server adds it (ADMIN_REQUIRE_MFA); a malformed one -> INVALID_TOKEN', async () => {
+    const claims = await verifier.verify(await signToken(key, { claims: { amr: ['pwd', 'otp', 'mfa'] } }));
+    expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+    await expectCode(await signToken(key, { claims: { amr: 'mfa' } }), 'INVALID_TOKEN');
+  });
+
   it('expired -> TOKEN_EXPIRED', async () => {
     await expectCode(await signToken(key, { exp: nowSec() - 60 }), 'TOKEN_EXPIRED');
   });
