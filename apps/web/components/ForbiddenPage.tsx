@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { StatusPage } from './StatusPage';
 
 /**
@@ -7,13 +8,14 @@ import { StatusPage } from './StatusPage';
  *   if (!hasPermission(user.role, 'manage_users')) return <ForbiddenPage />;
  * Never use it for a missing session: that is a redirect to /login (proxy.ts does it).
  */
-export function ForbiddenPage({ title = 'You don’t have access to this page', message }: { title?: string; message?: string }) {
+export function ForbiddenPage({ title = 'You don’t have access to this page', message, actions }: { title?: string; message?: string; actions?: ReactNode }) {
   return (
     <StatusPage
       code="403"
       title={title}
       actions={
         <>
+          {actions}
           <Link href="/dashboard">Back to your dashboard</Link>
         </>
       }

@@ -19,7 +19,8 @@ export const INTERNAL_HEADER_PREFIX = 'x-portcullis-';
 export const SIGNED_OUT = '-';
 
 export type SessionState =
-  | { kind: 'signed-in'; user: User; expiresAt: string }
+  /** `amr`: how the session was signed in ('mfa' with two factors); `adminRequiresMfa`: the API's ADMIN_REQUIRE_MFA. */
+  | { kind: 'signed-in'; user: User; expiresAt: string; amr: string[]; adminRequiresMfa: boolean }
   | { kind: 'signed-out' }
   /** The API did not answer (down, 5xx, timeout): neither yes nor no. */
   | { kind: 'unavailable' };
@@ -44,10 +45,11 @@ export async function checkSession(sessionCookie: string | undefined): Promise<S
   }
   if (res.status === 401) return { kind: 'signed-out' };
   if (!res.ok) return { kind: 'unavailable' };
-  const body = (await res.json().catch(() => null)) as { user?: unknown; session?: { expiresAt?: unknown } } | null;
+  const body = (await res.json().catch(() => null)) as { user?: unknown; session?: { expiresAt?: unknown; amr?: unknown }; adminRequiresMfa?: unknown } | null;
   const user = parseUser(body?.user);
   if (!user) return { kind: 'unavailable' };
-  return { kind: 'signed-in', user, expiresAt: String(body?.session?.expiresAt ?? '') };
+  const amr = Array.isArray(body?.session?.amr) ? body.session.amr.filter((v): v is string => typeof v === 'string') : [];
+  return { kind: 'signed-in', user, expiresAt: String(body?.session?.expiresAt ?? ''), amr, adminRequiresMfa: body?.adminRequiresMfa === true };
 }
 
 /** base64url(JSON): header values must be ASCII, display names are not. */
