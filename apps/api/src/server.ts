@@ -42,6 +42,9 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     rotationIntervalMs: config.KEY_ROTATION_INTERVAL,
   });
   await keyRing.start();
+  // Limits counted before Redis answers would fall to this instance's own counters: wait for it
+  // briefly. Still unreachable after that, the insurance limiter covers, and says so.
+  if (redis && !(await redisReady(redis, 5_000))) logger.warn('redis not ready after 5 s: rate limits count per instance until it is');
 
   const revocations = new RevocationList();
   const mailer = createMailer({ db: database.db, config, logger });
@@ -141,4 +144,18 @@ export async function startServer(config: Config, options: { logger?: Logger; po
       await ctx.close();
     },
   };
+}
+
+function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.once('ready', onReady);
+  });
 }
