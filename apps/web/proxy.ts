@@ -3,7 +3,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { loginUrlFor, safeRedirect } from './lib/redirect';
 import { isGuestOnlyPath, isProtectedPath } from './lib/routes';
-import { checkSession, encodeUserHeader, INTERNAL_HEADER_PREFIX, SESSION_COOKIE, SIGNED_OUT, USER_HEADER } from './lib/session-check';
+import { ADMIN_MFA_MISSING_HEADER, adminMfaMissing, checkSession, encodeUserHeader, INTERNAL_HEADER_PREFIX, SESSION_COOKIE, SIGNED_OUT, USER_HEADER } from './lib/session-check';
 
 export async function proxy(request: NextRequest) {
   const { pathname, search, searchParams } = request.nextUrl;
@@ -28,6 +28,7 @@ export async function proxy(request: NextRequest) {
 
   // 3. Hand the answer on; a fresh CSP nonce lets Next's own scripts run and nothing injected.
   forwarded.set(USER_HEADER, state.kind === 'signed-in' ? encodeUserHeader(state.user) : SIGNED_OUT);
+  forwarded.set(ADMIN_MFA_MISSING_HEADER, adminMfaMissing(state) ? '1' : '0');
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const csp = contentSecurityPolicy(nonce);
   forwarded.set('content-security-policy', csp);

@@ -2,22 +2,23 @@
 // (proxy.ts → GET /api/auth/session), never from the browser, so a non-admin gets the 403 page
 // (HTTP 403) before any admin HTML is rendered. The API enforces the same rule on every call.
 import { hasPermission, type User } from '@portcullis/sdk';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { forbidden } from 'next/navigation';
 import { cache } from 'react';
 import { requireUser } from './session';
-import { checkSession, SESSION_COOKIE } from './session-check';
+import { ADMIN_MFA_MISSING_HEADER, adminMfaMissing, checkSession, SESSION_COOKIE } from './session-check';
 
 /**
  * True for an admin whose session lacks the second factor that the API's ADMIN_REQUIRE_MFA asks
- * for. The proxy's header carries only the user, so this asks the API once more (admin pages
- * only; cached per request, so app/forbidden.tsx can tell why without another call).
+ * for. proxy.ts has asked the API already and says so in a header; only without it (a request the
+ * proxy did not see) is the API asked again. Cached per request, for app/forbidden.tsx.
  */
 export const adminNeedsMfa = cache(async (): Promise<boolean> => {
+  const fromProxy = (await headers()).get(ADMIN_MFA_MISSING_HEADER);
+  if (fromProxy !== null) return fromProxy === '1';
   const state = await checkSession((await cookies()).get(SESSION_COOKIE)?.value);
   if (state.kind === 'unavailable') throw new Error('The sign-in service did not answer.');
-  if (state.kind !== 'signed-in' || !hasPermission(state.user.role, 'manage_users')) return false;
-  return state.adminRequiresMfa && !state.amr.includes('mfa');
+  return adminMfaMissing(state);
 });
 
 export async function requireAdmin(path: string): Promise<User> {

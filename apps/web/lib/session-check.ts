@@ -5,6 +5,7 @@
 // answers `200 { user, session }` for a live session and 401 otherwise. It returns no token and
 // rotates nothing, so a page load never touches the refresh token.
 import type { User } from '@portcullis/sdk';
+import { hasPermission } from '@portcullis/sdk/permissions';
 
 export const SESSION_COOKIE = 'portcullis_session';
 
@@ -15,6 +16,8 @@ export const SESSION_COOKIE = 'portcullis_session';
  */
 export const USER_HEADER = 'x-portcullis-user';
 export const INTERNAL_HEADER_PREFIX = 'x-portcullis-';
+/** Set by proxy.ts to '1' for an admin whose session lacks the second factor ADMIN_REQUIRE_MFA asks for, else '0'. */
+export const ADMIN_MFA_MISSING_HEADER = 'x-portcullis-admin-mfa-missing';
 /** Value of USER_HEADER when proxy.ts checked and found no live session. */
 export const SIGNED_OUT = '-';
 
@@ -50,6 +53,11 @@ export async function checkSession(sessionCookie: string | undefined): Promise<S
   if (!user) return { kind: 'unavailable' };
   const amr = Array.isArray(body?.session?.amr) ? body.session.amr.filter((v): v is string => typeof v === 'string') : [];
   return { kind: 'signed-in', user, expiresAt: String(body?.session?.expiresAt ?? ''), amr, adminRequiresMfa: body?.adminRequiresMfa === true };
+}
+
+/** An admin whose session lacks the second factor that the API's ADMIN_REQUIRE_MFA asks for. */
+export function adminMfaMissing(state: SessionState): boolean {
+  return state.kind === 'signed-in' && hasPermission(state.user.role, 'manage_users') && state.adminRequiresMfa && !state.amr.includes('mfa');
 }
 
 /** base64url(JSON): header values must be ASCII, display names are not. */
