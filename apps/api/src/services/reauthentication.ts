@@ -3,7 +3,7 @@ import type { AppContext, RequestMeta } from '../context.js';
 import type { Db } from '../db/client.js';
 import { sessions } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { ApiError, invalidBearer, invalidCredentials, validationFailed } from './errors.js';
+import { ApiError, invalidBearer, validationFailed } from './errors.js';
 import { findUserById, type UserWithMfa } from './users.js';
 
 /**
@@ -44,10 +44,11 @@ export async function confirmIdentity(
 ): Promise<ConfirmedIdentity> {
   const user = await findUserById(ctx.db, auth.userId);
   if (!user) throw invalidBearer('This account no longer exists.');
-  if (user.passwordHash) {
+  const { passwordHash } = user;
+  if (passwordHash) {
     if (password === undefined) throw validationFailed([{ field: 'password', message: 'Enter your password.' }]);
-    const confirmed = await confirmPassword(ctx, user.id, password, meta, stage, failureType);
-    return { user: confirmed, succeeded: () => ctx.rateLimits.loginSucceeded(confirmed.email, meta.ip) };
+    await confirmPassword(ctx, { id: user.id, email: user.email, passwordHash }, password, meta, stage, failureType);
+    return { user, succeeded: () => ctx.rateLimits.loginSucceeded(user.email, meta.ip) };
   }
   // A password sent anyway is ignored: the account has none to compare it with.
   await requireFreshSignIn(ctx.db, auth.sessionId, action);
@@ -65,24 +66,17 @@ export async function confirmIdentity(
  */
 export async function confirmPassword(
   ctx: AppContext,
-  userId: string,
+  user: { id: string; email: string; passwordHash: string },
   password: string,
   meta: RequestMeta,
   stage: string,
   failureType: ReauthenticationFailure = 'mfa.failed',
-): Promise<UserWithMfa> {
-  const user = await findUserById(ctx.db, userId);
-  if (!user) throw invalidBearer('This account no longer exists.');
-  if (!user.passwordHash) {
-    await ctx.passwords.burn(password);
-    throw invalidCredentials();
-  }
+): Promise<void> {
   await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
   if (!(await ctx.passwords.verify(user.passwordHash, password))) {
-    await recordAudit(ctx.db, { type: failureType, userId, meta, details: { stage, reason: 'wrong_password' } });
+    await recordAudit(ctx.db, { type: failureType, userId: user.id, meta, details: { stage, reason: 'wrong_password' } });
     throw new ApiError(401, 'INVALID_CREDENTIALS', 'The password is incorrect.', [{ field: 'password', message: 'The password is incorrect.' }]);
   }
-  return user;
 }
 
 export const signInAgain = (action: string) => {
