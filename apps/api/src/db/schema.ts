@@ -32,6 +32,12 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     role: text('role').$type<Role>().notNull().default('user'),
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /**
+     * Wrong second-factor codes in a row, across every sign-in (NIST 800-63B 5.2.2): at the cap the
+     * second factor is refused until the account is recovered (password reset or an admin's MFA
+     * reset). A successful sign-in sets it back to 0.
+     */
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -90,6 +96,11 @@ export const signingKeys = pgTable('signing_keys', {
   /** AES-256-GCM under a key derived from SECRET_KEY. */
   privateJwkEncrypted: text('private_jwk_encrypted').notNull(),
   createdAt: createdAt(),
+  /**
+   * Published in the JWKS from creation, used for signing only from this moment: every instance
+   * and every verifier's JWKS cache has the key before any token signed with it exists. Null: at once.
+   */
+  activatesAt: timestamp('activates_at', { withTimezone: true }),
   retiredAt: timestamp('retired_at', { withTimezone: true }),
   /** After this the key leaves the JWKS. Null while it signs. */
   expiresAt: timestamp('expires_at', { withTimezone: true }),
@@ -170,6 +181,21 @@ export const mfaChallenges = pgTable(
     firstFactor: text('first_factor').$type<FirstFactor>().notNull().default('pwd'),
   },
   (t) => [uniqueIndex('mfa_challenges_token_hash_key').on(t.tokenHash), index('mfa_challenges_user_id_idx').on(t.userId)],
+);
+
+/**
+ * Single-use markers shared by every instance: an OAuth `state` already redeemed (when there is no
+ * Redis), an MFA hand-off already opened. Stored as SHA-256 of the secret, kept until it would have
+ * expired anyway; the primary key makes claiming one atomic.
+ */
+export const usedTokens = pgTable(
+  'used_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    purpose: text('purpose').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('used_tokens_expires_at_idx').on(t.expiresAt)],
 );
 
 /** Identities at OAuth/OIDC providers linked to a user. */

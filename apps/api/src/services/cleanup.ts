@@ -2,11 +2,11 @@ import { and, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { auditEvents, mailMessages, mfaChallenges, oneTimeTokens, refreshTokens, revocations, sessions } from '../db/schema.js';
+import { auditEvents, mailMessages, mfaChallenges, oneTimeTokens, refreshTokens, revocations, sessions, usedTokens } from '../db/schema.js';
 
 /**
  * The background job that deletes what can no longer be used: dead sessions (with their refresh
- * tokens), expired refresh tokens, used or expired one-time tokens and MFA challenges, mail that
+ * tokens), expired refresh tokens, used or expired one-time tokens and MFA challenges, expired single-use markers, mail that
  * was delivered or given up on (its links have expired by then; the dev outbox keeps a day), and
  * revocations that outlived the access tokens they refused. The audit log is kept (for
  * AUDIT_RETENTION when that is set). One instance runs it at a time, under an advisory lock.
@@ -22,6 +22,7 @@ export interface CleanupReport {
   refreshTokens: number;
   oneTimeTokens: number;
   mfaChallenges: number;
+  usedTokens: number;
   revocations: number;
   mailMessages: number;
   auditEvents: number;
@@ -35,7 +36,7 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
     // Another instance is at it: skip this round rather than wait or do the work twice.
     const lock = await tx.execute(sql`select pg_try_advisory_xact_lock(${CLEANUP_LOCK_ID}) as locked`);
     const locked = (lock as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked;
-    if (!locked) return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, revocations: 0, mailMessages: 0, auditEvents: 0 };
+    if (!locked) return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, usedTokens: 0, revocations: 0, mailMessages: 0, auditEvents: 0 };
 
     const count = (rows: unknown[]) => rows.length;
     const deadSessions = await tx
@@ -52,6 +53,8 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
       .delete(mfaChallenges)
       .where(or(lt(mfaChallenges.expiresAt, deadBefore), and(isNotNull(mfaChallenges.usedAt), lt(mfaChallenges.usedAt, deadBefore))))
       .returning({ id: mfaChallenges.id });
+    // A single-use marker matters only while what it marks could still be presented.
+    const usedMarkers = await tx.delete(usedTokens).where(lt(usedTokens.expiresAt, now)).returning({ hash: usedTokens.tokenHash });
     // A revocation matters only while the tokens it refuses could still be presented.
     const oldRevocations = await tx.delete(revocations).where(lt(revocations.expiresAt, now)).returning({ id: revocations.id });
     const oldMail = await tx
@@ -74,6 +77,7 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
       refreshTokens: count(expiredTokens),
       oneTimeTokens: count(oneTime),
       mfaChallenges: count(challenges),
+      usedTokens: count(usedMarkers),
       revocations: count(oldRevocations),
       mailMessages: count(oldMail),
       auditEvents: count(audit),
