@@ -6,7 +6,7 @@ import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
 import { ApiError, invalidCredentials } from './errors.js';
 import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
-import { findUserByEmail, findUserById, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
+import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
 /** Sign-up, sign-in and refresh: the flows that end in a session and a token pair. */
 
@@ -109,9 +109,7 @@ export async function refresh(ctx: AppContext, presented: string, meta: RequestM
       ctx.logger.warn({ event: 'refresh.reuse_detected' }, 'refresh token reuse detected: session revoked');
       throw new ApiError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used. The session has been ended for safety.');
     }
-    throw new ApiError(401, 'INVALID_TOKEN', refreshFailure[result.reason]);
+    throw new ApiError(401, 'INVALID_TOKEN', refreshFailure[result.reason === 'no_user' ? 'revoked' : result.reason]);
   }
-  const user = await findUserById(ctx.db, result.issued.userId);
-  if (!user) throw new ApiError(401, 'INVALID_TOKEN', refreshFailure.revoked);
-  return signIn(ctx, user, result.issued);
+  return signIn(ctx, result.user, result.issued);
 }

@@ -7,7 +7,7 @@ import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
 import { recordRevocations } from './revocations.js';
 import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
-import { withMfa, type UserWithMfa } from './users.js';
+import { findUserById, withMfa, type UserWithMfa } from './users.js';
 
 /**
  * Sessions and their refresh tokens. A refresh token is opaque, stored only as its SHA-256, and
@@ -50,7 +50,8 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
 }
 
 export type RotationResult =
-  | { ok: true; issued: IssuedRefreshToken }
+  | { ok: true; issued: IssuedRefreshToken; user: UserWithMfa }
+  | { ok: false; reason: 'no_user' }
   | { ok: false; reason: 'unknown' | 'revoked' | 'expired' }
   | { ok: false; reason: 'reused'; revocations: RevocationMessage[] };
 
@@ -72,6 +73,12 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
 
     const successor = hmac(ctx.keys.refreshSuccessor, presented);
     const idleExpiry = new Date(Math.min(now.getTime() + config.JWT_REFRESH_TTL, session.absoluteExpiresAt.getTime()));
+    // The user is read in the same transaction: once the rotation has committed, nothing left to
+    // do can fail, so a committed rotation is never answered 503 (its successor would be lost).
+    const succeeded = async (issued: IssuedRefreshToken): Promise<RotationResult> => {
+      const user = await findUserById(tx, session.userId);
+      return user ? { ok: true, issued, user } : { ok: false, reason: 'no_user' };
+    };
     const touch = () =>
       tx.update(sessions).set({ lastActiveAt: now, expiresAt: idleExpiry, ip: meta.ip ?? session.ip }).where(eq(sessions.id, session.id));
 
@@ -79,7 +86,7 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
       await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, token.id));
       await tx.insert(refreshTokens).values({ sessionId: session.id, tokenHash: sha256(successor), parentId: token.id, expiresAt: idleExpiry });
       await touch();
-      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: idleExpiry, amr: session.amr } };
+      return succeeded({ sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: idleExpiry, amr: session.amr });
     }
 
     // Presented again after rotation. Benign only when it is the direct parent of the current
@@ -88,7 +95,7 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     const withinGrace = now.getTime() - token.rotatedAt.getTime() <= config.REFRESH_REUSE_GRACE;
     if (child && child.rotatedAt === null && withinGrace && safeEqual(child.tokenHash, sha256(successor))) {
       await touch();
-      return { ok: true, issued: { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: child.expiresAt, amr: session.amr } };
+      return succeeded({ sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: child.expiresAt, amr: session.amr });
     }
 
     const entries = await revokeSessionRows(ctx, tx, [session.id], 'refresh_token_reused');

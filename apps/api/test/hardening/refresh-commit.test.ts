@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_ENV } from '../helpers/core.js';
+import { registerUser, request } from '../helpers/http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * A refresh whose rotation has committed must answer with the successor: the presented token is
+ * spent, so a 503 then would leave the client with nothing (issue 17, item 11). The database is
+ * made to fail for every query outside a transaction the moment a rotation commits: the refresh
+ * must need nothing more from it.
+ */
+describe('refresh after the rotation committed', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ ...CORE_ENV });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers 200 with the successor even when the database fails right after the commit', async () => {
+    const alice = await registerUser(server.url);
+    const db = server.ctx.db;
+    const realTransaction = db.transaction.bind(db);
+    const realSelect = db.select.bind(db);
+    let failing = false;
+    const lost = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+    // Only this refresh's own work: once its transaction has committed, the database "goes away".
+    db.transaction = (async (...args: Parameters<typeof db.transaction>) => {
+      const result = await realTransaction(...args);
+      failing = true;
+      return result;
+    }) as typeof db.transaction;
+    db.select = ((...args: Parameters<typeof db.select>) => {
+      if (failing) throw lost();
+      return realSelect(...args);
+    }) as typeof db.select;
+    try {
+      const res = await request(server.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${alice.refreshToken}` } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.user.email).toBe(alice.email);
+      expect(failing, 'the rotation committed before the answer').toBe(true);
+    } finally {
+      db.transaction = realTransaction;
+      db.select = realSelect;
+    }
+  });
+});
