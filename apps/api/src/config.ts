@@ -79,6 +79,7 @@ const schema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT: limit('100/1h'),
   RATE_LIMIT_REGISTER_PER_IP: limit('10/1h'),
   RATE_LIMIT_PASSWORD_FORGOT: limit('5/1h'),
+  RATE_LIMIT_PASSWORD_FORGOT_PER_IP: limit('20/1h'),
   RATE_LIMIT_VERIFY_RESEND: limit('5/1h'),
   RATE_LIMIT_EMAIL_CHANGE: limit('5/1h'),
   KEY_RETIRE_GRACE: duration('5m'),
@@ -100,6 +101,8 @@ const schema = z.object({
   REQUIRE_EMAIL_VERIFICATION: bool(false),
   /** Admin features (`manage_users`) only for sessions signed in with a second factor (ASVS 4.3.1). */
   ADMIN_REQUIRE_MFA: bool(false),
+  /** Wrong second-factor codes in a row, over every sign-in, before the second factor is refused until recovery (NIST 800-63B 5.2.2: 100). */
+  MFA_MAX_CONSECUTIVE_FAILURES: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1_000_000).default(100),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().default('Portcullis <no-reply@localhost>'),
   /** A failed send is retried after MAIL_RETRY_BASE, then twice as long each time (at most 1 h apart). */
@@ -130,6 +133,11 @@ const schema = z.object({
   OIDC_AUTHORIZE_URL: httpUrl.optional(),
   OIDC_TOKEN_URL: httpUrl.optional(),
   OIDC_JWKS_URL: httpUrl.optional(),
+  /**
+   * Whether the generic OIDC provider's `email_verified` is believed: only then does a sign-in link to an
+   * existing account with that address, or count the address as verified. Google and GitHub are believed.
+   */
+  OIDC_TRUST_EMAIL: bool(false),
   /** Lets the OAuth client talk to http:// providers (loopback test providers only); refused in production. */
   OAUTH_ALLOW_INSECURE_REQUESTS: bool(false),
 });

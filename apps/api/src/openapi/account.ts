@@ -12,7 +12,7 @@ export const accountPaths = {
     post: {
       summary: 'Second step of a login with MFA',
       description:
-        'Completes a login that answered `{ mfaRequired: true, mfaToken }`. Send either a 6-digit TOTP `code` (accepted once; one 30-second step of clock drift either way) or a `recoveryCode` (single use; case, spaces and dashes ignored). The mfaToken lives 5 minutes and is used up by the first right code. After 5 wrong codes it answers `429` until it would have expired; sign in again with the password. Every code also counts against the account\'s overall login budget (RATE_LIMIT_LOGIN_PER_ACCOUNT, from every address; a right code gives its attempt back), so new mfaTokens do not buy new guesses: over it, `429`.',
+        'Completes a login that answered `{ mfaRequired: true, mfaToken }`. Send either a 6-digit TOTP `code` (accepted once; one 30-second step of clock drift either way) or a `recoveryCode` (single use; case, spaces and dashes ignored). The mfaToken lives 5 minutes and is used up by the first right code. After 5 wrong codes it answers `429` until it would have expired; sign in again with the password. Every code also counts against the account\'s overall login budget (RATE_LIMIT_LOGIN_PER_ACCOUNT, from every address; a right code gives its attempt back), so new mfaTokens do not buy new guesses: over it, `429`.\n\nBeyond the contract: wrong codes in a row are also counted over every sign-in (`users.second_factor_failures`, NIST 800-63B 5.2.2); a right code sets the count back to 0. At `MFA_MAX_CONSECUTIVE_FAILURES` (100) the second factor is locked: every code, right or wrong, is refused with `401 INVALID_MFA_CODE` and a message (also in `details`, field `code`) that says the account must be recovered, until a password reset or an admin\'s MFA reset (`POST /api/admin/users/{id}/mfa/reset`). The holder is mailed at 10 wrong codes in a row and when it locks; `mfa.locked` is audited.',
       parameters: [{ name: 'X-Token-Transport', in: 'header', required: false, schema: { enum: ['body'] } }],
       requestBody: json({
         oneOf: [
@@ -35,7 +35,7 @@ export const accountPaths = {
   '/api/auth/password/forgot': {
     post: {
       summary: 'Ask for a password reset link',
-      description: 'Always `202`, in the same time, whether or not an account has this address; a known address is mailed a single-use link valid 1 hour (`{WEB_URL}/reset-password?token=…`).',
+      description: 'Always `202`, in the same time, whether or not an account has this address; a known address is mailed a single-use link valid 1 hour (`{WEB_URL}/reset-password?token=…`). Limits: `RATE_LIMIT_PASSWORD_FORGOT` (5 per hour) per address asked for, and `RATE_LIMIT_PASSWORD_FORGOT_PER_IP` (20 per hour, counted before the body is read; beyond the contract) per client address, across accounts: `429 RATE_LIMITED` with `Retry-After`.',
       requestBody: body(['email'], { email: str() }),
       responses: { '202': { description: 'Accepted.' }, ...errors(400, 429) },
     },
@@ -80,12 +80,15 @@ export const accountPaths = {
   '/api/auth/mfa/totp/enable': {
     post: {
       summary: 'Turn TOTP on with a code from the app',
-      description: 'Returns 10 single-use recovery codes, shown only this once (stored hashed). A notice is mailed.',
+      description: [
+        'Returns 10 single-use recovery codes, shown only this once (stored hashed). A notice is mailed; `mfa.enabled` is audited (with `reauthenticatedBy`).',
+        'Beyond the contract (an extension): turning MFA on re-authenticates, since a stolen access token must not enrol the thief\'s authenticator. Either the session was signed in (not refreshed) within the last 10 minutes, or the body also carries the account\'s `password` (optional field, not in the contract; checked whenever it is sent, on the login limits). Otherwise `401 INVALID_CREDENTIALS`: `details: [{ field: "password", … }]` for an account with a password (send it, or sign in again), `[{ field: "session", … }]` for one without (sign in again, then retry). A wrong password is `401 INVALID_CREDENTIALS` (field `password`); repeated ones `429`.',
+      ].join('\n\n'),
       security: bearer,
-      requestBody: body(['code'], { code: { type: 'string', pattern: '^\\d{6}$' } }),
+      requestBody: body(['code'], { code: { type: 'string', pattern: '^\\d{6}$' }, password: str('Not in the contract. The account\'s password; needed unless the session was signed in within the last 10 minutes.') }),
       responses: {
         '200': { description: 'Enabled.', ...json({ type: 'object', required: ['recoveryCodes'], properties: { recoveryCodes: { type: 'array', items: { type: 'string' }, minItems: 10, maxItems: 10 } } }) },
-        ...errors(400, 401, 409),
+        ...errors(400, 401, 409, 429),
       },
     },
   },

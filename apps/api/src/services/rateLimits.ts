@@ -25,7 +25,7 @@ export interface Limit {
 }
 
 /** Limits taken per request, before the body is read. */
-export type AddressLimit = 'login' | 'register';
+export type AddressLimit = 'login' | 'register' | 'password_forgot';
 /** Limits on actions that mail someone (or otherwise cost them), per account. */
 export type AccountAction = 'password_forgot' | 'verify_resend' | 'email_change';
 
@@ -59,6 +59,8 @@ export function createRateLimits(config: Config, redis: Redis | undefined, names
   const address: Record<AddressLimit, RateLimiterAbstract> = {
     login: make('ip-login', config.RATE_LIMIT_LOGIN_PER_IP),
     register: make('ip-register', config.RATE_LIMIT_REGISTER_PER_IP),
+    // Reset mails to many accounts from one address (the per-account limit alone lets one client mail everyone).
+    password_forgot: make('ip-password-forgot', config.RATE_LIMIT_PASSWORD_FORGOT_PER_IP),
   };
   const accountIp = make('login-account-ip', config.RATE_LIMIT_LOGIN_PER_ACCOUNT_IP);
   const account = make('login-account', config.RATE_LIMIT_LOGIN_PER_ACCOUNT);

@@ -16,6 +16,7 @@ const CONTRACT = {
   RATE_LIMIT_LOGIN_PER_ACCOUNT_IP: '5/15m',
   RATE_LIMIT_LOGIN_PER_ACCOUNT: '100/1h',
   RATE_LIMIT_REGISTER_PER_IP: '10/1h',
+  RATE_LIMIT_PASSWORD_FORGOT_PER_IP: '20/1h',
 };
 
 const login = (url: string, email: string, password: string, headers: Record<string, string> = {}) =>
@@ -150,6 +151,22 @@ describe('per-address limits', () => {
     const eleventh = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Eleven' }, headers: ip });
     expectRateLimited(eleventh, 60 * 60);
     await registerUser(server.url, {}, { 'x-forwarded-for': '192.0.2.11' });
+  });
+
+  it('20 password-forgot requests per address per hour, across accounts, counted before the body is read', async () => {
+    const ip = { 'x-forwarded-for': '192.0.2.20' };
+    // Each to a different address: the per-account limit (5) never comes into play.
+    for (let i = 0; i < 20; i++) {
+      const res = await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: uniqueEmail(`spray${i}`) }, headers: ip });
+      expect(res.status).toBe(202);
+    }
+    expectRateLimited(await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: uniqueEmail('spray') }, headers: ip }), 60 * 60);
+    // Refused before the body is parsed: junk gets the 429, not a 400.
+    expect((await request(server.url, 'POST', '/api/auth/password/forgot', { body: {}, headers: ip })).status).toBe(429);
+    expect((await request(server.url, 'POST', '/api/auth/PASSWORD/forgot/', { body: { email: uniqueEmail() }, headers: ip })).status).toBe(429);
+    // Another address is untouched, and login from this one is a separate budget.
+    expect((await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: uniqueEmail() }, headers: { 'x-forwarded-for': '192.0.2.21' } })).status).toBe(202);
+    expect((await request(server.url, 'POST', '/api/auth/login', { body: {}, headers: ip })).status).toBe(400);
   });
 
   it('password-forgot and verify-resend: 5 per account per hour, ready for their routes', async () => {

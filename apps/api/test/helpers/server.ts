@@ -35,6 +35,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     // their defaults.
     RATE_LIMIT_LOGIN_PER_IP: '100000/1m',
     RATE_LIMIT_REGISTER_PER_IP: '100000/1h',
+    RATE_LIMIT_PASSWORD_FORGOT_PER_IP: '100000/1h',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,

@@ -13,6 +13,8 @@ const LIMITED: Record<string, AddressLimit> = {
   // The second step of a login is a login request too (its per-mfaToken limit is in services/mfa).
   'POST /api/auth/login/mfa': 'login',
   'POST /api/auth/register': 'register',
+  // Across accounts: the service's per-account limit (RATE_LIMIT_PASSWORD_FORGOT) needs the body.
+  'POST /api/auth/password/forgot': 'password_forgot',
 };
 
 export const rateLimit = (ctx: AppContext): RequestHandler => async (req, _res, next) => {
