@@ -78,7 +78,7 @@ describe('CORS origin tricks', () => {
 });
 
 describe('open redirects', () => {
-  const payloads = ['https://evil.example', '//evil.example', '/\\evil.example', '\\\\evil.example', 'http:evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/\t/evil.example', ' //evil.example', 'https:/\\evil.example', `${WEB}.evil.example/x`, '@evil.example'];
+  const payloads = ['https://evil.example', '//evil.example', '/.//evil.example', '/..//evil.example', '/x/..//evil.example', '/%2e//evil.example', '/\\evil.example', '\\\\evil.example', 'http:evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/\t/evil.example', ' //evil.example', 'https:/\\evil.example', `${WEB}.evil.example/x`, '@evil.example'];
 
   it('safeRedirectPath never leaves the web app', () => {
     for (const payload of payloads) {
