@@ -5,3 +5,5 @@ export { bearerToken, requireAccessToken } from '#sdk/middleware';
 export type { BearerMiddleware, BearerRequest, BearerResponse, NextFunction } from '#sdk/middleware';
 export { AuthError, isAuthError } from '#sdk/errors';
 export type { ErrorCode, ErrorDetail } from '#sdk/errors';
+// The API refuses non-canonical tokens with the same check (one rule for both).
+export { isCanonicalBase64url, isCanonicalCompactJws } from '#sdk/tokenFormat';

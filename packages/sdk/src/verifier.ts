@@ -6,6 +6,7 @@
 // take effect instantly must call `GET /api/auth/me` with the token instead (or as well).
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AuthError } from '#sdk/errors';
+import { isCanonicalCompactJws } from '#sdk/tokenFormat';
 import type { Role } from '#sdk/types';
 
 /** Asymmetric algorithms only: `none` and HS* (where a public key could be used as secret) never. */
@@ -107,6 +108,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return {
     async verify(token) {
       if (typeof token !== 'string' || token === '') throw invalid('No access token');
+      // Before any signature check: a padded or otherwise re-spelt copy of a token is not that token (tokenFormat.ts).
+      if (!isCanonicalCompactJws(token)) throw invalid('The access token is not in canonical base64url');
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, jwks, {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } 
 import { exportSPKI, SignJWT } from 'jose';
 import { createVerifier, type Verifier } from '../src/server.js';
 import { AUDIENCE, handMade, ISSUER, newKey, nowSec, serveJwks, signToken, type KeyPair } from './helpers/jwks-server.js';
+import { nonCanonicalSpellings, withUnusedBitSet } from './helpers/nonCanonical.js';
 
 let key: KeyPair;
 let jwks: Awaited<ReturnType<typeof serveJwks>>;
@@ -93,6 +94,30 @@ describe('createVerifier', () => {
   it('garbage and empty tokens -> INVALID_TOKEN', async () => {
     await expectCode('not-a-jwt', 'INVALID_TOKEN');
     await expectCode('', 'INVALID_TOKEN');
+  });
+
+  it('a padded, standard-alphabet or unused-bit spelling of a good token -> INVALID_TOKEN', async () => {
+    const [h, p, s] = (await signToken(key)).split('.') as [string, string, string];
+    await expect(verifier.verify(`${h}.${p}.${s}`)).resolves.toMatchObject({ sub: 'user-1' });
+    for (const signature of nonCanonicalSpellings(s)) await expectCode(`${h}.${p}.${signature}`, 'INVALID_TOKEN');
+    await expectCode(`${h}=.${p}.${s}`, 'INVALID_TOKEN');
+  });
+
+  it('an authentic signature over a header or payload with unused bits set -> INVALID_TOKEN', async () => {
+    // JSON 1 byte past a multiple of 3: the segment's last character has 4 unused bits.
+    const segment = (value: object) => {
+      for (let n = 0; ; n++) {
+        const json = JSON.stringify({ ...value, pad: 'x'.repeat(n) });
+        if (Buffer.byteLength(json) % 3 === 1) return Buffer.from(json).toString('base64url');
+      }
+    };
+    const sign = async (h: string, p: string) =>
+      `${h}.${p}.${Buffer.from(await crypto.subtle.sign('Ed25519', key.privateKey, new TextEncoder().encode(`${h}.${p}`))).toString('base64url')}`;
+    const header = segment({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' });
+    const payload = segment(basePayload());
+    await expect(verifier.verify(await sign(header, payload))).resolves.toMatchObject({ sub: 'user-1' });
+    await expectCode(await sign(withUnusedBitSet(header)!, payload), 'INVALID_TOKEN');
+    await expectCode(await sign(header, withUnusedBitSet(payload)!), 'INVALID_TOKEN');
   });
 
   it('an unreachable JWKS is 503 SERVICE_UNAVAILABLE, not a bad token', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { isCanonicalCompactJws } from '@portcullis/sdk/server';
 import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
@@ -56,6 +57,9 @@ export async function issueAccessToken(options: AccessTokenOptions, subject: { u
 /** Throws `401 TOKEN_EXPIRED` or `401 INVALID_TOKEN`; never anything else. */
 export async function verifyAccessToken(options: AccessTokenOptions, token: string): Promise<AccessClaims> {
   const { keyRing } = options;
+  // One token, one spelling: padding, standard-alphabet characters or set unused bits would decode
+  // (and verify) the same, so a copy could pass under a string no deny list or cache has seen.
+  if (!isCanonicalCompactJws(token)) throw invalidBearer('The access token is malformed.');
   let header;
   try {
     header = decodeProtectedHeader(token);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, registerUser, request } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { b64url, BEARER_ENDPOINTS, claimsFrom, signWithServerKey, unsigned } from './helpers.js';
+import { nonCanonicalSpellings, withUnusedBitSet } from '../../../../packages/sdk/test/helpers/nonCanonical.js';
 
 /**
  * Attack catalogue, part 1: access and refresh tokens. Every forged token is sent to every
@@ -116,6 +117,41 @@ describe('token forgery and algorithm confusion', () => {
     const { kid, alg, key } = server.ctx.keyRing.signingKey();
     await refusedEverywhere(await new SignJWT(claimsFrom(victim.accessToken)).setProtectedHeader({ alg, kid }).sign(key));
     await refusedEverywhere(victim.refreshToken);
+  });
+});
+
+describe('non-canonical base64url: one token, one spelling', () => {
+  /** A segment whose JSON is 1 byte past a multiple of 3, so its last character has 4 unused bits. */
+  const segmentWithSpareBits = (value: Record<string, unknown>) => {
+    for (let n = 0; ; n++) {
+      const json = JSON.stringify({ ...value, pad: 'x'.repeat(n) });
+      if (Buffer.byteLength(json) % 3 === 1) return b64url(json);
+    }
+  };
+  /** Signs exactly these two segments with the server's key: authentic, whatever their spelling. */
+  async function signSegments(header: string, payload: string): Promise<string> {
+    const { alg, key } = server.ctx.keyRing.signingKey();
+    const algorithm = alg === 'EdDSA' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
+    const signature = await crypto.subtle.sign(algorithm, key, new TextEncoder().encode(`${header}.${payload}`));
+    return `${header}.${payload}.${Buffer.from(signature).toString('base64url')}`;
+  }
+
+  it('the victim’s own token with its signature padded, in the standard alphabet or with unused bits set is refused', async () => {
+    const [h, p, s] = victim.accessToken.split('.') as [string, string, string];
+    const spellings = nonCanonicalSpellings(s);
+    expect(spellings.length).toBeGreaterThanOrEqual(3);
+    for (const signature of spellings) await refusedEverywhere(`${h}.${p}.${signature}`);
+    for (const token of [`${h}=.${p}.${s}`, `${h}.${p}=.${s}`, `${h}.${p}.${s}.`, `${h}.${p}.${s}~`]) await refusedEverywhere(token);
+  });
+
+  it('an authentic signature over a header or payload with unused bits set is refused', async () => {
+    const { alg, kid } = server.ctx.keyRing.signingKey();
+    const header = segmentWithSpareBits({ alg, kid, typ: 'at+jwt' });
+    const payload = segmentWithSpareBits(claimsFrom(victim.accessToken));
+    // Control: the same segments spelt canonically are a good token.
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(await signSegments(header, payload)) })).status).toBe(200);
+    await refusedEverywhere(await signSegments(withUnusedBitSet(header)!, payload));
+    await refusedEverywhere(await signSegments(header, withUnusedBitSet(payload)!));
   });
 });
 
