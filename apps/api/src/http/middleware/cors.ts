@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 /** Only listed origins, echoed exactly and with credentials; never `*`. */
 export const cors = (allowedOrigins: string[]): RequestHandler => {
   const allowed = new Set(allowedOrigins);
-  return corsMiddleware({
+  const listed = corsMiddleware({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
@@ -12,4 +12,11 @@ export const cors = (allowedOrigins: string[]): RequestHandler => {
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
     maxAge: 600,
   });
+  return (req, res, next) => {
+    // Every answer depends on Origin, also one without CORS headers (no or an unlisted Origin):
+    // without Vary a shared cache could hand one origin's answer, or its lack of CORS headers,
+    // to another. The cors package adds Vary only when it allows the origin.
+    res.vary('Origin');
+    listed(req, res, next);
+  };
 };
