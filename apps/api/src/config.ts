@@ -65,6 +65,11 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('portcullis'),
   KEY_ROTATION_INTERVAL: duration('30d'),
+  /**
+   * A rotated-in key is published this long before it signs: longer than the bus takes to tell
+   * every instance, and than the JWKS's max-age (60 s) so that verifiers and caches have it first.
+   */
+  KEY_PREPUBLISH: duration('60s'),
   SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
   WEB_URL: origin.default('http://localhost:3000'),
   CORS_ORIGINS: z.string().optional(),
@@ -86,6 +91,12 @@ const schema = z.object({
   CLEANUP_INTERVAL: duration('10m'),
   /** Workers for `npm run start:cluster`; default one per core. */
   CLUSTER_WORKERS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(256).optional(),
+  /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before their connections are closed. */
+  SHUTDOWN_TIMEOUT: duration('10s'),
+  /** Open connections per instance; past it a new connection is answered 503 with Retry-After and closed. */
+  MAX_CONNECTIONS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1_000_000).default(2000),
+  /** The embedded database does not flush to disk (fsync is off in PGlite): production refuses it unless this is accept-risk. */
+  EMBEDDED_DB_IN_PRODUCTION: z.enum(['refuse', 'accept-risk'], { message: 'expected accept-risk (or refuse)' }).default('refuse'),
   AUDIT_RETENTION: z
     .string()
     .default('forever')
@@ -180,6 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!raw.SECRET_KEY) throw new ConfigError('Invalid configuration: SECRET_KEY: required in production (at least 32 random characters)');
     if (env.COOKIE_SECURE !== undefined && !cookieSecure) throw new ConfigError('Invalid configuration: COOKIE_SECURE: must not be false in production');
     if (raw.ALLOW_BOOTSTRAP) throw new ConfigError('Invalid configuration: ALLOW_BOOTSTRAP: the bootstrap admin is refused in production; create admins with the CLI');
+  }
+  // memory:// keeps nothing on disk to lose (tests, demos); a data directory can lose or corrupt
+  // committed data on an OS crash or power loss, since PGlite never flushes its writes.
+  if (isProduction && !raw.DATABASE_URL && raw.DATA_DIR !== 'memory://' && raw.EMBEDDED_DB_IN_PRODUCTION !== 'accept-risk') {
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_URL: production needs PostgreSQL; the embedded database does not flush writes to disk, so an OS crash or power loss can lose or corrupt data (set EMBEDDED_DB_IN_PRODUCTION=accept-risk to run it anyway)',
+    );
   }
   if (isProduction && raw.OAUTH_ALLOW_INSECURE_REQUESTS) {
     throw new ConfigError('Invalid configuration: OAUTH_ALLOW_INSECURE_REQUESTS: plain-http OAuth providers are refused in production');

@@ -8,6 +8,7 @@ import { confirmEmailChange, requestEmailChange } from '../services/emailChange.
 import { resendVerification, verifyEmail } from '../services/emailVerification.js';
 import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../services/mfa.js';
 import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../services/mfaRecovery.js';
+import { completePendingLink } from '../services/oauth/pendingLink.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
 import { consumeAccountAction } from '../services/rateLimits.js';
 import { emailSchema, passwordSchema, sendSignedIn, wantsBodyTransport } from './auth.js';
@@ -38,7 +39,11 @@ export function accountRoutes(ctx: AppContext): Router {
       ], { message: 'Send mfaToken with either code or recoveryCode.' }),
     ),
     async (req, res) => {
-      sendSignedIn(ctx, res, await completeMfaLogin(ctx, req.body, requestMeta(req)), wantsBodyTransport(req));
+      const meta = requestMeta(req);
+      const signedIn = await completeMfaLogin(ctx, req.body, meta);
+      // A provider sign-in that matched this account by its address is linked only now (services/oauth/pendingLink.ts).
+      await completePendingLink(ctx, req, res, { mfaToken: req.body.mfaToken, userId: signedIn.user.id }, meta);
+      sendSignedIn(ctx, res, signedIn, wantsBodyTransport(req));
     },
   );
 
@@ -99,9 +104,10 @@ export function accountRoutes(ctx: AppContext): Router {
     res.json(await setupTotp(ctx, req.auth!.sub, requestMeta(req)));
   });
 
-  router.post('/mfa/totp/enable', requireAuth, validateBody(z.object({ code: totpCode })), async (req, res) => {
+  // `password` is beyond the contract (openapi/account.ts): without a sign-in of the last 10 minutes it is required.
+  router.post('/mfa/totp/enable', requireAuth, validateBody(z.object({ code: totpCode, password })), async (req, res) => {
     noStore(res);
-    res.json(await enableTotp(ctx, req.auth!.sub, req.body.code, requestMeta(req)));
+    res.json(await enableTotp(ctx, { userId: req.auth!.sub, sessionId: req.auth!.sid }, req.body, requestMeta(req)));
   });
 
   router.post(

@@ -1,8 +1,10 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { readCookie, setSessionCookies } from '../http/cookies.js';
+import { setSessionCookies } from '../http/cookies.js';
 import { requireAuth } from '../http/middleware/authenticate.js';
 import { requireAllowedOrigin } from '../http/middleware/csrf.js';
+import { validateBody } from '../http/middleware/validate.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { recordAudit } from '../services/audit.js';
 import { startSession } from '../services/auth.js';
@@ -11,11 +13,14 @@ import { ApiError, notFound } from '../services/errors.js';
 import { createMfaChallenge } from '../services/mfa.js';
 import { linkIdentity, listIdentities, resolveLogin, unlinkIdentity } from '../services/oauth/accounts.js';
 import type { OAuthErrorCode } from '../services/oauth/errorCodes.js';
-import { clearMfaCookie, readMfaCookie, setMfaCookie } from '../services/oauth/mfaHandoff.js';
+import { confirmLinkRequest, sameBrowserSession } from '../services/oauth/linkProof.js';
+import { clearMfaCookie, redeemMfaCookie, setMfaCookie } from '../services/oauth/mfaHandoff.js';
+import { setPendingLinkCookie } from '../services/oauth/pendingLink.js';
 import { beginAuthorization, completeAuthorization, OAuthFlowError } from '../services/oauth/protocol.js';
-import { OAuthProviders, type ProviderDefinition } from '../services/oauth/providers.js';
+import { OAuthProviders, trustsEmailOf, type ProviderDefinition } from '../services/oauth/providers.js';
 import { safeRedirectPath } from '../services/oauth/redirects.js';
-import { clearStateCookie, openState, sealState, setStateCookie, STATE_COOKIE, UsedStates, type FlowIntent, type FlowState } from '../services/oauth/stateCookie.js';
+import { clearStateCookie, openState, readStateCookie, setStateCookie, stateCookieName, type FlowIntent, type FlowState } from '../services/oauth/stateCookie.js';
+import { UsedStates } from '../services/oauth/usedStates.js';
 import { findLiveSession } from '../services/sessions.js';
 import { findUserById } from '../services/users.js';
 
@@ -28,13 +33,22 @@ import { findUserById } from '../services/users.js';
 const SETTINGS_PATH = '/settings/security';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Beyond the contract (openapi/oauth.ts): the re-authentication a link needs (services/oauth/linkProof.ts). */
+const linkProof = z
+  .strictObject({
+    password: z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(1024).optional(),
+    code: z.string({ message: 'Enter the 6-digit code.' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.').optional(),
+    recoveryCode: z.string({ message: 'Enter a recovery code.' }).trim().min(1, 'Enter a recovery code.').max(64, 'That is not a recovery code.').optional(),
+  })
+  .refine((body) => body.code === undefined || body.recoveryCode === undefined, { path: ['code'], message: 'Send either a code or a recovery code, not both.' });
+
 export type { OAuthErrorCode };
 
 export function oauthRoutes(ctx: AppContext): Router {
   const router = Router();
   const web = ctx.config.WEB_URL;
   const providers = new OAuthProviders(ctx.config);
-  const usedStates = new UsedStates(ctx.redis, (error) => ctx.logger.warn({ err: { message: error.message } }, 'oauth: redis unavailable for used-state markers'));
+  const usedStates = new UsedStates(ctx.db, ctx.redis, (error) => ctx.logger.warn({ err: { message: error.message } }, 'oauth: redis unavailable for used-state markers'));
   // The web app proxies /api/* to the API, so the provider comes back to the web app's origin
   // and the cookies set here are first-party there.
   const callbackUrl = (provider: ProviderDefinition) => `${web}/api/auth/oauth/${provider.id}/callback`;
@@ -45,10 +59,10 @@ export function oauthRoutes(ctx: AppContext): Router {
     return provider;
   };
 
-  async function startFlow(res: Response, provider: ProviderDefinition, intent: FlowIntent, redirect: string): Promise<URL> {
+  async function startFlow(req: Request, res: Response, provider: ProviderDefinition, intent: FlowIntent, redirect: string): Promise<URL> {
     const { url, secrets } = await beginAuthorization(providers, provider, callbackUrl(provider));
     const flow: FlowState = { ...secrets, provider: provider.id, redirect, intent, issuedAt: Date.now() };
-    setStateCookie(ctx, res, sealState(ctx.keys.oauthState, flow));
+    setStateCookie(ctx, req, res, flow);
     return url;
   }
 
@@ -67,7 +81,7 @@ export function oauthRoutes(ctx: AppContext): Router {
     const redirect = safeRedirectPath(req.query.redirect, web);
     res.setHeader('Cache-Control', 'no-store');
     try {
-      res.redirect(302, (await startFlow(res, provider, { kind: 'login' }, redirect)).href);
+      res.redirect(302, (await startFlow(req, res, provider, { kind: 'login' }, redirect)).href);
     } catch (error) {
       if (!(error instanceof OAuthFlowError)) throw error;
       ctx.logger.warn({ provider: provider.id, reason: error.reason }, 'oauth: provider unavailable');
@@ -75,13 +89,17 @@ export function oauthRoutes(ctx: AppContext): Router {
     }
   });
 
-  /** Linking starts from a POST with the bearer token (a navigation carries none) and answers the provider URL. */
-  router.post('/:provider/link', requireAuth, async (req, res) => {
+  /**
+   * Linking starts from a POST with the bearer token (a navigation carries none) and answers the
+   * provider URL; only from the holder's own browser, re-authenticated (services/oauth/linkProof.ts).
+   */
+  router.post('/:provider/link', requireAuth, validateBody(linkProof), async (req, res) => {
     const provider = providerOr404(req);
     const { sub, sid } = req.auth!;
     res.setHeader('Cache-Control', 'no-store');
+    await confirmLinkRequest(ctx, req, { userId: sub, sessionId: sid }, req.body, requestMeta(req));
     try {
-      const url = await startFlow(res, provider, { kind: 'link', userId: sub, sessionId: sid }, SETTINGS_PATH);
+      const url = await startFlow(req, res, provider, { kind: 'link', userId: sub, sessionId: sid }, SETTINGS_PATH);
       res.json({ url: url.href });
     } catch (error) {
       if (!(error instanceof OAuthFlowError)) throw error;
@@ -93,9 +111,10 @@ export function oauthRoutes(ctx: AppContext): Router {
     const provider = providerOr404(req);
     const meta = requestMeta(req);
     res.setHeader('Cache-Control', 'no-store');
-    // Whatever happens next, this flow's cookie is spent.
-    const sealed = readCookie(req, STATE_COOKIE);
-    clearStateCookie(ctx, res);
+    // Whatever happens next, this flow's cookie is spent (other flows' cookies are left alone).
+    const sealed = readStateCookie(req, req.query.state);
+    const cookieName = stateCookieName(req.query.state);
+    if (cookieName) clearStateCookie(ctx, res, cookieName);
 
     const fail = async (code: OAuthErrorCode, reason: string, intent?: FlowIntent) => {
       const userId = intent?.kind === 'link' ? intent.userId : null;
@@ -118,7 +137,9 @@ export function oauthRoutes(ctx: AppContext): Router {
     returned.search = new URL(req.originalUrl, 'http://callback.invalid').search;
     let profile;
     try {
-      profile = await completeAuthorization(providers, provider, returned, flow);
+      const claimed = await completeAuthorization(providers, provider, returned, flow);
+      // From here on, "verified" means verified by a provider whose word is believed (providers.ts).
+      profile = { ...claimed, emailVerified: claimed.emailVerified && trustsEmailOf(ctx.config, provider.id) };
     } catch (error) {
       if (!(error instanceof OAuthFlowError)) throw error;
       ctx.logger.warn({ provider: provider.id, code: error.code, reason: error.reason }, 'oauth: callback failed');
@@ -129,6 +150,8 @@ export function oauthRoutes(ctx: AppContext): Router {
       const { userId, sessionId } = flow.intent;
       const session = await findLiveSession(ctx.db, sessionId);
       if (!session || session.userId !== userId) return fail('oauth_link_session_expired', 'session ended before the link completed', flow.intent);
+      // The flow finishes in the browser of the session that started it, not one it was handed to.
+      if (!sameBrowserSession(ctx, req, sessionId)) return fail('oauth_link_wrong_browser', 'no session cookie of the starting session', flow.intent);
       const result = await linkIdentity(ctx, userId, provider.id, profile, meta);
       if (result === 'identity_in_use') return fail('oauth_identity_in_use', result, flow.intent);
       if (result === 'provider_already_linked') return fail('oauth_provider_already_linked', result, flow.intent);
@@ -138,7 +161,8 @@ export function oauthRoutes(ctx: AppContext): Router {
     const resolution = await resolveLogin(ctx, provider.id, profile, meta);
     if (resolution.kind === 'no_email') return fail('oauth_email_missing', 'provider shared no email');
     if (resolution.kind === 'email_conflict') return fail('oauth_email_unverified_conflict', resolution.reason);
-    const { user, how } = resolution;
+    const { user } = resolution;
+    const how = resolution.kind === 'signed_in' ? resolution.how : 'known';
     if (ctx.config.REQUIRE_EMAIL_VERIFICATION && !user.emailVerifiedAt) {
       // A new account was mailed its link as it was created; a returning one gets a fresh link.
       if (how !== 'created') await resendVerificationWithinLimit(ctx, user.id, meta);
@@ -149,6 +173,8 @@ export function oauthRoutes(ctx: AppContext): Router {
     if (user.mfaEnabled) {
       const challenge = await createMfaChallenge(ctx, user, 'fed');
       setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
+      // Linked only once the second factor is passed (services/oauth/pendingLink.ts).
+      if (resolution.kind === 'link_after_mfa') setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
       return res.redirect(302, to('/login', { mfa: 'oauth' }));
     }
     const signedIn = await startSession(ctx, user, meta, ['fed'], { method: 'oauth', provider: provider.id, how });
@@ -157,9 +183,9 @@ export function oauthRoutes(ctx: AppContext): Router {
   });
 
   /** The second half of the MFA hand-off (see services/oauth/mfaHandoff.ts): opens the cookie once. */
-  router.post('/mfa', requireAllowedOrigin(ctx.config.CORS_ORIGINS), (req, res) => {
+  router.post('/mfa', requireAllowedOrigin(ctx.config.CORS_ORIGINS), async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const handoff = readMfaCookie(ctx, req);
+    const handoff = await redeemMfaCookie(ctx, req);
     clearMfaCookie(ctx, res);
     if (!handoff) throw new ApiError(401, 'INVALID_TOKEN', 'This sign-in has expired. Sign in again.');
     res.json({ mfaRequired: true, mfaToken: handoff.mfaToken, methods: handoff.methods, redirect: handoff.redirect });

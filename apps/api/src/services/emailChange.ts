@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import { ApiError, validationFailed } from './errors.js';
 import { enqueueMail } from './mail.js';
 import { consumeOneTimeTokenRow, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
+import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
 import { confirmIdentity } from './reauthentication.js';
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
@@ -76,6 +77,8 @@ export async function confirmEmailChange(ctx: AppContext, token: string, meta: R
       await recordAudit(tx, { type: 'user.email_changed', userId: row.userId, meta });
       const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
       await enqueueMail(ctx, tx, before.email, emailChangeNoticeMail({ displayName: before.displayName, newEmail: row.newEmail, stage: 'changed', securityUrl }));
+      // Proving the (new) address also drops identities linked without a proof of theirs.
+      await removeUnverifiedIdentities(ctx, tx, row.userId, 'email_changed', meta);
       return row.userId;
     })
     .catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { enqueueMail } from './mail.js';
 import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
+import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
 import { findUserById, type PublicUser, toPublicUser } from './users.js';
 
@@ -55,9 +56,12 @@ export async function verifyEmail(ctx: AppContext, token: string, meta: RequestM
     // Older links for the same address are of no further use.
     await retireOneTimeTokens(tx, id, 'email_verification');
     await recordAudit(tx, { type: 'email.verified', userId: id, meta });
+    // Proving the address also drops identities linked without a proof of it (pre-account hijack).
+    await removeUnverifiedIdentities(ctx, tx, id, 'email_verified', meta);
     return id;
   });
   const user = userId ? await findUserById(ctx.db, userId) : undefined;
   if (!user) throw invalidVerificationToken();
+  ctx.mailer.kick();
   return toPublicUser(user);
 }

@@ -10,6 +10,7 @@ import { ApiError, invalidBearer, invalidCredentials, validationFailed } from '.
 import { enqueueMail } from './mail.js';
 import { checkPasswordAgainstEmail } from './passwords.js';
 import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
+import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { sha256 } from './secrets.js';
 import { revokeSessionRows } from './sessions.js';
 import { findUserByEmail, findUserById } from './users.js';
@@ -55,10 +56,13 @@ export async function resetPassword(ctx: AppContext, input: { token: string; new
     // The link came to this address, so following it also proves the address.
     await tx
       .update(users)
-      .set({ passwordHash, updatedAt: sql`now()`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+      // A reset is the holder's recovery: it also lifts the lock on wrong second-factor codes (secondFactorFailures.ts).
+      .set({ passwordHash, updatedAt: sql`now()`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, secondFactorFailures: 0 })
       .where(eq(users.id, userId));
     const entries = await afterPasswordChange(ctx, tx, userId, { how: 'reset', keepSessionId: undefined });
     await recordAudit(tx, { type: 'password.reset', userId, meta, details: { sessionsRevoked: entries.length } });
+    // Proving the address also drops identities linked without a proof of it (pre-account hijack).
+    await removeUnverifiedIdentities(ctx, tx, userId, 'password_reset', meta);
     return entries;
   });
   if (!revoked) throw invalidResetToken();

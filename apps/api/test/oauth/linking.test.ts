@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, registerUser, request } from '../helpers/http.js';
 import { codeAt } from '../helpers/totp.js';
-import { expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
+import type { Browser } from './helpers/browser.js';
+import { browserUser, expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Which account a provider identity signs in to, MFA after the provider, and linking from settings. */
 
@@ -125,9 +126,9 @@ describe('MFA after the provider', () => {
 });
 
 describe('linked providers in settings', () => {
-  async function linkFlow(accessToken: string, provider: string, login: string) {
-    const browser = f.browser();
-    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/${provider}/link`, { headers: bearer(accessToken) });
+  /** Starts a link in `browser` (its session cookie, the proof) and goes through the provider to the callback's answer. */
+  async function linkFlow(browser: Browser, accessToken: string, provider: string, login: string, proof: Record<string, string> = {}) {
+    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/${provider}/link`, { headers: bearer(accessToken), json: proof });
     expect(start.status).toBe(200);
     const { url } = JSON.parse(start.text);
     const callback = await browser.throughProvider(url, { login });
@@ -153,7 +154,8 @@ describe('linked providers in settings', () => {
 
     // Link Google (another identity at the provider) from settings.
     const googleLogin = f.account({ email: unique('other'), email_verified: false });
-    const linked = await linkFlow(refreshed.accessToken, 'google', googleLogin);
+    // Signed in moments ago and without a password: the fresh sign-in is the re-authentication.
+    const linked = await linkFlow(browser, refreshed.accessToken, 'google', googleLogin);
     expect(linked.status).toBe(302);
     expect(linked.location).toBe(`${WEB_URL}/settings/security?linked=google`);
     const after = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: auth });
@@ -174,7 +176,7 @@ describe('linked providers in settings', () => {
     const browser = f.browser();
     await expectSignedIn(browser, await signInVia(browser, { login }));
     const { accessToken } = JSON.parse((await browser.request('POST', `${WEB_URL}/api/auth/refresh`, { headers: { origin: WEB_URL } })).text);
-    await linkFlow(accessToken, 'google', f.account({ email: unique('race2'), email_verified: true }));
+    await linkFlow(browser, accessToken, 'google', f.account({ email: unique('race2'), email_verified: true }));
     const listed = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: bearer(accessToken) });
     expect(listed.body.accounts).toHaveLength(2);
     const statuses = await Promise.all(
@@ -186,20 +188,20 @@ describe('linked providers in settings', () => {
   });
 
   it('a user with a password may unlink their only identity', async () => {
-    const local = await verifiedUser();
+    const local = await browserUser(f);
     const login = f.account({ email: unique('x'), email_verified: true });
-    expect((await linkFlow(local.accessToken, 'oidc', login)).location).toBe(`${WEB_URL}/settings/security?linked=oidc`);
+    expect((await linkFlow(local.browser, local.accessToken, 'oidc', login, { password: local.password })).location).toBe(`${WEB_URL}/settings/security?linked=oidc`);
     const listed = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: bearer(local.accessToken) });
     expect(listed.body.hasPassword).toBe(true);
     expect((await request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${listed.body.accounts[0].id}`, { headers: bearer(local.accessToken) })).status).toBe(204);
   });
 
   it("refuses to link an identity that belongs to someone else, or to unlink another user's identity", async () => {
-    const owner = await verifiedUser();
+    const owner = await browserUser(f);
     const login = f.account({ email: unique('taken'), email_verified: true });
-    await linkFlow(owner.accessToken, 'oidc', login);
-    const other = await verifiedUser();
-    const page = await linkFlow(other.accessToken, 'oidc', login);
+    await linkFlow(owner.browser, owner.accessToken, 'oidc', login, { password: owner.password });
+    const other = await browserUser(f);
+    const page = await linkFlow(other.browser, other.accessToken, 'oidc', login, { password: other.password });
     expectFailure(page, 'oauth_identity_in_use', '/settings/security');
     expect(await links(other.user.id)).toEqual([]);
 
@@ -210,11 +212,12 @@ describe('linked providers in settings', () => {
   });
 
   it('a link flow whose session ended meanwhile links nothing', async () => {
-    const local = await verifiedUser();
-    const browser = f.browser();
-    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/oidc/link`, { headers: bearer(local.accessToken) });
+    const { browser, accessToken, password, user } = await browserUser(f);
+    const local = { user };
+    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/oidc/link`, { headers: bearer(accessToken), json: { password } });
     const callback = await browser.throughProvider(JSON.parse(start.text).url, { login: f.account({ email: unique('late'), email_verified: true }) });
-    expect((await post('/api/auth/logout', { refreshToken: local.refreshToken })).status).toBe(204);
+    // Signed out elsewhere (the session is revoked; this browser still holds its session cookie).
+    await f.api.query(`update sessions set revoked_at = now() where user_id = '${user.id}'`);
     expectFailure(await browser.get(callback), 'oauth_link_session_expired', '/settings/security');
     expect(await links(local.user.id)).toEqual([]);
   });
@@ -226,9 +229,9 @@ describe('linked providers in settings', () => {
   });
 
   it("a flow's state is bound to its provider", async () => {
-    const local = await verifiedUser();
-    const browser = f.browser();
-    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/oidc/link`, { headers: bearer(local.accessToken) });
+    const local = await browserUser(f);
+    const browser = local.browser;
+    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/oidc/link`, { headers: bearer(local.accessToken), json: { password: local.password } });
     const callback = new URL(await browser.throughProvider(JSON.parse(start.text).url, { login: f.account({ email: unique('y'), email_verified: true }) }));
     callback.pathname = '/api/auth/oauth/google/callback';
     expectFailure(await browser.get(callback.toString()), 'oauth_state_invalid');

@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decrypt, encrypt } from '../../src/services/secrets.js';
-import { expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
+import { expectFailure, expectSignedIn, flowCookie, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Every way the OAuth flow must fail, each against the real OpenID Provider. */
 
@@ -28,9 +28,10 @@ describe('state', () => {
   it('a tampered state cookie fails the flow', async () => {
     const browser = f.browser();
     const callback = await toCallback(browser, { login: person() });
-    const sealed = browser.cookie(WEB_URL, 'portcullis_oauth')!;
+    const name = flowCookie(browser);
+    const sealed = browser.cookie(WEB_URL, name)!;
     const flipped = sealed.slice(0, -3) + (sealed.at(-3) === 'A' ? 'B' : 'A') + sealed.slice(-2);
-    browser.setCookie(WEB_URL, 'portcullis_oauth', flipped, '/api/auth/oauth');
+    browser.setCookie(WEB_URL, name, flipped, '/api/auth/oauth');
     const page = await browser.get(callback);
     expectFailure(page, 'oauth_state_invalid');
     expect((await lastFailure(f.api)).reason).toBe('tampered');
@@ -41,7 +42,8 @@ describe('state', () => {
     const callback = new URL(await toCallback(browser, { login: person() }));
     callback.searchParams.set('state', callback.searchParams.get('state')!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')));
     expectFailure(await browser.get(callback.toString()), 'oauth_state_invalid');
-    expect((await lastFailure(f.api)).reason).toBe('state_mismatch');
+    // Each flow's cookie is named after its state: another state finds no cookie at all.
+    expect((await lastFailure(f.api)).reason).toBe('missing');
   });
 
   it('a state from another browser fails the flow (login CSRF / code injection)', async () => {
@@ -57,16 +59,17 @@ describe('state', () => {
     const victim2 = f.browser();
     await toCallback(victim2, { login: person() });
     expectFailure(await victim2.get(attackerCallback), 'oauth_state_invalid');
-    expect((await lastFailure(f.api)).reason).toBe('state_mismatch');
+    expect((await lastFailure(f.api)).reason).toBe('missing');
     expect(await usersCount()).toBe(victimCount);
   });
 
   it('a replayed callback fails, even with the state cookie put back', async () => {
     const browser = f.browser();
     const callback = await toCallback(browser, { login: person() });
-    const sealed = browser.cookie(WEB_URL, 'portcullis_oauth')!;
+    const name = flowCookie(browser);
+    const sealed = browser.cookie(WEB_URL, name)!;
     await expectSignedIn(browser, await browser.get(callback));
-    browser.setCookie(WEB_URL, 'portcullis_oauth', sealed, '/api/auth/oauth');
+    browser.setCookie(WEB_URL, name, sealed, '/api/auth/oauth');
     expectFailure(await browser.get(callback), 'oauth_state_invalid');
     expect((await lastFailure(f.api)).reason).toBe('replayed');
   });
@@ -76,9 +79,10 @@ describe('state', () => {
     const age = async (minutes: number) => {
       const browser = f.browser();
       const callback = await toCallback(browser, { login: person() });
-      const flow = JSON.parse(decrypt(key, browser.cookie(WEB_URL, 'portcullis_oauth')!));
+      const name = flowCookie(browser);
+      const flow = JSON.parse(decrypt(key, browser.cookie(WEB_URL, name)!));
       flow.issuedAt -= minutes * 60_000;
-      browser.setCookie(WEB_URL, 'portcullis_oauth', encrypt(key, JSON.stringify(flow)), '/api/auth/oauth');
+      browser.setCookie(WEB_URL, name, encrypt(key, JSON.stringify(flow)), '/api/auth/oauth');
       return { browser, page: await browser.get(callback) };
     };
     expectFailure((await age(10.5)).page, 'oauth_state_invalid');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decrypt } from '../../src/services/secrets.js';
 import { request } from '../helpers/http.js';
 import { startServer } from '../helpers/server.js';
-import { authorizeUrl, expectSignedIn, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
+import { authorizeUrl, expectSignedIn, flowCookie, flowCookies, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Sign-in through a real OpenID Provider, end to end over HTTP. */
 
@@ -59,12 +59,12 @@ describe('GET /api/auth/oauth/oidc/authorize', () => {
     expect(q.get('nonce')!.length).toBeGreaterThanOrEqual(22);
     expect(q.get('scope')).toBe('openid email profile');
 
-    const cookie = res.setCookies.find((c) => c.startsWith('portcullis_oauth='))!;
+    const cookie = res.setCookies.find((c) => c.startsWith(`${flowCookie(browser)}=`))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).toMatch(/Path=\/api\/auth\/oauth(;|$)/);
     expect(cookie).toMatch(/Max-Age=600/);
-    const sealed = browser.cookie(WEB_URL, 'portcullis_oauth')!;
+    const sealed = browser.cookie(WEB_URL, flowCookie(browser))!;
     // Nothing readable in the cookie itself; it opens only with the server's key.
     expect(sealed).not.toContain(q.get('state'));
     const opened = JSON.parse(decrypt(f.api.ctx.keys.oauthState, sealed));
@@ -81,7 +81,7 @@ describe('the full flow', () => {
     const page = await signInVia(browser, { login });
     const user = await expectSignedIn(browser, page);
     expect(user).toMatchObject({ email, displayName: 'Ada Lovelace', emailVerified: true, mfaEnabled: false, role: 'user' });
-    expect(browser.cookie(WEB_URL, 'portcullis_oauth')).toBeUndefined();
+    expect(flowCookies(browser)).toEqual([]);
 
     const [row] = await f.api.query<{ password_hash: string | null }>(`select password_hash from users where id = '${user.id}'`);
     expect(row!.password_hash).toBeNull();

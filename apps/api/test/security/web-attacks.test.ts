@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeRedirectPath } from '../../src/services/oauth/redirects.js';
-import { openState, STATE_COOKIE } from '../../src/services/oauth/stateCookie.js';
+import { openState, stateCookieName } from '../../src/services/oauth/stateCookie.js';
 import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -94,7 +94,7 @@ describe('open redirects', () => {
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location')!);
       expect(location.origin).toBe('http://127.0.0.1:9');
-      const opened = openState(server.ctx.keys.oauthState, cookieValue(res.cookies, STATE_COOKIE), { provider: 'github', state: location.searchParams.get('state') });
+      const opened = openState(server.ctx.keys.oauthState, cookieValue(res.cookies, stateCookieName(location.searchParams.get('state'))!), { provider: 'github', state: location.searchParams.get('state') });
       expect(opened.ok).toBe(true);
       if (opened.ok) expect(new URL(opened.flow.redirect, WEB).origin, payload).toBe(WEB);
     }

@@ -2,11 +2,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { oauthAccounts, users } from '../../db/schema.js';
+import { providerLinkedMail } from '../../mail/templates/providerLinks.js';
 import { recordAudit } from '../audit.js';
 import { queueVerificationMail } from '../emailVerification.js';
 import { ApiError, notFound } from '../errors.js';
+import { enqueueMail } from '../mail.js';
+import { cleanShownText } from '../shownText.js';
 import { findUserByEmail, findUserById, normalizeEmail, type UserWithMfa } from '../users.js';
-import type { ProviderId } from './providers.js';
+import { providerName, type ProviderId } from './providers.js';
 import type { ProviderProfile } from './protocol.js';
 
 /**
@@ -19,14 +22,21 @@ import type { ProviderProfile } from './protocol.js';
  *    attacker who registered the victim's address with a password (never verified) must not end up
  *    sharing the account the victim then opens with Google. Otherwise: refused, and the person is
  *    told to sign in with their password and link from settings;
+ *    For an account with MFA the identity is not linked yet ('link_after_mfa'): the second factor
+ *    comes first, and the link is made only once it is passed (pendingLink.ts);
  * 3. new email: a new user without a password, emailVerified as the provider says. An address the
  *    provider did not verify gets the same verification mail as a password sign-up.
+ * "Verified" is the provider's word only where it is believed (providers.ts trustsEmailOf); the
+ * callback has already turned an unbelieved one into `emailVerified: false`.
+ * Every new link, automatic or from settings, is audited and mailed to the holder.
  */
 
 export type IdentityRow = typeof oauthAccounts.$inferSelect;
 
 export type LoginResolution =
   | { kind: 'signed_in'; user: UserWithMfa; how: 'known' | 'linked' | 'created' }
+  /** The address matched an account with MFA: nothing is linked before its second factor is passed. */
+  | { kind: 'link_after_mfa'; user: UserWithMfa }
   | { kind: 'email_conflict'; reason: 'provider_unverified' | 'account_unverified' }
   | { kind: 'no_email' };
 
@@ -46,12 +56,8 @@ export async function resolveLogin(ctx: AppContext, provider: ProviderId, profil
     if (existing) {
       if (!profile.emailVerified) return { kind: 'email_conflict', reason: 'provider_unverified' };
       if (!existing.emailVerifiedAt) return { kind: 'email_conflict', reason: 'account_unverified' };
-      const linked = await ctx.db.transaction(async (tx) => {
-        const row = await insertIdentity(tx, existing.id, provider, profile);
-        if (row) await recordAudit(tx, { type: 'oauth.linked', userId: existing.id, meta, details: { provider, via: 'verified_email' } });
-        return row;
-      });
-      if (linked) return { kind: 'signed_in', user: existing, how: 'linked' };
+      if (existing.mfaEnabled) return { kind: 'link_after_mfa', user: existing };
+      if (await linkByVerifiedEmail(ctx, existing.id, provider, profile, meta)) return { kind: 'signed_in', user: existing, how: 'linked' };
       continue;
     }
 
@@ -94,20 +100,45 @@ async function createUserWithIdentity(ctx: AppContext, provider: ProviderId, pro
 
 class RetryResolution extends Error {}
 
+/**
+ * The automatic link of a sign-in whose verified address matched the account (after the second
+ * factor when the account has MFA). False when the identity was linked meanwhile (a lost race).
+ */
+export async function linkByVerifiedEmail(ctx: AppContext, userId: string, provider: ProviderId, profile: ProviderProfile, meta: RequestMeta): Promise<boolean> {
+  const linked = await ctx.db.transaction(async (tx) => {
+    const row = await insertIdentity(tx, userId, provider, profile);
+    if (row) await recordLink(ctx, tx, userId, provider, 'verified_email', meta);
+    return row !== undefined;
+  });
+  if (linked) ctx.mailer.kick();
+  return linked;
+}
+
+/** The audit event and the holder's notice of a new link, in the link's transaction. */
+async function recordLink(ctx: AppContext, tx: Db, userId: string, provider: ProviderId, via: 'settings' | 'verified_email', meta: RequestMeta): Promise<void> {
+  await recordAudit(tx, { type: 'oauth.linked', userId, meta, details: { provider, via } });
+  const user = await findUserById(tx, userId);
+  if (!user) return;
+  const mail = providerLinkedMail({ displayName: user.displayName, providerName: providerName(ctx.config, provider), via, securityUrl: `${ctx.config.WEB_URL}/settings/security` });
+  await enqueueMail(ctx, tx, user.email, mail);
+}
+
 export type LinkResult = 'linked' | 'already_linked' | 'identity_in_use' | 'provider_already_linked';
 
 /** Links an identity to a signed-in user who asked for it from settings. */
 export async function linkIdentity(ctx: AppContext, userId: string, provider: ProviderId, profile: ProviderProfile, meta: RequestMeta): Promise<LinkResult> {
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx): Promise<LinkResult> => {
     await lockUser(tx, userId);
     const known = await findIdentity(tx, provider, profile.subject);
     if (known) return known.userId === userId ? 'already_linked' : 'identity_in_use';
     const [sameProvider] = await tx.select({ id: oauthAccounts.id }).from(oauthAccounts).where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.provider, provider)));
     if (sameProvider) return 'provider_already_linked';
     if (!(await insertIdentity(tx, userId, provider, profile))) return 'identity_in_use';
-    await recordAudit(tx, { type: 'oauth.linked', userId, meta, details: { provider, via: 'settings' } });
+    await recordLink(ctx, tx, userId, provider, 'settings', meta);
     return 'linked';
   });
+  if (result === 'linked') ctx.mailer.kick();
+  return result;
 }
 
 export async function listIdentities(db: Db, userId: string): Promise<IdentityRow[]> {
@@ -158,9 +189,9 @@ async function lockUser(tx: Db, userId: string): Promise<{ hasPassword: boolean 
   return row;
 }
 
-/** The provider's name for the person, made safe for displayName's rules; else the email's local part. */
+/** The provider's name for the person, cleaned to displayName's rules (services/shownText.ts); else the email's local part. */
 function displayNameFor(profile: ProviderProfile & { email: string }): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const cleaned = (profile.name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 100);
-  return cleaned || profile.email.split('@')[0]!.slice(0, 100) || 'User';
+  // Cleaned again after the cut: a cut can split a surrogate pair or leave a trailing space.
+  const fit = (text: string) => cleanShownText(cleanShownText(text).slice(0, 100));
+  return fit(profile.name ?? '') || fit(profile.email.split('@')[0]!) || 'User';
 }

@@ -15,6 +15,6 @@ export const LOGIN_ERROR_CODES = [
 ] as const;
 
 /** Only for link flows, which return to /settings/security. */
-export const LINK_ERROR_CODES = ['oauth_identity_in_use', 'oauth_provider_already_linked', 'oauth_link_session_expired'] as const;
+export const LINK_ERROR_CODES = ['oauth_identity_in_use', 'oauth_provider_already_linked', 'oauth_link_session_expired', 'oauth_link_wrong_browser'] as const;
 
 export type OAuthErrorCode = (typeof LOGIN_ERROR_CODES)[number] | (typeof LINK_ERROR_CODES)[number];

@@ -141,3 +141,22 @@ function githubMetadata(provider: Extract<ProviderDefinition, { kind: 'github' }
     code_challenge_methods_supported: ['S256'],
   };
 }
+
+/** The name people see for a provider (buttons, mail), also for one no longer configured. */
+export function providerName(config: Config, id: string): string {
+  if (id === 'google') return 'Google';
+  if (id === 'github') return 'GitHub';
+  if (id === 'oidc') return config.OIDC_NAME;
+  return id;
+}
+
+/**
+ * Whether a provider's "this address is verified" is believed. Google and GitHub verify addresses
+ * before they say so. A generic OIDC provider may let anyone claim any address with
+ * `email_verified: true` (a self-service IdP, a misconfigured tenant), so it is believed only when
+ * the operator says so (OIDC_TRUST_EMAIL). An unbelieved address counts as unverified everywhere:
+ * it never links to an existing account, never verifies a new one, and is stored as unverified.
+ */
+export function trustsEmailOf(config: Config, id: ProviderId): boolean {
+  return id === 'oidc' ? config.OIDC_TRUST_EMAIL : true;
+}

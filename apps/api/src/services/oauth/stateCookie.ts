@@ -1,6 +1,5 @@
-import { serialize } from 'cookie';
-import type { Response } from 'express';
-import type { Redis } from 'ioredis';
+import { parse, serialize } from 'cookie';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { decrypt, encrypt, safeEqual, sha256 } from '../secrets.js';
@@ -20,16 +19,27 @@ import type { FlowSecrets } from './protocol.js';
  *   query response mode, never a cross-site form POST.)
  * - Issued-at inside the sealed value: older than 10 minutes fails, whatever the browser kept.
  * - One use: the callback clears the cookie and remembers the state as used until it would have
- *   expired anyway (Redis when configured, so every instance knows; otherwise this process).
- *   A replay on another instance without Redis still fails at the provider: the authorization
- *   code is single-use and bound to the PKCE verifier.
+ *   expired anyway, where every instance sees it (usedStates.ts).
+ * - One cookie per flow, named after its state (`portcullis_oauth_<12 hex of SHA-256(state)>`): a
+ *   second sign-in started in another tab gets a cookie of its own instead of overwriting the first
+ *   one's, and the callback finds its own by the `state` the provider sends back. At most MAX_FLOWS
+ *   live in a browser at once; starting another drops the oldest.
  */
 
-export const STATE_COOKIE = 'portcullis_oauth';
+export const STATE_COOKIE_PREFIX = 'portcullis_oauth_';
 const STATE_PATH = '/api/auth/oauth';
 export const STATE_TTL_MS = 10 * 60_000;
 /** Tolerated clock skew between API instances for issued-at. */
-const SKEW_MS = 60_000;
+export const SKEW_MS = 60_000;
+/** Flows one browser may have under way at once (tabs); bounds the cookies it sends to /api/auth/oauth. */
+export const MAX_FLOWS = 4;
+const FLOW_NAME = /^portcullis_oauth_[0-9a-f]{12}$/;
+
+/** The cookie of the flow with this state; undefined for a state that cannot be one of ours. */
+export function stateCookieName(state: unknown): string | undefined {
+  if (typeof state !== 'string' || state.length < 16 || state.length > 128) return undefined;
+  return STATE_COOKIE_PREFIX + sha256(state).slice(0, 12);
+}
 
 export type FlowIntent = { kind: 'login' } | { kind: 'link'; userId: string; sessionId: string };
 
@@ -79,42 +89,45 @@ export function openState(key: Buffer, sealed: string | undefined, expected: { p
   return { ok: true, flow };
 }
 
-export function setStateCookie(ctx: AppContext, res: Response, sealed: string): void {
-  res.append('Set-Cookie', serialize(STATE_COOKIE, sealed, { httpOnly: true, sameSite: 'lax', path: STATE_PATH, maxAge: STATE_TTL_MS / 1000, secure: ctx.config.COOKIE_SECURE }));
+/** The sealed flow of the cookie named after `state`, if the browser sent one. */
+export function readStateCookie(req: Request, state: unknown): string | undefined {
+  const name = stateCookieName(state);
+  return name ? flowCookies(req).get(name) : undefined;
 }
 
-export function clearStateCookie(ctx: AppContext, res: Response): void {
-  res.append('Set-Cookie', serialize(STATE_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: STATE_PATH, maxAge: 0, secure: ctx.config.COOKIE_SECURE }));
+/**
+ * Sets this flow's cookie. With MAX_FLOWS already in the browser, the oldest go (those that no
+ * longer open first): a forgotten tab cannot make the browser's cookie header grow without end.
+ */
+export function setStateCookie(ctx: AppContext, req: Request, res: Response, flow: FlowState): void {
+  const existing = [...flowCookies(req)].map(([name, sealed]) => ({ name, issuedAt: issuedAtOf(ctx.keys.oauthState, sealed) }));
+  existing.sort((a, b) => a.issuedAt - b.issuedAt);
+  for (const { name } of existing.slice(0, Math.max(0, existing.length - (MAX_FLOWS - 1)))) clearStateCookie(ctx, res, name);
+  const name = stateCookieName(flow.state)!;
+  res.append('Set-Cookie', serialize(name, sealState(ctx.keys.oauthState, flow), { httpOnly: true, sameSite: 'lax', path: STATE_PATH, maxAge: STATE_TTL_MS / 1000, secure: ctx.config.COOKIE_SECURE }));
 }
 
-/** Remembers used states (by hash) until they expire, so a callback URL works once. */
-export class UsedStates {
-  private readonly memory = new Map<string, number>();
+export function clearStateCookie(ctx: AppContext, res: Response, name: string): void {
+  res.append('Set-Cookie', serialize(name, '', { httpOnly: true, sameSite: 'lax', path: STATE_PATH, maxAge: 0, secure: ctx.config.COOKIE_SECURE }));
+}
 
-  constructor(
-    private readonly redis: Redis | undefined,
-    private readonly onRedisError: (error: Error) => void = () => {},
-  ) {}
-
-  /** True the first time a state is claimed; false on every later attempt. */
-  async claim(state: string, now = Date.now()): Promise<boolean> {
-    const key = `portcullis:oauth-state:${sha256(state)}`;
-    if (this.redis) {
-      try {
-        return (await this.redis.set(key, '1', 'PX', STATE_TTL_MS + SKEW_MS, 'NX')) === 'OK';
-      } catch (error) {
-        // Redis unreachable: fall back to this process (the provider still refuses a reused code).
-        this.onRedisError(error as Error);
-      }
-    }
-    this.prune(now);
-    if (this.memory.has(key)) return false;
-    this.memory.set(key, now + STATE_TTL_MS + SKEW_MS);
-    return true;
+function flowCookies(req: Request): Map<string, string> {
+  const found = new Map<string, string>();
+  if (!req.headers.cookie) return found;
+  try {
+    for (const [name, value] of Object.entries(parse(req.headers.cookie))) if (FLOW_NAME.test(name) && value) found.set(name, value);
+  } catch {
+    // A malformed header carries no flow.
   }
+  return found;
+}
 
-  private prune(now: number): void {
-    if (this.memory.size < 1000) return;
-    for (const [key, expiresAt] of this.memory) if (expiresAt <= now) this.memory.delete(key);
+/** For ordering only: a cookie that does not open counts as the oldest. */
+function issuedAtOf(key: Buffer, sealed: string): number {
+  try {
+    const issuedAt = (JSON.parse(decrypt(key, sealed)) as { issuedAt?: unknown }).issuedAt;
+    return typeof issuedAt === 'number' ? issuedAt : 0;
+  } catch {
+    return 0;
   }
 }

@@ -29,6 +29,11 @@ export class Browser {
     return this.jar.get(new URL(url).host)?.get(name)?.value;
   }
 
+  /** The names of the cookies this browser holds for `url`'s host. */
+  cookieNames(url: string): string[] {
+    return [...(this.jar.get(new URL(url).host)?.keys() ?? [])];
+  }
+
   setCookie(url: string, name: string, value: string, path = '/'): void {
     const host = new URL(url).host;
     if (!this.jar.has(host)) this.jar.set(host, new Map());
@@ -39,7 +44,7 @@ export class Browser {
     this.jar.get(new URL(url).host)?.delete(name);
   }
 
-  async request(method: string, url: string, options: { form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
+  async request(method: string, url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Page> {
     const target = new URL(url);
     const cookies = [...(this.jar.get(target.host) ?? new Map<string, StoredCookie>()).entries()]
       .filter(([, c]) => target.pathname === c.path || target.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
@@ -50,6 +55,10 @@ export class Browser {
     if (options.form) {
       body = new URLSearchParams(options.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
     }
     const physical = target.origin === new URL(this.webUrl).origin ? this.apiUrl + target.pathname + target.search : url;
     const res = await fetch(physical, { method, headers, body, redirect: 'manual' });

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { STRONG_PASSWORD } from '../../helpers/http.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 import { Browser, type Page } from './browser.js';
 import { startGitHubStub, type GitHubStub } from './githubStub.js';
@@ -39,6 +40,8 @@ export async function startOAuthFixture(env: Record<string, string> = {}): Promi
     OIDC_CLIENT_SECRET: provider.clientSecret,
     OIDC_NAME: 'Acme SSO',
     OIDC_TOKEN_URL: tamper.url,
+    // The test provider's email_verified is believed, as Google's is; tests of an unbelieved one set 'false'.
+    OIDC_TRUST_EMAIL: 'true',
     GOOGLE_ISSUER: provider.issuer,
     GOOGLE_CLIENT_ID: provider.clientId,
     GOOGLE_CLIENT_SECRET: provider.clientSecret,
@@ -92,7 +95,19 @@ export function expectFailure(page: Page, code: string, path = '/login'): void {
   expect(location.origin + location.pathname).toBe(WEB_URL + path);
   expect(location.searchParams.get('error')).toBe(code);
   expect(page.setCookies.some((c) => c.startsWith('refresh_token=') && !c.startsWith('refresh_token=;'))).toBe(false);
-  expect(page.setCookies.some((c) => /^portcullis_oauth=;.*Max-Age=0/i.test(c))).toBe(true);
+  expect(page.setCookies.some((c) => /^portcullis_oauth_[0-9a-f]{12}=;.*Max-Age=0/i.test(c))).toBe(true);
+}
+
+/** The flow cookies (one per flow under way, `portcullis_oauth_<12 hex>`) a browser holds. */
+export function flowCookies(browser: Browser): string[] {
+  return browser.cookieNames(WEB_URL).filter((name) => /^portcullis_oauth_[0-9a-f]{12}$/.test(name));
+}
+
+/** The name of the one flow cookie a browser holds (asserts there is exactly one). */
+export function flowCookie(browser: Browser): string {
+  const names = flowCookies(browser);
+  expect(names).toHaveLength(1);
+  return names[0]!;
 }
 
 /** Asserts the callback signed the person in: session cookies set and a working refresh, like a password login. */
@@ -112,4 +127,14 @@ export async function expectSignedIn(browser: Browser, page: Page, path = '/dash
 export async function lastFailure(api: TestServer): Promise<Record<string, string>> {
   const [row] = await api.query<{ details: Record<string, string> }>(`select details from audit_events where type = 'login.failed' order by created_at desc limit 1`);
   return row!.details;
+}
+
+/** A verified password account signed up in a browser, whose jar therefore holds its signed session cookie. */
+export async function browserUser(fixture: OAuthFixture, email = `local.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@acme.example`) {
+  const browser = fixture.browser();
+  const res = await browser.request('POST', `${WEB_URL}/api/auth/register`, { json: { email, password: STRONG_PASSWORD, displayName: 'Linker' } });
+  expect(res.status).toBe(201);
+  const body = JSON.parse(res.text);
+  await fixture.api.query(`update users set email_verified_at = now() where id = '${body.user.id}'`);
+  return { browser, email, user: body.user as { id: string }, accessToken: body.accessToken as string, password: STRONG_PASSWORD };
 }

@@ -1,0 +1,39 @@
+import { and, eq } from 'drizzle-orm';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { oauthAccounts, users } from '../../db/schema.js';
+import { unverifiedProvidersRemovedMail } from '../../mail/templates/providerLinks.js';
+import { recordAudit } from '../audit.js';
+import { enqueueMail } from '../mail.js';
+import { providerName } from './providers.js';
+
+/**
+ * Pre-account hijack: someone signs in through a provider that never checked the address (or one
+ * whose check is not believed) with the victim's email, and an account is created with that
+ * identity in it. When the address is later proved — a password reset, a verification link, a
+ * change of address confirmed — the person who proved it is the one the account belongs to, and
+ * any identity linked without its provider's proof of the address (`email_verified = false`) is
+ * removed in the same transaction, each removal audited (`oauth.unlinked`, reason
+ * `unverified_email`), and the holder told by mail. Call it inside the proof's transaction; the
+ * caller kicks the mailer after commit.
+ */
+
+export type AddressProof = 'password_reset' | 'email_verified' | 'email_changed';
+
+export async function removeUnverifiedIdentities(ctx: AppContext, tx: Db, userId: string, proof: AddressProof, meta: RequestMeta): Promise<number> {
+  const removed = await tx
+    .delete(oauthAccounts)
+    .where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.emailVerified, false)))
+    .returning({ provider: oauthAccounts.provider });
+  if (removed.length === 0) return 0;
+  for (const { provider } of removed) {
+    await recordAudit(tx, { type: 'oauth.unlinked', userId, meta, details: { provider, reason: 'unverified_email', proof } });
+  }
+  // After the proof's own update: the address the notice goes to is the one just proved.
+  const [holder] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId));
+  if (holder) {
+    const providerNames = [...new Set(removed.map((r) => providerName(ctx.config, r.provider)))];
+    await enqueueMail(ctx, tx, holder.email, unverifiedProvidersRemovedMail({ displayName: holder.displayName, providerNames, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+  }
+  return removed.length;
+}
