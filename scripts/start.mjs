@@ -29,6 +29,9 @@ const env = {
   WEB_PORT: webPort,
   // The web app proxies /api to the API on this machine: the API believes its X-Forwarded-For.
   TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback',
+  // ...and so the API listens on loopback only: from elsewhere it is reached through the web
+  // app's origin, whose proxy replaces any X-Forwarded-For a client sends (set HOST to change).
+  ...(process.env.TRUST_PROXY === undefined ? { HOST: process.env.HOST ?? '127.0.0.1' } : {}),
   API_URL: process.env.API_URL ?? `http://127.0.0.1:${apiPort}`,
   NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? '1',
 };

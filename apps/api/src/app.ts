@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { projectRoutes } from './routes/projects.js';
 import { wellKnownRoutes } from './routes/wellKnown.js';
+import { devOutboxEnabled } from './services/mail.js';
 
 /**
  * The HTTP application. The middleware chain reads top to bottom in the order every request
@@ -39,15 +40,16 @@ export function createApp(ctx: AppContext): Express {
   app.use(bodyParsing());
   app.use(authenticate(ctx));
 
-  app.use(healthRoutes(ctx, { redis: ctx.redis ? async () => void (await ctx.redis!.ping()) : undefined }));
+  app.use(healthRoutes(ctx, { redis: ctx.redisHealth ? () => ctx.redisHealth!.check() : undefined }));
   app.use(wellKnownRoutes(ctx));
   app.use('/api', docsRoutes(ctx));
   app.use('/api/auth/oauth', oauthRoutes(ctx));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/admin/keys', adminKeyRoutes(ctx));
   app.use('/api/auth', accountRoutes(ctx));
-  // Development only: the outbox of sent mail does not exist in production.
-  if (!ctx.config.isProduction) app.use('/api/dev', devOutboxRoutes(ctx));
+  // Development only, without SMTP_URL, and to loopback clients only (routes/devOutbox.ts):
+  // elsewhere the outbox of sent mail, reset links and all, does not exist.
+  if (devOutboxEnabled(ctx.config)) app.use('/api/dev', devOutboxRoutes(ctx));
 
   app.use('/api/projects', projectRoutes(ctx));
   app.use('/api/admin', adminRoutes(ctx));

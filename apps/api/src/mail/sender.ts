@@ -67,9 +67,9 @@ export function createMailer(options: { db: Db; config: Config; logger: Logger }
   async function deliver(message: typeof mailMessages.$inferSelect) {
     try {
       await transport.sendMail({ from: config.MAIL_FROM, to: message.to, subject: message.subject, text: message.text, html: message.html });
-      // In production the body (which may hold a reset link) is not kept once delivered.
-      const scrub = config.isProduction ? { text: '', html: '' } : {};
-      await db.update(mailMessages).set({ sentAt: new Date(), lastError: null, ...scrub }).where(eq(mailMessages.id, message.id));
+      // Once delivered, the body (which may hold a reset link) is not kept, in development too:
+      // with an SMTP server there is no dev outbox to read it from (services/mail.ts).
+      await db.update(mailMessages).set({ sentAt: new Date(), lastError: null, text: '', html: '' }).where(eq(mailMessages.id, message.id));
       logger.info({ mailId: message.id }, 'mail sent');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -131,8 +131,8 @@ export const accountPaths = {
   },
   '/api/dev/outbox': {
     get: {
-      summary: 'Development outbox (not in production)',
-      description: 'Every message the API sent, newest first, so sign-up and reset work without a mail server. This route does not exist when `NODE_ENV=production`.',
+      summary: 'Development outbox (not in production, not with SMTP_URL, loopback clients only)',
+      description: 'Beyond the contract, for development: every message the API sent, newest first, so sign-up and reset work without a mail server. Served only when `NODE_ENV` is not `production` and no `SMTP_URL` is set, and only to a client on the same machine: the connection, the client address under `TRUST_PROXY`, and every address in `X-Forwarded-For`/`X-Real-IP` must be loopback, and no `Forwarded` header may be present. Otherwise `404 NOT_FOUND`, as for a route that does not exist.',
       responses: {
         '200': {
           description: 'Messages.',
@@ -147,6 +147,7 @@ export const accountPaths = {
             },
           }),
         },
+        ...errors(404),
       },
     },
   },

@@ -10,6 +10,16 @@ import type { RenderedMail } from '../mail/templates/layout.js';
  * (mail/sender.ts): a slow or dead mail server never blocks or fails an HTTP request.
  */
 
+/**
+ * The development outbox (`GET /api/dev/outbox`, which lists this table) exists only outside
+ * production and only when there is no SMTP server: then it is the one place mail goes. With
+ * SMTP_URL set, mail goes to the mail server and nowhere else (the sender also drops a delivered
+ * body), so a reset link can never be read back through the API.
+ */
+export function devOutboxEnabled(config: { isProduction: boolean; SMTP_URL?: string | undefined }): boolean {
+  return !config.isProduction && !config.SMTP_URL;
+}
+
 export interface QueuedMail {
   id: string;
   to: string;
@@ -19,14 +29,14 @@ export interface QueuedMail {
 export async function enqueueMail(ctx: AppContext, tx: Db, to: string, mail: RenderedMail, options: { link?: string } = {}): Promise<QueuedMail> {
   // Without an SMTP server (development) the outbox is the only destination: the message is
   // delivered the moment it is written.
-  const outboxOnly = !ctx.config.SMTP_URL && !ctx.config.isProduction;
+  const outboxOnly = devOutboxEnabled(ctx.config);
   const [row] = await tx
     .insert(mailMessages)
     .values({ to, subject: mail.subject, text: mail.text, html: mail.html, sentAt: outboxOnly ? new Date() : null })
     .returning({ id: mailMessages.id });
   if (!ctx.config.isProduction) {
     // One line a developer can act on with no mail server; never logged in production (the link is a credential).
-    ctx.logger.info({ mail: { to, subject: mail.subject, link: options.link } }, outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox)' : 'mail queued (also in GET /api/dev/outbox)');
+    ctx.logger.info({ mail: { to, subject: mail.subject, link: options.link } }, outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox, from this machine)' : 'mail queued for SMTP_URL');
   }
   return { id: row!.id, to };
 }
@@ -39,7 +49,7 @@ export interface OutboxMessage {
   sentAt: string | null;
 }
 
-/** The development outbox, newest first. Only ever routed outside production. */
+/** The development outbox, newest first. Only ever routed when devOutboxEnabled. */
 export async function listOutbox(db: Db, limit = 50): Promise<OutboxMessage[]> {
   const rows = await db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt), desc(mailMessages.id)).limit(limit);
   return rows.map((m) => ({ to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: m.sentAt?.toISOString() ?? null }));

@@ -112,7 +112,7 @@ describe('REQUIRE_EMAIL_VERIFICATION', () => {
 });
 
 describe('development outbox', () => {
-  it('lists sent mail newest first outside production, and does not exist in production', async () => {
+  it('lists sent mail newest first outside production, and does not exist in production', { timeout: 120_000 }, async () => {
     const dev = await startServer();
     try {
       const first = await registerUser(dev.url);
