@@ -12,6 +12,7 @@ import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy } from '../services/passwords.js';
 import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
 import { findLiveSessionWithUser, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
+import { refuseHiddenCharacters } from '../services/shownText.js';
 import { findUserById, toPublicUser } from '../services/users.js';
 
 /** The core auth endpoints of the contract. Thin: parse, call a service, shape the answer. */
@@ -32,8 +33,8 @@ export const displayNameSchema = z
   .trim()
   .min(1, 'Enter your name.')
   .max(100, 'Name must be at most 100 characters.')
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Name must not contain control characters.');
+  // No controls, direction overrides or zero-width characters: services/shownText.ts.
+  .superRefine(refuseHiddenCharacters('Name'));
 
 /** What deleting one's own account needs besides the token; which fields depends on the account (services/profile.ts). */
 const deletionProof = z

@@ -9,24 +9,21 @@ import { requestMeta } from '../http/requestMeta.js';
 import { forbidden, notFound } from '../services/errors.js';
 import { mayAccessAll } from '../services/permissions.js';
 import { createProject, deleteProject, findProject, listProjects, projectOwner, updateProject } from '../services/projects.js';
+import { refuseHiddenCharacters } from '../services/shownText.js';
 
 /** `/api/projects`: everyone's own projects; moderators and admins reach everyone's. */
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex -- as above, but line breaks and tabs are fine in prose
-const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
+// Names and descriptions are shown to others (moderators, admins): services/shownText.ts's rule.
 const name = z
   .string({ message: 'Enter a project name.' })
   .trim()
   .min(1, 'Enter a project name.')
   .max(100, 'Name must be at most 100 characters.')
-  .refine((v) => !CONTROL.test(v), 'Name must not contain control characters.');
+  .superRefine(refuseHiddenCharacters('Name'));
 const description = z
   .string({ message: 'Description must be text.' })
   .max(2000, 'Description must be at most 2000 characters.')
-  .refine((v) => !CONTROL_EXCEPT_WHITESPACE.test(v), 'Description must not contain control characters.');
+  .superRefine(refuseHiddenCharacters('Description', { multiline: true }));
 
 const createBody = z.object({ name, description: description.optional() });
 const patchBody = z

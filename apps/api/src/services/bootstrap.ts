@@ -5,6 +5,7 @@ import { users } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { checkPasswordPolicy } from './passwords.js';
+import { findHiddenCharacter, hiddenCharacterMessage } from './shownText.js';
 import { countAdmins, findUserByEmail, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 /** The first admin: from ALLOW_BOOTSTRAP at start-up, or from the operator's CLI (`create-admin`). */
@@ -33,10 +34,9 @@ export async function createAdmin(ctx: AppContext, input: NewAdmin, options: { v
   // The same rules as sign-up, for input that came from a command line or the environment.
   if (!z.email().max(254).safeParse(email).success) throw new ApiError(400, 'VALIDATION_FAILED', `${JSON.stringify(email)} is not a valid email address.`);
   const displayName = input.displayName.trim();
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (!displayName || displayName.length > 100 || /[\u0000-\u001f\u007f]/.test(displayName)) {
-    throw new ApiError(400, 'VALIDATION_FAILED', 'The display name must be 1 to 100 characters, without control characters.');
-  }
+  if (!displayName || displayName.length > 100) throw new ApiError(400, 'VALIDATION_FAILED', 'The display name must be 1 to 100 characters.');
+  const hidden = findHiddenCharacter(displayName);
+  if (hidden) throw new ApiError(400, 'VALIDATION_FAILED', hiddenCharacterMessage('The display name', hidden));
   checkAdminPassword(ctx, input.password);
   const passwordHash = await ctx.passwords.hash(input.password);
   return ctx.db.transaction(async (tx) => {

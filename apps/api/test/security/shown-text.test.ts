@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin } from '../../src/services/bootstrap.js';
+import { cleanShownText, findHiddenCharacter } from '../../src/services/shownText.js';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Text others are shown (display names, project names and descriptions) refuses characters that
+ * hide or reorder what is shown: "Ada\u202Eexe.pdf" must not reach an admin's user list.
+ */
+
+/** Each is invisible or reorders text; all are refused in names and descriptions alike. */
+const HIDDEN: [label: string, char: string][] = [
+  ['right-to-left override', '\u202E'],
+  ['left-to-right embedding', '\u202A'],
+  ['first-strong isolate', '\u2068'],
+  ['pop directional isolate', '\u2069'],
+  ['right-to-left mark', '\u200F'],
+  ['left-to-right mark', '\u200E'],
+  ['Arabic letter mark', '\u061C'],
+  ['zero-width space', '\u200B'],
+  ['zero-width non-joiner', '\u200C'],
+  ['zero-width joiner', '\u200D'],
+  ['word joiner', '\u2060'],
+  ['byte order mark', '\uFEFF'],
+  ['soft hyphen', '\u00AD'],
+  ['tag character', '\u{E0041}'],
+  ['bell (C0 control)', '\u0007'],
+  ['next line (C1 control)', '\u0085'],
+  ['line separator', '\u2028'],
+];
+const FINE = ['José Ñúñez', 'محمد عبد الله', '李雷', 'Zoë 👍🏽', "O'Brien-Smith", 'Ελένη'];
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+function expectRefused(res: { status: number; body: any }, field: string) {
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual([field]);
+}
+
+describe('display names', () => {
+  it('register refuses each hidden character, naming displayName', async () => {
+    for (const [label, char] of HIDDEN) {
+      const res = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: `Ada${char}gnp.exe` } });
+      expect.soft(res.status, label).toBe(400);
+      if (res.status === 400) expectRefused(res, 'displayName');
+    }
+  });
+
+  it('PATCH /api/auth/me refuses them too and leaves the name as it was', async () => {
+    const alice = await registerUser(server.url, { displayName: 'Alice' });
+    for (const [label, char] of HIDDEN) {
+      const res = await request(server.url, 'PATCH', '/api/auth/me', { body: { displayName: `Ad${char}min` }, headers: bearer(alice.accessToken) });
+      expect.soft(res.status, label).toBe(400);
+      if (res.status === 400) expectRefused(res, 'displayName');
+    }
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(alice.accessToken) })).body.user.displayName).toBe('Alice');
+  });
+
+  it('names in any script, with accents and emoji, are accepted unchanged', async () => {
+    for (const displayName of FINE) {
+      const user = await registerUser(server.url, { displayName });
+      expect(user.user.displayName).toBe(displayName);
+    }
+  });
+
+  it('the CLI and bootstrap admin follow the same rule', async () => {
+    const error = await createAdmin(server.ctx, { email: uniqueEmail('ops'), password: STRONG_PASSWORD, displayName: 'Ops\u202E' }, { via: 'cli' }).catch((e) => e);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(error.message).toContain('U+202E');
+  });
+});
+
+describe('project names and descriptions', () => {
+  it('refuse hidden characters, naming the field; descriptions keep line breaks and tabs', async () => {
+    const bob = await registerUser(server.url);
+    const auth = { headers: bearer(bob.accessToken) };
+    for (const [label, char] of HIDDEN) {
+      const named = await request(server.url, 'POST', '/api/projects', { body: { name: `Apol${char}lo` }, ...auth });
+      expect.soft(named.status, `name: ${label}`).toBe(400);
+      if (named.status === 400) expectRefused(named, 'name');
+      const described = await request(server.url, 'POST', '/api/projects', { body: { name: 'Apollo', description: `To the moon${char}.` }, ...auth });
+      expect.soft(described.status, `description: ${label}`).toBe(400);
+      if (described.status === 400) expectRefused(described, 'description');
+    }
+    const prose = await request(server.url, 'POST', '/api/projects', { body: { name: 'Apollo 🚀', description: 'Line one.\r\nLine two.\tTabbed.' }, ...auth });
+    expect(prose.status).toBe(201);
+    const created = prose.body.project;
+    const patched = await request(server.url, 'PATCH', `/api/projects/${created.id}`, { body: { description: 'ok\u202Ereversed' }, ...auth });
+    expectRefused(patched, 'description');
+  });
+});
+
+describe('names from identity providers are cleaned, not refused', () => {
+  it('cleanShownText leaves nothing the rule refuses, for any input', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        expect(findHiddenCharacter(cleanShownText(text))).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+    expect(cleanShownText('  Mallory\u202Egnp.exe\u200B\nSmith ')).toBe('Mallorygnp.exe Smith');
+  });
+});
