@@ -81,6 +81,19 @@ export const adminPaths = {
       responses: { '204': { description: 'Revoked.' }, ...errors(401, 403, 404) },
     },
   },
+  '/api/admin/users/{id}/mfa/reset': {
+    post: {
+      ...common,
+      summary: 'Reset a user\'s two-step verification (not in the contract)',
+      description:
+        'Not in the contract: an extension. For a user who lost their authenticator and recovery codes, or whose account someone else enrolled. Deletes the TOTP credential and every recovery code, ends any MFA sign-in in progress, clears the wrong-code lock (`MFA_MAX_CONSECUTIVE_FAILURES`), and revokes every session of the user (their access tokens are refused at once). Audited as `mfa.reset` with the admin as actor; the user is mailed. `403 FORBIDDEN` for one\'s own account (use `POST /api/auth/mfa/totp/disable`); `409 CONFLICT` when MFA is off and no wrong codes are counted. Also `npm run cli -- reset-mfa <email>`.',
+      parameters: [id],
+      responses: {
+        '200': { description: 'Reset.', ...json({ type: 'object', required: ['user', 'sessionsRevoked'], properties: { user, sessionsRevoked: { type: 'integer', minimum: 0 } } }) },
+        ...errors(401, 403, 404, 409),
+      },
+    },
+  },
   '/api/admin/audit-events': {
     get: {
       ...common,

@@ -8,9 +8,10 @@ import { pagination, parseQuery } from '../http/query.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { getUserWithSessions, listAuditEvents, listUsers } from '../services/admin.js';
 import { notFound } from '../services/errors.js';
+import { resetMfa } from '../services/mfaReset.js';
 import { changeRole, deleteUser } from '../services/roles.js';
 import { revokeUserSessions } from '../services/sessions.js';
-import { findUserById } from '../services/users.js';
+import { findUserById, toPublicUser } from '../services/users.js';
 
 /** `/api/admin`: user management and the audit log, for roles with `manage_users`. Every change is audited with its actor. */
 
@@ -64,6 +65,15 @@ export function adminRoutes(ctx: AppContext): Router {
     if (!(await findUserById(ctx.db, id))) throw notFound('No such user.');
     await revokeUserSessions(ctx, id, { reason: 'revoked_by_admin', audit: { type: 'user.sessions_revoked', actorId: req.auth!.sub, meta: requestMeta(req) } });
     res.status(204).end();
+  });
+
+  // Not in the contract (openapi/admin.ts): the second factor's recovery, see services/mfaReset.ts.
+  router.post('/users/:id/mfa/reset', async (req, res) => {
+    const id = idParam(req);
+    const { sessionsRevoked } = await resetMfa(ctx, id, { actorId: req.auth!.sub, via: 'api', meta: requestMeta(req) });
+    const user = await findUserById(ctx.db, id);
+    if (!user) throw notFound('No such user.');
+    res.json({ user: toPublicUser(user), sessionsRevoked });
   });
 
   router.get('/audit-events', async (req, res) => {

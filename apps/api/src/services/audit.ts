@@ -14,6 +14,8 @@ export const AUDIT_TYPES = [
   'mfa.setup_started',
   'mfa.recovery_code_used',
   'mfa.recovery_codes_regenerated',
+  'mfa.reset',
+  'mfa.locked',
   'refresh.reuse_detected',
   'logout',
   'logout.all',

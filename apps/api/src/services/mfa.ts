@@ -2,12 +2,12 @@ import { and, eq, isNull } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { AppContext, RequestMeta } from '../context.js';
 import type { Db } from '../db/client.js';
-import { mfaChallenges, recoveryCodes, totpCredentials } from '../db/schema.js';
+import { mfaChallenges, recoveryCodes, totpCredentials, users } from '../db/schema.js';
 import { mfaChangedMail } from '../mail/templates/mfaChanged.js';
 import { recordAudit } from './audit.js';
 import { ApiError, invalidBearer } from './errors.js';
 import { enqueueMail } from './mail.js';
-import { confirmIdentity } from './reauthentication.js';
+import { confirmIdentity, confirmRecentSignInOrPassword } from './reauthentication.js';
 import { replaceRecoveryCodes, useRecoveryCode } from './recoveryCodes.js';
 import { useTotpCode } from './totpCodes.js';
 import { decrypt, encrypt } from './secrets.js';
@@ -18,7 +18,10 @@ export { completeMfaLogin, createMfaChallenge } from './mfaChallenges.js';
 
 /**
  * TOTP second factor: setup (a secret, encrypted at rest under SECRET_KEY, not yet in force),
- * enable (proven with a code; returns recovery codes once), disable (re-authentication and a code).
+ * enable (re-authentication: a sign-in within 10 minutes or the password, and a code; returns
+ * recovery codes once), disable (re-authentication and a code). Enabling re-authenticates because
+ * a bearer token alone could otherwise enrol a thief's authenticator and take the recovery codes:
+ * the holder would be locked out of their own account (an admin can reset MFA: mfaReset.ts).
  * Every accepted code moves `last_used_step` forward in one conditional UPDATE, so a code, or
  * an older one within the drift window, is never accepted twice.
  */
@@ -49,10 +52,19 @@ export async function setupTotp(ctx: AppContext, userId: string, meta: RequestMe
   return { secret, otpauthUrl, qrCodeDataUrl };
 }
 
-export async function enableTotp(ctx: AppContext, userId: string, code: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
+export async function enableTotp(
+  ctx: AppContext,
+  auth: { userId: string; sessionId: string },
+  input: { code: string; password?: string },
+  meta: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const { userId } = auth;
+  const { code } = input;
   const [credential] = await ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId));
   if (!credential) throw invalidMfaCode('Set up an authenticator app first.');
   if (credential.enabledAt) throw alreadyEnabled();
+  // Before the code: the setup's secret is no proof, whoever holds the token chose it.
+  const { by: reauthenticatedBy } = await confirmRecentSignInOrPassword(ctx, auth, input.password, meta, { stage: 'enable', action: 'turn on two-step verification' });
   const step = matchTotpStep(decrypt(ctx.keys.encryption, credential.secretEncrypted), code);
   if (step === null) {
     await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'enable' } });
@@ -66,7 +78,9 @@ export async function enableTotp(ctx: AppContext, userId: string, code: string, 
       .returning({ userId: totpCredentials.userId });
     if (!enabled) return undefined; // a concurrent enable or a new setup won
     const plain = await replaceRecoveryCodes(tx, userId);
-    await recordAudit(tx, { type: 'mfa.enabled', userId, meta, details: { method: 'totp' } });
+    // A new factor: earlier wrong guesses were against no factor of this one.
+    await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
+    await recordAudit(tx, { type: 'mfa.enabled', userId, meta, details: { method: 'totp', reauthenticatedBy } });
     await queueMfaNotice(ctx, tx, userId, true);
     return plain;
   });
@@ -89,6 +103,7 @@ export async function disableTotp(ctx: AppContext, auth: { userId: string; sessi
     await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
+    await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
     await recordAudit(tx, { type: 'mfa.disabled', userId, meta });
     await queueMfaNotice(ctx, tx, userId, false);
     return true;

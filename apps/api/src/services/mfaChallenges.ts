@@ -8,6 +8,7 @@ import { ApiError } from './errors.js';
 import { enqueueMail } from './mail.js';
 import { useRecoveryCode } from './recoveryCodes.js';
 import { randomToken, sha256 } from './secrets.js';
+import { afterWrongSecondFactor, clearSecondFactorFailures, reserveSecondFactorGuess, secondFactorLocked } from './secondFactorFailures.js';
 import { checkTotpCode, type TotpCheck } from './totpCodes.js';
 import { findUserById, type UserWithMfa } from './users.js';
 
@@ -16,7 +17,9 @@ import { findUserById, type UserWithMfa } from './users.js';
  * stored as SHA-256, valid 5 minutes, good for MAX_ATTEMPTS codes at most, and used up by the
  * first right one. Each attempt is reserved with one conditional UPDATE before the code is
  * checked, so parallel guesses cannot exceed the limit; it is also taken from the account's
- * overall login budget, which bounds the guesses of someone who keeps getting new mfaTokens.
+ * overall login budget, which bounds the guesses of someone who keeps getting new mfaTokens per
+ * hour, and counted against the lifetime cap of services/secondFactorFailures.ts, which bounds them
+ * for good.
  */
 
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
@@ -49,8 +52,14 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   const user = await findUserById(ctx.db, challenge.userId);
   if (!user) throw deadChallenge();
   await ctx.rateLimits.reserveSecondFactorAttempt(user.email);
-
   const method = 'code' in input ? 'totp' : 'recovery_code';
+  // Counted as wrong until it proves right; at the cap no code is even looked at (no oracle either).
+  const failures = await reserveSecondFactorGuess(ctx.db, user.id, ctx.config.MFA_MAX_CONSECUTIVE_FAILURES);
+  if (failures === undefined) {
+    await recordAudit(ctx.db, { type: 'mfa.failed', userId: user.id, meta, details: { stage: 'login', method, reason: 'locked' } });
+    throw secondFactorLocked();
+  }
+
   const outcome = await ctx.db.transaction(async (tx): Promise<TotpCheck> => {
     const check = 'code' in input ? await checkTotpCode(ctx, tx, challenge.userId, input.code) : (await useRecoveryCode(tx, challenge.userId, input.recoveryCode)) ? 'accepted' : 'wrong';
     if (check !== 'accepted') return check;
@@ -61,22 +70,29 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
       .where(and(eq(mfaChallenges.id, challenge.id), isNull(mfaChallenges.usedAt)))
       .returning({ id: mfaChallenges.id });
     if (!claimed) throw deadChallenge();
+    await clearSecondFactorFailures(tx, challenge.userId);
     if (method === 'recovery_code') await recordAudit(tx, { type: 'mfa.recovery_code_used', userId: challenge.userId, meta });
     return 'accepted';
   });
   if (outcome === 'replayed' && (await challengeWasUsed(ctx, challenge.id))) {
-    // A double submit of one right code, racing: the first one signed in; this one is no attack.
+    // A double submit of one right code, racing: the first one signed in; this one is no attack
+    // and no failure (its reservation may have landed after the first one cleared the count).
+    await clearSecondFactorFailures(ctx.db, challenge.userId);
     throw deadChallenge();
   }
   if (outcome !== 'accepted') {
     const attemptsLeft = MAX_ATTEMPTS - challenge.attempts;
-    const details = { stage: 'login', method, attemptsLeft, ...(outcome === 'replayed' && { reason: 'replayed' }) };
-    await ctx.db.transaction(async (tx) => {
+    const details = { stage: 'login', method, attemptsLeft, consecutiveFailures: failures, ...(outcome === 'replayed' && { reason: 'replayed' }) };
+    const mailed = await ctx.db.transaction(async (tx) => {
       await recordAudit(tx, { type: 'mfa.failed', userId: challenge.userId, meta, details });
       // A right code used before, after the right password, on another mfaToken: tell the holder (ASVS 2.8.5).
       if (outcome === 'replayed') await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+      // Many in a row: tell the holder (at the warning mark and at the cap, not every time).
+      const warned = await afterWrongSecondFactor(ctx, tx, user, failures, meta);
+      return warned || outcome === 'replayed';
     });
-    if (outcome === 'replayed') ctx.mailer.kick();
+    if (mailed) ctx.mailer.kick();
+    if (failures >= ctx.config.MFA_MAX_CONSECUTIVE_FAILURES) throw secondFactorLocked();
     const message = method === 'totp' ? 'The code is not valid. Check your authenticator app and try again.' : 'The recovery code is not valid or was already used.';
     throw new ApiError(401, 'INVALID_MFA_CODE', message);
   }

@@ -8,7 +8,7 @@ import { findUserById, type UserWithMfa } from './users.js';
 
 /**
  * Proving it is really the account holder before a change the access token alone must not allow
- * (it may have been stolen): turning MFA off, new recovery codes, deleting the account. An account
+ * (it may have been stolen): turning MFA on or off, new recovery codes, deleting the account. An account
  * with a password sends it; one without (OAuth sign-in only) has nothing to send, so its session
  * must have been signed in (not refreshed) within the last few minutes.
  */
@@ -86,10 +86,50 @@ export const signInAgain = (action: string) => {
 
 /** An account without a password proves itself by its session: signed in (not refreshed) a few minutes ago. */
 export async function requireFreshSignIn(db: Db, sessionId: string, action: string): Promise<void> {
+  if (!(await isFreshSignIn(db, sessionId))) throw signInAgain(action);
+}
+
+/** Whether the session was signed in (a sign-in, not a refresh: created_at never moves) within FRESH_SIGN_IN_MINUTES. */
+export async function isFreshSignIn(db: Db, sessionId: string): Promise<boolean> {
   const [fresh] = await db
     .select({ id: sessions.id })
     .from(sessions)
     // The database's clock, the one that wrote created_at.
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.createdAt, sql`now() - interval '${sql.raw(String(FRESH_SIGN_IN_MINUTES))} minutes'`)));
-  if (!fresh) throw signInAgain(action);
+  return fresh !== undefined;
 }
+
+/** How a recent-sign-in-or-password check was passed, for the audit event. */
+export type ReauthenticatedBy = 'password' | 'recent_sign_in';
+
+/**
+ * The gentler rule, for adding a protection rather than removing one (turning MFA on): a sign-in
+ * within FRESH_SIGN_IN_MINUTES is enough, whatever the account; otherwise an account with a password
+ * sends it, and one without signs in again. A password that is sent is always checked (on the
+ * login counters, as confirmPassword does), even when the session is fresh: a wrong one is refused.
+ * A bare access token of an older session, stolen or not, is refused with 401.
+ */
+export async function confirmRecentSignInOrPassword(
+  ctx: AppContext,
+  auth: { userId: string; sessionId: string },
+  password: string | undefined,
+  meta: RequestMeta,
+  { stage, action, failureType = 'mfa.failed' }: Reauthentication,
+): Promise<{ user: UserWithMfa; by: ReauthenticatedBy }> {
+  const user = await findUserById(ctx.db, auth.userId);
+  if (!user) throw invalidBearer('This account no longer exists.');
+  const { passwordHash } = user;
+  if (passwordHash && password !== undefined) {
+    await confirmPassword(ctx, { id: user.id, email: user.email, passwordHash }, password, meta, stage, failureType);
+    await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
+    return { user, by: 'password' };
+  }
+  if (await isFreshSignIn(ctx.db, auth.sessionId)) return { user, by: 'recent_sign_in' };
+  throw passwordHash ? passwordOrSignInAgain(action) : signInAgain(action);
+}
+
+/** 401 for an account with a password whose session is not fresh: the password field is what is missing. */
+export const passwordOrSignInAgain = (action: string) => {
+  const message = `Enter your password to ${action} (or sign in again and do it within ${FRESH_SIGN_IN_MINUTES} minutes).`;
+  return new ApiError(401, 'INVALID_CREDENTIALS', message, [{ field: 'password', message: 'Enter your password.' }]);
+};
