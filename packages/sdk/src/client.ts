@@ -2,7 +2,7 @@
 // address, recovery codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
 import { jsonPost, readJson } from '#sdk/http';
 import { createClientSession } from '#sdk/session';
-import type { AuthClient, AuthClientOptions, AuthResult, LoginResult, MfaChallenge, Session, User } from '#sdk/types';
+import type { AuthClient, AuthClientOptions, AuthResult, LoginResult, MfaChallenge, MfaResetResult, Session, TotpSetup, User } from '#sdk/types';
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const session = createClientSession(options);
@@ -61,6 +61,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     refresh: session.refresh,
     async changePassword({ currentPassword, newPassword }) {
       await authedJson<void>('/api/auth/password/change', jsonPost({ currentPassword, newPassword }));
+    },
+    async setupTotp() {
+      return authedJson<TotpSetup>('/api/auth/mfa/totp/setup', jsonPost({}));
+    },
+    async enableTotp({ code, password }) {
+      const { recoveryCodes } = await authedJson<{ recoveryCodes: string[] }>('/api/auth/mfa/totp/enable', jsonPost({ code, password }));
+      const user = session.getUser();
+      if (user) session.cacheUser({ ...user, mfaEnabled: true });
+      return recoveryCodes;
+    },
+    async resetUserMfa(userId) {
+      return authedJson<MfaResetResult>(`/api/admin/users/${encodeURIComponent(userId)}/mfa/reset`, jsonPost({}));
     },
     async recoveryCodesRemaining() {
       return (await authedJson<{ remaining: number }>('/api/auth/mfa/recovery-codes')).remaining;

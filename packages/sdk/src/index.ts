@@ -18,6 +18,7 @@ export type {
   MfaChallenge,
   MfaLoginInput,
   MfaMethod,
+  MfaResetResult,
   Project,
   Role,
   Session,
@@ -25,5 +26,6 @@ export type {
   SessionEndReason,
   SignedIn,
   TokenTransport,
+  TotpSetup,
   User,
 } from '#sdk/types';
