@@ -3,6 +3,7 @@ import { ROLES, type Role } from './db/schema.js';
 import { listUsers } from './services/admin.js';
 import { recordAudit } from './services/audit.js';
 import { createAdmin } from './services/bootstrap.js';
+import { resetMfa } from './services/mfaReset.js';
 import { changeRole } from './services/roles.js';
 import { revokeUserSessions } from './services/sessions.js';
 import { findUser, readPassword, reportError, withContext } from './cli/support.js';
@@ -16,7 +17,7 @@ import { findUser, readPassword, reportError, withContext } from './cli/support.
 
 const program = new Command()
   .name('portcullis')
-  .description('Administer a Portcullis installation: admins, roles, sessions and signing keys.')
+  .description('Administer a Portcullis installation: admins, roles, sessions, two-step verification and signing keys.')
   .showHelpAfterError()
   .addHelpText(
     'after',
@@ -70,6 +71,18 @@ program
       const user = await findUser(ctx, who);
       const count = await revokeUserSessions(ctx, user.id, { reason: 'revoked_by_admin', audit: { type: 'user.sessions_revoked', actorId: null, meta: { ip: null, userAgent: 'portcullis-cli' }, details: { via: 'cli' } } });
       console.log(`Revoked ${count} session${count === 1 ? '' : 's'} of ${user.email}.`);
+    });
+  });
+
+program
+  .command('reset-mfa')
+  .description('Reset a user\'s two-step verification: their authenticator app and recovery codes stop working, wrong-code lock-outs are cleared, every session is signed out, and they are mailed. For a lost phone, or a factor enrolled by someone else.')
+  .argument('<user>', 'email address or user id')
+  .action(async (who: string) => {
+    await withContext(async (ctx) => {
+      const user = await findUser(ctx, who);
+      const { sessionsRevoked } = await resetMfa(ctx, user.id, { actorId: null, via: 'cli', meta: { ip: null, userAgent: 'portcullis-cli' } });
+      console.log(`Two-step verification reset for ${user.email}; ${sessionsRevoked} session${sessionsRevoked === 1 ? '' : 's'} signed out. They were mailed.`);
     });
   });
 

@@ -8,6 +8,7 @@ import { loadCliConfig } from '../../src/cli/support.js';
 import { login, newUser } from '../helpers/access.js';
 import { bearer, request, STRONG_PASSWORD } from '../helpers/http.js';
 import { startServer, TEST_SECRET_KEY, type TestServer } from '../helpers/server.js';
+import { codeAt } from '../helpers/totp.js';
 
 /** The operator CLI, run as a real process against a real database: the embedded one and PostgreSQL. */
 
@@ -52,7 +53,7 @@ describe('operator CLI', { timeout: 180_000 }, () => {
   it('prints help for the program and for each command', async () => {
     const top = await cli(['--help'], {});
     expect(top.code).toBe(0);
-    for (const command of ['create-admin', 'set-role', 'revoke-sessions', 'rotate-keys', 'list-users']) expect(top.stdout).toContain(command);
+    for (const command of ['create-admin', 'set-role', 'revoke-sessions', 'reset-mfa', 'rotate-keys', 'list-users']) expect(top.stdout).toContain(command);
     const sub = await cli(['set-role', '--help'], {});
     expect(sub.stdout).toContain('Usage: portcullis set-role [options] <user> <role>');
     const bad = await cli(['set-role', 'someone@example.com', 'root'], {});
@@ -122,6 +123,45 @@ describe('operator CLI', { timeout: 180_000 }, () => {
       const ops = await login(server.url, 'ops@example.com', CLI_PASSWORD);
       const events = await request(server.url, 'GET', `/api/admin/audit-events?userId=${user.id}&type=user.role_changed`, { headers: bearer(ops.accessToken) });
       expect(events.body.events[0]).toMatchObject({ actorId: null, details: { from: 'user', to: 'moderator', via: 'cli' } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reset-mfa: the user signs in with the password alone again; audited (via cli) and mailed', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-cli-'));
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', SECRET_KEY: TEST_SECRET_KEY, NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_ISSUER: 'http://portcullis.test' };
+    let server = await startServer({ ...env, RATE_LIMITS: 'off' });
+    let mia;
+    try {
+      mia = await newUser(server.url, 'Mia');
+      const setup = await request(server.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(mia.accessToken) });
+      const enable = await request(server.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: codeAt(setup.body.secret, Date.now()) }, headers: bearer(mia.accessToken) });
+      expect(enable.status).toBe(200);
+      await server.query(`update users set second_factor_failures = 7 where id = '${mia.id}'`);
+    } finally {
+      await server.close();
+    }
+
+    const done = await cli(['reset-mfa', mia.email], env);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain(`Two-step verification reset for ${mia.email}; 1 session signed out.`);
+    const nothing = await cli(['reset-mfa', mia.email], env);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('CONFLICT');
+
+    server = await startServer({ ...env, RATE_LIMITS: 'off' });
+    try {
+      const again = await request(server.url, 'POST', '/api/auth/login', { body: { email: mia.email, password: STRONG_PASSWORD } });
+      expect(again.status).toBe(200);
+      expect(again.body.user.mfaEnabled).toBe(false);
+      expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(mia.accessToken) })).status).toBe(401);
+      const [event] = await server.query<{ actor_id: string | null; details: Record<string, unknown> }>(`select actor_id, details from audit_events where user_id = '${mia.id}' and type = 'mfa.reset'`);
+      expect(event).toMatchObject({ actor_id: null, details: { via: 'cli', wasEnabled: true, failuresCleared: 7 } });
+      expect(await server.query(`select 1 from mail_messages where "to" = '${mia.email}' and subject = 'Two-step verification was reset on your account'`)).toHaveLength(1);
+      expect(await server.query(`select 1 from recovery_codes where user_id = '${mia.id}'`)).toHaveLength(0);
     } finally {
       await server.close();
     }
