@@ -98,6 +98,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       await authedJson<void>('/api/auth/me', { ...jsonPost({ password, code, recoveryCode }), method: 'DELETE' });
       signedOutEverywhere(); // as after logoutAll
     },
+    async linkProvider(provider, { password, code, recoveryCode } = {}) {
+      return authedJson<{ url: string }>(`/api/auth/oauth/${encodeURIComponent(provider)}/link`, jsonPost({ password, code, recoveryCode }));
+    },
     init: session.restore,
     restore: session.restore,
     getUser: session.getUser,

@@ -195,6 +195,16 @@ export interface AuthClient {
    */
   deleteAccount(input?: DeleteAccountInput): Promise<void>;
   /**
+   * Not in the contract: starts linking a sign-in provider (`google`, `github`, `oidc`) to this
+   * account and returns the provider URL to navigate to (`window.location.assign(url)`); the
+   * provider sends the browser back to `/settings/security?linked=<provider>` (or `?error=<code>`).
+   * Only from a browser that signed in (the API checks its HttpOnly session cookie: 403 FORBIDDEN
+   * otherwise) and with the same proof as `deleteAccount`: the password (an account without one: a
+   * sign-in of the last 10 minutes, else 401 INVALID_CREDENTIALS with detail field `session`), and a
+   * `code` or `recoveryCode` when MFA is on.
+   */
+  linkProvider(provider: string, proof?: DeleteAccountInput): Promise<{ url: string }>;
+  /**
    * Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd.
    * Calls made while it runs (`fetch()`, the typed methods) wait for it and carry its token.
    */

@@ -7,6 +7,7 @@ import { Spinner } from '@/components/Spinner';
 import { apiJson } from '@/lib/api';
 import { formErrorsFrom, loginErrorMessage } from '@/lib/form-errors';
 import { formatDate } from '@/lib/format';
+import { LinkProviderForm } from './LinkProviderForm';
 import styles from './security.module.css';
 
 interface Identity {
@@ -27,20 +28,23 @@ const LINK_ERRORS: Record<string, string> = {
   oauth_identity_in_use: 'That account at the provider is already linked to another Portcullis account.',
   oauth_provider_already_linked: 'You already have an account at this provider linked. Unlink it first to link a different one.',
   oauth_link_session_expired: 'Your session ended before the link completed. Sign in and try again.',
+  oauth_link_wrong_browser: 'The link was finished in a browser that is not the one you started it from. Start it again here.',
 };
 
 /**
- * Sign-in providers linked to this account: link another (POST with the bearer token returns the
- * provider URL, since a page navigation carries no token) and unlink, except the last way to sign in.
+ * Sign-in providers linked to this account: link another (after proving it is you, LinkProviderForm;
+ * the API answers the provider URL, since a page navigation carries no token) and unlink, except
+ * the last way to sign in.
  */
 export function LinkedProviders({ linked, error }: { linked?: string; error?: string }) {
-  const { client, ready } = useAuth();
+  const { client, ready, user } = useAuth();
   const [identities, setIdentities] = useState<Identity[] | null>(null);
   const [providers, setProviders] = useState<Provider[]>([]);
   const [hasPassword, setHasPassword] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | undefined>(error ? (LINK_ERRORS[error] ?? loginErrorMessage(error)) : undefined);
   const [notice, setNotice] = useState<string | undefined>();
+  const [linking, setLinking] = useState<Provider | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -70,19 +74,6 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
     justLinked.current = undefined;
     setNotice(`${name} is now linked. You can use it to sign in.`);
   }, [identities]);
-
-  async function link(provider: Provider) {
-    setBusy(provider.id);
-    setMessage(undefined);
-    try {
-      const { url } = await apiJson<{ url: string }>(client, 'POST', `/api/auth/oauth/${provider.id}/link`);
-      if (!/^https?:\/\//.test(url)) throw new Error('unexpected provider URL');
-      window.location.assign(url);
-    } catch (err) {
-      setMessage(formErrorsFrom(err, []).message);
-      setBusy(null);
-    }
-  }
 
   async function unlink(identity: Identity) {
     setBusy(identity.id);
@@ -136,14 +127,18 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
           })}
         </ul>
       )}
-      {unlinked.length > 0 && (
-        <div>
-          {unlinked.map((p) => (
-            <Button key={p.id} variant="secondary" size="sm" disabled={busy !== null} loading={busy === p.id} onClick={() => void link(p)}>
-              Link {p.name}
-            </Button>
-          ))}
-        </div>
+      {linking ? (
+        <LinkProviderForm provider={linking} email={user?.email ?? ''} hasPassword={hasPassword} mfaEnabled={user?.mfaEnabled ?? false} onCancel={() => setLinking(null)} />
+      ) : (
+        unlinked.length > 0 && (
+          <div>
+            {unlinked.map((p) => (
+              <Button key={p.id} variant="secondary" size="sm" disabled={busy !== null} onClick={() => { setMessage(undefined); setLinking(p); }}>
+                Link {p.name}
+              </Button>
+            ))}
+          </div>
+        )
       )}
     </div>
   );
