@@ -113,6 +113,8 @@ export function createFakeApi(knobs: Partial<FakeApiKnobs> = {}) {
         return body.currentPassword === 'Correct-horse1!' ? json(204) : apiError(401, 'INVALID_CREDENTIALS');
       case 'GET /api/projects':
         return json(200, { projects: [] });
+      case 'POST /api/auth/oauth/oidc/link':
+        return body.password === 'Correct-horse1!' ? json(200, { url: 'https://idp.example/authorize?state=s1' }) : apiError(401, 'INVALID_CREDENTIALS');
     }
     if (call.method === 'DELETE' && call.path.startsWith('/api/auth/sessions/')) return json(204);
     return apiError(404, 'NOT_FOUND');
