@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { withLoopbackSpellings } from './loopbackOrigins.js';
 
 /**
  * One validated configuration object, read from the environment (and `.env`, loaded by main.ts).
@@ -218,7 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...raw,
     isProduction,
     COOKIE_SECURE: cookieSecure,
-    CORS_ORIGINS: corsOrigins,
+    // Outside production, also the loopback spellings of a loopback WEB_URL (loopbackOrigins.ts).
+    CORS_ORIGINS: withLoopbackSpellings(corsOrigins, raw.WEB_URL, isProduction),
     JWT_ISSUER: raw.JWT_ISSUER ?? `http://localhost:${raw.PORT}`,
     SECRET_KEY: secretKey,
     notices,

@@ -39,7 +39,8 @@ describe('loadConfig', () => {
       RATE_LIMITS: 'on',
       COOKIE_SECURE: false,
       isProduction: false,
-      CORS_ORIGINS: ['http://localhost:3000'],
+      // WEB_URL's origin, and outside production its other loopback spellings (loopbackOrigins.ts).
+      CORS_ORIGINS: ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'],
     });
     expect(config.DATABASE_URL).toBeUndefined();
   });
@@ -95,6 +96,19 @@ describe('loadConfig', () => {
 
     it('refuses the bootstrap admin', () => {
       expect(configError({ ...prod, ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Correct-Horse-9' })).toMatch(/ALLOW_BOOTSTRAP/);
+    });
+
+    it('refuses the embedded database on disk (no fsync) unless EMBEDDED_DB_IN_PRODUCTION=accept-risk says the operator accepts it', () => {
+      const onDisk = { ...prod, DATA_DIR: '/var/lib/portcullis' };
+      const message = configError(onDisk);
+      expect(message).toMatch(/DATABASE_URL/);
+      expect(message).toMatch(/EMBEDDED_DB_IN_PRODUCTION=accept-risk/);
+      expect(message).not.toContain('\n');
+      expect(loadConfig({ ...onDisk, EMBEDDED_DB_IN_PRODUCTION: 'accept-risk' }).isProduction).toBe(true);
+      expect(configError({ ...onDisk, EMBEDDED_DB_IN_PRODUCTION: 'yes' })).toMatch(/EMBEDDED_DB_IN_PRODUCTION/);
+      // PostgreSQL, or the in-memory database that keeps nothing, need no such word.
+      expect(loadConfig({ ...onDisk, DATABASE_URL: 'postgres://db.example/portcullis' }).isProduction).toBe(true);
+      expect(loadConfig(prod).isProduction).toBe(true);
     });
 
     it('makes cookies Secure by default', () => {

@@ -45,7 +45,7 @@ const session = {
     current: { type: 'boolean', description: 'True for the session of the access token used.' },
   },
 };
-const health = json({ type: 'object', required: ['status'], properties: { status: { enum: ['ok', 'unavailable'] }, checks: { type: 'object', additionalProperties: { enum: ['ok', 'unavailable'] } } } });
+const health = json({ type: 'object', required: ['status'], properties: { status: { enum: ['ok', 'degraded', 'unavailable'] }, checks: { type: 'object', additionalProperties: { enum: ['ok', 'degraded', 'unavailable'] } } } });
 
 export const authPaths = {
   '/api/auth/register': {
@@ -56,7 +56,7 @@ export const authPaths = {
       requestBody: json({
         type: 'object',
         required: ['email', 'password', 'displayName'],
-        properties: { email: str('An email address.', { format: 'email', maxLength: 254 }), password: str('Must meet the password policy.', { minLength: 8, maxLength: 128 }), displayName: str('1–100 characters, no control characters.', { maxLength: 100 }) },
+        properties: { email: str('An email address.', { format: 'email', maxLength: 254 }), password: str('Must meet the password policy.', { minLength: 8, maxLength: 128 }), displayName: str('1–100 characters; no control, format (direction overrides, zero-width) or separator characters: `400 VALIDATION_FAILED` naming the character.', { maxLength: 100 }) },
       }),
       responses: { ...signedIn('201', 'Account created and signed in.'), ...errors(400, 409, 413, 415, 429, 503) },
     },
@@ -91,7 +91,7 @@ export const authPaths = {
     post: {
       summary: 'Rotate the refresh token and get a new access token',
       description:
-        'Takes the refresh cookie (or `{ refreshToken }` in the body). Every success invalidates the token given and returns a new one for the same session. A just-rotated token presented again within `REFRESH_REUSE_GRACE` (default 30 s) gets the same current token back; later, it is treated as theft: the session is revoked and the answer is `401 REFRESH_TOKEN_REUSED`. Every 401 clears the cookie. A token that came in the cookie is always answered in the cookie (never in JSON, whatever `X-Token-Transport` says); one sent in the body is answered in the body. A request whose `Origin` (or `Referer`) names an origin not in `CORS_ORIGINS` is refused with `403 CSRF_REJECTED`.',
+        'Takes the refresh cookie (or `{ refreshToken }` in the body). Every success invalidates the token given and returns a new one for the same session. A just-rotated token presented again within `REFRESH_REUSE_GRACE` (default 30 s) gets the same current token back; later, it is treated as theft: the session is revoked and the answer is `401 REFRESH_TOKEN_REUSED`. Every 401 clears the cookie. A token that came in the cookie is always answered in the cookie (never in JSON, whatever `X-Token-Transport` says); one sent in the body is answered in the body. A request whose `Origin` (or `Referer`) names an origin not in `CORS_ORIGINS` is refused with `403 CSRF_REJECTED`, whose message names that origin and the setting (outside production, beyond the contract, the other loopback spellings of a `localhost`/`127.0.0.1`/`[::1]` `WEB_URL` are allowed too).',
       security: refreshCookie,
       parameters: [transportHeader],
       requestBody: refreshBody,
@@ -184,8 +184,8 @@ export const authPaths = {
   '/healthz': { get: { summary: 'Liveness: 200 while the process runs', responses: { '200': { description: 'Running.', ...health } } } },
   '/readyz': {
     get: {
-      summary: 'Readiness: the database (and Redis, when configured) answer',
-      responses: { '200': { description: 'Ready.', ...health }, '503': { description: 'A dependency does not answer.', ...health } },
+      summary: 'Readiness: the database answers (Redis, when configured and not answering, is reported as degraded)',
+      responses: { '200': { description: 'Ready; `status: degraded` and `checks.redis: degraded` while a configured Redis does not answer.', ...health }, '503': { description: 'The database does not answer.', ...health } },
     },
   },
 };
