@@ -120,16 +120,24 @@ const tsxCli = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 if (runApi) children.push(['api', run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : [tsxCli, 'apps/api/src/main.ts'])]);
 if (runWeb) children.push(['web', run('web', process.execPath, dev ? ['server.mjs', '--dev'] : ['server.mjs'], { cwd: WEB_DIR })]);
 
+/** SHUTDOWN_TIMEOUT as the API reads it (a number of ms, or 500ms, 10s, 1m), default 10 s. */
+function shutdownTimeoutMs() {
+  const match = /^(\d+)(ms|s|m)?$/.exec((process.env.SHUTDOWN_TIMEOUT ?? '').trim());
+  if (!match) return 10_000;
+  return Number(match[1]) * { ms: 1, s: 1_000, m: 60_000 }[match[2] ?? 'ms'];
+}
+
 let exiting = false;
 function shutdown(code, signal = 'SIGTERM') {
   if (exiting) return;
   exiting = true;
+  // Each child drains its in-flight requests (SHUTDOWN_TIMEOUT) and exits by itself; we wait.
   for (const [, child] of children) if (child.exitCode === null) child.kill(signal);
   // Whatever does not stop in time is stopped hard.
   setTimeout(() => {
     for (const [, child] of children) if (child.exitCode === null) child.kill('SIGKILL');
-    process.exit(code);
-  }, 5_000).unref();
+    process.exit(code || 1);
+  }, shutdownTimeoutMs() + 5_000).unref();
   Promise.all(children.map(([, child]) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null))).then(() => process.exit(code));
 }
 

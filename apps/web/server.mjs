@@ -96,10 +96,25 @@ server.on('request', async (req, res) => {
 await ready;
 process.stdout.write(`Portcullis web listening on http://localhost:${actualPort} (${dev ? 'development' : 'production'}), API ${api.origin}\n`);
 
+// Drain on SIGINT/SIGTERM: stop accepting, close idle keep-alive connections at once and busy
+// ones after their response (Connection: close), exit when all are done or after SHUTDOWN_TIMEOUT.
+let draining = false;
+server.prependListener('request', (_req, res) => {
+  if (draining) res.setHeader('Connection', 'close');
+});
+const drainMs = (() => {
+  const match = /^(\d+)(ms|s|m)?$/.exec((process.env.SHUTDOWN_TIMEOUT ?? '').trim());
+  return match ? Number(match[1]) * { ms: 1, s: 1_000, m: 60_000 }[match[2] ?? 'ms'] : 10_000;
+})();
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    if (draining) return;
+    draining = true;
     server.close(() => process.exit(0));
-    server.closeAllConnections?.();
-    setTimeout(() => process.exit(0), 3_000).unref();
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, drainMs).unref();
   });
 }

@@ -35,19 +35,27 @@ if (cluster.isPrimary) {
     setTimeout(fork, delay);
   });
 
+  // Each worker drains on the signal (main.ts); the primary forwards it, waits for every worker
+  // to exit, and exits 0 only if they all did. Workers past their own deadline are killed.
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     let left = workers.length;
+    let failed = false;
     if (left === 0) process.exit(0);
     for (const worker of workers) {
-      worker.once('exit', () => {
-        if (--left === 0) process.exit(0);
+      worker.once('exit', (code) => {
+        if (code !== 0) failed = true;
+        if (--left === 0) process.exit(failed ? 1 : 0);
       });
       worker.process.kill(signal);
     }
-    setTimeout(() => process.exit(1), 15_000).unref();
+    setTimeout(() => {
+      console.error(`workers still running ${config.SHUTDOWN_TIMEOUT + 10_000} ms after ${signal}: killing them`);
+      for (const worker of workers) worker.process.kill('SIGKILL');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT + 10_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
+import type { Lifecycle } from './http/drain.js';
 import type { Mailer } from './mail/sender.js';
 import type { Bus, RevocationMessage } from './realtime/bus.js';
 import type { AccessTokenOptions } from './services/accessTokens.js';
@@ -29,6 +30,8 @@ export interface AppContext {
   /** Every rate limit of the contract (services/rateLimits.ts). */
   rateLimits: RateLimits;
   publishRevocations(entries: RevocationMessage[]): Promise<void>;
+  /** Whether this instance is draining for shutdown (http/drain.ts); readiness reads it. */
+  lifecycle: Lifecycle;
   /** Delivers queued mail in the background (services/mail.ts enqueues). */
   mailer: Mailer;
   keys: {

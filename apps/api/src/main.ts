@@ -6,19 +6,40 @@ import { startServer } from './server.js';
 async function main() {
   const config = loadConfigOrExit();
   const logger = pino({ level: config.LOG_LEVEL });
+  const started = Date.now();
   const running = await startServer(config, { logger });
   logger.info(
-    { port: config.PORT, database: running.ctx.database.kind === 'pglite' ? `embedded (${path.resolve(config.DATA_DIR)})` : 'postgres', redis: Boolean(config.REDIS_URL) },
+    {
+      port: config.PORT,
+      database: running.ctx.database.kind === 'pglite' ? `embedded (${path.resolve(config.DATA_DIR)})` : 'postgres',
+      redis: Boolean(config.REDIS_URL),
+      startMs: Date.now() - started,
+    },
     `Portcullis API listening on http://localhost:${config.PORT}`,
   );
 
+  // SIGTERM/SIGINT: drain (server.ts shutdown(): stop accepting, finish in-flight requests within
+  // SHUTDOWN_TIMEOUT), close everything, exit 0. A close that hangs (a frozen database) ends the
+  // process with 1 shortly after. A repeated signal changes nothing: Ctrl-C reaches this process
+  // both from the terminal and from a parent that forwards it (npm start, start:cluster).
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await running.close().catch((err) => logger.error({ err }, 'error while shutting down'));
-    process.exit(0);
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT }, 'shutting down: draining in-flight requests');
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT + 5_000).unref();
+    try {
+      const drained = await running.shutdown();
+      if (drained.unfinished > 0) logger.warn(drained, 'shutdown: requests still running at SHUTDOWN_TIMEOUT were cut off');
+      else logger.info(drained, 'shut down cleanly');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error while shutting down');
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

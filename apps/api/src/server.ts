@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { handleClientError } from './http/clientError.js';
+import { capConnections } from './http/connectionCap.js';
+import { createLifecycle, drainable, type DrainResult } from './http/drain.js';
 import { createMailer } from './mail/sender.js';
 import { createBus } from './realtime/bus.js';
 import { recordAudit } from './services/audit.js';
@@ -24,6 +26,12 @@ export interface RunningServer {
   ctx: AppContext;
   server: Server;
   url: string;
+  /**
+   * Drains (http/drain.ts: stop accepting, finish in-flight requests within SHUTDOWN_TIMEOUT),
+   * then closes the mailer, the bus, Redis and the database. Says how the drain went.
+   */
+  shutdown(): Promise<DrainResult>;
+  /** shutdown(), for callers that need no report. */
   close(): Promise<void>;
 }
 
@@ -62,6 +70,7 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     rateLimits: createRateLimits(config, redis, await deploymentNamespace(database.db)),
     publishRevocations: createRevocationPublisher(revocations, bus),
     mailer,
+    lifecycle: createLifecycle(),
     keys: {
       encryption,
       refreshSuccessor: deriveKey(config.SECRET_KEY, 'refresh-successor'),
@@ -124,26 +133,34 @@ export async function startServer(config: Config, options: { logger?: Logger; po
     throw error;
   });
   const app = createApp(ctx);
-  const server = createHttpServer(app);
+  // Header and request timeouts are checked every second (Node's default, 30 s, would let a
+  // stalled client hold its connection up to 30 s past headersTimeout).
+  const server = createHttpServer({ connectionsCheckingInterval: 1_000 }, app);
   // Slow or stalled clients cannot hold connections open for long.
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
   server.on('clientError', handleClientError);
+  capConnections(server, config.MAX_CONNECTIONS, ctx.logger);
+  const drain = drainable(server, ctx.lifecycle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.PORT, options.host ?? config.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return {
+  const running: RunningServer = {
     ctx,
     server,
     url: `http://127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async shutdown() {
+      const result = await drain(config.SHUTDOWN_TIMEOUT);
       await ctx.close();
+      return result;
+    },
+    async close() {
+      await running.shutdown();
     },
   };
+  return running;
 }
 
 function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {

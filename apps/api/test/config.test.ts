@@ -111,6 +111,19 @@ describe('loadConfig', () => {
       expect(loadConfig(prod).isProduction).toBe(true);
     });
 
+    it('refuses the embedded database on disk (no fsync) unless EMBEDDED_DB_IN_PRODUCTION=accept-risk says the operator accepts it', () => {
+      const onDisk = { ...prod, DATA_DIR: '/var/lib/portcullis' };
+      const message = configError(onDisk);
+      expect(message).toMatch(/DATABASE_URL/);
+      expect(message).toMatch(/EMBEDDED_DB_IN_PRODUCTION=accept-risk/);
+      expect(message).not.toContain('\n');
+      expect(loadConfig({ ...onDisk, EMBEDDED_DB_IN_PRODUCTION: 'accept-risk' }).isProduction).toBe(true);
+      expect(configError({ ...onDisk, EMBEDDED_DB_IN_PRODUCTION: 'yes' })).toMatch(/EMBEDDED_DB_IN_PRODUCTION/);
+      // PostgreSQL, or the in-memory database that keeps nothing, need no such word.
+      expect(loadConfig({ ...onDisk, DATABASE_URL: 'postgres://db.example/portcullis' }).isProduction).toBe(true);
+      expect(loadConfig(prod).isProduction).toBe(true);
+    });
+
     it('makes cookies Secure by default', () => {
       const config = loadConfig(prod);
       expect(config.isProduction).toBe(true);

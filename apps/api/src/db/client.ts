@@ -26,6 +26,8 @@ export interface Database {
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Any constant: every instance asks PostgreSQL for the same advisory lock around migrations. */
 const MIGRATION_LOCK_ID = 7_117_001;
+const QUERY_TIMEOUT_MS = 5_000;
+const PING_TIMEOUT_MS = 750;
 
 export async function openDatabase(options: { url?: string; dataDir: string; poolSize: number }): Promise<Database> {
   return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
@@ -35,9 +37,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // Fail fast instead of hanging when the server is gone: the API answers 503 and retries later.
+    // Fail fast instead of hanging when the server is gone or frozen: the API answers 503 and
+    // retries later. Every wait is bounded: a connection (or a place in the full pool) within
+    // 3 s, an answer within 5 s on our side (query_timeout) and the server's (statement_timeout,
+    // which also stops the work of a query whose client gave up), and no transaction left idle.
     connectionTimeoutMillis: 3_000,
-    query_timeout: 5_000,
+    query_timeout: QUERY_TIMEOUT_MS,
+    statement_timeout: QUERY_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: 2 * QUERY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
@@ -61,8 +68,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     db,
     url,
+    // Readiness asks with its own short bound, so that probes of a frozen server never pile up
+    // holding pool connections for the full query timeout.
     ping: async () => {
-      await pool.query('select 1');
+      await pool.query({ text: 'select 1', query_timeout: PING_TIMEOUT_MS } as pg.QueryConfig);
     },
     close: () => pool.end(),
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +14,8 @@ import { startServer as startApiServer } from '../../src/server.js';
 export interface TestServer {
   url: string;
   ctx: AppContext;
+  /** The Node HTTP server itself, for tests of its timers and connection handling. */
+  http: Server;
   /** Real SQL against the server's own database, for assertions. */
   query<T = Record<string, unknown>>(text: string): Promise<T[]>;
   /** The environment the server was started with (to start a second instance on the same database). */
@@ -45,6 +48,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   return {
     url: running.url,
     ctx: running.ctx,
+    http: running.server,
     env: fullEnv,
     async query<T>(text: string) {
       const result = (await running.ctx.db.execute(sql.raw(text))) as unknown as { rows: T[] };
