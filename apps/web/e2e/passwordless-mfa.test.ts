@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, registerViaForm, screenshot } from './helpers/browser.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { codeAt } from '../../api/test/helpers/totp.js';
+import { storedMail } from '../../api/test/helpers/mail.js';
 
 
 describe('web: MFA for an account without a password', () => {
@@ -77,7 +78,7 @@ describe('web: MFA for an account without a password', () => {
     await expect.poll(() => text(page)).toContain('A link to choose a password is on its way');
     expect(await page.getByLabel('Current password').count()).toBe(0);
     await expect
-      .poll(async () => (await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and text like '%/reset-password?token=%'`)).length)
+      .poll(async () => (await storedMail(stack.api, email)).filter((m) => m.text.includes('/reset-password?token=')).length)
       .toBe(1);
     await context.close();
   });

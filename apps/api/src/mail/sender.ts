@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { mailMessages } from '../db/schema.js';
+import { deriveKey } from '../services/secrets.js';
+import { openMailBody } from './sealedBody.js';
 
 /**
  * The background sender: delivers queued mail over SMTP_URL with nodemailer, retrying failures
@@ -28,6 +30,8 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 
 export function createMailer(options: { db: Db; config: Config; logger: Logger }): Mailer {
   const { db, config, logger } = options;
+  // The key enqueueMail sealed bodies with (ctx.keys.encryption): sealedBody.ts.
+  const bodyKey = deriveKey(config.SECRET_KEY, 'encryption');
   if (!config.SMTP_URL) {
     if (config.isProduction) logger.warn('SMTP_URL is not set: mail (verification, password reset) is queued but not sent');
     return { kick() {}, flush: async () => {}, close: async () => {} };
@@ -65,8 +69,19 @@ export function createMailer(options: { db: Db; config: Config; logger: Logger }
   }
 
   async function deliver(message: typeof mailMessages.$inferSelect) {
+    let text: string, html: string;
     try {
-      await transport.sendMail({ from: config.MAIL_FROM, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      text = openMailBody(bodyKey, message.text);
+      html = openMailBody(bodyKey, message.html);
+    } catch (error) {
+      // Sealed under another SECRET_KEY: no retry can send it. Given up at once, and said so.
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.warn({ mailId: message.id, err: { message: reason } }, 'mail send failed: giving up');
+      await db.update(mailMessages).set({ lastError: reason, attempts: config.MAIL_MAX_ATTEMPTS }).where(eq(mailMessages.id, message.id));
+      return;
+    }
+    try {
+      await transport.sendMail({ from: config.MAIL_FROM, to: message.to, subject: message.subject, text, html });
       // Once delivered, the body (which may hold a reset link) is not kept, in development too:
       // with an SMTP server there is no dev outbox to read it from (services/mail.ts).
       await db.update(mailMessages).set({ sentAt: new Date(), lastError: null, text: '', html: '' }).where(eq(mailMessages.id, message.id));

@@ -19,7 +19,7 @@ export function devOutboxRoutes(ctx: AppContext): Router {
   });
   router.get('/outbox', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ messages: await listOutbox(ctx.db) });
+    res.json({ messages: await listOutbox(ctx.db, ctx.keys.encryption) });
   });
   return router;
 }

@@ -2,6 +2,7 @@ import { desc } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import { mailMessages } from '../db/schema.js';
+import { openMailBody, sealMailBody } from '../mail/sealedBody.js';
 import type { RenderedMail } from '../mail/templates/layout.js';
 
 /**
@@ -32,7 +33,8 @@ export async function enqueueMail(ctx: AppContext, tx: Db, to: string, mail: Ren
   const outboxOnly = devOutboxEnabled(ctx.config);
   const [row] = await tx
     .insert(mailMessages)
-    .values({ to, subject: mail.subject, text: mail.text, html: mail.html, sentAt: outboxOnly ? new Date() : null })
+    // Bodies are sealed at rest: they may carry a reset, verification or email-change link (mail/sealedBody.ts).
+    .values({ to, subject: mail.subject, text: sealMailBody(ctx.keys.encryption, mail.text), html: sealMailBody(ctx.keys.encryption, mail.html), sentAt: outboxOnly ? new Date() : null })
     .returning({ id: mailMessages.id });
   if (!ctx.config.isProduction) {
     // One line a developer can act on with no mail server; never logged in production (the link is a credential).
@@ -49,8 +51,16 @@ export interface OutboxMessage {
   sentAt: string | null;
 }
 
-/** The development outbox, newest first. Only ever routed when devOutboxEnabled. */
-export async function listOutbox(db: Db, limit = 50): Promise<OutboxMessage[]> {
+/** The development outbox, newest first, bodies opened with `key` (ctx.keys.encryption). Only ever routed when devOutboxEnabled. */
+export async function listOutbox(db: Db, key: Buffer, limit = 50): Promise<OutboxMessage[]> {
   const rows = await db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt), desc(mailMessages.id)).limit(limit);
-  return rows.map((m) => ({ to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: m.sentAt?.toISOString() ?? null }));
+  // One message sealed under an earlier SECRET_KEY must not hide the others.
+  const open = (stored: string) => {
+    try {
+      return openMailBody(key, stored);
+    } catch {
+      return '(sealed under another SECRET_KEY)';
+    }
+  };
+  return rows.map((m) => ({ to: m.to, subject: m.subject, text: open(m.text), html: open(m.html), sentAt: m.sentAt?.toISOString() ?? null }));
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteUser } from '../../src/services/roles.js';
 import { findCookie } from '../helpers/core.js';
 import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
+import { storedMail } from '../helpers/mail.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { codeAt } from '../helpers/totp.js';
 
@@ -113,7 +114,7 @@ describe('profile: rename and delete one’s own account (not in the contract)',
 
     const events = await server.query<{ actor_id: string; details: Record<string, unknown> }>(`select actor_id, details from audit_events where user_id = '${dave.user.id}' and type = 'user.deleted'`);
     expect(events).toEqual([{ actor_id: dave.user.id, details: { email: dave.email, role: 'user', projects: 1, sessions: 2, via: 'self' } }]);
-    const mail = await server.query<{ subject: string; text: string }>(`select subject, text from mail_messages where "to" = '${dave.email}' and subject like '%deleted%'`);
+    const mail = (await storedMail(server, dave.email)).filter((m) => m.subject.includes('deleted'));
     expect(mail).toHaveLength(1);
     expect(mail[0]!.text).toContain(dave.email);
   });

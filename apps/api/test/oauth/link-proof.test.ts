@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, request } from '../helpers/http.js';
+import { storedMail } from '../helpers/mail.js';
 import { codeAt } from '../helpers/totp.js';
 import type { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
@@ -24,7 +25,7 @@ const startLink = (browser: Browser, accessToken: string, proof: Record<string, 
   browser.request('POST', `${WEB_URL}/api/auth/oauth/${provider}/link`, { headers: bearer(accessToken), json: proof });
 
 const identities = (userId: string) => f.api.query<{ provider: string; subject: string }>(`select provider, subject from oauth_accounts where user_id = '${userId}'`);
-const mailsTo = (email: string) => f.api.query<{ subject: string; text: string }>(`select subject, text from mail_messages where "to" = '${email}' order by created_at`);
+const mailsTo = (email: string) => storedMail(f.api, email);
 
 async function enableMfa(user: { accessToken: string; password: string }): Promise<string> {
   const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(user.accessToken) });

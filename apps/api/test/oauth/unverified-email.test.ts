@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../helpers/http.js';
+import { storedMail } from '../helpers/mail.js';
 import { linkToken } from '../helpers/smtp.js';
 import { expectFailure, expectSignedIn, signInVia, startOAuthFixture, type OAuthFixture } from './helpers/fixture.js';
 
@@ -8,7 +9,7 @@ import { expectFailure, expectSignedIn, signInVia, startOAuthFixture, type OAuth
 const unique = (prefix: string) => `${prefix}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@acme.example`;
 
 async function verificationMails(f: OAuthFixture, email: string) {
-  return f.api.query<{ text: string }>(`select text from mail_messages where "to" = '${email}' and text like '%/verify-email?token=%' order by created_at`);
+  return (await storedMail(f.api, email)).filter((m) => m.text.includes('/verify-email?token='));
 }
 
 describe('an account created through a provider that did not verify the address', () => {
@@ -69,7 +70,7 @@ describe('with REQUIRE_EMAIL_VERIFICATION', () => {
     // just proved it, and the identity is gone (told by mail). Signing in through it now meets the
     // verified account and is refused like any unproved address; the holder sets a password and links it.
     expect(await f.api.query(`select id from oauth_accounts where user_id = '${user!.id}'`)).toEqual([]);
-    const [notice] = await f.api.query<{ text: string }>(`select text from mail_messages where "to" = '${email}' and subject = 'Sign-in providers were unlinked from your account'`);
+    const [notice] = (await storedMail(f.api, email)).filter((m) => m.subject === 'Sign-in providers were unlinked from your account');
     expect(notice!.text).toContain('Acme SSO');
     expectFailure(await signInVia(f.browser(), { login }), 'oauth_email_unverified_conflict');
   });
