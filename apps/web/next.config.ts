@@ -7,6 +7,9 @@ const nextConfig: NextConfig = {
   transpilePackages: ['@portcullis/sdk'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // `next dev` (npm run dev) serves its own resources (hot reload) only to localhost unless told
+  // otherwise; the app opened at http://127.0.0.1:3000 or http://[::1]:3000 is the same machine.
+  allowedDevOrigins: ['127.0.0.1', '[::1]'],
   // No source of the app or its server paths in production responses.
   productionBrowserSourceMaps: false,
   // `forbidden()` in server components (lib/admin.ts): the 403 page is sent with HTTP status 403.
