@@ -42,7 +42,7 @@ describe('web: opened at 127.0.0.1 while WEB_URL names localhost', { timeout: 12
 
     await page.getByRole('link', { name: 'Security' }).click();
     await page.waitForURL('**/settings/security');
-    await expect.poll(() => page.getByTestId('session-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('session-row').count(), { timeout: 15_000 }).toBe(1);
     await settle(page);
     expect(await page.content()).not.toContain('did not come from this site');
     await screenshot(page, 'loopback-origin-security');
