@@ -3,6 +3,7 @@ import { ROLES, type Role } from './db/schema.js';
 import { listUsers } from './services/admin.js';
 import { recordAudit } from './services/audit.js';
 import { createAdmin } from './services/bootstrap.js';
+import type { RotationChange } from './services/keyRing.js';
 import { resetMfa } from './services/mfaReset.js';
 import { changeRole } from './services/roles.js';
 import { revokeUserSessions } from './services/sessions.js';
@@ -91,14 +92,14 @@ program
   .description('Start signing with a new key now. Tokens signed with the old key stay valid until they expire.')
   .action(async () => {
     await withContext(async (ctx) => {
-      let change: { kid: string; retiredKid: string | null } | undefined;
+      let change: RotationChange | undefined;
       await ctx.keyRing.rotate(true, async (tx, rotated) => {
         change = rotated;
         await recordAudit(tx, { type: 'keys.rotated', userId: null, actorId: null, details: { kid: rotated.kid, retiredKid: rotated.retiredKid, trigger: 'cli' } });
       });
       // Running servers reload their key ring at once (and within a minute even if this is missed).
       await ctx.bus.publish({ type: 'keys' });
-      console.log(`Signing key rotated: ${change!.retiredKid ?? '(none)'} → ${change!.kid}. The old key stays published until its tokens expire.`);
+      console.log(`Signing key rotated: ${change!.retiredKid ?? '(none)'} → ${change!.kid}. The new key is published now and signs from ${change!.activatesAt} (KEY_PREPUBLISH); the old key signs until then and stays published until its tokens expire.`);
     });
   });
 

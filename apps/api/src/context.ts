@@ -5,7 +5,10 @@ import type { Database, Db } from './db/client.js';
 import type { Lifecycle } from './http/drain.js';
 import type { Mailer } from './mail/sender.js';
 import type { Bus, RevocationMessage } from './realtime/bus.js';
+import type { RedisHealth } from './realtime/redis.js';
 import type { AccessTokenOptions } from './services/accessTokens.js';
+import type { FollowUps } from './services/commitOutcome.js';
+import type { KeyAnnouncements } from './services/keyAnnouncement.js';
 import type { KeyRing } from './services/keyRing.js';
 import type { PasswordHasher } from './services/passwords.js';
 import type { RateLimits } from './services/rateLimits.js';
@@ -23,6 +26,8 @@ export interface AppContext {
   bus: Bus;
   /** Present when REDIS_URL is set: shared rate limits and events. */
   redis?: Redis;
+  /** Whether Redis answers now, and how often this instance did without it (realtime/redis.ts). */
+  redisHealth?: RedisHealth;
   keyRing: KeyRing;
   tokens: AccessTokenOptions;
   passwords: PasswordHasher;
@@ -30,6 +35,10 @@ export interface AppContext {
   /** Every rate limit of the contract (services/rateLimits.ts). */
   rateLimits: RateLimits;
   publishRevocations(entries: RevocationMessage[]): Promise<void>;
+  /** Work retried until the database answers, after a transaction whose outcome is unknown (services/commitOutcome.ts). */
+  followUps: FollowUps;
+  /** Announces a key-ring change to every instance and waits for the bus to deliver it. */
+  keyAnnouncements: KeyAnnouncements;
   /** Whether this instance is draining for shutdown (http/drain.ts); readiness reads it. */
   lifecycle: Lifecycle;
   /** Delivers queued mail in the background (services/mail.ts enqueues). */

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -11,13 +10,16 @@ import { capConnections } from './http/connectionCap.js';
 import { createLifecycle, drainable, type DrainResult } from './http/drain.js';
 import { createMailer } from './mail/sender.js';
 import { createBus } from './realtime/bus.js';
+import { createRedisClient, redisReady, RedisHealth } from './realtime/redis.js';
 import { recordAudit } from './services/audit.js';
+import { FollowUps, watchCommitOutcomes } from './services/commitOutcome.js';
+import { KeyAnnouncements } from './services/keyAnnouncement.js';
 import { startCleanupJob } from './services/cleanup.js';
 import { bootstrapAdmin } from './services/bootstrap.js';
 import { KeyRing } from './services/keyRing.js';
 import { createPasswordHasher } from './services/passwords.js';
 import { createRateLimits, deploymentNamespace } from './services/rateLimits.js';
-import { createRevocationPublisher, deleteExpiredRevocations, loadRevocations, RevocationList } from './services/revocations.js';
+import { createRevocationPublisher, deleteExpiredRevocations, loadRevocations, republishRecentRevocations, RevocationList } from './services/revocations.js';
 import { deriveKey } from './services/secrets.js';
 
 /** Builds everything the API needs, in dependency order, and tears it down in reverse. */
@@ -38,9 +40,12 @@ export interface RunningServer {
 export async function createContext(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<AppContext & { close(): Promise<void> }> {
   for (const notice of config.notices) logger.warn(notice);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
+  // Every Redis call is bounded (realtime/redis.ts): Redis down or frozen slows nothing down.
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   redis?.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error'));
+  const redisHealth = redis ? new RedisHealth(redis, logger) : undefined;
   const bus = createBus({ databaseUrl: database.url, redisUrl: config.REDIS_URL, logger });
+  const followUps = new FollowUps(logger);
   const encryption = deriveKey(config.SECRET_KEY, 'encryption');
   const keyRing = new KeyRing({
     db: database.db,
@@ -48,11 +53,13 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     encryptionKey: encryption,
     retiredKeyTtlMs: config.JWT_ACCESS_TTL + config.KEY_RETIRE_GRACE,
     rotationIntervalMs: config.KEY_ROTATION_INTERVAL,
+    prepublishMs: config.KEY_PREPUBLISH,
   });
   await keyRing.start();
   // Limits counted before Redis answers would fall to this instance's own counters: wait for it
-  // briefly. Still unreachable after that, the insurance limiter covers, and says so.
-  if (redis && !(await redisReady(redis, 5_000))) logger.warn('redis not ready after 5 s: rate limits count per instance until it is');
+  // briefly (not at all when it refuses the connection). Still unreachable after that, the
+  // per-instance fallback covers, and says so.
+  if (redis && !(await redisReady(redis, 5_000))) logger.warn('redis not ready: rate limits count per instance until it is');
 
   const revocations = new RevocationList();
   const mailer = createMailer({ db: database.db, config, logger });
@@ -63,12 +70,15 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     db: database.db,
     bus,
     redis,
+    redisHealth,
     keyRing,
     tokens: { keyRing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlMs: config.JWT_ACCESS_TTL, includeAmr: config.ADMIN_REQUIRE_MFA },
     passwords: createPasswordHasher(config.PASSWORD_HASH),
     revocations,
-    rateLimits: createRateLimits(config, redis, await deploymentNamespace(database.db)),
+    rateLimits: createRateLimits(config, redisHealth, await deploymentNamespace(database.db)),
     publishRevocations: createRevocationPublisher(revocations, bus),
+    followUps,
+    keyAnnouncements: new KeyAnnouncements(bus),
     mailer,
     lifecycle: createLifecycle(),
     keys: {
@@ -80,11 +90,22 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
   };
 
   const reloadRevocations = () => loadRevocations(database.db, revocations).catch((err) => logger.warn({ err: { message: err.message } }, 'could not reload revocations'));
+  // A COMMIT whose answer was lost may hold revocations (or a session nobody received): once the
+  // database answers, every instance hears of them again (services/commitOutcome.ts).
+  watchCommitOutcomes(database.db, (tasks, startedAt) => {
+    logger.warn('a transaction ended without a known outcome: re-publishing its revocations once the database answers');
+    followUps.run('republish revocations', () => republishRecentRevocations(database.db, ctx.publishRevocations, startedAt));
+    for (const task of tasks) followUps.run('transaction follow-up', task);
+  });
   await loadRevocations(database.db, revocations);
+  // Messages arrive once per bus (PostgreSQL and Redis): applying them twice is harmless.
   bus.subscribe(
     (message) => {
       if (message.type === 'revocations') revocations.apply(message.entries);
-      else if (message.type === 'keys') void keyRing.reload().catch(() => {});
+      else if (message.type === 'keys') {
+        void keyRing.reload().catch(() => {});
+        ctx.keyAnnouncements.received(message.id);
+      }
     },
     () => {
       void reloadRevocations();
@@ -118,6 +139,8 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     async close() {
       for (const t of timers) clearInterval(t);
       stopCleanup();
+      followUps.close();
+      redisHealth?.close();
       await mailer.close();
       await bus.close();
       redis?.disconnect();
@@ -163,16 +186,3 @@ export async function startServer(config: Config, options: { logger?: Logger; po
   return running;
 }
 
-function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
-  if (redis.status === 'ready') return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ready: boolean) => {
-      clearTimeout(timer);
-      redis.off('ready', onReady);
-      resolve(ready);
-    };
-    const onReady = () => done(true);
-    const timer = setTimeout(() => done(false), timeoutMs);
-    redis.once('ready', onReady);
-  });
-}

@@ -5,9 +5,9 @@ import { errors, json } from './components.js';
 export const adminKeyPaths = {
   '/api/admin/keys/rotate': {
     post: {
-      summary: 'Rotate the access-token signing key now',
+      summary: 'Rotate the access-token signing key',
       description:
-        'Needs the `manage_users` permission. A new key signs every token from now on; the retired key stays in `/.well-known/jwks.json` until every token it signed has expired, so no token is refused because of the rotation. Keys also rotate on a schedule (`KEY_ROTATION_INTERVAL`, default 30 days). Audited as `keys.rotated`.',
+        'Needs the `manage_users` permission. The new key is in every instance\'s `/.well-known/jwks.json` when this answers, and signs every token from `activatesAt` (`KEY_PREPUBLISH`, default 60 s, later), so verifiers have it before any token it signed exists; until then the current key keeps signing. The retired key stays in the JWKS until every token it signed has expired, so no token is refused because of the rotation. Keys also rotate on a schedule (`KEY_ROTATION_INTERVAL`, default 30 days). Audited as `keys.rotated`.',
       security: [{ bearer: [] }],
       'x-admin-require-mfa': ADMIN_MFA_NOTE,
       responses: {
@@ -15,11 +15,12 @@ export const adminKeyPaths = {
           description: 'Rotated.',
           ...json({
             type: 'object',
-            required: ['kid', 'alg', 'retiredKid'],
+            required: ['kid', 'alg', 'retiredKid', 'activatesAt'],
             properties: {
-              kid: { type: 'string', description: 'The key that signs from now on.' },
+              kid: { type: 'string', description: 'The new key: published now, signing from `activatesAt`.' },
               alg: { type: 'string', enum: ['EdDSA', 'ES256'] },
-              retiredKid: { type: ['string', 'null'], description: 'The key that signed until now; still published until its tokens expire.' },
+              retiredKid: { type: ['string', 'null'], description: 'The key that signs until `activatesAt`; published until its tokens expire.' },
+              activatesAt: { type: 'string', format: 'date-time', description: 'When the new key starts signing.' },
             },
           }),
         },

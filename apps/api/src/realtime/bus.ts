@@ -1,18 +1,22 @@
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { createRedisClient } from './redis.js';
 
 /**
  * Fan-out of small events (revocations, key rotations) to every API instance: PostgreSQL
- * LISTEN/NOTIFY on a real server, Redis pub/sub when REDIS_URL is set, in-process on PGlite (which
- * only one process can open anyway). Delivery is best effort; receivers also re-read the database
- * periodically and after every reconnect, so a lost message delays an update but never loses it.
+ * LISTEN/NOTIFY on a real server, and Redis pub/sub beside it when REDIS_URL is set; in-process on
+ * PGlite (which only one process can open anyway). With both, every message travels on both and
+ * receivers apply it idempotently, so Redis down or frozen delays nothing: PostgreSQL carries it.
+ * Delivery is best effort; receivers also re-read the database periodically and after every
+ * reconnect, so a lost message delays an update but never loses it.
  */
 
 export type BusMessage =
   | { type: 'revocations'; entries: RevocationMessage[] }
-  | { type: 'keys' };
+  /** `id` lets the announcer see its own message come back (services/keyAnnouncement.ts). */
+  | { type: 'keys'; id?: string };
 
 export interface RevocationMessage {
   kind: 'session' | 'user' | 'role';
@@ -33,9 +37,31 @@ const CHANNEL = 'portcullis_events';
 const MAX_ENTRIES_PER_MESSAGE = 60;
 
 export function createBus(options: { databaseUrl?: string; redisUrl?: string; logger: Logger }): Bus {
-  if (options.redisUrl) return new RedisBus(options.redisUrl, options.logger);
-  if (options.databaseUrl) return new PostgresBus(options.databaseUrl, options.logger);
-  return new LocalBus();
+  // PGlite: this process is the only one on its database, so it always hears itself at once.
+  const buses: Bus[] = [options.databaseUrl ? new PostgresBus(options.databaseUrl, options.logger) : new LocalBus()];
+  if (options.redisUrl) buses.push(new RedisBus(options.redisUrl, options.logger));
+  return buses.length === 1 ? buses[0]! : new BothBuses(buses);
+}
+
+/**
+ * Publishes on every bus and resolves as soon as one has taken the message (a frozen Redis never
+ * holds a logout); receives from all of them. Receivers must apply messages idempotently: each
+ * one usually arrives twice.
+ */
+class BothBuses implements Bus {
+  constructor(private readonly buses: Bus[]) {}
+
+  async publish(message: BusMessage) {
+    await Promise.any(this.buses.map((bus) => bus.publish(message)));
+  }
+
+  subscribe(onMessage: (message: BusMessage) => void, onReconnect: () => void) {
+    for (const bus of this.buses) bus.subscribe(onMessage, onReconnect);
+  }
+
+  async close() {
+    await Promise.all(this.buses.map((bus) => bus.close()));
+  }
 }
 
 function split(message: BusMessage): BusMessage[] {
@@ -130,7 +156,8 @@ class RedisBus implements Bus {
     private readonly url: string,
     private readonly logger: Logger,
   ) {
-    this.publisher = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    // Bounded: a publish to a frozen Redis fails after a short timeout instead of hanging.
+    this.publisher = createRedisClient(url);
     this.publisher.on('error', () => {});
   }
 
@@ -139,7 +166,8 @@ class RedisBus implements Bus {
   }
 
   subscribe(onMessage: (message: BusMessage) => void, onReconnect: () => void) {
-    const subscriber = new Redis(this.url);
+    // Nothing waits on the subscriber, so it may queue its SUBSCRIBE until connected (and resubscribes by itself).
+    const subscriber = createRedisClient(this.url, { enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
     this.subscriber = subscriber;
     let connectedOnce = false;
     subscriber.on('error', () => {});

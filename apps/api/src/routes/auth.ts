@@ -6,6 +6,7 @@ import { requireAuth } from '../http/middleware/authenticate.js';
 import { requireAllowedOrigin } from '../http/middleware/csrf.js';
 import { validateBody } from '../http/middleware/validate.js';
 import { requestMeta } from '../http/requestMeta.js';
+import { revokeIfUndelivered } from '../http/undelivered.js';
 import { login, refresh, register, type SignedIn } from '../services/auth.js';
 import { ApiError, notFound, unauthenticated } from '../services/errors.js';
 import { createMfaChallenge } from '../services/mfa.js';
@@ -53,6 +54,7 @@ export function sendSignedIn(ctx: AppContext, res: Response, result: SignedIn, b
   if (bodyTransport) body.refreshToken = result.refresh.refreshToken;
   else setSessionCookies(ctx, res, result.refresh.refreshToken, result.refresh.sessionId);
   res.setHeader('Cache-Control', 'no-store');
+  if (result.refresh.created) revokeIfUndelivered(ctx, res, result.refresh.sessionId);
   res.status(status).json(body);
 }
 

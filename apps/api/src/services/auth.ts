@@ -5,7 +5,7 @@ import { issueAccessToken } from './accessTokens.js';
 import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
 import { ApiError, invalidCredentials } from './errors.js';
-import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
+import { createSession, revokedEntries, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
 /** Sign-up, sign-in and refresh: the flows that end in a session and a token pair. */
@@ -109,6 +109,8 @@ export async function refresh(ctx: AppContext, presented: string, meta: RequestM
       ctx.logger.warn({ event: 'refresh.reuse_detected' }, 'refresh token reuse detected: session revoked');
       throw new ApiError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used. The session has been ended for safety.');
     }
+    // The database says revoked: say so to every instance again, in case a lost acknowledgement kept it quiet.
+    if (result.reason === 'revoked') await ctx.publishRevocations(revokedEntries(ctx, [result.sessionId]));
     throw new ApiError(401, 'INVALID_TOKEN', refreshFailure[result.reason === 'no_user' ? 'revoked' : result.reason]);
   }
   return signIn(ctx, result.user, result.issued);

@@ -6,8 +6,14 @@ import { decrypt, encrypt } from './secrets.js';
 
 /**
  * The signing key ring, kept in the database so that every instance signs with the same key and
- * verifies every key still in use. Private keys are stored encrypted; only the active one is
- * decrypted, in memory.
+ * verifies every key still in use. Private keys are stored encrypted; only the keys that sign now
+ * or are about to are decrypted, in memory.
+ *
+ * Pre-publication: a rotation publishes the new key at once but signs with it only from
+ * `activates_at` (KEY_PREPUBLISH later). Until then the old key keeps signing; it stays published
+ * until its last tokens have expired. So every instance (told by the bus, or at worst by an unknown
+ * kid or its periodic reload) and every verifier's JWKS cache holds the new key before any token
+ * signed with it exists. Each instance switches by its own clock at `activates_at`, no message needed.
  */
 
 export type SigningAlg = 'EdDSA' | 'ES256';
@@ -28,6 +34,24 @@ export interface KeyRingOptions {
   /** How long a retired key stays published: the access-token lifetime plus clock tolerance. */
   retiredKeyTtlMs: number;
   rotationIntervalMs: number;
+  /** How long a new key is published before it signs (KEY_PREPUBLISH). */
+  prepublishMs?: number;
+}
+
+interface SigningKey {
+  kid: string;
+  alg: SigningAlg;
+  key: CryptoKey;
+  createdAt: Date;
+  /** From when it signs. */
+  activatesAt: Date;
+}
+
+export interface RotationChange {
+  kid: string;
+  retiredKid: string | null;
+  /** ISO time from which the new key signs; the retired one signs until then. */
+  activatesAt: string;
 }
 
 const ROTATION_LOCK_ID = 7_117_002;
@@ -44,10 +68,13 @@ const KID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export class KeyRing {
   private publicKeys = new Map<string, PublicKeyEntry>();
-  private active?: { kid: string; alg: SigningAlg; key: CryptoKey; createdAt: Date };
+  /** The key signing now and any pre-published ones, by activation time (oldest first). */
+  private signers: SigningKey[] = [];
   private lastReload = 0;
   private reloading?: Promise<void>;
   private unknownKids = new Map<string, number>();
+  /** What this ring's last rotation did (for the caller to report). */
+  lastRotation?: RotationChange;
 
   constructor(private readonly options: KeyRingOptions) {}
 
@@ -57,9 +84,20 @@ export class KeyRing {
     await this.reload();
   }
 
-  signingKey() {
-    if (!this.active) throw new Error('Key ring not started');
-    return this.active;
+  /** The newest key whose activation time has come; a pre-published key takes over by the clock. */
+  signingKey(): SigningKey {
+    const now = Date.now();
+    const active = this.signers.findLast((k) => k.activatesAt.getTime() <= now) ?? this.signers[0];
+    if (!active) throw new Error('Key ring not started');
+    return active;
+  }
+
+  /** Resolves once any reload in progress (say, for a `keys` event just received) has finished, or after `maxMs`. */
+  async settled(maxMs = 1_000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (this.reloading && Date.now() < deadline) {
+      await Promise.race([this.reloading.catch(() => {}), new Promise((resolve) => setTimeout(resolve, Math.max(1, deadline - Date.now())).unref())]);
+    }
   }
 
   /** Resolves a verification key by `kid`; the algorithm must be the one that key was made for. */
@@ -104,12 +142,24 @@ export class KeyRing {
     return [...new Set([...this.publicKeys.values()].map((e) => e.alg))];
   }
 
+  /**
+   * Re-reads the ring. A reload asked for while one runs starts again after it, so that a caller
+   * (a `keys` event) always sees rows committed before it asked.
+   */
   async reload(): Promise<void> {
-    this.reloading ??= this.load().finally(() => {
+    if (this.reloading) {
+      this.again ??= this.reloading.catch(() => {}).then(() => {
+        this.again = undefined;
+        return this.reload();
+      });
+      return this.again;
+    }
+    this.reloading = this.load().finally(() => {
       this.reloading = undefined;
     });
     return this.reloading;
   }
+  private again?: Promise<void>;
 
   private async load(): Promise<void> {
     const { db } = this.options;
@@ -124,16 +174,22 @@ export class KeyRing {
       const key = (await importJWK(row.publicJwk as JWK, row.alg)) as CryptoKey;
       keys.set(row.kid, { kid: row.kid, alg: row.alg, jwk: row.publicJwk as JWK, key, expiresAt: row.expiresAt });
     }
-    const current = rows.find((r) => r.retiredAt === null);
-    if (current && (!this.active || this.active.kid !== current.kid)) {
-      const privateJwk = JSON.parse(decrypt(this.options.encryptionKey, current.privateJwkEncrypted)) as JWK;
-      this.active = {
-        kid: current.kid,
-        alg: current.alg as SigningAlg,
-        key: (await importJWK(privateJwk, current.alg)) as CryptoKey,
-        createdAt: current.createdAt,
-      };
+    // Signers: keys not retired, or retired only from a future moment (the one a pre-published key replaces).
+    const now = Date.now();
+    const known = new Map(this.signers.map((k) => [k.kid, k]));
+    const signers: SigningKey[] = [];
+    for (const row of rows.filter((r) => r.retiredAt === null || r.retiredAt.getTime() > now)) {
+      const activatesAt = row.activatesAt ?? row.createdAt;
+      const cached = known.get(row.kid);
+      if (cached) {
+        signers.push({ ...cached, activatesAt });
+        continue;
+      }
+      const privateJwk = JSON.parse(decrypt(this.options.encryptionKey, row.privateJwkEncrypted)) as JWK;
+      signers.push({ kid: row.kid, alg: row.alg as SigningAlg, key: (await importJWK(privateJwk, row.alg)) as CryptoKey, createdAt: row.createdAt, activatesAt });
     }
+    signers.sort((a, b) => a.activatesAt.getTime() - b.activatesAt.getTime());
+    if (signers.length > 0) this.signers = signers;
     this.publicKeys = keys;
   }
 
@@ -143,11 +199,16 @@ export class KeyRing {
   }
 
   /**
-   * A new key signs from now on; the old one stays published until its tokens have expired. Runs
-   * under a transaction-scoped advisory lock so that several instances rotate once, not N times.
+   * A new key, published now, signs from `prepublishMs` on (at once when there is no key yet); the
+   * old one signs until then and stays published until its tokens have expired. Runs under a
+   * transaction-scoped advisory lock so that several instances rotate once, not N times.
    * `onRotated` runs inside the same transaction (to write the audit event with the change).
    */
-  async rotate(force = true, onRotated?: (tx: Db, change: { kid: string; retiredKid: string | null }) => Promise<void>): Promise<boolean> {
+  async rotate(
+    force = true,
+    onRotated?: (tx: Db, change: RotationChange) => Promise<void>,
+    prepublishMs = this.options.prepublishMs ?? 0,
+  ): Promise<boolean> {
     const { db, alg, encryptionKey, retiredKeyTtlMs, rotationIntervalMs } = this.options;
     const rotated = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_ID})`);
@@ -159,10 +220,13 @@ export class KeyRing {
       const publicJwk = await exportJWK(publicKey);
       const kid = await calculateJwkThumbprint(publicJwk);
       const now = new Date();
+      // Nothing to verify yet on a fresh deployment: the first key signs at once.
+      const activatesAt = current ? new Date(now.getTime() + prepublishMs) : now;
       if (current) {
+        // The current key signs until the new one activates; its tokens then live one TTL longer.
         await tx
           .update(signingKeys)
-          .set({ retiredAt: now, expiresAt: new Date(now.getTime() + retiredKeyTtlMs) })
+          .set({ retiredAt: activatesAt, expiresAt: new Date(activatesAt.getTime() + retiredKeyTtlMs) })
           .where(and(eq(signingKeys.kid, current.kid), isNull(signingKeys.retiredAt)));
       }
       await tx.insert(signingKeys).values({
@@ -171,8 +235,10 @@ export class KeyRing {
         publicJwk: publicJwk as Record<string, unknown>,
         privateJwkEncrypted: encrypt(encryptionKey, JSON.stringify(await exportJWK(privateKey))),
         createdAt: now,
+        activatesAt,
       });
-      await onRotated?.(tx, { kid, retiredKid: current?.kid ?? null });
+      this.lastRotation = { kid, retiredKid: current?.kid ?? null, activatesAt: activatesAt.toISOString() };
+      await onRotated?.(tx, this.lastRotation);
       return true;
     });
     if (rotated) await this.reload();

@@ -1,13 +1,14 @@
 import cluster from 'node:cluster';
 import { createHash } from 'node:crypto';
 import { asc } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
-import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterCluster, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import { signingKeys } from '../db/schema.js';
+import type { RedisHealth } from '../realtime/redis.js';
 import { rateLimited } from './errors.js';
+import { sharedLimiter } from './rateLimitFallback.js';
 import { normalizeEmail } from './users.js';
 
 /**
@@ -51,7 +52,7 @@ export interface RateLimits {
   consumeAccountAction(action: AccountAction, account: string): Promise<void>;
 }
 
-export function createRateLimits(config: Config, redis: Redis | undefined, namespace: string): RateLimits {
+export function createRateLimits(config: Config, redis: RedisHealth | undefined, namespace: string): RateLimits {
   const enabled = config.RATE_LIMITS === 'on';
   const prefix = `portcullis:rl:${namespace}`;
   const make = (name: string, limit: Limit) => buildLimiter(`${prefix}:${name}`, limit, redis);
@@ -115,17 +116,10 @@ export function consumeAccountAction(ctx: AppContext, action: AccountAction, acc
   return ctx.rateLimits.consumeAccountAction(action, account);
 }
 
-function buildLimiter(keyPrefix: string, limit: Limit, redis: Redis | undefined): RateLimiterAbstract {
+function buildLimiter(keyPrefix: string, limit: Limit, redis: RedisHealth | undefined): RateLimiterAbstract {
   const options = { keyPrefix, points: limit.points, duration: Math.max(1, Math.ceil(limit.durationMs / 1000)) };
-  if (redis) {
-    return new RateLimiterRedis({
-      ...options,
-      storeClient: redis,
-      rejectIfRedisNotReady: true,
-      // While Redis is unreachable each instance limits on its own rather than not at all.
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
-  }
+  // While Redis is unreachable or frozen each instance limits on its own rather than not at all (or stalling).
+  if (redis) return sharedLimiter(options, redis);
   // Under node:cluster, workers share their counters through the primary (see cluster.ts).
   if (cluster.isWorker) return new RateLimiterCluster({ ...options, timeoutMs: 1_000 });
   return new RateLimiterMemory(options);

@@ -1,4 +1,4 @@
-import { gt, lt } from 'drizzle-orm';
+import { and, gt, gte, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { revocations } from '../db/schema.js';
 import type { Bus, RevocationMessage } from '../realtime/bus.js';
@@ -27,8 +27,11 @@ export class RevocationList {
       if (e.kind === 'session') this.sessions.set(e.subject, Math.max(e.expiresAt, this.sessions.get(e.subject) ?? 0));
       else if (e.kind === 'user') this.users.set(e.subject, Math.max(e.expiresAt, this.users.get(e.subject) ?? 0));
       else if (e.kind === 'role' && e.role) {
-        // The newest role change wins; entries arrive in commit order on each channel.
-        this.roles.set(e.subject, { role: e.role, until: e.expiresAt });
+        // The newest role change wins. Entries arrive twice (PostgreSQL and Redis) and in any order
+        // across the two, so "newest" is the later expiry (every entry lives one access-token
+        // lifetime from its change), not the later arrival: applying is idempotent and commutative.
+        const known = this.roles.get(e.subject);
+        if (!known || e.expiresAt >= known.until) this.roles.set(e.subject, { role: e.role, until: e.expiresAt });
       }
     }
   }
@@ -44,11 +47,30 @@ export class RevocationList {
   }
 }
 
-/** Reads every revocation that may still matter. Role entries are read oldest first so the newest wins. */
+/** Reads every revocation that may still matter. */
 export async function loadRevocations(db: Db, list: RevocationList): Promise<void> {
   const rows = await db.select().from(revocations).where(gt(revocations.expiresAt, new Date())).orderBy(revocations.id);
-  list.apply(rows.map((r) => ({ kind: r.kind, subject: r.subject, role: r.role, expiresAt: r.expiresAt.getTime() })));
+  list.apply(rows.map(toMessage));
 }
+
+/** Clock difference tolerated between this instance and the database when looking for "recent" rows. */
+const RECENT_MARGIN_MS = 60_000;
+
+/**
+ * After a transaction whose outcome is unknown: whatever it may have revoked is in the table if it
+ * committed, so apply and publish every live revocation written since it began (with a margin for
+ * clock differences). Throws while the database does not answer, for the caller to retry.
+ */
+export async function republishRecentRevocations(db: Db, publish: (entries: RevocationMessage[]) => Promise<void>, since: Date): Promise<void> {
+  const rows = await db
+    .select()
+    .from(revocations)
+    .where(and(gte(revocations.createdAt, new Date(since.getTime() - RECENT_MARGIN_MS)), gt(revocations.expiresAt, new Date())))
+    .orderBy(revocations.id);
+  await publish(rows.map(toMessage));
+}
+
+const toMessage = (r: typeof revocations.$inferSelect): RevocationMessage => ({ kind: r.kind, subject: r.subject, role: r.role, expiresAt: r.expiresAt.getTime() });
 
 export async function deleteExpiredRevocations(db: Db): Promise<void> {
   await db.delete(revocations).where(lt(revocations.expiresAt, new Date()));

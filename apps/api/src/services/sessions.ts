@@ -5,6 +5,7 @@ import { refreshTokens, sessions, totpCredentials, users, type Amr } from '../db
 import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
+import { ifOutcomeUnknown } from './commitOutcome.js';
 import { recordRevocations } from './revocations.js';
 import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
 import { findUserById, withMfa, type UserWithMfa } from './users.js';
@@ -26,6 +27,8 @@ export interface IssuedRefreshToken {
   refreshExpiresAt: Date;
   /** How the session was signed in; every access token of the session carries it. */
   amr: Amr[];
+  /** A new session (not a refresh): revoked again if the client never receives it (http/undelivered.ts). */
+  created?: boolean;
 }
 
 export async function createSession(ctx: AppContext, tx: Db, userId: string, meta: RequestMeta, amr: Amr[]): Promise<IssuedRefreshToken> {
@@ -46,13 +49,28 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
     .returning({ id: sessions.id });
   const refreshToken = randomToken();
   await tx.insert(refreshTokens).values({ sessionId: session!.id, tokenHash: sha256(refreshToken), expiresAt });
-  return { sessionId: session!.id, userId, refreshToken, refreshExpiresAt: expiresAt, amr };
+  // Committed without the client hearing of it (a lost acknowledgement: it got a 503 and will sign
+  // in again), the session would live on unknown to anyone: revoke it once the database answers.
+  ifOutcomeUnknown(tx, () => revokeUndeliveredSession(ctx, session!.id, 'creation_unacknowledged'));
+  return { sessionId: session!.id, userId, refreshToken, refreshExpiresAt: expiresAt, amr, created: true };
+}
+
+/**
+ * Revokes a new session whose tokens never reached the client (its creation's acknowledgement or
+ * its response was lost). Idempotent: an already revoked or never committed session is a no-op.
+ */
+export async function revokeUndeliveredSession(ctx: AppContext, sessionId: string, reason: 'creation_unacknowledged' | 'response_undelivered'): Promise<void> {
+  const entries = await ctx.db.transaction((tx) => revokeSessionRows(ctx, tx, [sessionId], reason));
+  if (entries.length > 0) ctx.logger.info({ sessionId, reason }, 'revoked a session its client never received');
+  await ctx.publishRevocations(entries);
 }
 
 export type RotationResult =
   | { ok: true; issued: IssuedRefreshToken; user: UserWithMfa }
   | { ok: false; reason: 'no_user' }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' }
+  | { ok: false; reason: 'unknown' | 'expired' }
+  /** The session is already revoked: its revocation is published again (a lost acknowledgement may have kept it from going out). */
+  | { ok: false; reason: 'revoked'; sessionId: string }
   | { ok: false; reason: 'reused'; revocations: RevocationMessage[] };
 
 export async function rotateRefreshToken(ctx: AppContext, presented: string, meta: RequestMeta): Promise<RotationResult> {
@@ -66,7 +84,7 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     const [session] = await tx.select().from(sessions).where(eq(sessions.id, found.sessionId)).for('update');
     const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
     if (!session || !token) return { ok: false, reason: 'unknown' };
-    if (session.revokedAt) return { ok: false, reason: 'revoked' };
+    if (session.revokedAt) return { ok: false, reason: 'revoked', sessionId: session.id };
     const now = new Date();
     // An old token's own expiry is no excuse: presented after rotation it is still a replay (below).
     if (session.absoluteExpiresAt <= now || (token.rotatedAt === null && token.expiresAt <= now)) return { ok: false, reason: 'expired' };
@@ -151,14 +169,22 @@ export async function revokeUserSessions(
   return entries.length;
 }
 
-/** Revokes the session a refresh token belongs to (logout). Unknown or dead tokens are a no-op. */
+/**
+ * Revokes the session a refresh token belongs to (logout). Unknown tokens are a no-op. A session
+ * the database already has as revoked is published again: the first logout may have committed
+ * with its acknowledgement lost (the client saw a 503 and retries), and then nothing went out.
+ */
 export async function revokeByRefreshToken(ctx: AppContext, presented: string, meta: RequestMeta): Promise<void> {
   const [found] = await ctx.db
-    .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
+    .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId, revokedAt: sessions.revokedAt })
     .from(refreshTokens)
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-    .where(and(eq(refreshTokens.tokenHash, sha256(presented)), isNull(sessions.revokedAt)));
+    .where(eq(refreshTokens.tokenHash, sha256(presented)));
   if (!found) return;
+  if (found.revokedAt) {
+    await ctx.publishRevocations(revokedEntries(ctx, [found.sessionId]));
+    return;
+  }
   await revokeUserSessions(ctx, found.userId, { only: found.sessionId, reason: 'logout', audit: { type: 'logout', meta, details: { sessionId: found.sessionId } } });
 }
 

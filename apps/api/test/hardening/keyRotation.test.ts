@@ -4,8 +4,9 @@ import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.
 import { startServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Signing keys rotate on demand and on a schedule without anyone noticing: tokens signed before
- * keep working, the new key signs after, and a retired key leaves the JWKS once its tokens expire.
+ * Signing keys rotate on demand and on a schedule without anyone noticing: the new key is published
+ * first and signs only KEY_PREPUBLISH later, tokens signed before keep working, and a retired key
+ * leaves the JWKS once its tokens expire.
  */
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid as string;
@@ -22,8 +23,8 @@ async function admin(server: TestServer) {
 describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
   let server: TestServer;
   beforeAll(async () => {
-    // Short lifetimes so the retired key's departure happens within the test.
-    server = await startServer({ JWT_ACCESS_TTL: '3s', KEY_RETIRE_GRACE: '2s' });
+    // Short lifetimes so the activation and the retired key's departure happen within the test.
+    server = await startServer({ JWT_ACCESS_TTL: '3s', KEY_RETIRE_GRACE: '2s', KEY_PREPUBLISH: '2s' });
   });
   afterAll(() => server.close());
 
@@ -35,30 +36,41 @@ describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
-  it('a new key signs from then on; the old one stays published until its tokens expired, then leaves', async () => {
+  it('a new key is published at once and signs from activatesAt; the old one signs until then, stays published until its tokens expired, then leaves', async () => {
     const boss = await admin(server);
     const before = boss.accessToken;
     const oldKid = kidOf(before);
 
+    const asked = Date.now();
     const rotated = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(before) });
     expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ kid: expect.any(String), alg: 'EdDSA', retiredKid: oldKid });
+    expect(rotated.body).toEqual({ kid: expect.any(String), alg: 'EdDSA', retiredKid: oldKid, activatesAt: expect.any(String) });
     const newKid = rotated.body.kid;
     expect(newKid).not.toBe(oldKid);
+    const activatesAt = Date.parse(rotated.body.activatesAt);
+    expect(activatesAt - asked).toBeGreaterThanOrEqual(1_900);
+    expect(activatesAt - asked).toBeLessThan(2_000 + (Date.now() - asked));
 
-    // The token signed before still works, and still verifies offline against the JWKS.
-    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(before) })).status).toBe(200);
+    // Published before it signs, beside the old key; the token signed before still works and
+    // verifies offline against that JWKS (checked at once: it lives only 3 s).
     const published = await jwks(server.url);
     expect(published.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());
-    await jwtVerify(before, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis' });
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(before) })).status).toBe(200);
+    await jwtVerify(before, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis', currentDate: new Date(asked) });
+    // A sign-in answered before activatesAt still carries the old key.
+    const early = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
+    if (Date.now() < activatesAt) expect(kidOf(early.body.accessToken)).toBe(oldKid);
+    await sleep(Math.max(0, activatesAt - Date.now()) + 50);
 
     const after = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
     expect(kidOf(after.body.accessToken)).toBe(newKid);
+    // The key set published before the new key signed verifies what it signs.
+    await jwtVerify(after.body.accessToken, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis' });
 
     const [audit] = await server.query<{ actor_id: string; details: { kid: string; retiredKid: string } }>(`select actor_id, details from audit_events where type = 'keys.rotated'`);
     expect(audit).toMatchObject({ actor_id: boss.user.id, details: { kid: newKid, retiredKid: oldKid } });
 
-    // Access TTL (3 s) + retirement grace (2 s) after the rotation, the old key is gone.
+    // Access TTL (3 s) + retirement grace (2 s) after the activation (when the old key stopped signing), it is gone.
     await sleep(5_500);
     const later = (await jwks(server.url)).keys.map((k) => k.kid);
     expect(later).toContain(newKid);
@@ -69,7 +81,7 @@ describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
 describe('rotation under load', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ KEY_PREPUBLISH: '100ms' });
   });
   afterAll(() => server.close());
 
@@ -119,7 +131,7 @@ describe('rotation under load', () => {
 
 describe('scheduled rotation', () => {
   it('rotates once KEY_ROTATION_INTERVAL has passed', async () => {
-    const server = await startServer({ KEY_ROTATION_INTERVAL: '2s' });
+    const server = await startServer({ KEY_ROTATION_INTERVAL: '2s', KEY_PREPUBLISH: '1ms' });
     try {
       const first = (await jwks(server.url)).keys.map((k) => k.kid);
       expect(first).toHaveLength(1);

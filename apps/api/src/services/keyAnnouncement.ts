@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus } from '../realtime/bus.js';
+
+/** How long a rotation waits for its own announcement to come back before answering anyway. */
+const ECHO_TIMEOUT_MS = 2_000;
+
+/**
+ * Tells every instance that the key ring changed, and waits until the announcement has come back
+ * to this instance through the bus: PostgreSQL (and Redis) deliver one message to every listener
+ * at the same moment, so by then every other instance has it too and has started reloading (and
+ * their JWKS answers wait for that reload, see KeyRing.settled). Nothing signs with the new key
+ * before KEY_PREPUBLISH has passed, which is what actually protects verifiers; this makes the
+ * rotate call's answer mean "published everywhere" as well.
+ */
+export class KeyAnnouncements {
+  private waiting = new Map<string, () => void>();
+
+  constructor(private readonly bus: Bus) {}
+
+  /** Resolves true once this instance received its own message, false after the timeout (logged by the caller). */
+  async announce(): Promise<boolean> {
+    const id = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    const echoed = new Promise<boolean>((resolve) => {
+      this.waiting.set(id, () => resolve(true));
+      timer = setTimeout(() => resolve(false), ECHO_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      await this.bus.publish({ type: 'keys', id });
+      return await echoed;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      this.waiting.delete(id);
+    }
+  }
+
+  /** Called for every `keys` message received. */
+  received(id: string | undefined): void {
+    if (id) this.waiting.get(id)?.();
+  }
+}
