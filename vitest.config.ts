@@ -5,8 +5,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/web/e2e/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Timeouts only catch hangs; they are not assertions about speed. They are sized for a machine
+    // busy with other work (npm run test:load): a fresh embedded database with its migrations,
+    // a few seconds when idle, took over 120 s in a beforeAll on a 2-core machine with a load
+    // average of 30, and every file whose servers start in beforeAll then failed as a whole.
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 2,
   },
