@@ -13,7 +13,7 @@ export const profileOperations = {
   patch: {
     summary: 'Change the display name (not in the contract)',
     description:
-      'Not in the contract: an extension. The body holds `displayName` and nothing else: any other field (`role`, `email`, `emailVerified`, `id`, …) is `400 VALIDATION_FAILED` and nothing changes. The name is checked as at registration (trimmed, 1 to 100 characters, no control characters). Writes the audit event `user.updated` with `details: { fields: ["displayName"] }` (never the values). `Cache-Control: no-store`.',
+      'Not in the contract: an extension. The body holds `displayName` and nothing else: any other field (`role`, `email`, `emailVerified`, `id`, …) is `400 VALIDATION_FAILED` and nothing changes. The name is checked as at registration (trimmed, 1 to 100 characters, no control, format or separator characters such as direction overrides and zero-width spaces). Writes the audit event `user.updated` with `details: { fields: ["displayName"] }` (never the values). `Cache-Control: no-store`.',
     security: bearer,
     requestBody: json({ type: 'object', required: ['displayName'], properties: { displayName: { type: 'string', minLength: 1, maxLength: 100 } }, additionalProperties: false }),
     responses: { '200': { description: 'The updated user.', ...userBody }, ...errors(400, 401) },

@@ -3,6 +3,9 @@ import { errors, json } from './components.js';
 /** `/api/projects`: the example protected resource. */
 
 const bearer = [{ bearer: [] }];
+// Shown to others: services/shownText.ts refuses invisible and text-direction characters (stricter than the contract).
+const shownName = { type: 'string', minLength: 1, maxLength: 100, description: 'No control, format (direction overrides, zero-width) or separator characters: `400 VALIDATION_FAILED` naming the character.' };
+const shownDescription = { type: 'string', maxLength: 2000, description: 'Tabs and line breaks allowed; no other control, format (direction overrides, zero-width) or separator characters.' };
 const Project = {
   type: 'object',
   required: ['id', 'ownerId', 'name', 'description', 'createdAt', 'updatedAt'],
@@ -41,7 +44,7 @@ export const projectPaths = {
     post: {
       summary: 'Create a project you own',
       security: bearer,
-      requestBody: json({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, description: { type: 'string', maxLength: 2000 } } }),
+      requestBody: json({ type: 'object', required: ['name'], properties: { name: shownName, description: shownDescription } }),
       responses: { '201': { description: 'Created.', ...project }, ...errors(400, 401, 413, 415) },
     },
   },
@@ -52,7 +55,7 @@ export const projectPaths = {
       description: `${accessNote} Only \`name\` and \`description\` can change; other fields are ignored.`,
       security: bearer,
       parameters: [id],
-      requestBody: json({ type: 'object', minProperties: 1, properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, description: { type: 'string', maxLength: 2000 } } }),
+      requestBody: json({ type: 'object', minProperties: 1, properties: { name: shownName, description: shownDescription } }),
       responses: { '200': { description: 'The changed project.', ...project }, ...errors(400, 401, 404) },
     },
     delete: { summary: 'Delete a project', description: accessNote, security: bearer, parameters: [id], responses: { '204': { description: 'Deleted.' }, ...errors(401, 404) } },
