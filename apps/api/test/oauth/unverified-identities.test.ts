@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, request } from '../helpers/http.js';
+import { storedMail } from '../helpers/mail.js';
 import { linkToken } from '../helpers/smtp.js';
 import { codeAt } from '../helpers/totp.js';
 import type { Browser } from './helpers/browser.js';
@@ -29,7 +30,7 @@ const userIdOf = async (email: string) => (await f.api.query<{ id: string }>(`se
 /** The newest mail to `email` with a link to `path`, waited for (forgot-password answers before it writes the mail). */
 async function mailedToken(email: string, path: '/verify-email' | '/reset-password' | '/confirm-email-change'): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const [mail] = await f.api.query<{ text: string }>(`select text from mail_messages where "to" = '${email}' and text like '%${path}?token=%' order by created_at desc limit 1`);
+    const mail = (await storedMail(f.api, email)).filter((m) => m.text.includes(`${path}?token=`)).at(-1);
     if (mail) return linkToken(mail.text, path);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -39,7 +40,7 @@ async function mailedToken(email: string, path: '/verify-email' | '/reset-passwo
 async function expectRemovalRecorded(userId: string, email: string, proof: string) {
   const events = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.unlinked' and user_id = '${userId}'`);
   expect(events.map((e) => e.details)).toEqual([{ provider: 'oidc', reason: 'unverified_email', proof }]);
-  const [notice] = await f.api.query<{ text: string }>(`select text from mail_messages where "to" = '${email}' and subject = '${REMOVED_SUBJECT}'`);
+  const [notice] = (await storedMail(f.api, email)).filter((m) => m.subject === REMOVED_SUBJECT);
   expect(notice!.text).toContain('Acme SSO');
 }
 
