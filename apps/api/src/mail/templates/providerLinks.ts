@@ -28,7 +28,7 @@ export function unverifiedProvidersRemovedMail(input: { displayName: string; pro
     greetingName: input.displayName,
     paragraphs: [
       `You just proved that this email address is yours. These sign-in providers were linked to your Portcullis account without their own proof of the address, so they were unlinked: ${names}.`,
-      'If one of them is yours, sign in and link it again from your security settings.',
+      'If one of them is yours, sign in and link it again from your security settings (no password yet? Use “Forgot password?” on the sign-in page to set one).',
     ],
     action: { label: 'Review your security settings', url: input.securityUrl },
     footer: ['If you did not expect this account, someone may have tried to take it over before you: review your sessions and sign out everywhere.'],
