@@ -98,7 +98,14 @@ describe('web: account lifecycle', () => {
     expect(await page.getByRole('img', { name: /QR code/ }).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     await screenshot(page, 'mfa-setup');
 
+    // Turning it on asks for the password (a stolen session must not enrol someone else's app).
     await page.getByLabel('Code from the app', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => text(page)).toContain('Enter your password.');
+    await page.getByLabel('Password', { exact: true }).fill('Not-My-Password-1');
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => text(page)).toContain('This is not your password.');
+    await page.getByLabel('Password', { exact: true }).fill(credentials.password);
     await page.getByRole('button', { name: 'Turn on' }).click();
     await expect.poll(() => text(page)).toContain('That code is not right');
 
@@ -145,6 +152,7 @@ describe('web: account lifecycle', () => {
     await expect.poll(() => secretEl.isVisible()).toBe(true);
     const secret = (await secretEl.innerText()).trim();
     const enabledAt = Date.now();
+    await page.getByLabel('Password', { exact: true }).fill(credentials.password);
     await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await expect.poll(() => page.getByTestId('recovery-codes').isVisible()).toBe(true);

@@ -1,5 +1,6 @@
 // ADMIN_REQUIRE_MFA in the browser: an admin signed in with a password only gets a 403 page that
 // says how to get in; after turning on two-step verification and signing in with a code, the admin pages open.
+// There an admin resets another user's two-step verification, after a confirmation.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, request } from '../../api/test/helpers/http.js';
@@ -12,6 +13,7 @@ const ADMIN = { email: 'mfa.admin@example.com', password: 'Web-Admin-Pass-1!' };
 describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
   let stack: Stack;
   let browser: Browser;
+  let adminRecoveryCodes: string[] = [];
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([
@@ -43,6 +45,7 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(login.body.accessToken), body: {} });
     const enabled = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: bearer(login.body.accessToken), body: { code: codeAt(setup.body.secret, Date.now()) } });
     expect(enabled.status).toBe(200);
+    adminRecoveryCodes = enabled.body.recoveryCodes;
     await page.goto('/dashboard');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((url) => url.pathname === '/login');
@@ -54,6 +57,46 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     const allowed = await page.goto('/admin/users');
     expect(allowed!.status()).toBe(200);
     await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toContain(ADMIN.email);
+    await context.close();
+  });
+
+  it('an admin resets a user\'s two-step verification from the users page, after confirming; audited and mailed', { timeout: 60_000 }, async () => {
+    // A user with two-step verification on (through the API).
+    const email = `mfa.lost.${Date.now()}@example.com`;
+    const registered = await request(stack.api.url, 'POST', '/api/auth/register', { body: { email, password: 'Lost-Phone-Pass-1', displayName: 'Lost Phone' } });
+    const auth = bearer(registered.body.accessToken);
+    const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: auth, body: {} });
+    expect((await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: auth, body: { code: codeAt(setup.body.secret, Date.now()) } })).status).toBe(200);
+
+    // The admin signs in with a recovery code (their TOTP codes of this minute are spent).
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    await loginViaForm(page, ADMIN);
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(adminRecoveryCodes[0]!);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/dashboard');
+
+    await page.goto(`/admin/users?query=${encodeURIComponent(email)}`);
+    const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    // Not offered for oneself.
+    expect(await page.getByRole('button', { name: `Reset two-step verification of ${ADMIN.email}` }).count()).toBe(0);
+    await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).click();
+    const confirm = row.getByRole('group', { name: 'Confirm' });
+    await expect.poll(() => confirm.innerText()).toContain('recovery codes stop working');
+    await screenshot(page, 'admin-reset-mfa-confirm');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('two-step verification has been reset');
+
+    const userId = registered.body.user.id as string;
+    expect(await stack.api.query(`select 1 from totp_credentials where user_id = '${userId}'`)).toHaveLength(0);
+    const [event] = await stack.api.query<{ actor_id: string }>(`select actor_id from audit_events where user_id = '${userId}' and type = 'mfa.reset'`);
+    const [admin] = await stack.api.query<{ id: string }>(`select id from users where email = '${ADMIN.email}'`);
+    expect(event!.actor_id).toBe(admin!.id);
+    expect(await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-step verification was reset on your account'`)).toHaveLength(1);
+    // The button is gone with the factor.
+    expect(await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).count()).toBe(0);
     await context.close();
   });
 });

@@ -25,7 +25,7 @@ describe('web: MFA for an account without a password', () => {
   it('new recovery codes without a password; turning MFA off after 10 minutes offers "Sign in again"', async () => {
     const context = await newContext(browser, stack.webUrl);
     const page = await context.newPage();
-    const { email } = await registerViaForm(page, { displayName: 'Mary Jackson' });
+    const { email, password } = await registerViaForm(page, { displayName: 'Mary Jackson' });
 
     await page.goto('/settings/security');
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
@@ -33,6 +33,7 @@ describe('web: MFA for an account without a password', () => {
     await expect.poll(() => secretEl.isVisible()).toBe(true);
     const secret = (await secretEl.innerText()).trim();
     const enabledAt = Date.now();
+    await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, enabledAt));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await expect.poll(() => page.getByTestId('recovery-codes').isVisible()).toBe(true);
@@ -65,6 +66,38 @@ describe('web: MFA for an account without a password', () => {
     await disable.getByRole('button', { name: 'Sign in again' }).click();
     await page.waitForURL('**/login?redirect=%2Fsettings%2Fsecurity');
     expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(1);
+    await context.close();
+  });
+
+  it('turning MFA on without a password: within 10 minutes of signing in it works, later the form offers "Sign in again"', async () => {
+    const context = await newContext(browser, stack.webUrl);
+    const page = await context.newPage();
+    const { email } = await registerViaForm(page, { displayName: 'Annie Easley' });
+    await stack.api.query(`update users set password_hash = null where email = '${email}'`);
+    const signedInMinutesAgo = (minutes: number) =>
+      stack.api.query(`update sessions set created_at = now() - interval '${minutes} minutes' where user_id = (select id from users where email = '${email}')`);
+
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const enable = page.getByRole('form', { name: 'Turn on two-step verification' });
+    await expect.poll(() => enable.innerText()).toContain('Your account has no password');
+    expect(await enable.getByLabel('Password', { exact: true }).count()).toBe(0);
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+
+    // A session signed in 11 minutes ago (a stolen one, say) cannot enrol an authenticator.
+    await signedInMinutesAgo(11);
+    await enable.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, Date.now()));
+    await enable.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => enable.getByRole('alert').innerText()).toMatch(/sign in again/i);
+    expect(await enable.getByRole('button', { name: 'Sign in again' }).count()).toBe(1);
+    await screenshot(page, 'mfa-enable-sign-in-again');
+    expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(0);
+
+    // Signed in just now: it works.
+    await signedInMinutesAgo(0);
+    await enable.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, Date.now()));
+    await enable.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => page.getByTestId('recovery-codes').isVisible()).toBe(true);
     await context.close();
   });
 

@@ -104,6 +104,9 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
         setErrors({ message: 'That took too long, so the sign-in expired. Please enter your password again.', fields: {} });
       } else {
         const found = formErrorsFrom(error, ['code', 'recoveryCode']);
+        // A plain wrong code has no details; the lock after too many in a row says how to recover, in `details`.
+        const locked = isAuthError(error) ? error.details.find((d) => d.field === 'code')?.message : undefined;
+        if (locked) found.message = locked;
         setErrors(isAuthError(error) && error.code === 'INVALID_MFA_CODE' ? { message: found.message, fields: { [field]: found.message } } : found);
         setCode('');
       }

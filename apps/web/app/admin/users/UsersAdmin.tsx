@@ -22,7 +22,7 @@ type Role = (typeof ROLES)[number];
 const LIMIT = 20;
 
 /** An action waiting for the admin's confirmation. */
-type Pending = { user: User; kind: 'role'; role: Role } | { user: User; kind: 'revoke' } | { user: User; kind: 'delete' };
+type Pending = { user: User; kind: 'role'; role: Role } | { user: User; kind: 'revoke' } | { user: User; kind: 'mfa' } | { user: User; kind: 'delete' };
 
 export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initialQuery: string }) {
   const { client } = useAuth();
@@ -66,6 +66,9 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
       } else if (pending.kind === 'revoke') {
         await apiJson(client, 'POST', `/api/admin/users/${user.id}/sessions/revoke`);
         setNotice(`${user.displayName} has been signed out everywhere.`);
+      } else if (pending.kind === 'mfa') {
+        await apiJson(client, 'POST', `/api/admin/users/${user.id}/mfa/reset`);
+        setNotice(`${user.displayName}’s two-step verification has been reset. They were signed out everywhere and told by email.`);
       } else {
         await apiJson(client, 'DELETE', `/api/admin/users/${user.id}`);
         setNotice(`${user.displayName}’s account has been deleted.`);
@@ -160,7 +163,7 @@ function UserRow({ user, isSelf, pending, working, open, version, onToggle, onAs
         <td>
           <div className={styles.person}>
             <span className={styles.personName}>
-              {user.displayName} {isSelf && <span className={styles.badge}>You</span>}
+              {user.displayName} {isSelf && <span className={styles.badge}>You</span>} {user.mfaEnabled && <span className={styles.badge}>Two-step</span>}
             </span>
             <span className="muted">{user.email}</span>
           </div>
@@ -207,6 +210,12 @@ function UserRow({ user, isSelf, pending, working, open, version, onToggle, onAs
               <Button size="sm" variant="secondary" onClick={() => onAsk({ user, kind: 'revoke' })} disabled={working} aria-label={`Sign out ${user.email} everywhere`}>
                 Sign out everywhere
               </Button>
+              {/* Not for oneself: turning off one's own goes through the security page's re-authentication. */}
+              {user.mfaEnabled && !isSelf && (
+                <Button size="sm" variant="secondary" onClick={() => onAsk({ user, kind: 'mfa' })} disabled={working} aria-label={`Reset two-step verification of ${user.email}`}>
+                  Reset two-step
+                </Button>
+              )}
               <Button size="sm" variant="danger" onClick={() => onAsk({ user, kind: 'delete' })} disabled={working} aria-label={`Delete ${user.email}`}>
                 Delete
               </Button>
@@ -229,6 +238,7 @@ function confirmText(pending: Pending, isSelf: boolean): string {
   const who = isSelf ? 'yourself' : pending.user.displayName;
   if (pending.kind === 'role') return `Make ${who} ${article(pending.role)} ${pending.role}? They are signed in again with the new role.`;
   if (pending.kind === 'revoke') return `Sign ${who} out on every device?`;
+  if (pending.kind === 'mfa') return `Reset ${who}’s two-step verification? Their authenticator app and recovery codes stop working, and they are signed out everywhere.`;
   return `Delete ${pending.user.email} and all their projects? This cannot be undone.`;
 }
 

@@ -4,8 +4,10 @@ import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { ReauthFields } from '@/components/FreshSignIn';
+import { useHasPassword } from '@/components/useHasPassword';
 import { postAuthed, type TotpSetup } from '@/lib/account-api';
-import type { FormErrors } from '@/lib/form-errors';
+import type { ReauthFormErrors } from '@/lib/reauthentication';
 import { mfaFormErrors } from './mfaErrors';
 import styles from './mfa.module.css';
 import { DisableMfaForm } from './DisableMfaForm';
@@ -21,19 +23,22 @@ type Step =
   | { kind: 'regenerating' }
   | { kind: 'disabling' };
 
-const NO_ERRORS: FormErrors = { fields: {} };
+const NO_ERRORS: ReauthFormErrors = { fields: {} };
 
 /**
  * Two-step verification with an authenticator app: setup (QR code and secret), enable with a
- * code, recovery codes shown once (copy / download), how many are left and a new set, and
- * disable with a code (and the password, for an account that has one).
+ * code and the password (an account without one must have signed in within the last few minutes:
+ * a stolen session must not enrol someone else's app), recovery codes shown once (copy /
+ * download), how many are left and a new set, and disable with a code (and the password).
  */
 export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: boolean; email: string }) {
   const { client, ready } = useAuth();
   const [step, setStep] = useState<Step>(initiallyEnabled ? { kind: 'on' } : { kind: 'off' });
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [errors, setErrors] = useState<ReauthFormErrors>(NO_ERRORS);
   const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const hasPassword = useHasPassword(step.kind === 'setup');
   const [notice, setNotice] = useState<string>();
 
   async function run(action: () => Promise<void>, fields: string[]) {
@@ -54,18 +59,24 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
     run(async () => {
       const setup = await postAuthed<TotpSetup>(client, '/api/auth/mfa/totp/setup');
       setCode('');
+      setPassword('');
       setStep({ kind: 'setup', setup });
     }, []);
 
   const enable = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const value = code.replace(/\s+/g, '');
-    if (!/^\d{6}$/.test(value)) return setErrors({ fields: { code: 'Enter the 6-digit code from your app.' } });
+    const found: Record<string, string> = {};
+    if (hasPassword && !password) found.password = 'Enter your password.';
+    if (!/^\d{6}$/.test(value)) found.code = 'Enter the 6-digit code from your app.';
+    if (Object.keys(found).length) return setErrors({ fields: found });
     void run(async () => {
-      const { recoveryCodes } = await postAuthed<{ recoveryCodes: string[] }>(client, '/api/auth/mfa/totp/enable', { code: value });
+      const body = { code: value, ...(hasPassword ? { password } : {}) };
+      const { recoveryCodes } = await postAuthed<{ recoveryCodes: string[] }>(client, '/api/auth/mfa/totp/enable', body);
       setCode('');
+      setPassword('');
       setStep({ kind: 'codes', codes: recoveryCodes, notice: 'Two-step verification is on.' });
-    }, ['code']);
+    }, ['password', 'code']);
   };
 
   if (step.kind === 'setup') {
@@ -81,9 +92,9 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
                 {step.setup.secret}
               </code>
             </p>
-            <form className={styles.form} onSubmit={enable} noValidate aria-busy={busy}>
-              <FormAlert>{errors.message}</FormAlert>
-              <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus />
+            <form className={styles.form} onSubmit={enable} noValidate aria-busy={busy} aria-label="Turn on two-step verification">
+              <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" />
+              <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
               <div className={styles.actions}>
                 <Button type="submit" loading={busy} loadingText="Turning on…">
                   Turn on
