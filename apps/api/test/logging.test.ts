@@ -39,9 +39,13 @@ describe('request logging', () => {
     const refreshed = await request(running.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${refreshToken}`, 'x-request-id': 'log-req-2' } });
     await request(running.url, 'GET', `/api/auth/me?access_token=${reg.body.accessToken}`, { headers: { ...bearer(reg.body.accessToken), 'x-request-id': 'log-req-3' } });
     await request(running.url, 'POST', '/api/auth/login', { body: { email, password: 'Wrong-Password-1' }, headers: { 'x-request-id': 'log-req-4' } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Each line is written when its response has finished, which a busy machine can put after the
+    // client has the answer: wait for all four (up to 10 s) rather than a fixed 50 ms. A line that
+    // is never written still fails below.
+    const ids = ['log-req-1', 'log-req-2', 'log-req-3', 'log-req-4'];
+    await expect.poll(() => ids.every((id) => lines.some((l) => l.requestId === id && l.msg === 'request')), { timeout: 10_000 }).toBe(true);
 
-    for (const id of ['log-req-1', 'log-req-2', 'log-req-3', 'log-req-4']) {
+    for (const id of ids) {
       const line = lines.find((l) => l.requestId === id && l.msg === 'request');
       expect(line, id).toBeDefined();
       expect(line).toMatchObject({ method: expect.any(String), status: expect.any(Number), ms: expect.any(Number) });

@@ -38,7 +38,10 @@ describe('request log', () => {
     const forged = await request(url, 'GET', '/api/auth/me', { headers: bearer('abc.def.ghi') });
     const forbidden = await request(url, 'GET', '/api/admin/users', { headers: bearer(alice.accessToken) });
     const csrf = await request(url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${alice.refreshToken}`, origin: 'https://evil.example' } });
-    await new Promise((r) => setTimeout(r, 50));
+    // The request line is written when the response has finished, which a busy machine can put
+    // after the client already has the answer: wait for the lines (up to 10 s), not a fixed 50 ms.
+    // A line that is never written still fails here.
+    await expect.poll(() => [wrong, forged, forbidden, csrf].every((res) => lineFor(res.body.requestId)), { timeout: 10_000 }).toBe(true);
 
     expect(lineFor(wrong.body.requestId)).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS', path: '/api/auth/login' });
     expect(lineFor(forged.body.requestId)).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
@@ -51,8 +54,10 @@ describe('request log', () => {
     await request(url, 'POST', '/api/auth/login', { body: { email: bob.email, password: 'Unique-Log-Canary-77!' } });
     await request(url, 'GET', `/api/auth/me?token=${bob.accessToken}`, { headers: bearer(bob.accessToken) });
     await request(url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${bob.refreshToken}` } });
-    await request(url, 'POST', '/api/auth/login', { body: { email: bob.email, password: STRONG_PASSWORD } });
-    await new Promise((r) => setTimeout(r, 50));
+    const last = await request(url, 'POST', '/api/auth/login', { body: { email: bob.email, password: STRONG_PASSWORD } });
+    // Every line is in before looking for secrets in them: the last request's line (up to 10 s),
+    // rather than a fixed 50 ms that a busy machine can outlast with lines still to come.
+    await expect.poll(() => lineFor(last.headers.get('x-request-id')!), { timeout: 10_000 }).toBeDefined();
     const all = JSON.stringify(lines);
     expect(all).not.toContain('Unique-Log-Canary-77!');
     expect(all).not.toContain(bob.accessToken.split('.')[2]);
