@@ -7,7 +7,6 @@ import { startServer, type TestServer } from '../helpers/server.js';
  * (JWT_REFRESH_TTL) and the absolute one (SESSION_MAX_AGE) are enforced on refresh.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BODY = { 'x-token-transport': 'body' };
 const refresh = (server: TestServer, refreshToken: string) => request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken }, headers: BODY });
 
@@ -34,55 +33,76 @@ describe('a new session at every login', () => {
   });
 });
 
+/**
+ * The timeouts are tested by moving the sessions back in time in the database (every timestamp of
+ * the user's sessions and refresh tokens at once, as if that much time had passed) rather than by
+ * sleeping through second-long lifetimes: with a 2 s lifetime and a refresh every second, a busy
+ * machine that slowed one refresh by a second made an active session look idle. Here the margins
+ * are half an hour, which no load can cross, and the server still decides with its own clock.
+ */
+async function timeTravel(server: TestServer, userIds: string[], interval: string): Promise<void> {
+  const users = userIds.map((id) => `'${id}'`).join(', ');
+  await server.query(
+    `update refresh_tokens set created_at = created_at - interval '${interval}', expires_at = expires_at - interval '${interval}', rotated_at = rotated_at - interval '${interval}'
+     where session_id in (select id from sessions where user_id in (${users}))`,
+  );
+  await server.query(
+    `update sessions set created_at = created_at - interval '${interval}', last_active_at = last_active_at - interval '${interval}',
+       expires_at = expires_at - interval '${interval}', absolute_expires_at = absolute_expires_at - interval '${interval}'
+     where user_id in (${users})`,
+  );
+}
+
 describe('idle timeout', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ JWT_REFRESH_TTL: '2s', SESSION_MAX_AGE: '1h' });
+    server = await startServer({ JWT_REFRESH_TTL: '2h', SESSION_MAX_AGE: '30d' });
   });
   afterAll(() => server.close());
 
   it('a refresh after JWT_REFRESH_TTL of inactivity is refused; activity keeps the session alive', async () => {
     const active = await registerUser(server.url, {}, BODY);
     const idle = await registerUser(server.url, {}, BODY);
-    let token = active.refreshToken;
-    for (let i = 0; i < 3; i++) {
-      await sleep(1_000);
-      const res = await refresh(server, token);
-      expect(res.status).toBe(200);
-      token = res.body.refreshToken;
-    }
-    // The idle one has been untouched for 3 s > 2 s.
+    const both = [active.user.id, idle.user.id];
+    // 1.5 h after sign-up: the active one refreshes, which must push its idle expiry to now + 2 h.
+    await timeTravel(server, both, '90 minutes');
+    const renewed = await refresh(server, active.refreshToken);
+    expect(renewed.status).toBe(200);
+    // 3 h after sign-up: the idle one has been untouched for 3 h > 2 h; the active one for 1.5 h.
+    // (Without the renewal the active one would have expired an hour ago too.)
+    await timeTravel(server, both, '90 minutes');
     const expired = await refresh(server, idle.refreshToken);
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('INVALID_TOKEN');
+    expect((await refresh(server, renewed.body.refreshToken)).status).toBe(200);
   });
 });
 
 describe('absolute timeout', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ JWT_REFRESH_TTL: '2s', SESSION_MAX_AGE: '3s' });
+    server = await startServer({ JWT_REFRESH_TTL: '2h', SESSION_MAX_AGE: '3h' });
   });
   afterAll(() => server.close());
 
   it('no refresh extends a session past SESSION_MAX_AGE after its login', async () => {
     const bob = await registerUser(server.url, {}, BODY);
     let token = bob.refreshToken;
-    const started = Date.now();
+    // Refreshed every 80 minutes, well within the 2 h idle timeout: 80 and 160 minutes after the
+    // login the session is alive, 240 minutes after it (past the 3 h maximum) it is not.
+    const statuses: number[] = [];
     let refused: { status: number; body: any } | undefined;
-    while (Date.now() - started < 6_000) {
-      await sleep(700);
+    for (let step = 0; step < 3; step++) {
+      await timeTravel(server, [bob.user.id], '80 minutes');
       const res = await refresh(server, token);
+      statuses.push(res.status);
       if (res.status !== 200) {
         refused = res;
         break;
       }
       token = res.body.refreshToken;
     }
-    const elapsed = Date.now() - started;
-    expect(refused?.status).toBe(401);
+    expect(statuses).toEqual([200, 200, 401]);
     expect(refused?.body.error.code).toBe('INVALID_TOKEN');
-    expect(elapsed).toBeGreaterThanOrEqual(2_000); // the session began during registration, a little before `started`
-    expect(elapsed).toBeLessThan(5_000);
   });
 });
