@@ -117,7 +117,10 @@ if (runWeb && !dev) await ensureBuild();
 
 const children = [];
 const tsxCli = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-if (runApi) children.push(['api', run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : [tsxCli, 'apps/api/src/main.ts'])]);
+// In production one process (`node --import tsx`), not tsx's CLI: that wrapper relays a signal to
+// its child and SIGKILLs it when the child does not confirm within 30 ms, which a busy machine
+// misses, cutting the API's drain short.
+if (runApi) children.push(['api', run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : ['--import', 'tsx', 'apps/api/src/main.ts'])]);
 if (runWeb) children.push(['web', run('web', process.execPath, dev ? ['server.mjs', '--dev'] : ['server.mjs'], { cwd: WEB_DIR })]);
 
 /** SHUTDOWN_TIMEOUT as the API reads it (a number of ms, or 500ms, 10s, 1m), default 10 s. */

@@ -111,19 +111,6 @@ describe('loadConfig', () => {
       expect(loadConfig(prod).isProduction).toBe(true);
     });
 
-    it('refuses the embedded database on disk (no fsync) unless EMBEDDED_DB_IN_PRODUCTION=accept-risk says the operator accepts it', () => {
-      const onDisk = { ...prod, DATA_DIR: '/var/lib/portcullis' };
-      const message = configError(onDisk);
-      expect(message).toMatch(/DATABASE_URL/);
-      expect(message).toMatch(/EMBEDDED_DB_IN_PRODUCTION=accept-risk/);
-      expect(message).not.toContain('\n');
-      expect(loadConfig({ ...onDisk, EMBEDDED_DB_IN_PRODUCTION: 'accept-risk' }).isProduction).toBe(true);
-      expect(configError({ ...onDisk, EMBEDDED_DB_IN_PRODUCTION: 'yes' })).toMatch(/EMBEDDED_DB_IN_PRODUCTION/);
-      // PostgreSQL, or the in-memory database that keeps nothing, need no such word.
-      expect(loadConfig({ ...onDisk, DATABASE_URL: 'postgres://db.example/portcullis' }).isProduction).toBe(true);
-      expect(loadConfig(prod).isProduction).toBe(true);
-    });
-
     it('makes cookies Secure by default', () => {
       const config = loadConfig(prod);
       expect(config.isProduction).toBe(true);
@@ -200,8 +187,9 @@ describe('starting the server with a bad configuration', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'portcullis-start-'));
     dirs.push(dir);
     // Only PORT, DATA_DIR and a secret: the embedded database, whatever DATABASE_URL the suite has.
-    // tsx itself rather than npx, so that SIGTERM reaches the server and its exit code comes back.
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['apps/api/src/main.ts'], {
+    // One process (node --import tsx), as npm start runs it: SIGTERM reaches the server itself and
+    // its exit code comes back (tsx's CLI would SIGKILL a child slow to confirm the signal).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? dir, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, SECRET_KEY: SECRET, RATE_LIMITS: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
