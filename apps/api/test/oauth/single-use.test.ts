@@ -96,6 +96,17 @@ describe('one flow cookie per flow', () => {
     expect(flowCookies(browser)).toEqual([]);
   });
 
+  it("a flow's cookie put under another flow's name does not open that flow", async () => {
+    const browser = f.browser();
+    await toCallback(browser, { login: f.account({ email: unique('a'), email_verified: true }) });
+    const [first] = flowCookies(browser);
+    const second = await toCallback(browser, { login: f.account({ email: unique('b'), email_verified: true }) });
+    const secondName = flowCookies(browser).find((name) => name !== first)!;
+    browser.setCookie(WEB_URL, secondName, browser.cookie(WEB_URL, first!)!, '/api/auth/oauth');
+    expectFailure(await browser.get(second), 'oauth_state_invalid');
+    expect((await lastFailure(f.api)).reason).toBe('state_mismatch');
+  });
+
   it(`at most ${MAX_FLOWS} flows at once: the oldest go, the newest completes`, async () => {
     const browser = f.browser();
     const login = f.account({ email: unique('many'), email_verified: true });
