@@ -41,7 +41,10 @@ export async function startMailbox(port = 0): Promise<TestMailbox> {
     url: `smtp://127.0.0.1:${actual}`,
     port: actual,
     messages,
-    async waitFor(to, subject, timeoutMs = 5_000) {
+    // 20 s by default (was 5): mail leaves from a background job and crosses real SMTP, which a
+    // busy machine can hold for seconds. It returns as soon as the mail is there, and a mail never
+    // sent still fails.
+    async waitFor(to, subject, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = messages.find((m) => recipients(m).includes(to.toLowerCase()) && subject.test(m.subject ?? ''));
