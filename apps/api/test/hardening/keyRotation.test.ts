@@ -121,14 +121,24 @@ describe('rotation under load', () => {
       }
     };
     const load = Promise.all([0, 1, 2].map(worker));
+    // Between rotations, at least 300 ms (past KEY_PREPUBLISH, so new keys sign) and at least 8
+    // more answers. The count was a fixed 1.2 s of traffic, which a busy machine filled with 30
+    // answers, one short of the check below; now it holds by construction unless the requests stop
+    // (then the 30 s deadline passes and the check fails).
+    const afterMoreRequests = async (n: number) => {
+      const target = statuses.length + n;
+      const deadline = Date.now() + 30_000;
+      await sleep(300);
+      while (statuses.length < target && Date.now() < deadline) await sleep(20);
+    };
     const kids = new Set<string>();
     for (let r = 0; r < 3; r++) {
-      await sleep(300);
+      await afterMoreRequests(8);
       const res = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(boss.accessToken) });
       expect(res.status).toBe(200);
       kids.add(res.body.kid);
     }
-    await sleep(300);
+    await afterMoreRequests(8);
     running = false;
     await load;
 
