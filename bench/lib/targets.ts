@@ -1,0 +1,102 @@
+/**
+ * The process `npm run bench` measures (bench/run.ts forks it): the API itself, started as
+ * `npm start` would with the environment it is given, and beside it in the same process the
+ * baselines it is compared with: a bare Express handler, a bare node:http handler, and an Express
+ * route behind the SDK's requireAccessToken. Baselines and subjects share the process, so they
+ * share its event loop, its libuv pool and whatever else the machine is doing.
+ *
+ * It also measures the raw ceilings on request (IPC), in this same process: the password hash
+ * rate of the API's own hasher, and the refresh rotation's SQL issued by a bare `pg` pool.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pino from 'pino';
+import { loadConfig } from '../../apps/api/src/config.js';
+import { startServer } from '../../apps/api/src/server.js';
+import { createPasswordHasher } from '../../apps/api/src/services/passwords.js';
+import { createVerifier, requireAccessToken } from '../../packages/sdk/src/server.js';
+import { rotationSqlRate } from './rotationSql.js';
+
+const HEALTHY = JSON.stringify({ status: 'ok' });
+
+async function listen(server: Server): Promise<string> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const config = loadConfig(process.env);
+// The API logs every request at `info` as in production; the lines go to a null stdout.
+const api = await startServer(config, { logger: pino({ level: config.LOG_LEVEL }), port: 0, host: '127.0.0.1' });
+
+const bareExpress = express();
+bareExpress.disable('x-powered-by');
+bareExpress.get('/healthz', (_req, res) => {
+  res.json({ status: 'ok' });
+});
+bareExpress.get('/protected', (_req, res) => {
+  res.json({ sub: 'anyone' });
+});
+
+const bareHttp = createServer((_req, res) => {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(HEALTHY);
+});
+
+const verifier = createVerifier({
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  jwksUrl: `${api.url}/.well-known/jwks.json`,
+  algorithms: [config.JWT_ALG],
+});
+const sdkApp = express();
+sdkApp.disable('x-powered-by');
+sdkApp.get('/protected', requireAccessToken(verifier), (req, res) => {
+  res.json({ sub: (req as unknown as { auth: { sub: string } }).auth.sub });
+});
+
+const urls = {
+  api: api.url,
+  express: await listen(createServer(bareExpress)),
+  http: await listen(bareHttp),
+  sdk: await listen(createServer(sdkApp)),
+};
+
+const hasher = createPasswordHasher(config.PASSWORD_HASH);
+
+/** Verifications per second of the API's own hasher with `concurrency` verifications in flight. */
+async function hashRate(concurrency: number, ms: number): Promise<number> {
+  const password = 'Bench-Password-42-x';
+  const stored = await hasher.hash(password);
+  let done = 0;
+  const started = performance.now();
+  const end = started + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await hasher.verify(stored, password);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+type Command = { id: number; kind: 'hashRate'; concurrency: number; ms: number } | { id: number; kind: 'rotationSql'; tokens: string[]; ms: number } | { id: number; kind: 'stop' };
+
+process.on('message', (command: Command) => {
+  const answer = async () => {
+    if (command.kind === 'hashRate') return hashRate(command.concurrency, command.ms);
+    if (command.kind === 'rotationSql') return rotationSqlRate(config.DATABASE_URL!, command.tokens, command.ms, config.DATABASE_POOL_SIZE);
+    await api.close();
+    process.exit(0);
+  };
+  answer().then(
+    (value) => process.send!({ id: command.id, value }),
+    (error: Error) => process.send!({ id: command.id, error: error.message }),
+  );
+});
+
+process.send!({ ready: urls, database: api.ctx.database.kind, hash: config.PASSWORD_HASH, alg: config.JWT_ALG, poolSize: config.DATABASE_POOL_SIZE });

@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: the API's hot paths beside a bare Express handler (and a bare node:http one),
+ * the raw hash rate of the configured password algorithm and, on PostgreSQL, the refresh
+ * rotation's own SQL sent by a bare `pg` pool, all measured in one run on one machine.
+ *
+ * It starts what it measures (bench/lib/targets.ts, NODE_ENV=production, RATE_LIMITS=off, on the
+ * embedded database, or on PostgreSQL when DATABASE_URL is set: it then writes a few accounts and
+ * sessions there). Every path is measured in rounds that alternate with its baseline, so a burst
+ * of other load on the machine hits both; the table shows medians over the rounds, and each ratio
+ * is the median of the per-round ratios. The load generator shares the machine: read the ratios,
+ * not the absolute numbers. It passes or fails nothing.
+ *
+ *   --quick           2 rounds of 1 s per path (default: 3 rounds of 3 s; BENCH_ROUNDS, BENCH_SECONDS)
+ *   --only=a,b        only these rows: node-http, healthz, me, session, sdk, login, refresh
+ *   --cpu-prof=DIR    write a CPU profile of the measured process to DIR (node --cpu-prof)
+ */
+import os from 'node:os';
+import { createAccount, PASSWORD, refreshTokens } from './lib/accounts.js';
+import { CONNECTIONS, load, median, type LoadRequest, type Sample } from './lib/load.js';
+import { printTable, type Row } from './lib/report.js';
+import { rotationLoad } from './lib/rotations.js';
+import { startTarget } from './lib/target.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split('=')[1] ?? (args.includes(`--${name}`) ? '' : undefined);
+const quick = flag('quick') !== undefined;
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 3));
+const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 3));
+const only = flag('only')?.split(',');
+const wanted = (key: string) => !only || only.includes(key);
+
+const loadBefore = os.loadavg();
+const target = await startTarget({ cpuProfileDir: flag('cpu-prof') || undefined });
+const { api, express, http, sdk } = target.ready;
+const rows: Row[] = [];
+
+try {
+  const account = await createAccount(api);
+  const bearer = { authorization: `Bearer ${account.accessToken}` };
+  const healthz: LoadRequest = { path: '/healthz' };
+  const protectedRoute: LoadRequest = { path: '/protected', headers: bearer };
+
+  // JIT and pools warm before anything counts.
+  for (const [url, request] of [[express, healthz], [http, healthz], [api, healthz], [api, { path: '/api/auth/me', headers: bearer }], [sdk, protectedRoute], [express, protectedRoute]] as const) {
+    await load(url, request, 1);
+  }
+
+  /** Alternates baseline and subject for every round; the ratio is the median of the per-round ratios. */
+  async function versus(label: string, subject: () => Promise<Sample>, baseline: () => Promise<Sample>, relativeTo: string) {
+    const subjects: Sample[] = [];
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const base = await baseline();
+      const s = await subject();
+      subjects.push(s);
+      ratios.push(s.rps / base.rps);
+    }
+    rows.push(summarise(label, subjects, median(ratios), relativeTo));
+  }
+
+  const summarise = (label: string, samples: Sample[], ratio: number | undefined, relativeTo: string): Row => ({
+    label,
+    rps: median(samples.map((s) => s.rps)),
+    p50: median(samples.map((s) => s.p50)),
+    p99: median(samples.map((s) => s.p99)),
+    failures: samples.reduce((n, s) => n + s.failures, 0),
+    ratio,
+    relativeTo,
+  });
+
+  const baselineSamples: Sample[] = [];
+  const bareExpress = async () => {
+    const s = await load(express, healthz, seconds);
+    baselineSamples.push(s);
+    return s;
+  };
+  const EXPRESS = 'bare Express';
+  if (wanted('node-http')) await versus('bare node:http handler', () => load(http, healthz, seconds), bareExpress, EXPRESS);
+  if (wanted('healthz')) await versus('GET /healthz (whole chain)', () => load(api, healthz, seconds), bareExpress, EXPRESS);
+  if (wanted('me')) await versus('GET /api/auth/me', () => load(api, { path: '/api/auth/me', headers: bearer }, seconds), bareExpress, EXPRESS);
+  if (wanted('session')) await versus('GET /api/auth/session (cookie)', () => load(api, { path: '/api/auth/session', headers: { cookie: account.sessionCookie } }, seconds), bareExpress, EXPRESS);
+  if (wanted('sdk')) await versus('SDK requireAccessToken route', () => load(sdk, protectedRoute, seconds), () => load(express, protectedRoute, seconds), 'same route, bare');
+
+  if (wanted('login')) {
+    const hashes: number[] = [];
+    await versus(
+      'POST /api/auth/login',
+      () => load(api, { method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account.email, password: PASSWORD }) }, seconds),
+      async () => {
+        const rate = await target.ask<number>({ kind: 'hashRate', concurrency: CONNECTIONS, ms: seconds * 1000 });
+        hashes.push(rate);
+        return { rps: rate, p50: NaN, p99: NaN, failures: 0 };
+      },
+      `${target.hash} hash rate`,
+    );
+    rows.push({ label: `${target.hash} verify, API's hasher, ${CONNECTIONS} in flight`, rps: median(hashes), p50: NaN, p99: NaN, failures: 0, ratio: undefined, relativeTo: '' });
+  }
+
+  if (wanted('refresh')) await refreshRows();
+
+  async function refreshRows() {
+    let apiTokens = await refreshTokens(api, account.email, CONNECTIONS);
+    const viaApi = async () => {
+      const r = await rotationLoad(api, apiTokens, seconds);
+      apiTokens = r.tokens;
+      return r;
+    };
+    const label = `POST /api/auth/refresh (${CONNECTIONS} sessions)`;
+    if (target.database !== 'postgres') {
+      const samples: Sample[] = [];
+      for (let r = 0; r < rounds; r++) samples.push(await viaApi());
+      rows.push(summarise(label, samples, undefined, ''));
+      return;
+    }
+    let sqlTokens = await refreshTokens(api, account.email, CONNECTIONS);
+    const sql: Sample[] = [];
+    const viaPg = async () => {
+      const r = await target.ask<{ rate: number; p50: number; p99: number; tokens: string[] }>({ kind: 'rotationSql', tokens: sqlTokens, ms: seconds * 1000 });
+      sqlTokens = r.tokens;
+      const s = { rps: r.rate, p50: r.p50, p99: r.p99, failures: 0 };
+      sql.push(s);
+      return s;
+    };
+    await versus(label, viaApi, viaPg, 'same SQL by bare pg');
+    rows.push(summarise(`rotation SQL, bare pg pool (${target.poolSize})`, sql, undefined, ''));
+  }
+
+  if (baselineSamples.length) rows.unshift(summarise('bare Express handler (baseline)', baselineSamples, 1, EXPRESS));
+} finally {
+  await target.stop();
+}
+
+printTable(rows, {
+  database: target.database === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (memory://)',
+  alg: target.alg,
+  rounds,
+  seconds,
+  loadBefore,
+  loadAfter: os.loadavg(),
+});
