@@ -1,5 +1,5 @@
 /**
-  * `npm run bench:passwords`: the cost of one password hash with each algorithm Portcullis
+ * `npm run bench:passwords`: the cost of one password hash with each algorithm Portcullis
  * supports, and how much of that time the event loop stays free (both run on libuv's pool).
  * Prints numbers and ratios; it passes or fails nothing.
  */
