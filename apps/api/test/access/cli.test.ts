@@ -37,7 +37,10 @@ function cli(args: string[], env: Record<string, string>, options: { input?: str
   });
 }
 
-describe('operator CLI', { timeout: 180_000 }, () => {
+// Each case starts the CLI (and tsx) as new processes several times: about 10 s each on a busy
+// machine. 180 s was used up under npm run test:load (the embedded-database case took 137 s on a
+// merely busy machine); the timeout only catches a hang.
+describe('operator CLI', { timeout: 600_000 }, () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
