@@ -8,6 +8,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AuthError } from '#sdk/errors';
 import { isCanonicalCompactJws } from '#sdk/tokenFormat';
 import type { Role } from '#sdk/types';
+import { DEFAULT_CACHE_SIZE, VerifiedTokens } from '#sdk/verifiedTokens';
 
 /** Asymmetric algorithms only: `none` and HS* (where a public key could be used as secret) never. */
 export type AccessTokenAlgorithm =
@@ -38,6 +39,11 @@ export interface VerifierOptions {
   algorithms?: AccessTokenAlgorithm[];
   /** Default 2, at most 2. */
   clockToleranceSec?: number;
+  /**
+   * How many already-verified tokens to remember (verifiedTokens.ts), so that a token seen again
+   * costs a map lookup and an exp check instead of a signature check. Default 1000; 0 disables it.
+   */
+  cacheSize?: number;
 }
 
 /** The claims of a verified access token (RFC 9068 profile, as the contract defines it). */
@@ -103,13 +109,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (!(clockTolerance >= 0 && clockTolerance <= MAX_TOLERANCE_SEC)) {
     throw new RangeError(`createVerifier: clockToleranceSec must be between 0 and ${MAX_TOLERANCE_SEC}`);
   }
+  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+  if (!(Number.isInteger(cacheSize) && cacheSize >= 0)) throw new RangeError('createVerifier: cacheSize must be a whole number, 0 or more');
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+  const verified = new VerifiedTokens(cacheSize, clockTolerance);
 
   return {
     async verify(token) {
       if (typeof token !== 'string' || token === '') throw invalid('No access token');
       // Before any signature check: a padded or otherwise re-spelt copy of a token is not that token (tokenFormat.ts).
       if (!isCanonicalCompactJws(token)) throw invalid('The access token is not in canonical base64url');
+      // Only after the canonical check: the cache is keyed by the exact string.
+      const seen = verified.lookup(token);
+      if (seen.found === 'claims') return seen.claims;
+      if (seen.found === 'expired') throw new AuthError({ status: 401, code: 'TOKEN_EXPIRED', message: 'The access token has expired' });
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, jwks, {
@@ -123,7 +136,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       } catch (err) {
         throw mapError(err);
       }
-      return claimsOf(payload);
+      const claims = claimsOf(payload);
+      verified.remember(token, claims);
+      return claims;
     },
   };
 }
