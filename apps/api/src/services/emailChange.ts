@@ -62,7 +62,7 @@ export async function requestEmailChange(
  * rolls back, the token's use included (it works again should the address become free).
  */
 export async function confirmEmailChange(ctx: AppContext, token: string, meta: RequestMeta): Promise<PublicUser> {
-  const userId = await ctx.db
+  const changed = await ctx.db
     .transaction(async (tx) => {
       const row = await consumeOneTimeTokenRow(tx, token, 'email_change');
       if (!row?.newEmail) return undefined;
@@ -78,15 +78,16 @@ export async function confirmEmailChange(ctx: AppContext, token: string, meta: R
       const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
       await enqueueMail(ctx, tx, before.email, emailChangeNoticeMail({ displayName: before.displayName, newEmail: row.newEmail, stage: 'changed', securityUrl }));
       // Proving the (new) address also drops identities linked without a proof of theirs.
-      await removeUnverifiedIdentities(ctx, tx, row.userId, 'email_changed', meta);
-      return row.userId;
+      const revocations = await removeUnverifiedIdentities(ctx, tx, row.userId, 'email_changed', meta);
+      return { userId: row.userId, revocations };
     })
     .catch((error: unknown) => {
       // Two confirmations for one address at the same moment: the unique index decides.
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     });
-  const user = userId ? await findUserById(ctx.db, userId) : undefined;
+  if (changed) await ctx.publishRevocations(changed.revocations);
+  const user = changed ? await findUserById(ctx.db, changed.userId) : undefined;
   if (!user) throw invalidEmailChangeToken();
   ctx.mailer.kick();
   return toPublicUser(user);

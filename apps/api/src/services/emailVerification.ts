@@ -46,7 +46,7 @@ export async function resendVerificationWithinLimit(ctx: AppContext, userId: str
 }
 
 export async function verifyEmail(ctx: AppContext, token: string, meta: RequestMeta): Promise<PublicUser> {
-  const userId = await ctx.db.transaction(async (tx) => {
+  const proved = await ctx.db.transaction(async (tx) => {
     const id = await consumeOneTimeToken(tx, token, 'email_verification');
     if (!id) return undefined;
     await tx
@@ -57,10 +57,11 @@ export async function verifyEmail(ctx: AppContext, token: string, meta: RequestM
     await retireOneTimeTokens(tx, id, 'email_verification');
     await recordAudit(tx, { type: 'email.verified', userId: id, meta });
     // Proving the address also drops identities linked without a proof of it (pre-account hijack).
-    await removeUnverifiedIdentities(ctx, tx, id, 'email_verified', meta);
-    return id;
+    const revocations = await removeUnverifiedIdentities(ctx, tx, id, 'email_verified', meta);
+    return { id, revocations };
   });
-  const user = userId ? await findUserById(ctx.db, userId) : undefined;
+  if (proved) await ctx.publishRevocations(proved.revocations);
+  const user = proved ? await findUserById(ctx.db, proved.id) : undefined;
   if (!user) throw invalidVerificationToken();
   ctx.mailer.kick();
   return toPublicUser(user);

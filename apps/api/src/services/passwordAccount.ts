@@ -61,7 +61,8 @@ export async function resetPassword(ctx: AppContext, input: { token: string; new
       .where(eq(users.id, userId));
     const entries = await afterPasswordChange(ctx, tx, userId, { how: 'reset', keepSessionId: undefined });
     await recordAudit(tx, { type: 'password.reset', userId, meta, details: { sessionsRevoked: entries.length } });
-    // Proving the address also drops identities linked without a proof of it (pre-account hijack).
+    // Proving the address also drops identities linked without a proof of it (pre-account hijack);
+    // the reset has revoked every session already.
     await removeUnverifiedIdentities(ctx, tx, userId, 'password_reset', meta);
     return entries;
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, request } from '../helpers/http.js';
 import { storedMail } from '../helpers/mail.js';
-import { codeAt } from '../helpers/totp.js';
+import { codeAt, previousStepCode } from '../helpers/totp.js';
 import type { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
@@ -29,7 +29,7 @@ const mailsTo = (email: string) => storedMail(f.api, email);
 
 async function enableMfa(user: { accessToken: string; password: string }): Promise<string> {
   const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(user.accessToken) });
-  const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: codeAt(setup.body.secret, Date.now() - 30_000), password: user.password }, headers: bearer(user.accessToken) });
+  const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: await previousStepCode(setup.body.secret), password: user.password }, headers: bearer(user.accessToken) });
   expect(enable.status).toBe(200);
   return setup.body.secret as string;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, registerUser, request } from '../helpers/http.js';
-import { codeAt } from '../helpers/totp.js';
+import { codeAt, previousStepCode } from '../helpers/totp.js';
 import type { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
@@ -89,7 +89,7 @@ describe('MFA after the provider', () => {
   it('a user with TOTP gets the MFA step: no session until the code, and the mfaToken never in a URL', async () => {
     const local = await verifiedUser();
     const setup = await post('/api/auth/mfa/totp/setup', undefined, bearer(local.accessToken));
-    const enable = await post('/api/auth/mfa/totp/enable', { code: codeAt(setup.body.secret, Date.now() - 30_000) }, bearer(local.accessToken));
+    const enable = await post('/api/auth/mfa/totp/enable', { code: await previousStepCode(setup.body.secret) }, bearer(local.accessToken));
     expect(enable.status).toBe(200);
 
     const login = f.account({ email: local.email, email_verified: true });

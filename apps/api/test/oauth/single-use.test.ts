@@ -4,7 +4,7 @@ import { MAX_FLOWS } from '../../src/services/oauth/stateCookie.js';
 import { randomToken } from '../../src/services/secrets.js';
 import { bearer, request } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { codeAt, previousStepCode } from '../helpers/totp.js';
 import { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, flowCookie, flowCookies, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
@@ -27,7 +27,7 @@ describe('the MFA hand-off after a provider sign-in', () => {
   it('opens once: a copy of its cookie replayed later is refused', async () => {
     const holder = await browserUser(f);
     const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(holder.accessToken) });
-    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: codeAt(setup.body.secret, Date.now() - 30_000), password: holder.password }, headers: bearer(holder.accessToken) });
+    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: await previousStepCode(setup.body.secret), password: holder.password }, headers: bearer(holder.accessToken) });
     expect(enable.status).toBe(200);
 
     const browser = f.browser();

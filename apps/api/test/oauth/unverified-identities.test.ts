@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, request } from '../helpers/http.js';
 import { storedMail } from '../helpers/mail.js';
 import { linkToken } from '../helpers/smtp.js';
-import { codeAt } from '../helpers/totp.js';
+import { codeAt, previousStepCode } from '../helpers/totp.js';
 import type { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
@@ -37,9 +37,9 @@ async function mailedToken(email: string, path: '/verify-email' | '/reset-passwo
   throw new Error(`no ${path} mail to ${email}`);
 }
 
-async function expectRemovalRecorded(userId: string, email: string, proof: string) {
+async function expectRemovalRecorded(userId: string, email: string, proof: string, sessionsRevoked = 0) {
   const events = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.unlinked' and user_id = '${userId}'`);
-  expect(events.map((e) => e.details)).toEqual([{ provider: 'oidc', reason: 'unverified_email', proof }]);
+  expect(events.map((e) => e.details)).toEqual([{ provider: 'oidc', reason: 'unverified_email', proof, sessionsRevoked }]);
   const [notice] = (await storedMail(f.api, email)).filter((m) => m.subject === REMOVED_SUBJECT);
   expect(notice!.text).toContain('Acme SSO');
 }
@@ -62,15 +62,23 @@ describe('proving the address removes identities linked without a proof of it', 
     expectFailure(await signInVia(f.browser(), { login: attackerLogin }), 'oauth_email_unverified_conflict');
   });
 
-  it('an email verification link', async () => {
+  it("an email verification link; the squatter's provider session ends with the identity", async () => {
     const victim = unique('verify');
     const attacker = f.browser();
     await expectSignedIn(attacker, await signInVia(attacker, { login: f.account({ email: victim, email_verified: false }) }));
     const userId = await userIdOf(victim);
+    const refresh = () => attacker.request('POST', `${WEB_URL}/api/auth/refresh`, { headers: { origin: WEB_URL } });
+    const before = await refresh();
+    expect(before.status).toBe(200);
+    const { accessToken } = JSON.parse(before.text) as { accessToken: string };
+
     const verified = await request(f.api.url, 'POST', '/api/auth/email/verify', { body: { token: await mailedToken(victim, '/verify-email') } });
     expect(verified.status).toBe(200);
     expect(await identities(userId)).toEqual([]);
-    await expectRemovalRecorded(userId, victim, 'email_verified');
+    await expectRemovalRecorded(userId, victim, 'email_verified', 1);
+    // Verification revokes no session by itself: without the removal the squatter would stay in.
+    expect((await refresh()).status).toBe(401);
+    expect((await request(f.api.url, 'GET', '/api/auth/me', { headers: bearer(accessToken) })).status).toBe(401);
   });
 
   it('a confirmed change of address; identities whose provider proved the address stay', async () => {
@@ -128,7 +136,7 @@ describe('into an account with MFA, only after the second factor', () => {
   async function mfaHolder() {
     const holder = await browserUser(f);
     const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(holder.accessToken) });
-    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: codeAt(setup.body.secret, Date.now() - 30_000), password: holder.password }, headers: bearer(holder.accessToken) });
+    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: await previousStepCode(setup.body.secret), password: holder.password }, headers: bearer(holder.accessToken) });
     expect(enable.status).toBe(200);
     return { ...holder, secret: setup.body.secret as string };
   }

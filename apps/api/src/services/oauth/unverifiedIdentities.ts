@@ -1,10 +1,12 @@
-import { and, eq } from 'drizzle-orm';
+import { and, arrayContains, eq, isNull } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { oauthAccounts, users } from '../../db/schema.js';
+import { oauthAccounts, sessions, users } from '../../db/schema.js';
+import type { RevocationMessage } from '../../realtime/bus.js';
 import { unverifiedProvidersRemovedMail } from '../../mail/templates/providerLinks.js';
 import { recordAudit } from '../audit.js';
 import { enqueueMail } from '../mail.js';
+import { revokeSessionRows } from '../sessions.js';
 import { providerName } from './providers.js';
 
 /**
@@ -14,20 +16,32 @@ import { providerName } from './providers.js';
  * change of address confirmed — the person who proved it is the one the account belongs to, and
  * any identity linked without its provider's proof of the address (`email_verified = false`) is
  * removed in the same transaction, each removal audited (`oauth.unlinked`, reason
- * `unverified_email`), and the holder told by mail. Call it inside the proof's transaction; the
- * caller kicks the mailer after commit.
+ * `unverified_email`), and the holder told by mail. The hijacker may also hold a session opened
+ * through that identity; sessions do not record which identity opened them, so every live session
+ * signed in through a provider ('fed') ends with it (the holder signs in again). Call it inside the
+ * proof's transaction; the caller publishes the returned revocations and kicks the mailer after commit.
  */
 
 export type AddressProof = 'password_reset' | 'email_verified' | 'email_changed';
 
-export async function removeUnverifiedIdentities(ctx: AppContext, tx: Db, userId: string, proof: AddressProof, meta: RequestMeta): Promise<number> {
+export async function removeUnverifiedIdentities(ctx: AppContext, tx: Db, userId: string, proof: AddressProof, meta: RequestMeta): Promise<RevocationMessage[]> {
   const removed = await tx
     .delete(oauthAccounts)
     .where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.emailVerified, false)))
     .returning({ provider: oauthAccounts.provider });
-  if (removed.length === 0) return 0;
+  if (removed.length === 0) return [];
+  const providerSessions = await tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), arrayContains(sessions.amr, ['fed'])));
+  const revocations = await revokeSessionRows(
+    ctx,
+    tx,
+    providerSessions.map((row) => row.id),
+    'unverified_identity_removed',
+  );
   for (const { provider } of removed) {
-    await recordAudit(tx, { type: 'oauth.unlinked', userId, meta, details: { provider, reason: 'unverified_email', proof } });
+    await recordAudit(tx, { type: 'oauth.unlinked', userId, meta, details: { provider, reason: 'unverified_email', proof, sessionsRevoked: revocations.length } });
   }
   // After the proof's own update: the address the notice goes to is the one just proved.
   const [holder] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId));
@@ -35,5 +49,5 @@ export async function removeUnverifiedIdentities(ctx: AppContext, tx: Db, userId
     const providerNames = [...new Set(removed.map((r) => providerName(ctx.config, r.provider)))];
     await enqueueMail(ctx, tx, holder.email, unverifiedProvidersRemovedMail({ displayName: holder.displayName, providerNames, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
   }
-  return removed.length;
+  return revocations;
 }
