@@ -4,7 +4,7 @@ import { MAX_FLOWS } from '../../src/services/oauth/stateCookie.js';
 import { randomToken } from '../../src/services/secrets.js';
 import { bearer, request } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { codeAt, previousStepCode } from '../helpers/totp.js';
+import { previousStepCode } from '../helpers/totp.js';
 import { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, flowCookie, flowCookies, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
