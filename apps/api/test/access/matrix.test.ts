@@ -58,6 +58,9 @@ export const MATRIX: Row[] = [
   { operation: 'PATCH /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, body: { role: 'moderator' }, expect: ADMIN_ONLY(200), intact: targetIntact },
   { operation: 'DELETE /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, expect: ADMIN_ONLY(204), intact: targetIntact },
   { operation: 'POST /api/admin/users/{id}/sessions/revoke', path: (f) => `/api/admin/users/${f.target.id}/sessions/revoke`, expect: ADMIN_ONLY(204), intact: targetIntact },
+  // The target has no second factor: an admin is told there is nothing to reset (409); the
+  // reset itself is covered in admin-mfa-reset.test.ts. Here: nobody else gets that far.
+  { operation: 'POST /api/admin/users/{id}/mfa/reset', path: (f) => `/api/admin/users/${f.target.id}/mfa/reset`, expect: ADMIN_ONLY(409), intact: targetIntact },
   { operation: 'GET /api/admin/audit-events', path: () => '/api/admin/audit-events', expect: ADMIN_ONLY(200) },
   { operation: 'POST /api/admin/keys/rotate', path: () => '/api/admin/keys/rotate', expect: ADMIN_ONLY(200) },
 ];
