@@ -23,15 +23,28 @@ const refuseAnnouncedOversize: RequestHandler = (req, res, next) => {
   next();
 };
 
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (hasBody(req) && !req.is('application/json')) {
+    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
+    return;
+  }
+  next();
+};
+
 /** A body must be JSON (415 otherwise) and at most 16 KiB (413); body-parser's errors map in errorHandler. */
-export const bodyParsing = (): RequestHandler[] => [
-  refuseAnnouncedOversize,
-  (req, _res, next) => {
-    if (hasBody(req) && !req.is('application/json')) {
-      next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
-      return;
+export const bodyParsing = (): RequestHandler => {
+  const json = express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: 'application/json' });
+  return (req, res, next) => {
+    // No Content-Length and no Transfer-Encoding: no body (type-is's hasBody, body-parser's own
+    // test), so none of the three steps below would do anything but what body-parser does here.
+    // Most requests are such GETs: they skip the steps (issue 12, per-request work).
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      if (!('body' in req)) (req as { body?: unknown }).body = undefined;
+      return next();
     }
-    next();
-  },
-  express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: 'application/json' }),
-];
+    refuseAnnouncedOversize(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      requireJson(req, res, (error2?: unknown) => (error2 ? next(error2) : json(req, res, next)));
+    });
+  };
+};

@@ -17,6 +17,9 @@ export const cors = (allowedOrigins: string[]): RequestHandler => {
     // without Vary a shared cache could hand one origin's answer, or its lack of CORS headers,
     // to another. The cors package adds Vary only when it allows the origin.
     res.vary('Origin');
+    // No Origin: the package would ask the origin callback (false) and call next() having set
+    // nothing, after copying its options; skip that work on every same-origin and server request.
+    if (req.headers.origin === undefined) return next();
     listed(req, res, next);
   };
 };

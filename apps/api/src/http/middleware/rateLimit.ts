@@ -17,7 +17,11 @@ const LIMITED: Record<string, AddressLimit> = {
   'POST /api/auth/password/forgot': 'password_forgot',
 };
 
+const LIMITED_METHODS = new Set(Object.keys(LIMITED).map((key) => key.split(' ')[0]!));
+
 export const rateLimit = (ctx: AppContext): RequestHandler => async (req, _res, next) => {
+  // Most requests use a method no limit names: they skip building the key (issue 12, per-request work).
+  if (!LIMITED_METHODS.has(req.method)) return next();
   // Express matches routes case-insensitively and with a trailing slash, so the key must too.
   const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
   if (!kind) return next();
