@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { TEST_SECRET_KEY } from '../../helpers/server.js';
 import { freePort } from '../../helpers/ports.js';
 
@@ -19,24 +17,8 @@ export interface ApiInstance {
   output: string[];
 }
 
-export async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portcullis_faults_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
+/** A new empty database on the server of `baseUrl` (one helper for every faults test). */
+export { freshPostgresDatabase as freshDatabase } from './processes.js';
 
 export function baseEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
