@@ -11,7 +11,7 @@
  * not the absolute numbers. It passes or fails nothing.
  *
  *   --quick           2 rounds of 1 s per path (default: 3 rounds of 3 s; BENCH_ROUNDS, BENCH_SECONDS)
- *   --only=a,b        only these rows: node-http, healthz, me, session, sdk, login, refresh
+ *   --only=a,b        only these rows: node-http, headers, healthz, me, session, sdk, login, refresh
  *   --cpu-prof=DIR    write a CPU profile of the measured process to DIR (node --cpu-prof)
  */
 import os from 'node:os';
@@ -76,6 +76,7 @@ try {
   };
   const EXPRESS = 'bare Express';
   if (wanted('node-http')) await versus('bare node:http handler', () => load(http, healthz, seconds), bareExpress, EXPRESS);
+  if (wanted('headers')) await versus("bare Express + /healthz's headers", () => load(express, { path: '/healthz-headers' }, seconds), bareExpress, EXPRESS);
   if (wanted('healthz')) await versus('GET /healthz (whole chain)', () => load(api, healthz, seconds), bareExpress, EXPRESS);
   if (wanted('me')) await versus('GET /api/auth/me', () => load(api, { path: '/api/auth/me', headers: bearer }, seconds), bareExpress, EXPRESS);
   if (wanted('session')) await versus('GET /api/auth/session (cookie)', () => load(api, { path: '/api/auth/session', headers: { cookie: account.sessionCookie } }, seconds), bareExpress, EXPRESS);

@@ -40,6 +40,15 @@ bareExpress.get('/protected', (_req, res) => {
   res.json({ sub: 'anyone' });
 });
 
+// The same route again, putting on the wire every header /healthz's answer carries (security
+// headers, Vary, X-Request-Id...): how much of the chain's cost is the bigger answer itself.
+const WIRE_ONLY = new Set(['date', 'content-length', 'etag', 'connection', 'keep-alive', 'content-type']);
+const healthzHeaders = [...(await fetch(`${api.url}/healthz`)).headers].filter(([name]) => !WIRE_ONLY.has(name));
+bareExpress.get('/healthz-headers', (_req, res) => {
+  for (const [name, value] of healthzHeaders) res.setHeader(name, value);
+  res.json({ status: 'ok' });
+});
+
 const bareHttp = createServer((_req, res) => {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(HEALTHY);

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { verifyAccessToken } from '../../services/accessTokens.js';
 import { ApiError, invalidBearer, unauthenticated } from '../../services/errors.js';
@@ -8,9 +8,14 @@ import { ApiError, invalidBearer, unauthenticated } from '../../services/errors.
  * database query. A refused token is remembered and thrown by requireAuth, so public routes
  * are unaffected by a stale header.
  */
-export const authenticate = (ctx: AppContext): RequestHandler => async (req, _res, next) => {
+export const authenticate = (ctx: AppContext): RequestHandler => (req, _res, next) => {
   const header = req.get('authorization');
+  // No header (most public and cookie requests): synchronous, no promise per request (issue 12).
   if (header === undefined) return next();
+  return verifyBearer(ctx, req, header, next);
+};
+
+async function verifyBearer(ctx: AppContext, req: Request, header: string, next: NextFunction): Promise<void> {
   const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim());
   if (!match) {
     req.authError = invalidBearer('Send the access token as "Authorization: Bearer <token>".');
@@ -25,7 +30,7 @@ export const authenticate = (ctx: AppContext): RequestHandler => async (req, _re
     req.authError = error;
   }
   next();
-};
+}
 
 /** Authorization's first gate: the caller must have presented a valid access token. */
 export const requireAuth: RequestHandler = (req, _res, next) => {

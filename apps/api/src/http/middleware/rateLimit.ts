@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import type { AddressLimit } from '../../services/rateLimits.js';
 
@@ -19,16 +19,22 @@ const LIMITED: Record<string, AddressLimit> = {
 
 const LIMITED_METHODS = new Set(Object.keys(LIMITED).map((key) => key.split(' ')[0]!));
 
-export const rateLimit = (ctx: AppContext): RequestHandler => async (req, _res, next) => {
-  // Most requests use a method no limit names: they skip building the key (issue 12, per-request work).
-  if (!LIMITED_METHODS.has(req.method)) return next();
-  // Express matches routes case-insensitively and with a trailing slash, so the key must too.
-  const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
-  if (!kind) return next();
+/** The limited path: one counter taken, before any body is read. */
+async function consume(ctx: AppContext, kind: AddressLimit, ip: string | null, next: NextFunction): Promise<void> {
   try {
-    await ctx.rateLimits.consumeAddress(kind, req.ip ?? null);
+    await ctx.rateLimits.consumeAddress(kind, ip);
     next();
   } catch (error) {
     next(error);
   }
+}
+
+export const rateLimit = (ctx: AppContext): RequestHandler => (req, _res, next) => {
+  // Most requests use a method no limit names: they skip building the key, and every unlimited
+  // request stays synchronous (no promise per request; issue 12, per-request work).
+  if (!LIMITED_METHODS.has(req.method)) return next();
+  // Express matches routes case-insensitively and with a trailing slash, so the key must too.
+  const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
+  if (!kind) return next();
+  return consume(ctx, kind, req.ip ?? null, next);
 };
