@@ -118,7 +118,7 @@ describe('SIGTERM drains in-flight requests', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
-  }, 300_000);
+  }, 900_000);
 
   it.skipIf(!process.env.DATABASE_URL)('on PostgreSQL: all complete and the process exits 0', async () => {
     const database = await freshPostgresDatabase(process.env.DATABASE_URL!);

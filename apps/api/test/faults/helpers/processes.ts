@@ -164,7 +164,9 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
 }
 
 /** Waits until /readyz answers 200; returns how long that took. */
-export async function waitUntilReady(api: ApiProcess, timeoutMs = 120_000): Promise<number> {
+// A first start creates the embedded database (PGlite's initdb), which took over 120 s with two
+// full suites running on the 2 cores; the bound only catches a server that never becomes ready.
+export async function waitUntilReady(api: ApiProcess, timeoutMs = 300_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output.join('')}`);
