@@ -11,6 +11,9 @@ export default defineConfig({
     // average of 30, and every file whose servers start in beforeAll then failed as a whole.
     testTimeout: 60_000,
     hookTimeout: 300_000,
+    // expect.poll waits for a page or a server to reach a state. Vitest's 1 s default failed CI on a
+    // busy machine (a settings page still loading its sessions); the wait only bounds a hang.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     pool: 'forks',
     maxWorkers: 2,
   },
