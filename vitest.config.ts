@@ -14,6 +14,8 @@ export default defineConfig({
     // expect.poll waits for a page or a server to reach a state. Vitest's 1 s default failed CI on a
     // busy machine (a settings page still loading its sessions); the wait only bounds a hang.
     expect: { poll: { timeout: 20_000, interval: 100 } },
+    // Every JSON answer a test receives is checked against its route's schema (http/responseCheck.ts).
+    env: { PORTCULLIS_CHECK_RESPONSES: '1' },
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -4,7 +4,7 @@ import type { NextConfig } from 'next';
 // at run time from API_URL), never through `rewrites` here: those are frozen at build time.
 const nextConfig: NextConfig = {
   // The SDK is consumed as TypeScript source from the workspace.
-  transpilePackages: ['@portcullis/sdk'],
+  transpilePackages: ['@portcullis/sdk', '@portcullis/contract'],
   poweredByHeader: false,
   reactStrictMode: true,
   // `next dev` (npm run dev) serves its own resources (hot reload) only to localhost unless told

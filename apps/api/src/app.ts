@@ -17,7 +17,8 @@ import { devOutboxRoutes } from './routes/devOutbox.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { oauthRoutes } from './routes/oauth.js';
-import { projectRoutes } from './routes/projects.js';
+import { mountRoutes } from './http/route.js';
+import { apiRoutes } from './routes/index.js';
 import { wellKnownRoutes } from './routes/wellKnown.js';
 import { devOutboxEnabled } from './services/mail.js';
 
@@ -28,6 +29,7 @@ import { devOutboxEnabled } from './services/mail.js';
  */
 export function createApp(ctx: AppContext): Express {
   const app = express();
+  const routes = apiRoutes(ctx);
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(ctx.config.TRUST_PROXY));
   app.set('query parser', 'simple');
@@ -36,13 +38,13 @@ export function createApp(ctx: AppContext): Express {
   app.use(requestLogging(ctx.logger));
   app.use(securityHeaders({ production: ctx.config.isProduction }));
   app.use(cors(ctx.config.CORS_ORIGINS));
-  app.use(rateLimit(ctx));
+  app.use(rateLimit(ctx, routes));
   app.use(bodyParsing());
   app.use(authenticate(ctx));
 
   app.use(healthRoutes(ctx, { redis: ctx.redisHealth ? () => ctx.redisHealth!.check() : undefined }));
   app.use(wellKnownRoutes(ctx));
-  app.use('/api', docsRoutes(ctx));
+  app.use('/api', docsRoutes(ctx, routes));
   app.use('/api/auth/oauth', oauthRoutes(ctx));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/admin/keys', adminKeyRoutes(ctx));
@@ -51,7 +53,7 @@ export function createApp(ctx: AppContext): Express {
   // elsewhere the outbox of sent mail, reset links and all, does not exist.
   if (devOutboxEnabled(ctx.config)) app.use('/api/dev', devOutboxRoutes(ctx));
 
-  app.use('/api/projects', projectRoutes(ctx));
+  app.use(mountRoutes(ctx, routes));
   app.use('/api/admin', adminRoutes(ctx));
 
   app.use(notFoundHandler);

@@ -1,5 +1,9 @@
 import { errors, json } from './components.js';
-import { pageParameters } from './projects.js';
+// Until admin is defined in packages/contract (then pagination comes from its query schema).
+const pageParameters = [
+  { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+];
 
 /** `/api/admin`: user management and the audit log. Every operation needs the `manage_users` permission (admin). */
 

@@ -5,24 +5,26 @@ import { authPaths } from './auth.js';
 import { components } from './components.js';
 import { oauthPaths } from './oauth.js';
 import { emailChangePaths } from './profile.js';
-import { projectPaths } from './projects.js';
+import type { EndpointDefinition } from '@portcullis/contract';
+import { generateDocument, type OpenApiDocument } from './generate.js';
 
 /**
  * The OpenAPI 3.1 description served at /api/openapi.json. Each feature describes its own paths
  * in a file of this folder and is listed here once.
  */
-const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, emailChangePaths, oauthPaths, projectPaths, adminPaths, adminKeyPaths];
+const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, emailChangePaths, oauthPaths, adminPaths, adminKeyPaths];
 
-export function openApiDocument(options: { serverUrl: string }) {
+/** Hand-written paths of features not yet defined in packages/contract are merged in until they are. */
+export function openApiDocument(options: { serverUrl: string; endpoints: EndpointDefinition[] }): OpenApiDocument {
+  const document = generateDocument(options);
+  const handSchemas = components.schemas as Record<string, unknown>;
   return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Portcullis API',
-      version: '1.0.0',
-      description: 'Authentication and authorization: sign-up, login, tokens, sessions, MFA, OAuth, roles. Errors share one shape: `{ error: { code, message, details? }, requestId }`.',
+    ...document,
+    paths: { ...Object.assign({}, ...featurePaths), ...document.paths },
+    components: {
+      ...document.components,
+      schemas: { ...handSchemas, ...document.components?.schemas },
+      responses: components.responses,
     },
-    servers: [{ url: options.serverUrl }],
-    paths: Object.assign({}, ...featurePaths),
-    components,
   };
 }

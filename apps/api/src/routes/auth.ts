@@ -13,7 +13,7 @@ import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy } from '../services/passwords.js';
 import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
 import { findLiveSessionWithUser, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
-import { refuseHiddenCharacters } from '../services/shownText.js';
+import { refuseHiddenCharacters } from '@portcullis/contract/shownText';
 import { findUserById, toPublicUser } from '../services/users.js';
 
 /** The core auth endpoints of the contract. Thin: parse, call a service, shape the answer. */

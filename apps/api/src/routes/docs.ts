@@ -2,12 +2,13 @@ import { Router } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from '../context.js';
+import type { Route } from '../http/route.js';
 import { openApiDocument } from '../openapi/index.js';
 
 /** GET /api/openapi.json and the interactive page at /api/docs (assets served locally). */
-export function docsRoutes(ctx: AppContext): Router {
+export function docsRoutes(ctx: AppContext, routes: Route[]): Router {
   const router = Router();
-  const document = openApiDocument({ serverUrl: ctx.config.JWT_ISSUER });
+  const document = openApiDocument({ serverUrl: ctx.config.JWT_ISSUER, endpoints: routes.map((r) => r.endpoint) });
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

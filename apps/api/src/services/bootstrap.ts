@@ -5,7 +5,7 @@ import { users } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { findHiddenCharacter, hiddenCharacterMessage } from './shownText.js';
+import { findHiddenCharacter, hiddenCharacterMessage } from '@portcullis/contract/shownText';
 import { countAdmins, findUserByEmail, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 /** The first admin: from ALLOW_BOOTSTRAP at start-up, or from the operator's CLI (`create-admin`). */

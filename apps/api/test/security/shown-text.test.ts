@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/services/bootstrap.js';
-import { cleanShownText, findHiddenCharacter } from '../../src/services/shownText.js';
-import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { cleanShownText, findHiddenCharacter } from '@portcullis/contract/shownText';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Text others are shown (display names, project names and descriptions) refuses characters that

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ApiError } from '../../services/errors.js';
+import { checkErrorResponse, responseChecksEnabled } from '../responseCheck.js';
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}.`));
@@ -66,8 +67,17 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
   // RFC 7235 and the contract: every 401 names its scheme; one not caused by a bearer token says just `Bearer`.
   if (apiError.status === 401 && !res.hasHeader('WWW-Authenticate')) res.setHeader('WWW-Authenticate', 'Bearer');
-  res.status(apiError.status).json({
-    error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) },
-    requestId: req.id,
-  });
+  const body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) }, requestId: req.id };
+  if (checkingErrors) {
+    try {
+      checkErrorResponse(apiError.status, body);
+    } catch (drift) {
+      req.log?.error({ err: drift }, 'error response drifted from the contract');
+      res.status(500).json({ error: { code: 'INTERNAL', message: (drift as Error).message }, requestId: req.id });
+      return;
+    }
+  }
+  res.status(apiError.status).json(body);
 };
+
+const checkingErrors = responseChecksEnabled();

@@ -1,6 +1,7 @@
 import type { NextFunction, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import type { AddressLimit } from '../../services/rateLimits.js';
+import type { Route } from '../route.js';
 
 /**
  * Per-address request limits, taken before any body is read so that a flood costs the server
@@ -8,7 +9,8 @@ import type { AddressLimit } from '../../services/rateLimits.js';
  * password-forgot, verify-resend). The address is `req.ip`: the socket's, unless TRUST_PROXY
  * names the proxy it came through.
  */
-const LIMITED: Record<string, AddressLimit> = {
+/** Routes not yet defined with route() (http/route.ts); those name their limit in their endpoint. */
+const LEGACY_LIMITED: Record<string, AddressLimit> = {
   'POST /api/auth/login': 'login',
   // The second step of a login is a login request too (its per-mfaToken limit is in services/mfa).
   'POST /api/auth/login/mfa': 'login',
@@ -17,7 +19,16 @@ const LIMITED: Record<string, AddressLimit> = {
   'POST /api/auth/password/forgot': 'password_forgot',
 };
 
-const LIMITED_METHODS = new Set(Object.keys(LIMITED).map((key) => key.split(' ')[0]!));
+/** `METHOD /path` → limit, from the endpoint definitions. Limited paths are literal (no parameters). */
+function limitTable(routes: Route[]): Record<string, AddressLimit> {
+  const table: Record<string, AddressLimit> = { ...LEGACY_LIMITED };
+  for (const { endpoint } of routes) {
+    if (!endpoint.rateLimit) continue;
+    if (endpoint.path.includes(':')) throw new Error(`${endpoint.path}: a per-address limit needs a literal path`);
+    table[`${endpoint.method.toUpperCase()} ${endpoint.path.toLowerCase()}`] = endpoint.rateLimit;
+  }
+  return table;
+}
 
 /** The limited path: one counter taken, before any body is read. */
 async function consume(ctx: AppContext, kind: AddressLimit, ip: string | null, next: NextFunction): Promise<void> {
@@ -29,7 +40,10 @@ async function consume(ctx: AppContext, kind: AddressLimit, ip: string | null, n
   }
 }
 
-export const rateLimit = (ctx: AppContext): RequestHandler => (req, _res, next) => {
+export const rateLimit = (ctx: AppContext, routes: Route[]): RequestHandler => {
+  const LIMITED = limitTable(routes);
+  const LIMITED_METHODS = new Set(Object.keys(LIMITED).map((key) => key.split(' ')[0]!));
+  return (req, _res, next) => {
   // Most requests use a method no limit names: they skip building the key, and every unlimited
   // request stays synchronous (no promise per request; issue 12, per-request work).
   if (!LIMITED_METHODS.has(req.method)) return next();
@@ -37,4 +51,5 @@ export const rateLimit = (ctx: AppContext): RequestHandler => (req, _res, next) 
   const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
   if (!kind) return next();
   return consume(ctx, kind, req.ip ?? null, next);
+  };
 };

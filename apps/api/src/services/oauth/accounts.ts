@@ -7,7 +7,8 @@ import { recordAudit } from '../audit.js';
 import { queueVerificationMail } from '../emailVerification.js';
 import { ApiError, notFound } from '../errors.js';
 import { enqueueMail } from '../mail.js';
-import { cleanShownText } from '../shownText.js';
+import { inTransaction, type Tx } from '../transaction.js';
+import { cleanShownText } from '@portcullis/contract/shownText';
 import { findUserByEmail, findUserById, normalizeEmail, type UserWithMfa } from '../users.js';
 import { providerName, type ProviderId } from './providers.js';
 import type { ProviderProfile } from './protocol.js';
@@ -62,40 +63,35 @@ export async function resolveLogin(ctx: AppContext, provider: ProviderId, profil
     }
 
     const created = await createUserWithIdentity(ctx, provider, { ...profile, email: profile.email }, meta);
-    if (created) {
-      if (!created.emailVerifiedAt) ctx.mailer.kick();
-      return { kind: 'signed_in', user: created, how: 'created' };
-    }
+    if (created) return { kind: 'signed_in', user: created, how: 'created' };
   }
   throw new ApiError(409, 'CONFLICT', 'This sign-in collided with another one. Try again.');
 }
 
 async function createUserWithIdentity(ctx: AppContext, provider: ProviderId, profile: ProviderProfile & { email: string }, meta: RequestMeta): Promise<UserWithMfa | undefined> {
-  return ctx.db
-    .transaction(async (tx) => {
-      const [user] = await tx
-        .insert(users)
-        .values({
-          email: profile.email,
-          emailNormalized: normalizeEmail(profile.email),
-          displayName: displayNameFor(profile),
-          passwordHash: null,
-          emailVerifiedAt: profile.emailVerified ? new Date() : null,
-        })
-        .onConflictDoNothing({ target: users.emailNormalized })
-        .returning();
-      if (!user) return undefined;
-      // A lost race on the identity rolls the new user back too.
-      if (!(await insertIdentity(tx, user.id, provider, profile))) throw new RetryResolution();
-      await recordAudit(tx, { type: 'user.registered', userId: user.id, meta, details: { method: 'oauth', provider } });
-      await recordAudit(tx, { type: 'oauth.linked', userId: user.id, meta, details: { provider, via: 'sign_up' } });
-      if (!user.emailVerifiedAt) await queueVerificationMail(ctx, tx, user, meta);
-      return { ...user, mfaEnabled: false };
-    })
-    .catch((error: unknown) => {
-      if (error instanceof RetryResolution) return undefined;
-      throw error;
-    });
+  return inTransaction(ctx, async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        email: profile.email,
+        emailNormalized: normalizeEmail(profile.email),
+        displayName: displayNameFor(profile),
+        passwordHash: null,
+        emailVerifiedAt: profile.emailVerified ? new Date() : null,
+      })
+      .onConflictDoNothing({ target: users.emailNormalized })
+      .returning();
+    if (!user) return undefined;
+    // A lost race on the identity rolls the new user back too.
+    if (!(await insertIdentity(tx, user.id, provider, profile))) throw new RetryResolution();
+    await recordAudit(tx, { type: 'user.registered', userId: user.id, meta, details: { method: 'oauth', provider } });
+    await recordAudit(tx, { type: 'oauth.linked', userId: user.id, meta, details: { provider, via: 'sign_up' } });
+    if (!user.emailVerifiedAt) await queueVerificationMail(ctx, tx, user, meta);
+    return { ...user, mfaEnabled: false };
+  }).catch((error: unknown) => {
+    if (error instanceof RetryResolution) return undefined;
+    throw error;
+  });
 }
 
 class RetryResolution extends Error {}
@@ -105,17 +101,15 @@ class RetryResolution extends Error {}
  * factor when the account has MFA). False when the identity was linked meanwhile (a lost race).
  */
 export async function linkByVerifiedEmail(ctx: AppContext, userId: string, provider: ProviderId, profile: ProviderProfile, meta: RequestMeta): Promise<boolean> {
-  const linked = await ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (tx) => {
     const row = await insertIdentity(tx, userId, provider, profile);
     if (row) await recordLink(ctx, tx, userId, provider, 'verified_email', meta);
     return row !== undefined;
   });
-  if (linked) ctx.mailer.kick();
-  return linked;
 }
 
 /** The audit event and the holder's notice of a new link, in the link's transaction. */
-async function recordLink(ctx: AppContext, tx: Db, userId: string, provider: ProviderId, via: 'settings' | 'verified_email', meta: RequestMeta): Promise<void> {
+async function recordLink(ctx: AppContext, tx: Tx, userId: string, provider: ProviderId, via: 'settings' | 'verified_email', meta: RequestMeta): Promise<void> {
   await recordAudit(tx, { type: 'oauth.linked', userId, meta, details: { provider, via } });
   const user = await findUserById(tx, userId);
   if (!user) return;
@@ -127,7 +121,7 @@ export type LinkResult = 'linked' | 'already_linked' | 'identity_in_use' | 'prov
 
 /** Links an identity to a signed-in user who asked for it from settings. */
 export async function linkIdentity(ctx: AppContext, userId: string, provider: ProviderId, profile: ProviderProfile, meta: RequestMeta): Promise<LinkResult> {
-  const result = await ctx.db.transaction(async (tx): Promise<LinkResult> => {
+  return inTransaction(ctx, async (tx): Promise<LinkResult> => {
     await lockUser(tx, userId);
     const known = await findIdentity(tx, provider, profile.subject);
     if (known) return known.userId === userId ? 'already_linked' : 'identity_in_use';
@@ -137,8 +131,6 @@ export async function linkIdentity(ctx: AppContext, userId: string, provider: Pr
     await recordLink(ctx, tx, userId, provider, 'settings', meta);
     return 'linked';
   });
-  if (result === 'linked') ctx.mailer.kick();
-  return result;
 }
 
 export async function listIdentities(db: Db, userId: string): Promise<IdentityRow[]> {

@@ -1,0 +1,112 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { BodyOf, EndpointDefinition, QueryOf, ResponseInputOf } from '@portcullis/contract';
+import { fields, type FieldIssue } from '@portcullis/contract';
+import type { AppContext } from '../context.js';
+import type { AccessClaims } from '../services/accessTokens.js';
+import { notFound, validationFailed } from '../services/errors.js';
+import { requirePermission, requireManageUsers } from './middleware/authorize.js';
+import { requireAuth } from './middleware/authenticate.js';
+import { checkResponse, responseChecksEnabled } from './responseCheck.js';
+
+/**
+ * An endpoint of the contract (packages/contract) bound to its handler. Mounting gives every route
+ * the same chain, in the contract's order: authentication gate → the route's guards (CSRF origin,
+ * ownership) → path ids → body and query validation → handler; the answer gets the endpoint's
+ * status and `Cache-Control` (no-store unless the endpoint says otherwise). Per-address rate
+ * limits are taken earlier, before the body is parsed (app.ts), from the same definitions.
+ */
+
+/** The caller, typed by the endpoint: present wherever the endpoint requires a bearer token. */
+type AuthOf<E extends EndpointDefinition> = E['auth'] extends 'none' | 'refresh' | 'session' ? AccessClaims | undefined : AccessClaims;
+
+export interface HandlerInput<E extends EndpointDefinition> {
+  req: Request;
+  res: Response;
+  auth: AuthOf<E>;
+  body: BodyOf<E>;
+  query: QueryOf<E>;
+  /** Path parameters; ids are already checked UUIDs, lower-cased. */
+  params: Record<string, string>;
+}
+
+export interface RouteImplementation<E extends EndpointDefinition> {
+  /** Checks after authentication and before the body is read: the CSRF origin rule, ownership. */
+  guards?: RequestHandler[];
+  /** Rules the static schema cannot hold (the configured password policy): issues make a 400. */
+  check?: (body: BodyOf<E>) => FieldIssue[];
+  /**
+   * Returns the answer's body (sent with the endpoint's status). A redirect or a 204 returns
+   * nothing; a handler that wrote the answer itself (a redirect) returns nothing either.
+   */
+  handler(input: HandlerInput<E>): Promise<ResponseInputOf<E>> | ResponseInputOf<E>;
+}
+
+export interface Route {
+  endpoint: EndpointDefinition;
+  implementation: RouteImplementation<EndpointDefinition>;
+}
+
+export function route<const E extends EndpointDefinition>(endpoint: E, implementation: RouteImplementation<E>): Route {
+  return { endpoint, implementation: implementation as unknown as RouteImplementation<EndpointDefinition> };
+}
+
+const ID_PARAM = /^(id|.+Id)$/;
+
+function authGate(ctx: AppContext, endpoint: EndpointDefinition): RequestHandler[] {
+  const { auth } = endpoint;
+  if (auth === 'none' || auth === 'refresh' || auth === 'session') return [];
+  if (auth === 'bearer') return [requireAuth];
+  if (auth === 'admin') return [requireManageUsers(ctx.config)];
+  return [requirePermission(auth.permission)];
+}
+
+function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }, fallback: string): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || fallback, message: issue.message }));
+}
+
+/** The handler chain of one route. */
+function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestHandler[] {
+  const cache = endpoint.cache ?? 'no-store';
+  const idNames = [...endpoint.path.matchAll(/:(\w+)/g)].map((m) => m[1]!).filter((name) => ID_PARAM.test(name));
+  const checking = responseChecksEnabled();
+
+  const invoke: RequestHandler = async (req, res) => {
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.params ?? {})) params[name] = String(value);
+    for (const name of idNames) {
+      if (!fields.isUuid(params[name] ?? '')) throw notFound(endpoint.notFound);
+      params[name] = params[name]!.toLowerCase();
+    }
+    let body: unknown;
+    if (endpoint.body) {
+      const parsed = endpoint.body.safeParse(req.body ?? {});
+      if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'body'));
+      body = parsed.data;
+      const issues = implementation.check?.(body as never) ?? [];
+      if (issues.length) throw validationFailed(issues);
+    }
+    let query: unknown;
+    if (endpoint.query) {
+      const parsed = endpoint.query.safeParse(req.query ?? {});
+      if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'query'));
+      query = parsed.data;
+    }
+    res.setHeader('Cache-Control', cache);
+    const answer = await implementation.handler({ req, res, auth: req.auth as AccessClaims, body: body as never, query: query as never, params });
+    if (res.headersSent) return;
+    if (endpoint.status === 204 || endpoint.response === undefined) {
+      res.status(endpoint.status).end();
+      return;
+    }
+    if (checking) checkResponse(endpoint, answer);
+    res.status(endpoint.status).json(answer);
+  };
+  return [...authGate(ctx, endpoint), ...(implementation.guards ?? []), invoke];
+}
+
+/** A router with every route mounted at its full path. */
+export function mountRoutes(ctx: AppContext, routes: Route[]): Router {
+  const router = Router();
+  for (const r of routes) router[r.endpoint.method](r.endpoint.path, ...chainOf(ctx, r));
+  return router;
+}

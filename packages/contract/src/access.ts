@@ -1,0 +1,40 @@
+// The contract's access-control table ("Access control" in the HTTP contract), as data. This is
+// the only copy: the API enforces it, the SDK re-exports it, clients use it
+// for display decisions only. No imports, so the API can load it without the browser client.
+
+export const ROLES = Object.freeze(['user', 'moderator', 'admin'] as const);
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = Object.freeze(['read', 'write', 'delete', 'manage_users'] as const);
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** What each role may do. Frozen: a caller that mutated it would change the rules for everyone. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
+  user: Object.freeze(['read'] as const),
+  moderator: Object.freeze(['read', 'write', 'delete'] as const),
+  admin: Object.freeze(['read', 'write', 'delete', 'manage_users'] as const),
+});
+
+/**
+ * How far a role's permissions reach beyond the caller's own resources (the contract's "own
+ * resources only" for `user`). Everyone may do anything to what they own.
+ */
+export type Scope = 'own' | 'any';
+export const ROLE_SCOPE: Readonly<Record<Role, Scope>> = Object.freeze({
+  user: 'own',
+  moderator: 'any',
+  admin: 'any',
+});
+
+// Roles arrive over the network (tokens, session answers): an unknown one, or an inherited
+// property name like "constructor", has no permission rather than throwing.
+const isRole = (role: string): role is Role => Object.hasOwn(ROLE_PERMISSIONS, role);
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return isRole(role) && ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** May this role use `permission` on everyone's resources (lists with `?all=true`)? */
+export function mayAccessAll(role: Role, permission: Permission): boolean {
+  return isRole(role) && ROLE_SCOPE[role] === 'any' && hasPermission(role, permission);
+}

@@ -1,0 +1,105 @@
+// The contract's stable codes as plain data (no zod): error codes with their statuses, audit event
+// types and the OAuth redirect error codes. Safe to import in a browser bundle.
+
+/**
+ * Every error code the API answers with, and the statuses it may carry (the first is the usual
+ * one). A token in a body (`email/verify`, `password/reset`) is a `400 INVALID_TOKEN`, a bearer
+ * token a `401`; a wrong MFA code is `401` at sign-in and `400` where the contract says so.
+ */
+export const ERROR_STATUSES = {
+  // 408: the request did not arrive in time (http/clientError.ts, written by Node before Express).
+  VALIDATION_FAILED: [400, 408],
+  INVALID_JSON: [400],
+  UNSUPPORTED_MEDIA_TYPE: [415],
+  PAYLOAD_TOO_LARGE: [413],
+  UNAUTHENTICATED: [401],
+  INVALID_CREDENTIALS: [401],
+  TOKEN_EXPIRED: [401],
+  INVALID_TOKEN: [401, 400],
+  REFRESH_TOKEN_REUSED: [401],
+  MFA_REQUIRED: [401],
+  INVALID_MFA_CODE: [401, 400],
+  EMAIL_NOT_VERIFIED: [403],
+  FORBIDDEN: [403],
+  CSRF_REJECTED: [403],
+  NOT_FOUND: [404],
+  METHOD_NOT_ALLOWED: [405],
+  EMAIL_TAKEN: [409],
+  LAST_ADMIN: [409],
+  CONFLICT: [409],
+  RATE_LIMITED: [429],
+  INTERNAL: [500],
+  SERVICE_UNAVAILABLE: [503],
+} as const satisfies Record<string, readonly number[]>;
+
+export type ErrorCode = keyof typeof ERROR_STATUSES;
+export const ERROR_CODES = Object.freeze(Object.keys(ERROR_STATUSES) as ErrorCode[]);
+
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(ERROR_STATUSES, value);
+
+/** Every event type the API records; the admin audit filter lists the same. */
+export const AUDIT_EVENT_TYPES = [
+  'user.registered',
+  'login.succeeded',
+  'login.failed',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.failed',
+  'mfa.setup_started',
+  'mfa.recovery_code_used',
+  'mfa.recovery_codes_regenerated',
+  'mfa.reset',
+  'mfa.locked',
+  'refresh.reuse_detected',
+  'logout',
+  'logout.all',
+  'session.revoked',
+  'password.changed',
+  'password.change_failed',
+  'password.reset_requested',
+  'password.reset',
+  'email.verification_sent',
+  'email.verified',
+  'user.updated',
+  'user.email_changed',
+  'user.role_changed',
+  'user.deleted',
+  'user.sessions_revoked',
+  'project.updated',
+  'project.deleted',
+  'oauth.linked',
+  'oauth.unlinked',
+  'keys.rotated',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/**
+ * The codes an OAuth callback puts in `?error=` when it redirects back to the web app. Stable:
+ * the web app maps each to a sentence.
+ */
+export const OAUTH_LOGIN_ERROR_CODES = [
+  'oauth_state_invalid',
+  'oauth_access_denied',
+  'oauth_provider_error',
+  'oauth_provider_unavailable',
+  'oauth_exchange_failed',
+  'oauth_profile_failed',
+  'oauth_email_missing',
+  'oauth_email_unverified_conflict',
+  'oauth_email_not_verified',
+] as const;
+
+/** Only for link flows, which return to /settings/security. */
+export const OAUTH_LINK_ERROR_CODES = ['oauth_identity_in_use', 'oauth_provider_already_linked', 'oauth_link_session_expired', 'oauth_link_wrong_browser'] as const;
+
+export type OAuthLoginErrorCode = (typeof OAUTH_LOGIN_ERROR_CODES)[number];
+export type OAuthErrorCode = OAuthLoginErrorCode | (typeof OAUTH_LINK_ERROR_CODES)[number];
+
+/** Sign-in providers the API can be configured with. */
+export const OAUTH_PROVIDERS = ['google', 'github', 'oidc'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+
+/** Second factors accepted at sign-in. */
+export const MFA_METHODS = ['totp', 'recovery_code'] as const;
+export type MfaMethod = (typeof MFA_METHODS)[number];
