@@ -1,0 +1,156 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../src/context.js';
+import { mailMessages, revocations } from '../src/db/schema.js';
+import type { RevocationMessage } from '../src/realtime/bus.js';
+import { enqueueMail } from '../src/services/mail.js';
+import { recordRevocations } from '../src/services/revocations.js';
+import { changeRole } from '../src/services/roles.js';
+import { revokeUserSessions } from '../src/services/sessions.js';
+import { inTransaction } from '../src/services/transaction.js';
+import { CORE_ENV, sleep } from './helpers/core.js';
+import { bearer, registerUser, request, uniqueEmail } from './helpers/http.js';
+import { startServer, type TestServer } from './helpers/server.js';
+
+/**
+ * Effects after commit (services/transaction.ts): mail queued and revocations written inside
+ * inTransaction wake the sender and reach every instance once the transaction commits, never
+ * when it rolls back, and no service does either by hand. Real database: PGlite, or PostgreSQL
+ * (and Redis) with DATABASE_URL (and REDIS_URL).
+ */
+describe('effects after commit', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ ...CORE_ENV });
+  });
+  afterAll(() => server.close());
+
+  /** The server's context with the two effects observed (and still run). */
+  function observed() {
+    const ctx = server.ctx;
+    const seen = { kicks: 0, published: [] as RevocationMessage[], rowsAtPublish: [] as number[] };
+    const spy: AppContext = {
+      ...ctx,
+      mailer: {
+        ...ctx.mailer,
+        kick() {
+          seen.kicks += 1;
+          ctx.mailer.kick();
+        },
+      },
+      async publishRevocations(entries) {
+        // Read on the pool, outside the transaction: on PostgreSQL the row is visible only once committed.
+        for (const e of entries) seen.rowsAtPublish.push((await ctx.db.select().from(revocations).where(eq(revocations.subject, e.subject))).length);
+        seen.published.push(...entries);
+        await ctx.publishRevocations(entries);
+      },
+    };
+    return { spy, seen };
+  }
+
+  const entry = (subject: string): RevocationMessage => ({ kind: 'session', subject, expiresAt: Date.now() + 60_000 });
+  const mailTo = async (to: string) => (await server.ctx.db.select().from(mailMessages).where(eq(mailMessages.to, to))).length;
+  const rowsOf = async (subject: string) => (await server.ctx.db.select().from(revocations).where(eq(revocations.subject, subject))).length;
+  const notice = { subject: 'Test notice', text: 'Hello', html: '<p>Hello</p>' };
+
+  it('runs once, after the commit: the sender is woken once and the revocations published together', async () => {
+    const { spy, seen } = observed();
+    const to = uniqueEmail('effects');
+    const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
+    const value = await inTransaction(spy, async (tx) => {
+      await enqueueMail(spy, tx, to, notice);
+      await enqueueMail(spy, tx, to, notice);
+      await recordRevocations(tx, [entry(first)]);
+      await recordRevocations(tx, [entry(second)]);
+      // Nothing has run yet: the transaction has not committed.
+      expect(seen).toEqual({ kicks: 0, published: [], rowsAtPublish: [] });
+      return 'done';
+    });
+    expect(value).toBe('done');
+    expect(seen.kicks).toBe(1);
+    expect(seen.published.map((e) => e.subject)).toEqual([first, second]);
+    expect(seen.rowsAtPublish).toEqual([1, 1]);
+    expect(await mailTo(to)).toBe(2);
+    // Published means applied on this instance at once.
+    expect(server.ctx.revocations.isRevoked({ sid: first, sub: 'someone', role: 'user' })).toBe(true);
+  });
+
+  it('runs nothing when the transaction rolls back', async () => {
+    const { spy, seen } = observed();
+    const to = uniqueEmail('rolled-back');
+    const subject = crypto.randomUUID();
+    const refused = inTransaction(spy, async (tx) => {
+      await enqueueMail(spy, tx, to, notice);
+      await recordRevocations(tx, [entry(subject)]);
+      throw new Error('refused');
+    });
+    await expect(refused).rejects.toThrow('refused');
+    expect(seen).toEqual({ kicks: 0, published: [], rowsAtPublish: [] });
+    expect(await mailTo(to)).toBe(0);
+    expect(await rowsOf(subject)).toBe(0);
+    expect(server.ctx.revocations.isRevoked({ sid: subject, sub: 'someone', role: 'user' })).toBe(false);
+  });
+
+  it('runs nothing for a transaction that queued nothing', async () => {
+    const { spy, seen } = observed();
+    expect(await inTransaction(spy, async (tx) => (await tx.select().from(revocations).limit(1)).length >= 0)).toBe(true);
+    expect(seen).toEqual({ kicks: 0, published: [], rowsAtPublish: [] });
+  });
+
+  it('refuses, at compile time, to queue mail or write revocations outside inTransaction', async () => {
+    const { spy } = observed();
+    await expect(
+      spy.db.transaction(async (tx) => {
+        // @ts-expect-error a plain transaction carries no effects: only inTransaction's Tx does
+        await recordRevocations(tx, [entry(crypto.randomUUID())]);
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('a service revokes on this instance before it returns', async () => {
+    const alice = await registerUser(server.url);
+    const { spy, seen } = observed();
+    expect(await revokeUserSessions(spy, alice.user.id, { reason: 'test' })).toBe(1);
+    expect(seen.published).toHaveLength(1);
+    // No waiting: the response of the route that called it could go out now.
+    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(alice.accessToken) })).status).toBe(401);
+  });
+
+  // Other instances hear of it through the bus; PGlite is one process only.
+  it.skipIf(!process.env.DATABASE_URL)('a role change is refused at once on another instance', async () => {
+    const second = await startServer(server.env);
+    try {
+      const bob = await registerUser(server.url, { email: uniqueEmail('role') });
+      const me = (url: string) => request(url, 'GET', '/api/auth/me', { headers: bearer(bob.accessToken) });
+      expect((await me(second.url)).status).toBe(200);
+      await changeRole(server.ctx, bob.user.id, 'admin', { actorId: null, via: 'cli' });
+      expect((await me(server.url)).status).toBe(401);
+      // The bus delivers within milliseconds; 5 s is far below the 30 s periodic reload, the only
+      // other way the revocation could reach the second instance, so a missing publish fails.
+      let status = 0;
+      const deadline = Date.now() + 5_000;
+      while (status !== 401 && Date.now() < deadline) {
+        status = (await me(second.url)).status;
+        if (status !== 401) await sleep(50);
+      }
+      expect(status).toBe(401);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('no service runs an effect by hand', () => {
+  const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+  /** The helper runs them; server.ts wires the publisher; context.ts and mail/sender.ts declare them. */
+  const ALLOWED = new Set(['services/transaction.ts', 'server.ts', 'context.ts', 'mail/sender.ts']);
+
+  it('only services/transaction.ts kicks the mailer or publishes revocations', () => {
+    const offenders = (readdirSync(SRC, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && !ALLOWED.has(file.split('\\').join('/')))
+      .filter((file) => /\.kick\(|\.publishRevocations\b/.test(readFileSync(SRC + file, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
