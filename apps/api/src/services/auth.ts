@@ -5,7 +5,8 @@ import { issueAccessToken } from './accessTokens.js';
 import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
 import { ApiError, invalidCredentials } from './errors.js';
-import { createSession, revokedEntries, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
+import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
+import { inTransaction } from './transaction.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
 /** Sign-up, sign-in and refresh: the flows that end in a session and a token pair. */
@@ -26,7 +27,7 @@ export async function register(ctx: AppContext, input: { email: string; password
   const email = input.email.trim();
   // Hash before looking the address up, so a taken address costs the same time as a free one.
   const passwordHash = await ctx.passwords.hash(input.password);
-  const created = await ctx.db.transaction(async (tx) => {
+  const created = await inTransaction(ctx, async (tx) => {
     const [user] = await tx
       .insert(users)
       .values({ email, emailNormalized: normalizeEmail(email), displayName: input.displayName, passwordHash })
@@ -38,7 +39,6 @@ export async function register(ctx: AppContext, input: { email: string; password
     await queueVerificationMail(ctx, tx, user, meta);
     return { user: { ...user, mfaEnabled: false }, refresh };
   });
-  ctx.mailer.kick();
   if (!created) throw new ApiError(409, 'EMAIL_TAKEN', 'An account with this email already exists.', [{ field: 'email', message: 'This email is already registered.' }]);
   return signIn(ctx, created.user, created.refresh);
 }
@@ -104,13 +104,12 @@ const refreshFailure = {
 export async function refresh(ctx: AppContext, presented: string, meta: RequestMeta): Promise<SignedIn> {
   const result = await rotateRefreshToken(ctx, presented, meta);
   if (!result.ok) {
+    // A session revoked now (reuse) or found revoked (told again, in case a lost acknowledgement
+    // kept it quiet): every instance has heard of it by the time rotateRefreshToken returns.
     if (result.reason === 'reused') {
-      await ctx.publishRevocations(result.revocations);
       ctx.logger.warn({ event: 'refresh.reuse_detected' }, 'refresh token reuse detected: session revoked');
       throw new ApiError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used. The session has been ended for safety.');
     }
-    // The database says revoked: say so to every instance again, in case a lost acknowledgement kept it quiet.
-    if (result.reason === 'revoked') await ctx.publishRevocations(revokedEntries(ctx, [result.sessionId]));
     throw new ApiError(401, 'INVALID_TOKEN', refreshFailure[result.reason === 'no_user' ? 'revoked' : result.reason]);
   }
   return signIn(ctx, result.user, result.issued);

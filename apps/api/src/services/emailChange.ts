@@ -9,6 +9,7 @@ import { consumeOneTimeTokenRow, issueOneTimeToken, retireOneTimeTokens } from '
 import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
 import { confirmIdentity } from './reauthentication.js';
+import { inTransaction } from './transaction.js';
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 /**
@@ -38,7 +39,7 @@ export async function requestEmailChange(
   // Counted per account once it is proved, so wrong passwords cost login attempts, not this.
   await consumeAccountAction(ctx, 'email_change', user.id);
   const owner = await findUserByEmail(ctx.db, newEmail);
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     // Only the newest request stands: an older link (perhaps someone else's request) stops working.
     await retireOneTimeTokens(tx, user.id, 'email_change');
     if (owner) {
@@ -52,7 +53,6 @@ export async function requestEmailChange(
     const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
     await enqueueMail(ctx, tx, user.email, emailChangeNoticeMail({ displayName: user.displayName, newEmail, stage: 'requested', securityUrl }));
   });
-  ctx.mailer.kick();
 }
 
 /**
@@ -62,34 +62,30 @@ export async function requestEmailChange(
  * rolls back, the token's use included (it works again should the address become free).
  */
 export async function confirmEmailChange(ctx: AppContext, token: string, meta: RequestMeta): Promise<PublicUser> {
-  const changed = await ctx.db
-    .transaction(async (tx) => {
-      const row = await consumeOneTimeTokenRow(tx, token, 'email_change');
-      if (!row?.newEmail) return undefined;
-      const emailNormalized = normalizeEmail(row.newEmail);
-      const [other] = await tx.select({ id: users.id }).from(users).where(and(eq(users.emailNormalized, emailNormalized), ne(users.id, row.userId)));
-      if (other) throw emailTaken();
-      const [before] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, row.userId));
-      if (!before) return undefined;
-      await tx.update(users).set({ email: row.newEmail, emailNormalized, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(users.id, row.userId));
-      for (const purpose of ['email_change', 'password_reset', 'email_verification'] as const) await retireOneTimeTokens(tx, row.userId, purpose);
-      // Neither address: the audit log is not a copy of people's data.
-      await recordAudit(tx, { type: 'user.email_changed', userId: row.userId, meta });
-      const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
-      await enqueueMail(ctx, tx, before.email, emailChangeNoticeMail({ displayName: before.displayName, newEmail: row.newEmail, stage: 'changed', securityUrl }));
-      // Proving the (new) address also drops identities linked without a proof of theirs.
-      const revocations = await removeUnverifiedIdentities(ctx, tx, row.userId, 'email_changed', meta);
-      return { userId: row.userId, revocations };
-    })
-    .catch((error: unknown) => {
-      // Two confirmations for one address at the same moment: the unique index decides.
-      if (isUniqueViolation(error)) throw emailTaken();
-      throw error;
-    });
-  if (changed) await ctx.publishRevocations(changed.revocations);
+  const changed = await inTransaction(ctx, async (tx) => {
+    const row = await consumeOneTimeTokenRow(tx, token, 'email_change');
+    if (!row?.newEmail) return undefined;
+    const emailNormalized = normalizeEmail(row.newEmail);
+    const [other] = await tx.select({ id: users.id }).from(users).where(and(eq(users.emailNormalized, emailNormalized), ne(users.id, row.userId)));
+    if (other) throw emailTaken();
+    const [before] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, row.userId));
+    if (!before) return undefined;
+    await tx.update(users).set({ email: row.newEmail, emailNormalized, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(users.id, row.userId));
+    for (const purpose of ['email_change', 'password_reset', 'email_verification'] as const) await retireOneTimeTokens(tx, row.userId, purpose);
+    // Neither address: the audit log is not a copy of people's data.
+    await recordAudit(tx, { type: 'user.email_changed', userId: row.userId, meta });
+    const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
+    await enqueueMail(ctx, tx, before.email, emailChangeNoticeMail({ displayName: before.displayName, newEmail: row.newEmail, stage: 'changed', securityUrl }));
+    // Proving the (new) address also drops identities linked without a proof of theirs.
+    await removeUnverifiedIdentities(ctx, tx, row.userId, 'email_changed', meta);
+    return { userId: row.userId };
+  }).catch((error: unknown) => {
+    // Two confirmations for one address at the same moment: the unique index decides.
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  });
   const user = changed ? await findUserById(ctx.db, changed.userId) : undefined;
   if (!user) throw invalidEmailChangeToken();
-  ctx.mailer.kick();
   return toPublicUser(user);
 }
 

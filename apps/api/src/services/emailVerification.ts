@@ -1,6 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
-import type { Db } from '../db/client.js';
 import { users } from '../db/schema.js';
 import { verifyEmailMail } from '../mail/templates/verifyEmail.js';
 import { recordAudit } from './audit.js';
@@ -9,14 +8,15 @@ import { enqueueMail } from './mail.js';
 import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
 import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
+import { inTransaction, type Tx } from './transaction.js';
 import { findUserById, type PublicUser, toPublicUser } from './users.js';
 
 /** Email verification: a single-use, 24-hour link mailed at sign-up and on request. */
 
 export const invalidVerificationToken = () => new ApiError(400, 'INVALID_TOKEN', 'This verification link is invalid, already used or expired. Ask for a new one.');
 
-/** Inside the caller's transaction (sign-up, resend); kick the mailer after commit. */
-export async function queueVerificationMail(ctx: AppContext, tx: Db, user: { id: string; email: string; displayName: string }, meta: RequestMeta): Promise<void> {
+/** Inside the caller's transaction (sign-up, resend), which wakes the mail sender once it commits. */
+export async function queueVerificationMail(ctx: AppContext, tx: Tx, user: { id: string; email: string; displayName: string }, meta: RequestMeta): Promise<void> {
   const token = await issueOneTimeToken(tx, user.id, 'email_verification');
   const link = `${ctx.config.WEB_URL}/verify-email?token=${encodeURIComponent(token)}`;
   await enqueueMail(ctx, tx, user.email, verifyEmailMail({ displayName: user.displayName, link }), { link });
@@ -27,8 +27,7 @@ export async function queueVerificationMail(ctx: AppContext, tx: Db, user: { id:
 export async function resendVerification(ctx: AppContext, userId: string, meta: RequestMeta): Promise<void> {
   const user = await findUserById(ctx.db, userId);
   if (!user || user.emailVerifiedAt) return;
-  await ctx.db.transaction((tx) => queueVerificationMail(ctx, tx, user, meta));
-  ctx.mailer.kick();
+  await inTransaction(ctx, (tx) => queueVerificationMail(ctx, tx, user, meta));
 }
 
 /**
@@ -46,7 +45,7 @@ export async function resendVerificationWithinLimit(ctx: AppContext, userId: str
 }
 
 export async function verifyEmail(ctx: AppContext, token: string, meta: RequestMeta): Promise<PublicUser> {
-  const proved = await ctx.db.transaction(async (tx) => {
+  const provedId = await inTransaction(ctx, async (tx) => {
     const id = await consumeOneTimeToken(tx, token, 'email_verification');
     if (!id) return undefined;
     await tx
@@ -57,12 +56,10 @@ export async function verifyEmail(ctx: AppContext, token: string, meta: RequestM
     await retireOneTimeTokens(tx, id, 'email_verification');
     await recordAudit(tx, { type: 'email.verified', userId: id, meta });
     // Proving the address also drops identities linked without a proof of it (pre-account hijack).
-    const revocations = await removeUnverifiedIdentities(ctx, tx, id, 'email_verified', meta);
-    return { id, revocations };
+    await removeUnverifiedIdentities(ctx, tx, id, 'email_verified', meta);
+    return id;
   });
-  if (proved) await ctx.publishRevocations(proved.revocations);
-  const user = proved ? await findUserById(ctx.db, proved.id) : undefined;
+  const user = provedId ? await findUserById(ctx.db, provedId) : undefined;
   if (!user) throw invalidVerificationToken();
-  ctx.mailer.kick();
   return toPublicUser(user);
 }

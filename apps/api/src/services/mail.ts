@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { mailMessages } from '../db/schema.js';
 import { openMailBody, sealMailBody } from '../mail/sealedBody.js';
 import type { RenderedMail } from '../mail/templates/layout.js';
+import { mailAfterCommit, type Tx } from './transaction.js';
 
 /**
  * Outgoing mail is written to `mail_messages` inside the transaction of the change that causes
@@ -26,8 +27,8 @@ export interface QueuedMail {
   to: string;
 }
 
-/** Call inside the caller's transaction; call ctx.mailer.kick() after it commits. */
-export async function enqueueMail(ctx: AppContext, tx: Db, to: string, mail: RenderedMail, options: { link?: string } = {}): Promise<QueuedMail> {
+/** Inside the caller's transaction (services/transaction.ts), which wakes the sender once it commits. */
+export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: RenderedMail, options: { link?: string } = {}): Promise<QueuedMail> {
   // Without an SMTP server (development) the outbox is the only destination: the message is
   // delivered the moment it is written.
   const outboxOnly = devOutboxEnabled(ctx.config);
@@ -36,6 +37,7 @@ export async function enqueueMail(ctx: AppContext, tx: Db, to: string, mail: Ren
     // Bodies are sealed at rest: they may carry a reset, verification or email-change link (mail/sealedBody.ts).
     .values({ to, subject: mail.subject, text: sealMailBody(ctx.keys.encryption, mail.text), html: sealMailBody(ctx.keys.encryption, mail.html), sentAt: outboxOnly ? new Date() : null })
     .returning({ id: mailMessages.id });
+  mailAfterCommit(tx);
   if (!ctx.config.isProduction) {
     // One line a developer can act on with no mail server; never logged in production (the link is a credential).
     ctx.logger.info({ mail: { to, subject: mail.subject, link: options.link } }, outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox, from this machine)' : 'mail queued for SMTP_URL');

@@ -1,7 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { AppContext, RequestMeta } from '../context.js';
-import type { Db } from '../db/client.js';
 import { mfaChallenges, recoveryCodes, totpCredentials, users } from '../db/schema.js';
 import { mfaChangedMail } from '../mail/templates/mfaChanged.js';
 import { recordAudit } from './audit.js';
@@ -11,6 +10,7 @@ import { confirmIdentity, confirmRecentSignInOrPassword } from './reauthenticati
 import { replaceRecoveryCodes, useRecoveryCode } from './recoveryCodes.js';
 import { useTotpCode } from './totpCodes.js';
 import { decrypt, encrypt } from './secrets.js';
+import { inTransaction, type Tx } from './transaction.js';
 import { matchTotpStep, newTotpSecret, totpUri } from './totp.js';
 import { findUserById } from './users.js';
 
@@ -70,7 +70,7 @@ export async function enableTotp(
     await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'enable' } });
     throw invalidMfaCode();
   }
-  const codes = await ctx.db.transaction(async (tx) => {
+  const codes = await inTransaction(ctx, async (tx) => {
     const [enabled] = await tx
       .update(totpCredentials)
       .set({ enabledAt: new Date(), lastUsedStep: step })
@@ -85,7 +85,6 @@ export async function enableTotp(
     return plain;
   });
   if (!codes) throw alreadyEnabled();
-  ctx.mailer.kick();
   return { recoveryCodes: codes };
 }
 
@@ -96,7 +95,7 @@ export async function disableTotp(ctx: AppContext, auth: { userId: string; sessi
     await succeeded();
     throw notEnabled();
   }
-  const disabled = await ctx.db.transaction(async (tx) => {
+  const disabled = await inTransaction(ctx, async (tx) => {
     // A recovery code also works here: it is how someone who lost their phone turns MFA off.
     const passed = /^\d+$/.test(input.code) ? await useTotpCode(ctx, tx, userId, input.code) : await useRecoveryCode(tx, userId, input.code);
     if (!passed) return false;
@@ -114,10 +113,9 @@ export async function disableTotp(ctx: AppContext, auth: { userId: string; sessi
     throw invalidMfaCode();
   }
   await succeeded();
-  ctx.mailer.kick();
 }
 
-async function queueMfaNotice(ctx: AppContext, tx: Db, userId: string, enabled: boolean) {
+async function queueMfaNotice(ctx: AppContext, tx: Tx, userId: string, enabled: boolean) {
   const user = await findUserById(tx, userId);
   if (!user) return;
   await enqueueMail(ctx, tx, user.email, mfaChangedMail({ displayName: user.displayName, enabled, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));

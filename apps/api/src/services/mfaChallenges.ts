@@ -10,6 +10,7 @@ import { useRecoveryCode } from './recoveryCodes.js';
 import { randomToken, sha256 } from './secrets.js';
 import { afterWrongSecondFactor, clearSecondFactorFailures, reserveSecondFactorGuess, secondFactorLocked } from './secondFactorFailures.js';
 import { checkTotpCode, type TotpCheck } from './totpCodes.js';
+import { inTransaction } from './transaction.js';
 import { findUserById, type UserWithMfa } from './users.js';
 
 /**
@@ -83,15 +84,13 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   if (outcome !== 'accepted') {
     const attemptsLeft = MAX_ATTEMPTS - challenge.attempts;
     const details = { stage: 'login', method, attemptsLeft, consecutiveFailures: failures, ...(outcome === 'replayed' && { reason: 'replayed' }) };
-    const mailed = await ctx.db.transaction(async (tx) => {
+    await inTransaction(ctx, async (tx) => {
       await recordAudit(tx, { type: 'mfa.failed', userId: challenge.userId, meta, details });
       // A right code used before, after the right password, on another mfaToken: tell the holder (ASVS 2.8.5).
       if (outcome === 'replayed') await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
       // Many in a row: tell the holder (at the warning mark and at the cap, not every time).
-      const warned = await afterWrongSecondFactor(ctx, tx, user, failures, meta);
-      return warned || outcome === 'replayed';
+      await afterWrongSecondFactor(ctx, tx, user, failures, meta);
     });
-    if (mailed) ctx.mailer.kick();
     if (failures >= ctx.config.MFA_MAX_CONSECUTIVE_FAILURES) throw secondFactorLocked();
     const message = method === 'totp' ? 'The code is not valid. Check your authenticator app and try again.' : 'The recovery code is not valid or was already used.';
     throw new ApiError(401, 'INVALID_MFA_CODE', message);

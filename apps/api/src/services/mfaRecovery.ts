@@ -6,6 +6,7 @@ import { enqueueMail } from './mail.js';
 import { invalidMfaCode, notEnabled } from './mfa.js';
 import { confirmIdentity } from './reauthentication.js';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from './recoveryCodes.js';
+import { inTransaction } from './transaction.js';
 import { useTotpCode } from './totpCodes.js';
 import { findUserById } from './users.js';
 
@@ -37,7 +38,7 @@ export async function regenerateRecoveryCodes(
     await succeeded();
     throw notEnabled();
   }
-  const codes = await ctx.db.transaction(async (tx) => {
+  const codes = await inTransaction(ctx, async (tx) => {
     // The step moves forward in this transaction, so the code is spent only if the codes change too.
     if (!(await useTotpCode(ctx, tx, userId, input.code))) return undefined;
     const plain = await replaceRecoveryCodes(tx, userId);
@@ -52,6 +53,5 @@ export async function regenerateRecoveryCodes(
     throw invalidMfaCode();
   }
   await succeeded();
-  ctx.mailer.kick();
   return { recoveryCodes: codes };
 }

@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { enqueueMail } from './mail.js';
 import { revokeSessionRows } from './sessions.js';
+import { inTransaction } from './transaction.js';
 import { findUserById } from './users.js';
 
 /**
@@ -34,7 +35,7 @@ export async function resetMfa(ctx: AppContext, userId: string, by: MfaResetBy):
   if (!user) throw notFound('No such user.');
   if (!user.mfaEnabled && user.secondFactorFailures === 0) throw nothingToReset();
 
-  const revoked = await ctx.db.transaction(async (tx) => {
+  const revoked = await inTransaction(ctx, async (tx) => {
     await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
@@ -51,7 +52,5 @@ export async function resetMfa(ctx: AppContext, userId: string, by: MfaResetBy):
     await enqueueMail(ctx, tx, user.email, mfaResetMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
     return entries;
   });
-  await ctx.publishRevocations(revoked);
-  ctx.mailer.kick();
   return { sessionsRevoked: revoked.length };
 }

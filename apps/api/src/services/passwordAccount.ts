@@ -13,6 +13,7 @@ import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './o
 import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { sha256 } from './secrets.js';
 import { revokeSessionRows } from './sessions.js';
+import { inTransaction, type Tx } from './transaction.js';
 import { findUserByEmail, findUserById } from './users.js';
 
 /**
@@ -33,20 +34,19 @@ export async function requestPasswordReset(ctx: AppContext, email: string, meta:
     await recordAudit(ctx.db, { type: 'password.reset_requested', userId: null, actorId: null, meta, details: { knownEmail: false } });
     return;
   }
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const token = await issueOneTimeToken(tx, user.id, 'password_reset');
     const link = `${ctx.config.WEB_URL}/reset-password?token=${encodeURIComponent(token)}`;
     await enqueueMail(ctx, tx, user.email, resetPasswordMail({ displayName: user.displayName, link }), { link });
     await recordAudit(tx, { type: 'password.reset_requested', userId: user.id, meta, details: { knownEmail: true } });
   });
-  ctx.mailer.kick();
 }
 
 export async function resetPassword(ctx: AppContext, input: { token: string; newPassword: string }, meta: RequestMeta): Promise<void> {
   // A cheap look first, so a bad token costs no password hashing (an unauthenticated endpoint).
   if (!(await isLiveResetToken(ctx.db, input.token))) throw invalidResetToken();
   const passwordHash = await ctx.passwords.hash(input.newPassword);
-  const revoked = await ctx.db.transaction(async (tx) => {
+  const reset = await inTransaction(ctx, async (tx) => {
     const userId = await consumeOneTimeToken(tx, input.token, 'password_reset');
     if (!userId) return undefined;
     // Throwing here rolls the consumption back: the link still works with a better password.
@@ -64,11 +64,9 @@ export async function resetPassword(ctx: AppContext, input: { token: string; new
     // Proving the address also drops identities linked without a proof of it (pre-account hijack);
     // the reset has revoked every session already.
     await removeUnverifiedIdentities(ctx, tx, userId, 'password_reset', meta);
-    return entries;
+    return true;
   });
-  if (!revoked) throw invalidResetToken();
-  await ctx.publishRevocations(revoked);
-  ctx.mailer.kick();
+  if (!reset) throw invalidResetToken();
 }
 
 export async function changePassword(
@@ -92,18 +90,15 @@ export async function changePassword(
   const weak = checkPasswordAgainstEmail(input.newPassword, user.email, 'newPassword');
   if (weak.length) throw validationFailed(weak);
   const passwordHash = await ctx.passwords.hash(input.newPassword);
-  const revoked = await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, user.id));
     const entries = await afterPasswordChange(ctx, tx, user.id, { how: 'changed', keepSessionId: input.sessionId });
     await recordAudit(tx, { type: 'password.changed', userId: user.id, meta, details: { sessionsRevoked: entries.length } });
-    return entries;
   });
-  await ctx.publishRevocations(revoked);
-  ctx.mailer.kick();
 }
 
-/** What every password change implies, inside its transaction. Returns revocations to publish after commit. */
-async function afterPasswordChange(ctx: AppContext, tx: Db, userId: string, options: { how: 'changed' | 'reset'; keepSessionId: string | undefined }): Promise<RevocationMessage[]> {
+/** What every password change implies, inside its transaction. Returns the revocations (published on commit). */
+async function afterPasswordChange(ctx: AppContext, tx: Tx, userId: string, options: { how: 'changed' | 'reset'; keepSessionId: string | undefined }): Promise<RevocationMessage[]> {
   const live = await tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
   const ids = live.map((s) => s.id).filter((id) => id !== options.keepSessionId);
   const entries = await revokeSessionRows(ctx, tx, ids, options.how === 'reset' ? 'password_reset' : 'password_changed');

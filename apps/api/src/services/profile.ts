@@ -78,5 +78,4 @@ export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; 
     throw error;
   }
   await giveBack();
-  ctx.mailer.kick();
 }

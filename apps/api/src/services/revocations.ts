@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { revocations } from '../db/schema.js';
 import type { Bus, RevocationMessage } from '../realtime/bus.js';
 import type { AccessClaims } from './accessTokens.js';
+import { publishAfterCommit, type Tx } from './transaction.js';
 
 /**
  * The revocations every instance enforces on access tokens without touching the database per
@@ -76,9 +77,10 @@ export async function deleteExpiredRevocations(db: Db): Promise<void> {
   await db.delete(revocations).where(lt(revocations.expiresAt, new Date()));
 }
 
-/** Writes revocation rows inside the caller's transaction; publish them after it commits. */
-export async function recordRevocations(tx: Db, entries: RevocationMessage[]): Promise<void> {
+/** Writes revocation rows inside the caller's transaction (services/transaction.ts), which publishes them once it commits. */
+export async function recordRevocations(tx: Tx, entries: RevocationMessage[]): Promise<void> {
   if (entries.length === 0) return;
+  publishAfterCommit(tx, entries);
   await tx.insert(revocations).values(
     entries.map((e) => ({ kind: e.kind, subject: e.subject, role: e.role ?? null, expiresAt: new Date(e.expiresAt) })),
   );

@@ -7,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { hasPermission } from './permissions.js';
 import { recordRevocations } from './revocations.js';
+import { inTransaction, type Tx } from './transaction.js';
 import { findUserById, toPublicUser, type PublicUser, type UserRow } from './users.js';
 
 /**
@@ -31,9 +32,9 @@ export interface ChangeBy {
 /** What deleteUser's caller adds to its transaction. */
 export interface DeleteSteps {
   /** First, with the rows locked: throw to refuse (e.g. a second factor that is wrong), and nothing changes. */
-  verify?(tx: Db): Promise<void>;
+  verify?(tx: Tx): Promise<void>;
   /** Last, the user gone: e.g. queue a notice, which then goes out only if the deletion lands. */
-  after?(tx: Db, deleted: UserRow): Promise<void>;
+  after?(tx: Tx, deleted: UserRow): Promise<void>;
 }
 
 const lastAdmin = () => new ApiError(409, 'LAST_ADMIN', 'This would leave no admin. Make someone else an admin first.');
@@ -56,9 +57,10 @@ async function lockForChange(tx: Db, userId: string, actorId: string | null, own
 const revocationExpiry = (ctx: AppContext) => Date.now() + ctx.config.JWT_ACCESS_TTL + 5_000;
 
 export async function changeRole(ctx: AppContext, userId: string, role: Role, by: ChangeBy): Promise<PublicUser> {
-  const { user, entries } = await ctx.db.transaction(async (tx) => {
+  // The revocation refusing tokens with the old role goes out to every instance on commit.
+  const user = await inTransaction(ctx, async (tx) => {
     const { target, adminCount } = await lockForChange(tx, userId, by.actorId);
-    if (target.role === role) return { user: await findUserById(tx, userId), entries: [] as RevocationMessage[] };
+    if (target.role === role) return findUserById(tx, userId);
     if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
 
     await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId));
@@ -66,9 +68,8 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
     const entries: RevocationMessage[] = [{ kind: 'role', subject: userId, role, expiresAt: revocationExpiry(ctx) }];
     await recordRevocations(tx, entries);
     await recordAudit(tx, { type: 'user.role_changed', userId, actorId: by.actorId, meta: by.meta, details: { from: target.role, to: role, ...(by.via && { via: by.via }) } });
-    return { user: await findUserById(tx, userId), entries };
+    return findUserById(tx, userId);
   });
-  await ctx.publishRevocations(entries);
   return toPublicUser(user!);
 }
 
@@ -76,7 +77,7 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
 export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy, steps: DeleteSteps = {}): Promise<void> {
   const self = by.self === true && by.actorId === userId;
   const via = self ? 'self' : by.via;
-  const entries = await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { target, adminCount } = await lockForChange(tx, userId, by.actorId, self);
     await steps.verify?.(tx);
     if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
@@ -97,7 +98,5 @@ export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy, 
       details: { email: target.email, role: target.role, projects: removedProjects.length, sessions: removedSessions.length, ...(via && { via }) },
     });
     await steps.after?.(tx, target);
-    return entries;
   });
-  await ctx.publishRevocations(entries);
 }

@@ -6,6 +6,7 @@ import { secondFactorFailuresMail } from '../mail/templates/secondFactorFailures
 import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { enqueueMail } from './mail.js';
+import type { Tx } from './transaction.js';
 
 /**
  * The lifetime cap on second-factor guesses (NIST 800-63B 5.2.2, ASVS 2.2.1): the per-hour limits
@@ -45,7 +46,7 @@ export async function clearSecondFactorFailures(db: Db, userId: string): Promise
  * After a wrong code counted as the `failures`-th in a row: at the warning mark and at the cap the
  * holder is mailed (once each: every reservation sees its own count), and reaching the cap is audited.
  */
-export async function afterWrongSecondFactor(ctx: AppContext, tx: Db, user: { id: string; email: string; displayName: string }, failures: number, meta: RequestMeta): Promise<boolean> {
+export async function afterWrongSecondFactor(ctx: AppContext, tx: Tx, user: { id: string; email: string; displayName: string }, failures: number, meta: RequestMeta): Promise<boolean> {
   const cap = ctx.config.MFA_MAX_CONSECUTIVE_FAILURES;
   const locked = failures >= cap;
   if (!locked && failures !== FAILURE_WARNING_AT) return false;

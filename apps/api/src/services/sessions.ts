@@ -7,6 +7,7 @@ import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
 import { ifOutcomeUnknown } from './commitOutcome.js';
 import { recordRevocations } from './revocations.js';
+import { inTransaction, publishAfterCommit, publishAgain, type Tx } from './transaction.js';
 import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
 import { findUserById, withMfa, type UserWithMfa } from './users.js';
 
@@ -60,9 +61,8 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
  * its response was lost). Idempotent: an already revoked or never committed session is a no-op.
  */
 export async function revokeUndeliveredSession(ctx: AppContext, sessionId: string, reason: 'creation_unacknowledged' | 'response_undelivered'): Promise<void> {
-  const entries = await ctx.db.transaction((tx) => revokeSessionRows(ctx, tx, [sessionId], reason));
+  const entries = await inTransaction(ctx, (tx) => revokeSessionRows(ctx, tx, [sessionId], reason));
   if (entries.length > 0) ctx.logger.info({ sessionId, reason }, 'revoked a session its client never received');
-  await ctx.publishRevocations(entries);
 }
 
 export type RotationResult =
@@ -71,12 +71,13 @@ export type RotationResult =
   | { ok: false; reason: 'unknown' | 'expired' }
   /** The session is already revoked: its revocation is published again (a lost acknowledgement may have kept it from going out). */
   | { ok: false; reason: 'revoked'; sessionId: string }
+  /** Its session is revoked, and every instance told, by the time this is returned. */
   | { ok: false; reason: 'reused'; revocations: RevocationMessage[] };
 
 export async function rotateRefreshToken(ctx: AppContext, presented: string, meta: RequestMeta): Promise<RotationResult> {
   const { config } = ctx;
   const presentedHash = sha256(presented);
-  return ctx.db.transaction(async (tx): Promise<RotationResult> => {
+  return inTransaction(ctx, async (tx): Promise<RotationResult> => {
     const [found] = await tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
     if (!found) return { ok: false, reason: 'unknown' };
 
@@ -84,7 +85,10 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     const [session] = await tx.select().from(sessions).where(eq(sessions.id, found.sessionId)).for('update');
     const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
     if (!session || !token) return { ok: false, reason: 'unknown' };
-    if (session.revokedAt) return { ok: false, reason: 'revoked', sessionId: session.id };
+    if (session.revokedAt) {
+      publishAfterCommit(tx, revokedEntries(ctx, [session.id]));
+      return { ok: false, reason: 'revoked', sessionId: session.id };
+    }
     const now = new Date();
     // An old token's own expiry is no excuse: presented after rotation it is still a replay (below).
     if (session.absoluteExpiresAt <= now || (token.rotatedAt === null && token.expiresAt <= now)) return { ok: false, reason: 'expired' };
@@ -128,8 +132,8 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
   });
 }
 
-/** Marks sessions revoked and records the matching access-token revocations; publish after commit. */
-export async function revokeSessionRows(ctx: AppContext, tx: Db, sessionIds: string[], reason: string): Promise<RevocationMessage[]> {
+/** Marks sessions revoked and records the matching access-token revocations, published once `tx` commits. */
+export async function revokeSessionRows(ctx: AppContext, tx: Tx, sessionIds: string[], reason: string): Promise<RevocationMessage[]> {
   if (sessionIds.length === 0) return [];
   const revoked = await tx
     .update(sessions)
@@ -153,7 +157,7 @@ export async function revokeUserSessions(
   userId: string,
   options: { except?: string; only?: string; reason: string; audit?: { type: AuditType; actorId?: string | null; meta: RequestMeta; details?: Record<string, unknown> } },
 ): Promise<number> {
-  const entries = await ctx.db.transaction(async (tx) => {
+  const entries = await inTransaction(ctx, async (tx) => {
     const live = await tx
       .select({ id: sessions.id })
       .from(sessions)
@@ -165,7 +169,6 @@ export async function revokeUserSessions(
     }
     return revoked;
   });
-  await ctx.publishRevocations(entries);
   return entries.length;
 }
 
@@ -182,7 +185,7 @@ export async function revokeByRefreshToken(ctx: AppContext, presented: string, m
     .where(eq(refreshTokens.tokenHash, sha256(presented)));
   if (!found) return;
   if (found.revokedAt) {
-    await ctx.publishRevocations(revokedEntries(ctx, [found.sessionId]));
+    await publishAgain(ctx, revokedEntries(ctx, [found.sessionId]));
     return;
   }
   await revokeUserSessions(ctx, found.userId, { only: found.sessionId, reason: 'logout', audit: { type: 'logout', meta, details: { sessionId: found.sessionId } } });

@@ -1,12 +1,12 @@
 import { and, arrayContains, eq, isNull } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { Db } from '../../db/client.js';
 import { oauthAccounts, sessions, users } from '../../db/schema.js';
 import type { RevocationMessage } from '../../realtime/bus.js';
 import { unverifiedProvidersRemovedMail } from '../../mail/templates/providerLinks.js';
 import { recordAudit } from '../audit.js';
 import { enqueueMail } from '../mail.js';
 import { revokeSessionRows } from '../sessions.js';
+import type { Tx } from '../transaction.js';
 import { providerName } from './providers.js';
 
 /**
@@ -19,12 +19,12 @@ import { providerName } from './providers.js';
  * `unverified_email`), and the holder told by mail. The hijacker may also hold a session opened
  * through that identity; sessions do not record which identity opened them, so every live session
  * signed in through a provider ('fed') ends with it (the holder signs in again). Call it inside the
- * proof's transaction; the caller publishes the returned revocations and kicks the mailer after commit.
+ * proof's transaction (services/transaction.ts), which publishes the revocations and wakes the mail sender on commit.
  */
 
 export type AddressProof = 'password_reset' | 'email_verified' | 'email_changed';
 
-export async function removeUnverifiedIdentities(ctx: AppContext, tx: Db, userId: string, proof: AddressProof, meta: RequestMeta): Promise<RevocationMessage[]> {
+export async function removeUnverifiedIdentities(ctx: AppContext, tx: Tx, userId: string, proof: AddressProof, meta: RequestMeta): Promise<RevocationMessage[]> {
   const removed = await tx
     .delete(oauthAccounts)
     .where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.emailVerified, false)))
