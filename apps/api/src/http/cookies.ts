@@ -1,7 +1,7 @@
-import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { hmac, safeEqual } from '../services/secrets.js';
+import { defineCookie, readCookies } from './cookie.js';
 
 /**
  * The two cookies the API sets for browsers:
@@ -9,32 +9,28 @@ import { hmac, safeEqual } from '../services/secrets.js';
  * - `portcullis_session`: the session id signed with a key derived from SECRET_KEY, so the web
  *   app's server can tell whether a page request belongs to a live session (GET /api/auth/session)
  *   and render it. It grants nothing else: no token can be obtained with it.
+ * Both live as long as the refresh token (JWT_REFRESH_TTL).
  */
-export const REFRESH_COOKIE = 'refresh_token';
-export const SESSION_COOKIE = 'portcullis_session';
-const REFRESH_PATH = '/api/auth';
+const refreshLifetime = (config: { JWT_REFRESH_TTL: number }) => Math.floor(config.JWT_REFRESH_TTL / 1000);
+export const refreshCookie = defineCookie({ name: 'refresh_token', path: '/api/auth', sameSite: 'strict', maxAge: refreshLifetime });
+export const sessionCookie = defineCookie({ name: 'portcullis_session', path: '/', sameSite: 'lax', maxAge: refreshLifetime });
 
+export const REFRESH_COOKIE = refreshCookie.name;
+export const SESSION_COOKIE = sessionCookie.name;
+
+/** Kept for the routes that read a cookie by name (REFRESH_COOKIE); prefer refreshCookie.read. */
 export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  try {
-    return parse(header)[name] || undefined;
-  } catch {
-    return undefined;
-  }
+  return readCookies(req)[name] || undefined;
 }
 
 export function setSessionCookies(ctx: AppContext, res: Response, refreshToken: string, sessionId: string): void {
-  const maxAge = Math.floor(ctx.config.JWT_REFRESH_TTL / 1000);
-  const secure = ctx.config.COOKIE_SECURE;
-  res.append('Set-Cookie', serialize(REFRESH_COOKIE, refreshToken, { httpOnly: true, sameSite: 'strict', path: REFRESH_PATH, maxAge, secure }));
-  res.append('Set-Cookie', serialize(SESSION_COOKIE, signSessionId(ctx, sessionId), { httpOnly: true, sameSite: 'lax', path: '/', maxAge, secure }));
+  refreshCookie.set(ctx, res, refreshToken);
+  sessionCookie.set(ctx, res, signSessionId(ctx, sessionId));
 }
 
 export function clearSessionCookies(ctx: AppContext, res: Response): void {
-  const secure = ctx.config.COOKIE_SECURE;
-  res.append('Set-Cookie', serialize(REFRESH_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: REFRESH_PATH, maxAge: 0, secure }));
-  res.append('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0, secure }));
+  refreshCookie.clear(ctx, res);
+  sessionCookie.clear(ctx, res);
 }
 
 function signSessionId(ctx: AppContext, sessionId: string): string {
@@ -42,7 +38,7 @@ function signSessionId(ctx: AppContext, sessionId: string): string {
 }
 
 export function readSessionCookie(ctx: AppContext, req: Request): string | undefined {
-  const value = readCookie(req, SESSION_COOKIE);
+  const value = sessionCookie.read(req);
   const [sessionId, signature, extra] = value?.split('.') ?? [];
   if (!sessionId || !signature || extra !== undefined) return undefined;
   return safeEqual(signature, hmac(ctx.keys.sessionCookie, sessionId)) ? sessionId : undefined;

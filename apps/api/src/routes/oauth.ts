@@ -62,7 +62,7 @@ export function oauthRoutes(ctx: AppContext): Router {
   async function startFlow(req: Request, res: Response, provider: ProviderDefinition, intent: FlowIntent, redirect: string): Promise<URL> {
     const { url, secrets } = await beginAuthorization(providers, provider, callbackUrl(provider));
     const flow: FlowState = { ...secrets, provider: provider.id, redirect, intent, issuedAt: Date.now() };
-    setStateCookie(ctx, req, res, flow);
+    await setStateCookie(ctx, req, res, flow);
     return url;
   }
 
@@ -122,7 +122,7 @@ export function oauthRoutes(ctx: AppContext): Router {
       res.redirect(302, to(intent?.kind === 'link' ? SETTINGS_PATH : '/login', { error: code }));
     };
 
-    const opened = openState(ctx.keys.oauthState, sealed, { provider: provider.id, state: req.query.state });
+    const opened = await openState(ctx.keys.oauthState, sealed, { provider: provider.id, state: req.query.state });
     if (!opened.ok) return fail('oauth_state_invalid', opened.reason);
     const { flow } = opened;
     if (!(await usedStates.claim(flow.state))) return fail('oauth_state_invalid', 'replayed', flow.intent);
@@ -172,9 +172,9 @@ export function oauthRoutes(ctx: AppContext): Router {
     const redirect = safeRedirectPath(flow.redirect, web);
     if (user.mfaEnabled) {
       const challenge = await createMfaChallenge(ctx, user, 'fed');
-      setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
+      await setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
       // Linked only once the second factor is passed (services/oauth/pendingLink.ts).
-      if (resolution.kind === 'link_after_mfa') setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
+      if (resolution.kind === 'link_after_mfa') await setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
       return res.redirect(302, to('/login', { mfa: 'oauth' }));
     }
     const signedIn = await startSession(ctx, user, meta, ['fed'], { method: 'oauth', provider: provider.id, how });

@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decrypt, encrypt } from '../../src/services/secrets.js';
+import { openState, sealState } from '../../src/services/oauth/stateCookie.js';
 import { expectFailure, expectSignedIn, flowCookie, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Every way the OAuth flow must fail, each against the real OpenID Provider. */
@@ -80,9 +80,10 @@ describe('state', () => {
       const browser = f.browser();
       const callback = await toCallback(browser, { login: person() });
       const name = flowCookie(browser);
-      const flow = JSON.parse(decrypt(key, browser.cookie(WEB_URL, name)!));
-      flow.issuedAt -= minutes * 60_000;
-      browser.setCookie(WEB_URL, name, encrypt(key, JSON.stringify(flow)), '/api/auth/oauth');
+      const opened = await openState(key, browser.cookie(WEB_URL, name)!, { provider: 'oidc', state: new URL(callback).searchParams.get('state') });
+      if (!opened.ok) throw new Error(`the flow cookie did not open: ${opened.reason}`);
+      const aged = await sealState(key, { ...opened.flow, issuedAt: opened.flow.issuedAt - minutes * 60_000 });
+      browser.setCookie(WEB_URL, name, aged, '/api/auth/oauth');
       return { browser, page: await browser.get(callback) };
     };
     expectFailure((await age(10.5)).page, 'oauth_state_invalid');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decrypt } from '../../src/services/secrets.js';
+import { openState } from '../../src/services/oauth/stateCookie.js';
 import { request } from '../helpers/http.js';
 import { startServer } from '../helpers/server.js';
 import { authorizeUrl, expectSignedIn, flowCookie, flowCookies, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
@@ -67,7 +67,9 @@ describe('GET /api/auth/oauth/oidc/authorize', () => {
     const sealed = browser.cookie(WEB_URL, flowCookie(browser))!;
     // Nothing readable in the cookie itself; it opens only with the server's key.
     expect(sealed).not.toContain(q.get('state'));
-    const opened = JSON.parse(decrypt(f.api.ctx.keys.oauthState, sealed));
+    const result = await openState(f.api.ctx.keys.oauthState, sealed, { provider: 'oidc', state: q.get('state') });
+    if (!result.ok) throw new Error(`the flow cookie did not open: ${result.reason}`);
+    const opened = result.flow;
     expect(opened).toMatchObject({ provider: 'oidc', state: q.get('state'), nonce: q.get('nonce'), redirect: '/projects', intent: { kind: 'login' } });
     expect(opened.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
   });

@@ -94,7 +94,7 @@ describe('open redirects', () => {
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location')!);
       expect(location.origin).toBe('http://127.0.0.1:9');
-      const opened = openState(server.ctx.keys.oauthState, cookieValue(res.cookies, stateCookieName(location.searchParams.get('state'))!), { provider: 'github', state: location.searchParams.get('state') });
+      const opened = await openState(server.ctx.keys.oauthState, cookieValue(res.cookies, stateCookieName(location.searchParams.get('state'))!), { provider: 'github', state: location.searchParams.get('state') });
       expect(opened.ok).toBe(true);
       if (opened.ok) expect(new URL(opened.flow.redirect, WEB).origin, payload).toBe(WEB);
     }

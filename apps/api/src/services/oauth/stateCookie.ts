@@ -1,23 +1,24 @@
-import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { decrypt, encrypt, safeEqual, sha256 } from '../secrets.js';
+import { readCookies } from '../../http/cookie.js';
+import { defineSealedCookie, SKEW_SECONDS, type SealedCookieController, type SealingKeys } from '../../http/sealedCookie.js';
+import { safeEqual, sha256 } from '../secrets.js';
 import { PROVIDER_IDS, type ProviderId } from './providers.js';
 import type { FlowSecrets } from './protocol.js';
 
 /**
  * The state of one OAuth flow, carried by the browser between /authorize and /callback.
  *
- * - Encrypted (AES-256-GCM under a key derived for this purpose only): the PKCE code verifier and
- *   the nonce must stay secret, and the tag makes any tampering fail to open.
+ * - Sealed (http/sealedCookie.ts: an encrypted JWT, purpose `oauth-state`): the PKCE code verifier
+ *   and the nonce must stay secret, and the tag makes any tampering fail to open.
  * - HttpOnly, Path=/api/auth/oauth, Max-Age=600, Secure when cookies are secure.
  * - SameSite=Lax, not Strict: the callback arrives by a cross-site top-level navigation (the
  *   provider redirects the browser back to us). Strict cookies are not sent with it, so the flow
  *   would always fail; Lax cookies are sent on top-level GET navigations and on nothing else
  *   cross-site, which is exactly the one request that needs it. (None is not needed: we use the
  *   query response mode, never a cross-site form POST.)
- * - Issued-at inside the sealed value: older than 10 minutes fails, whatever the browser kept.
+ * - Issued-at and expiry inside the sealed value: older than 10 minutes fails, whatever the browser kept.
  * - One use: the callback clears the cookie and remembers the state as used until it would have
  *   expired anyway, where every instance sees it (usedStates.ts).
  * - One cookie per flow, named after its state (`portcullis_oauth_<12 hex of SHA-256(state)>`): a
@@ -30,7 +31,7 @@ export const STATE_COOKIE_PREFIX = 'portcullis_oauth_';
 const STATE_PATH = '/api/auth/oauth';
 export const STATE_TTL_MS = 10 * 60_000;
 /** Tolerated clock skew between API instances for issued-at. */
-export const SKEW_MS = 60_000;
+export const SKEW_MS = SKEW_SECONDS * 1000;
 /** Flows one browser may have under way at once (tabs); bounds the cookies it sends to /api/auth/oauth. */
 export const MAX_FLOWS = 4;
 const FLOW_NAME = /^portcullis_oauth_[0-9a-f]{12}$/;
@@ -48,12 +49,11 @@ export interface FlowState extends FlowSecrets {
   /** A relative path on the web app, already checked by safeRedirectPath. */
   redirect: string;
   intent: FlowIntent;
+  /** Unix time in ms; sealed as the cookie's `iat`. */
   issuedAt: number;
 }
 
 const sealedShape = z.object({
-  v: z.literal(1),
-  kind: z.literal('oauth_state'),
   provider: z.enum(PROVIDER_IDS),
   state: z.string().min(16).max(128),
   codeVerifier: z.string().min(43).max(128),
@@ -63,29 +63,33 @@ const sealedShape = z.object({
     z.object({ kind: z.literal('login') }),
     z.object({ kind: z.literal('link'), userId: z.uuid(), sessionId: z.uuid() }),
   ]),
-  issuedAt: z.number().int(),
 });
+type SealedFlow = z.infer<typeof sealedShape>;
 
-export function sealState(key: Buffer, flow: FlowState): string {
-  return encrypt(key, JSON.stringify({ v: 1, kind: 'oauth_state', ...flow }));
+/** The cookie of one flow: each has its own name, all share these attributes and this purpose. */
+function flowCookie(name: string): SealedCookieController<SealedFlow> {
+  return defineSealedCookie({ name, path: STATE_PATH, sameSite: 'lax', maxAge: STATE_TTL_MS / 1000, purpose: 'oauth-state', shape: sealedShape });
+}
+/** For opening only (the name plays no part in it). */
+const anyFlow = flowCookie(STATE_COOKIE_PREFIX);
+
+/** The value of a flow's cookie (setStateCookie sends it; tests age it). */
+export function sealState(key: Uint8Array, flow: FlowState): Promise<string> {
+  const { issuedAt, ...sealed } = flow;
+  return anyFlow.seal({ keys: { oauthState: key } }, sealed, { issuedAt });
 }
 
 export type OpenedState = { ok: true; flow: FlowState } | { ok: false; reason: 'missing' | 'tampered' | 'expired' | 'wrong_provider' | 'state_mismatch' };
 
 /** Every check the callback needs before the code is even looked at, each named. */
-export function openState(key: Buffer, sealed: string | undefined, expected: { provider: string; state: unknown }, now = Date.now()): OpenedState {
+export async function openState(key: Uint8Array, sealed: string | undefined, expected: { provider: string; state: unknown }, now?: number): Promise<OpenedState> {
   if (!sealed) return { ok: false, reason: 'missing' };
-  let parsed: z.infer<typeof sealedShape>;
-  try {
-    parsed = sealedShape.parse(JSON.parse(decrypt(key, sealed)));
-  } catch {
-    return { ok: false, reason: 'tampered' };
-  }
-  if (parsed.issuedAt > now + SKEW_MS || now - parsed.issuedAt > STATE_TTL_MS) return { ok: false, reason: 'expired' };
-  if (parsed.provider !== expected.provider) return { ok: false, reason: 'wrong_provider' };
+  const opened = await anyFlow.unseal({ keys: { oauthState: key } }, sealed, now);
+  if (!opened.ok) return { ok: false, reason: opened.reason === 'expired' ? 'expired' : 'tampered' };
+  const flow: FlowState = { ...opened.value, issuedAt: opened.issuedAt };
+  if (flow.provider !== expected.provider) return { ok: false, reason: 'wrong_provider' };
   // The browser that started the flow is the one finishing it (login CSRF, code injection).
-  if (typeof expected.state !== 'string' || !safeEqual(expected.state, parsed.state)) return { ok: false, reason: 'state_mismatch' };
-  const { v: _v, kind: _kind, ...flow } = parsed;
+  if (typeof expected.state !== 'string' || !safeEqual(expected.state, flow.state)) return { ok: false, reason: 'state_mismatch' };
   return { ok: true, flow };
 }
 
@@ -99,35 +103,26 @@ export function readStateCookie(req: Request, state: unknown): string | undefine
  * Sets this flow's cookie. With MAX_FLOWS already in the browser, the oldest go (those that no
  * longer open first): a forgotten tab cannot make the browser's cookie header grow without end.
  */
-export function setStateCookie(ctx: AppContext, req: Request, res: Response, flow: FlowState): void {
-  const existing = [...flowCookies(req)].map(([name, sealed]) => ({ name, issuedAt: issuedAtOf(ctx.keys.oauthState, sealed) }));
+export async function setStateCookie(ctx: AppContext, req: Request, res: Response, flow: FlowState): Promise<void> {
+  const existing = await Promise.all([...flowCookies(req)].map(async ([name, sealed]) => ({ name, issuedAt: await issuedAtOf(ctx, sealed) })));
   existing.sort((a, b) => a.issuedAt - b.issuedAt);
   for (const { name } of existing.slice(0, Math.max(0, existing.length - (MAX_FLOWS - 1)))) clearStateCookie(ctx, res, name);
-  const name = stateCookieName(flow.state)!;
-  res.append('Set-Cookie', serialize(name, sealState(ctx.keys.oauthState, flow), { httpOnly: true, sameSite: 'lax', path: STATE_PATH, maxAge: STATE_TTL_MS / 1000, secure: ctx.config.COOKIE_SECURE }));
+  const { issuedAt, ...sealed } = flow;
+  await flowCookie(stateCookieName(flow.state)!).set(ctx, res, sealed, { issuedAt });
 }
 
 export function clearStateCookie(ctx: AppContext, res: Response, name: string): void {
-  res.append('Set-Cookie', serialize(name, '', { httpOnly: true, sameSite: 'lax', path: STATE_PATH, maxAge: 0, secure: ctx.config.COOKIE_SECURE }));
+  flowCookie(name).clear(ctx, res);
 }
 
 function flowCookies(req: Request): Map<string, string> {
   const found = new Map<string, string>();
-  if (!req.headers.cookie) return found;
-  try {
-    for (const [name, value] of Object.entries(parse(req.headers.cookie))) if (FLOW_NAME.test(name) && value) found.set(name, value);
-  } catch {
-    // A malformed header carries no flow.
-  }
+  for (const [name, value] of Object.entries(readCookies(req))) if (FLOW_NAME.test(name) && value) found.set(name, value);
   return found;
 }
 
 /** For ordering only: a cookie that does not open counts as the oldest. */
-function issuedAtOf(key: Buffer, sealed: string): number {
-  try {
-    const issuedAt = (JSON.parse(decrypt(key, sealed)) as { issuedAt?: unknown }).issuedAt;
-    return typeof issuedAt === 'number' ? issuedAt : 0;
-  } catch {
-    return 0;
-  }
+async function issuedAtOf(scope: SealingKeys, sealed: string): Promise<number> {
+  const opened = await anyFlow.unseal(scope, sealed);
+  return opened.ok ? opened.issuedAt : 0;
 }
