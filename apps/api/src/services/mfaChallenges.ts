@@ -112,7 +112,7 @@ async function whyRefused(ctx: AppContext, tokenHash: string): Promise<ApiError>
   const [row] = await ctx.db.select().from(mfaChallenges).where(eq(mfaChallenges.tokenHash, tokenHash));
   if (row && !row.usedAt && row.expiresAt.getTime() > Date.now() && row.attempts >= MAX_ATTEMPTS) {
     const retryAfter = Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000));
-    return new ApiError(429, 'RATE_LIMITED', 'Too many wrong codes for this sign-in. Sign in again with your password.', undefined, { 'Retry-After': String(retryAfter) });
+    return new ApiError(429, 'RATE_LIMITED', 'Too many wrong codes for this sign-in. Sign in again with your password.', undefined, { retryAfterSeconds: retryAfter });
   }
   return deadChallenge();
 }

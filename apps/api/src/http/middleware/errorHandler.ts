@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ApiError } from '../../services/errors.js';
+import { ApiError, serviceUnavailable } from '../../services/errors.js';
 import { checkErrorResponse, responseChecksEnabled } from '../responseCheck.js';
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -52,7 +52,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   else if (isDatabaseUnavailable(error)) {
     req.log?.warn({ err: { message: error?.message, code: error?.code } }, 'database unavailable');
-    apiError = new ApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', undefined, { 'Retry-After': '5' });
+    apiError = serviceUnavailable(undefined, error);
   } else if (isBadInput(error)) {
     req.log?.warn({ err: { message: error?.message } }, 'request value refused by the database');
     apiError = new ApiError(400, 'VALIDATION_FAILED', 'A value in the request contains characters or a format that is not accepted (such as a NUL character).');
@@ -64,9 +64,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   // access-control decision is logged with its request id (ASVS 7.2.1, 7.2.2).
   res.locals.errorCode = apiError.code;
   if (res.headersSent) return;
-  for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
   // RFC 7235 and the contract: every 401 names its scheme; one not caused by a bearer token says just `Bearer`.
-  if (apiError.status === 401 && !res.hasHeader('WWW-Authenticate')) res.setHeader('WWW-Authenticate', 'Bearer');
+  for (const [name, value] of Object.entries(apiError.headers())) res.setHeader(name, value);
   const body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) }, requestId: req.id };
   if (checkingErrors) {
     try {
