@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { asc } from 'drizzle-orm';
 import { RateLimiterCluster, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
-import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import { signingKeys } from '../db/schema.js';
 import type { RedisHealth } from '../realtime/redis.js';
@@ -111,8 +110,11 @@ export function createRateLimits(config: Config, redis: RedisHealth | undefined,
   };
 }
 
-/** For routes: `await consumeAccountAction(ctx, 'password_forgot', email)` throws 429 over the limit. */
-export function consumeAccountAction(ctx: AppContext, action: AccountAction, account: string): Promise<void> {
+/**
+ * For routes: `await consumeAccountAction(ctx, 'password_forgot', email)` throws 429 over the limit.
+ * Takes only what it uses, so this module does not import the context (which imports it).
+ */
+export function consumeAccountAction(ctx: { rateLimits: RateLimits }, action: AccountAction, account: string): Promise<void> {
   return ctx.rateLimits.consumeAccountAction(action, account);
 }
 
