@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/test/**', '**/e2e/**', 'bench/**', 'scripts/**', '**/cli.ts'],
+    files: ['**/test/**', '**/e2e/**', 'packages/testing/**', 'bench/**', 'scripts/**', '**/cli.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV, findCookie, sleep } from './helpers/core.js';
-import { bearer, registerUser, request, type JsonResponse } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, findCookie, sleep } from '@portcullis/testing/core';
+import { bearer, registerUser, request, type JsonResponse } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * When the database cannot be reached the API answers 503 SERVICE_UNAVAILABLE quickly (never a

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV, findCookie } from './helpers/core.js';
-import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, findCookie } from '@portcullis/testing/core';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * The conventions every endpoint shares: request ids, the error shape, 404, bad bodies, CORS, the

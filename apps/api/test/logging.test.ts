@@ -8,9 +8,9 @@ import { errorHandler } from '../src/http/middleware/errorHandler.js';
 import { requestLogging } from '../src/http/middleware/logging.js';
 import { requestId } from '../src/http/middleware/requestId.js';
 import { startServer, type RunningServer } from '../src/server.js';
-import { CORE_ENV } from './helpers/core.js';
-import { bearer, cookieValue, request, STRONG_PASSWORD, uniqueEmail } from './helpers/http.js';
-import { TEST_SECRET_KEY } from './helpers/server.js';
+import { CORE_ENV } from '@portcullis/testing/core';
+import { bearer, cookieValue, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { TEST_SECRET_KEY } from '@portcullis/testing/server';
 
 /** Logs: JSON lines that carry the request id, and never a password or a token. */
 describe('request logging', () => {

@@ -1,9 +1,9 @@
 import { hash as argon2Hash } from '@node-rs/argon2';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV, findCookie, median, USER_KEYS } from './helpers/core.js';
-import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, findCookie, median, USER_KEYS } from '@portcullis/testing/core';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** POST /api/auth/login and the password storage it relies on (Argon2id, bcrypt, rehash). */
 describe('POST /api/auth/login', () => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authRoutes } from '../src/routes/auth.js';
 import { healthRoutes } from '../src/routes/health.js';
 import { wellKnownRoutes } from '../src/routes/wellKnown.js';
-import { CORE_ENV } from './helpers/core.js';
-import { request } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV } from '@portcullis/testing/core';
+import { request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * A lightweight consistency check between the core routers and /api/openapi.json: every route

@@ -6,9 +6,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer as startApiServer, type RunningServer } from '../src/server.js';
-import { CORE_ENV, decodeJwt } from './helpers/core.js';
-import { bearer, cookieValue, registerUser, request } from './helpers/http.js';
-import { startServer, TEST_SECRET_KEY } from './helpers/server.js';
+import { CORE_ENV, decodeJwt } from '@portcullis/testing/core';
+import { bearer, cookieValue, registerUser, request } from '@portcullis/testing/http';
+import { startServer, TEST_SECRET_KEY } from '@portcullis/testing/server';
 
 /** A restart keeps users, sessions, signing keys and revocations. */
 

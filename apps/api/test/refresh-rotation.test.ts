@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV, findCookie, sleep, USER_KEYS } from './helpers/core.js';
-import { bearer, cookieValue, registerUser, request } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, findCookie, sleep, USER_KEYS } from '@portcullis/testing/core';
+import { bearer, cookieValue, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** POST /api/auth/refresh: rotation, the grace window, theft detection and every 401. */
 describe('POST /api/auth/refresh', () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV, findCookie, USER_KEYS } from './helpers/core.js';
-import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, findCookie, USER_KEYS } from '@portcullis/testing/core';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** POST /api/auth/register: every row of the contract, positive and negative. */
 describe('POST /api/auth/register', () => {

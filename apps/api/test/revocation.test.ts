@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV, findCookie, sleep } from './helpers/core.js';
-import { bearer, cookieValue, registerUser, request, uniqueEmail } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, findCookie, sleep } from '@portcullis/testing/core';
+import { bearer, cookieValue, registerUser, request, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** Logout, logout-all and GET /me: revocation takes effect on the very next request. */
 describe('revocation', () => {

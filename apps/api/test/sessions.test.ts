@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV } from './helpers/core.js';
-import { bearer, registerUser, request } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV } from '@portcullis/testing/core';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** GET /api/auth/sessions and DELETE /api/auth/sessions/:id, and what a session row records. */
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './helpers/server.js';
-import { bearer, registerUser, request } from './helpers/http.js';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
 
 describe('smoke: register, me, refresh, logout', () => {
   let server: TestServer;

@@ -1,9 +1,9 @@
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64url, CORE_ENV, decodeJwt, sleep } from './helpers/core.js';
-import { bearer, registerUser, request } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { b64url, CORE_ENV, decodeJwt, sleep } from '@portcullis/testing/core';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Access tokens: their exact shape, verification by anyone with the JWKS, and every forgery or

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
 import { mailedLink as mailedLinkIn, type MailedPath } from './helpers/outbox.js';
 import { startStack, type Stack } from './helpers/stack.js';
-import { codeAt } from '../../api/test/helpers/totp.js';
+import { codeAt } from '@portcullis/testing/totp';
 
 
 describe('web: account lifecycle', () => {

@@ -3,8 +3,8 @@
 // There an admin resets another user's two-step verification, after a confirmation.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, request } from '../../api/test/helpers/http.js';
-import { codeAt } from '../../api/test/helpers/totp.js';
+import { bearer, request } from '@portcullis/testing/http';
+import { codeAt } from '@portcullis/testing/totp';
 import { launchBrowser, loginViaForm, newContext, screenshot } from './helpers/browser.js';
 import { startStack, type Stack } from './helpers/stack.js';
 

@@ -2,7 +2,7 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request } from '../../api/test/helpers/http.js';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
 import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot, settle } from './helpers/browser.js';
 import { freePort, startStack, startWebServer, type Stack } from './helpers/stack.js';
 

@@ -4,7 +4,7 @@
 // loopback spellings of WEB_URL's origin.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../../api/test/helpers/server.js';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 import { launchBrowser, newContext, registerViaForm, screenshot, settle } from './helpers/browser.js';
 import { ensureWebBuild } from './helpers/build.js';
 import { freePort, startWebServer, type WebServer } from './helpers/stack.js';

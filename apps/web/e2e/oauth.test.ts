@@ -3,8 +3,8 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request } from '../../api/test/helpers/http.js';
-import { startOidcProvider, type TestProvider } from '../../api/test/oauth/helpers/oidcProvider.js';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startOidcProvider, type TestProvider } from '@portcullis/testing/oidcProvider';
 import { launchBrowser, newContext, screenshot } from './helpers/browser.js';
 import { startStack, type Stack } from './helpers/stack.js';
 

@@ -4,8 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, registerViaForm, screenshot } from './helpers/browser.js';
 import { startStack, type Stack } from './helpers/stack.js';
-import { codeAt } from '../../api/test/helpers/totp.js';
-import { storedMail } from '../../api/test/helpers/mail.js';
+import { codeAt } from '@portcullis/testing/totp';
+import { storedMail } from '@portcullis/testing/mail';
 
 
 describe('web: MFA for an account without a password', () => {

@@ -1,4 +1,4 @@
-// The client against the REAL API (apps/api/test/helpers/server.ts: a server on a random port
+// The client against the REAL API (@portcullis/testing/server: a server on a random port
 // with a fresh database), using body transport and Node's fetch, which keeps no cookies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createAuthClient, type AuthClient, type FetchLike } from '../src/index.js';
@@ -12,7 +12,7 @@ type StartServer = (env?: Record<string, string>) => Promise<RunningApi>;
 
 // Imported through a variable so that this package's tsc does not pull the API's sources into
 // its own project; the shape used is only the one the helper promises.
-const helperPath = '../../../apps/api/test/helpers/server.js';
+const helperPath = '@portcullis/testing/server';
 const startServer = async (env?: Record<string, string>): Promise<RunningApi> => {
   const helper = (await import(/* @vite-ignore */ helperPath)) as { startServer: StartServer };
   return helper.startServer(env);

@@ -9,7 +9,7 @@ interface RunningApi {
   close(): Promise<void>;
 }
 // Through a variable, as in integration.test.ts: this package's tsc must not pull in the API's sources.
-const helperPath = '../../../apps/api/test/helpers/server.js';
+const helperPath = '@portcullis/testing/server';
 const startServer = async (env: Record<string, string>): Promise<RunningApi> =>
   ((await import(/* @vite-ignore */ helperPath)) as { startServer(env: Record<string, string>): Promise<RunningApi> }).startServer(env);
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } 
 import { exportSPKI, SignJWT } from 'jose';
 import { createVerifier, type Verifier } from '../src/server.js';
 import { AUDIENCE, handMade, ISSUER, newKey, nowSec, serveJwks, signToken, type KeyPair } from './helpers/jwks-server.js';
-import { nonCanonicalSpellings, withUnusedBitSet } from './helpers/nonCanonical.js';
+import { nonCanonicalSpellings, withUnusedBitSet } from '@portcullis/testing/nonCanonical';
 
 let key: KeyPair;
 let jwks: Awaited<ReturnType<typeof serveJwks>>;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '../helpers/access.js';
-import { bearer, request, STRONG_PASSWORD } from '../helpers/http.js';
-import type { TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '@portcullis/testing/access';
+import { bearer, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import type { TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /**
  * An admin's reset of a user's second factor (issue 10, item 3; not in the contract): the way back

@@ -1,9 +1,9 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, refresh, startAccessServer, type Person } from '../helpers/access.js';
-import { bearer, cookieValue, request, STRONG_PASSWORD } from '../helpers/http.js';
-import type { TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, refresh, startAccessServer, type Person } from '@portcullis/testing/access';
+import { bearer, cookieValue, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import type { TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /**
  * ADMIN_REQUIRE_MFA (ASVS 4.3.1): admin features need a session signed in with a second factor.

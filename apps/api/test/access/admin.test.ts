@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, startAccessServer, type Person } from '../helpers/access.js';
-import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import type { TestServer } from '../helpers/server.js';
+import { ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, startAccessServer, type Person } from '@portcullis/testing/access';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import type { TestServer } from '@portcullis/testing/server';
 
 /** The admin API's reads (users, search, pagination, one user) and the audit log of its changes. */
 

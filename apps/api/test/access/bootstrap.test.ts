@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { bootstrapAdmin } from '../../src/services/bootstrap.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, login, startAccessServer } from '../helpers/access.js';
-import { bearer, registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, login, startAccessServer } from '@portcullis/testing/access';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** ALLOW_BOOTSTRAP: the first admin, once, whatever the number of instances starting. */
 

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCliConfig } from '../../src/cli/support.js';
-import { login, newUser } from '../helpers/access.js';
-import { bearer, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { startServer, TEST_SECRET_KEY, type TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { login, newUser } from '@portcullis/testing/access';
+import { bearer, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, TEST_SECRET_KEY, type TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /** The operator CLI, run as a real process against a real database: the embedded one and PostgreSQL. */
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '../helpers/access.js';
-import { bearer, request } from '../helpers/http.js';
-import type { TestServer } from '../helpers/server.js';
+import { createProject, loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '@portcullis/testing/access';
+import { bearer, request } from '@portcullis/testing/http';
+import type { TestServer } from '@portcullis/testing/server';
 
 /**
  * The contract's access-control table as data: every protected endpoint, called by every kind of

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, login, loginAdmin, newUser, personWithRole, refresh, startAccessServer, type Person } from '../helpers/access.js';
-import { bearer, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { createProject, login, loginAdmin, newUser, personWithRole, refresh, startAccessServer, type Person } from '@portcullis/testing/access';
+import { bearer, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** Role changes and deletions take effect at once, and never leave the system without an admin. */
 

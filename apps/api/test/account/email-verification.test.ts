@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { linkToken, startMailbox, type TestMailbox } from '../helpers/smtp.js';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { linkToken, startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
 
 describe('email verification over real SMTP', () => {
   let server: TestServer;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerUser } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { startMailbox, type TestMailbox } from '../helpers/smtp.js';
-import { freePort } from '../helpers/ports.js';
+import { registerUser } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
+import { freePort } from '@portcullis/testing/ports';
 
 describe('a mail server that is down', () => {
   let server: TestServer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /**
  * Turning MFA on re-authenticates (issue 10, item 3): a stolen bearer token of an older session must

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueOneTimeToken } from '../../src/services/oneTimeTokens.js';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /**
  * The lifetime cap on wrong second-factor codes (issue 10, item 7; NIST 800-63B 5.2.2): counted in a

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decrypt } from '../../src/services/secrets.js';
-import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /** What an authenticator app shows at a moment (computed here with otpauth, not the server's code). */
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 describe('OpenAPI description of the account endpoints', () => {
   let server: TestServer;

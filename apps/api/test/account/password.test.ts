@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { median } from '../helpers/core.js';
-import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { linkToken, startMailbox, type TestMailbox } from '../helpers/smtp.js';
-import { timePostsFromAnotherThread } from '../helpers/timing.js';
+import { median } from '@portcullis/testing/core';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { linkToken, startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
+import { timePostsFromAnotherThread } from '@portcullis/testing/timing';
 
 const NEW_PASSWORD = 'Brand-New-Secret-7';
 

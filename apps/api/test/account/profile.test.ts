@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteUser } from '../../src/services/roles.js';
-import { findCookie } from '../helpers/core.js';
-import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { storedMail } from '../helpers/mail.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { codeAt } from '../helpers/totp.js';
+import { findCookie } from '@portcullis/testing/core';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { storedMail } from '@portcullis/testing/mail';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { codeAt } from '@portcullis/testing/totp';
 
 /** What an authenticator app shows at a moment (computed here with otpauth, not the server's code). */
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV } from '../helpers/core.js';
-import { registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { CORE_ENV } from '@portcullis/testing/core';
+import { registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from './helpers/processes.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { baseEnv, freshDatabase, sleep, spawnInstance, stopInstance, waitReady, type ApiInstance } from './helpers/apiInstances.js';
 
 /**

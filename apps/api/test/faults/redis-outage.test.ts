@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { baseEnv, freshDatabase, percentile, sleep, spawnInstance, stopInstance, waitReady, type ApiInstance } from './helpers/apiInstances.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/redisServer.js';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.js';
-import { STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import { TEST_SECRET_KEY } from '../helpers/server.js';
+import { freePort } from '@portcullis/testing/ports';
+import { STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { TEST_SECRET_KEY } from '@portcullis/testing/server';
 import { freshPostgresDatabase } from './helpers/processes.js';
 
 /**

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORE_ENV } from '../helpers/core.js';
-import { STRONG_PASSWORD, request, uniqueEmail } from '../helpers/http.js';
-import { startServer } from '../helpers/server.js';
+import { CORE_ENV } from '@portcullis/testing/core';
+import { STRONG_PASSWORD, request, uniqueEmail } from '@portcullis/testing/http';
+import { startServer } from '@portcullis/testing/server';
 import { freshPostgresDatabase, spawnApi, waitUntilReady, type ApiProcess } from './helpers/processes.js';
 
 /**

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCleanup } from '../../src/services/cleanup.js';
-import { bearer, registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * The cleanup job deletes what can no longer be used and keeps the rest, with the audit log kept

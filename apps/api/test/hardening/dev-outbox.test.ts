@@ -4,9 +4,9 @@ import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { isLoopbackAddress } from '../../src/http/loopback.js';
-import { registerUser, request, uniqueEmail } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { startMailbox, type TestMailbox } from '../helpers/smtp.js';
+import { registerUser, request, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
 
 /**
  * The development outbox holds reset links: whoever reads it can take any account (forgot

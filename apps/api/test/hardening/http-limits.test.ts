@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_ENV } from '../helpers/core.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { CORE_ENV } from '@portcullis/testing/core';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Limits at the HTTP layer (issue 17, items 6 and 11): a body announced over 16 KiB is refused

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KeyRing } from '../../src/services/keyRing.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Two key rings on one database stand for two API instances. One rotates; the other is asked

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Signing keys rotate on demand and on a schedule without anyone noticing: the new key is published

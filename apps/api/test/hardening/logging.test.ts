@@ -3,8 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { TEST_SECRET_KEY } from '../helpers/server.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { TEST_SECRET_KEY } from '@portcullis/testing/server';
 
 /**
  * What the request log says (ASVS V7): every refusal with its code, request id and, when known,

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { TEST_SECRET_KEY } from '../helpers/server.js';
-import { freePort } from '../helpers/ports.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { TEST_SECRET_KEY } from '@portcullis/testing/server';
+import { freePort } from '@portcullis/testing/ports';
 
 /**
  * Two real API processes (`node --import tsx apps/api/src/main.ts`) on one fresh PostgreSQL

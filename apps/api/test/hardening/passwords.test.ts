@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/services/passwords.js';
-import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /** Breached and guessable passwords are refused on register, change and reset. */
 

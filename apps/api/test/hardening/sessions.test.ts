@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Sessions: a new session and refresh token at every login, never reused; the idle timeout

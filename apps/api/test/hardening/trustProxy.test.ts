@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * The client address is the socket's unless TRUST_PROXY names the proxy the request came

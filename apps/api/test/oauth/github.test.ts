@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerUser } from '../helpers/http.js';
+import { registerUser } from '@portcullis/testing/http';
 import { authorizeUrl, expectFailure, expectSignedIn, GITHUB_CLIENT, lastFailure, startOAuthFixture, type OAuthFixture } from './helpers/fixture.js';
 import type { GitHubUser } from './helpers/githubStub.js';
 import type { Browser } from './helpers/browser.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request } from '../helpers/http.js';
-import { codeAt, previousStepCode } from '../helpers/totp.js';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { codeAt, previousStepCode } from '@portcullis/testing/totp';
 import type { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, lastFailure, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 

@@ -157,7 +157,7 @@ describe('the provider says no', () => {
   });
 
   it('an unreachable provider fails at the start with a clear code', async () => {
-    const { startServer } = await import('../helpers/server.js');
+    const { startServer } = await import('@portcullis/testing/server');
     const api = await startServer({ WEB_URL, OAUTH_ALLOW_INSECURE_REQUESTS: 'true', OIDC_ISSUER: 'http://127.0.0.1:9/', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' });
     try {
       const res = await fetch(`${api.url}/api/auth/oauth/oidc/authorize`, { redirect: 'manual' });

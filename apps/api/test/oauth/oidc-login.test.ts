@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openState } from '../../src/services/oauth/stateCookie.js';
-import { request } from '../helpers/http.js';
-import { startServer } from '../helpers/server.js';
+import { request } from '@portcullis/testing/http';
+import { startServer } from '@portcullis/testing/server';
 import { authorizeUrl, expectSignedIn, flowCookie, flowCookies, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Sign-in through a real OpenID Provider, end to end over HTTP. */

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsedStates } from '../../src/services/oauth/usedStates.js';
 import { MAX_FLOWS } from '../../src/services/oauth/stateCookie.js';
 import { randomToken } from '../../src/services/secrets.js';
-import { bearer, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { previousStepCode } from '../helpers/totp.js';
+import { bearer, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { previousStepCode } from '@portcullis/testing/totp';
 import { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, flowCookie, flowCookies, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from '../helpers/http.js';
-import { storedMail } from '../helpers/mail.js';
-import { linkToken } from '../helpers/smtp.js';
+import { request } from '@portcullis/testing/http';
+import { storedMail } from '@portcullis/testing/mail';
+import { linkToken } from '@portcullis/testing/smtp';
 import { expectFailure, expectSignedIn, signInVia, startOAuthFixture, type OAuthFixture } from './helpers/fixture.js';
 
 /** A person whose provider did not verify their address gets the same verification mail as a password sign-up. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, request } from '../helpers/http.js';
-import { storedMail } from '../helpers/mail.js';
-import { linkToken } from '../helpers/smtp.js';
-import { codeAt, previousStepCode } from '../helpers/totp.js';
+import { bearer, request } from '@portcullis/testing/http';
+import { storedMail } from '@portcullis/testing/mail';
+import { linkToken } from '@portcullis/testing/smtp';
+import { codeAt, previousStepCode } from '@portcullis/testing/totp';
 import type { Browser } from './helpers/browser.js';
 import { browserUser, expectFailure, expectSignedIn, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Cache poisoning through CORS: an answer whose headers depend on Origin must say so with

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
-import type { TestServer } from '../helpers/server.js';
+import type { TestServer } from '@portcullis/testing/server';
 
 /** Shared pieces of the attack catalogue: the protected endpoints and token forging. */
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { withLoopbackSpellings } from '../../src/loopbackOrigins.js';
-import { cookieValue, registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { cookieValue, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Development on 127.0.0.1: the README says http://localhost:3000, but a person who opens

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSealedMailBody } from '../../src/mail/sealedBody.js';
-import { registerUser, request } from '../helpers/http.js';
-import { freePort } from '../helpers/ports.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { linkToken, startMailbox, type TestMailbox } from '../helpers/smtp.js';
+import { registerUser, request } from '@portcullis/testing/http';
+import { freePort } from '@portcullis/testing/ports';
+import { startServer, type TestServer } from '@portcullis/testing/server';
+import { linkToken, startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
 
 /**
  * A reset link waiting in mail_messages is a password: whoever reads the table (a backup, a

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, registerUser, request } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 import { b64url, BEARER_ENDPOINTS, claimsFrom, signWithServerKey, unsigned } from './helpers.js';
-import { nonCanonicalSpellings, withUnusedBitSet } from '../../../../packages/sdk/test/helpers/nonCanonical.js';
+import { nonCanonicalSpellings, withUnusedBitSet } from '@portcullis/testing/nonCanonical';
 
 /**
  * Attack catalogue, part 1: access and refresh tokens. Every forged token is sent to every

@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeRedirectPath } from '../../src/services/oauth/redirects.js';
 import { openState, stateCookieName } from '../../src/services/oauth/stateCookie.js';
-import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Attack catalogue, part 2: the browser and the request surface. One named test per attack,

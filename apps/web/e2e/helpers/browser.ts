@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { STRONG_PASSWORD, uniqueEmail } from '../../../api/test/helpers/http.js';
+import { STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
 
 export { STRONG_PASSWORD, uniqueEmail };
 

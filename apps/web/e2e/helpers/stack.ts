@@ -2,8 +2,8 @@
 // them in production: one origin, the web server proxying /api to the API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../../api/test/helpers/ports.js';
-import { startServer, type TestServer } from '../../../api/test/helpers/server.js';
+import { freePort } from '@portcullis/testing/ports';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 import { acquireWebBuild, ensureWebBuild, WEB_DIR } from './build.js';
 
 export interface Stack {

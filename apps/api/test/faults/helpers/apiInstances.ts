@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TEST_SECRET_KEY } from '../../helpers/server.js';
-import { freePort } from '../../helpers/ports.js';
+import { TEST_SECRET_KEY } from '@portcullis/testing/server';
+import { freePort } from '@portcullis/testing/ports';
 
 /**
  * Real API processes (`node --import tsx apps/api/src/main.ts`) on one fresh database of the

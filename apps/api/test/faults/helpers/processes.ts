@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from '../../helpers/ports.js';
-import { TEST_SECRET_KEY } from '../../helpers/server.js';
+import { freePort } from '@portcullis/testing/ports';
+import { TEST_SECRET_KEY } from '@portcullis/testing/server';
 
 /**
  * A private PostgreSQL server (its own data directory, loopback port and socket directory) that

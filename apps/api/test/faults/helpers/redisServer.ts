@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from '../../helpers/ports.js';
+import { freePort } from '@portcullis/testing/ports';
 
 /**
  * A private redis-server on a loopback port of its own, without persistence, so that a test can

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import { STRONG_PASSWORD } from '../../helpers/http.js';
-import { startServer, type TestServer } from '../../helpers/server.js';
+import { STRONG_PASSWORD } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 import { Browser, type Page } from './browser.js';
 import { startGitHubStub, type GitHubStub } from './githubStub.js';
-import { startOidcProvider, type TestAccount, type TestProvider } from './oidcProvider.js';
+import { startOidcProvider, type TestAccount, type TestProvider } from '@portcullis/testing/oidcProvider';
 import { startTokenTamper, type TokenTamper } from './tokenTamper.js';
 
 /**

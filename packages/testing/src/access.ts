@@ -1,4 +1,4 @@
-import type { Role } from '../../src/db/schema.js';
+import type { Role } from '@portcullis/api/src/db/schema.js';
 import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from './http.js';
 import { startServer, type TestServer } from './server.js';
 

@@ -1,4 +1,4 @@
-import { openMailBody } from '../../src/mail/sealedBody.js';
+import { openMailBody } from '@portcullis/api/src/mail/sealedBody.js';
 import type { TestServer } from './server.js';
 
 /** A row of mail_messages with its bodies opened. */

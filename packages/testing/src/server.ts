@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../../src/config.js';
-import type { AppContext } from '../../src/context.js';
-import { startServer as startApiServer } from '../../src/server.js';
+import { loadConfig } from '@portcullis/api/src/config.js';
+import type { AppContext } from '@portcullis/api/src/context.js';
+import { startServer as startApiServer } from '@portcullis/api/src/server.js';
 
 /**
  * A real API server on a random loopback port with a database of its own: a fresh in-memory
