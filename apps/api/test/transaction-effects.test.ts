@@ -10,9 +10,9 @@ import { recordRevocations } from '../src/services/revocations.js';
 import { changeRole } from '../src/services/roles.js';
 import { revokeUserSessions } from '../src/services/sessions.js';
 import { inTransaction } from '../src/services/transaction.js';
-import { CORE_ENV, sleep } from './helpers/core.js';
-import { bearer, registerUser, request, uniqueEmail } from './helpers/http.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { CORE_ENV, sleep } from '@portcullis/testing/core';
+import { bearer, registerUser, request, uniqueEmail } from '@portcullis/testing/http';
+import { startServer, type TestServer } from '@portcullis/testing/server';
 
 /**
  * Effects after commit (services/transaction.ts): mail queued and revocations written inside
