@@ -10,17 +10,12 @@ import { rateLimit } from './http/middleware/rateLimit.js';
 import { requestId } from './http/middleware/requestId.js';
 import { securityHeaders } from './http/middleware/securityHeaders.js';
 import { accountRoutes } from './routes/account.js';
-import { adminRoutes } from './routes/admin.js';
-import { adminKeyRoutes } from './routes/adminKeys.js';
+import { adminFallback } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
-import { devOutboxRoutes } from './routes/devOutbox.js';
 import { docsRoutes } from './routes/docs.js';
-import { healthRoutes } from './routes/health.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { mountRoutes } from './http/route.js';
 import { apiRoutes } from './routes/index.js';
-import { wellKnownRoutes } from './routes/wellKnown.js';
-import { devOutboxEnabled } from './services/mail.js';
 
 /**
  * The HTTP application. The middleware chain reads top to bottom in the order every request
@@ -42,19 +37,14 @@ export function createApp(ctx: AppContext): Express {
   app.use(bodyParsing());
   app.use(authenticate(ctx));
 
-  app.use(healthRoutes(ctx, { redis: ctx.redisHealth ? () => ctx.redisHealth!.check() : undefined }));
-  app.use(wellKnownRoutes(ctx));
   app.use('/api', docsRoutes(ctx, routes));
   app.use('/api/auth/oauth', oauthRoutes(ctx));
   app.use('/api/auth', authRoutes(ctx));
-  app.use('/api/admin/keys', adminKeyRoutes(ctx));
   app.use('/api/auth', accountRoutes(ctx));
-  // Development only, without SMTP_URL, and to loopback clients only (routes/devOutbox.ts):
-  // elsewhere the outbox of sent mail, reset links and all, does not exist.
-  if (devOutboxEnabled(ctx.config)) app.use('/api/dev', devOutboxRoutes(ctx));
 
   app.use(mountRoutes(ctx, routes));
-  app.use('/api/admin', adminRoutes(ctx));
+  // Any other path under /api/admin asks for an admin before its 404 (routes/admin.ts).
+  app.use('/api/admin', adminFallback(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

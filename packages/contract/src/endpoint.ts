@@ -38,8 +38,8 @@ export interface EndpointDefinition {
   /** Error statuses beyond the ones the definition implies (401 for auth, 400 for a body or query, 429 for a rate limit). */
   errors?: number[];
   rateLimit?: AddressLimit;
-  /** `Cache-Control` of the success answer; `no-store` unless given. */
-  cache?: string;
+  /** `Cache-Control` of the success answer; `no-store` unless given; `false`: no such header (the health probes). */
+  cache?: string | false;
   /** Beyond the contract (../shared/spec/http-api.md): marked `x-portcullis-extension` in the OpenAPI. */
   extension?: boolean;
   /** The message of the 404 for a malformed or unknown id. */

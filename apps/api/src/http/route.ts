@@ -91,7 +91,7 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
       if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'query'));
       query = parsed.data;
     }
-    res.setHeader('Cache-Control', cache);
+    if (cache !== false) res.setHeader('Cache-Control', cache);
     const answer = await implementation.handler({ req, res, auth: req.auth as AccessClaims, body: body as never, query: query as never, params });
     if (res.headersSent) return;
     if (endpoint.status === 204 || endpoint.response === undefined) {

@@ -48,6 +48,15 @@ export function errorStatuses(e: EndpointDefinition): number[] {
   return [...new Set([...implied, ...(e.errors ?? [])])].sort((a, b) => a - b);
 }
 
+export const ADMIN_MFA_NOTE =
+  'Not in the contract: with ADMIN_REQUIRE_MFA=true also a session signed in with a second factor (token `amr` has `mfa`), else 403 FORBIDDEN.';
+
+/** The permission an operation needs, and the admin features' second-factor rule. */
+function permissionNotes(auth: EndpointDefinition['auth']): Record<string, string> {
+  if (auth === 'admin') return { 'x-permission': 'manage_users', 'x-admin-require-mfa': ADMIN_MFA_NOTE };
+  return typeof auth === 'object' ? { 'x-permission': auth.permission } : {};
+}
+
 function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
   const pathParams = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const responses: Record<string, ZodOpenApiResponseObject> = {
@@ -75,6 +84,7 @@ function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
     ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: e.body } } } } : {}),
     responses,
     ...(e.extension ? { 'x-portcullis-extension': true } : {}),
+    ...permissionNotes(e.auth),
   };
 }
 

@@ -1,5 +1,3 @@
-import { adminPaths } from './admin.js';
-import { adminKeyPaths } from './adminKeys.js';
 import { accountPaths } from './account.js';
 import { authPaths } from './auth.js';
 import { components } from './components.js';
@@ -12,7 +10,7 @@ import { generateDocument, type OpenApiDocument } from './generate.js';
  * The OpenAPI 3.1 description served at /api/openapi.json. Each feature describes its own paths
  * in a file of this folder and is listed here once.
  */
-const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, emailChangePaths, oauthPaths, adminPaths, adminKeyPaths];
+const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, emailChangePaths, oauthPaths];
 
 /** Hand-written paths of features not yet defined in packages/contract are merged in until they are. */
 export function openApiDocument(options: { serverUrl: string; endpoints: EndpointDefinition[] }): OpenApiDocument {

@@ -1,11 +1,9 @@
-import { Router } from 'express';
-import { z } from 'zod';
+import { Router, type RequestHandler } from 'express';
+import { admin as endpoints } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
-import { ROLES } from '../db/schema.js';
-import { idParam, requireManageUsers } from '../http/middleware/authorize.js';
-import { validateBody } from '../http/middleware/validate.js';
-import { pagination, parseQuery } from '../http/query.js';
+import { requireManageUsers } from '../http/middleware/authorize.js';
 import { requestMeta } from '../http/requestMeta.js';
+import { route, type Route } from '../http/route.js';
 import { getUserWithSessions, listAuditEvents, listUsers } from '../services/admin.js';
 import { notFound } from '../services/errors.js';
 import { resetMfa } from '../services/mfaReset.js';
@@ -13,73 +11,80 @@ import { changeRole, deleteUser } from '../services/roles.js';
 import { revokeUserSessions } from '../services/sessions.js';
 import { findUserById, toPublicUser } from '../services/users.js';
 
-/** `/api/admin`: user management and the audit log, for roles with `manage_users`. Every change is audited with its actor. */
+/**
+ * `/api/admin`: user management and the audit log. Every endpoint is auth `admin`, which route()
+ * gates with requireManageUsers: 401 without a valid token, 403 without `manage_users` (or, with
+ * ADMIN_REQUIRE_MFA, without a second factor in this session's sign-in). Every change is audited
+ * with its actor.
+ */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuidFilter = (name: string) => z.string().regex(UUID, `${name} must be a user id (UUID).`).transform((v) => v.toLowerCase()).optional();
+/**
+ * Set once the caller is known to be an admin and before the id or body is looked at, so that the
+ * 404 of a malformed id and the 400 of a bad body are `no-store` too, as they always were.
+ */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
-const usersQuery = z.object({ query: z.string().trim().max(200, 'query must be at most 200 characters.').optional(), ...pagination });
-const auditQuery = z.object({
-  userId: uuidFilter('userId'),
-  actorId: uuidFilter('actorId'),
-  type: z.string().regex(/^[a-z_.]{1,64}$/, 'type must be an event type such as user.role_changed.').optional(),
-  ...pagination,
-});
-const roleBody = z.object({ role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}.` }) });
+export function adminRoutes(ctx: AppContext): Route[] {
+  const guards = [noStore];
+  return [
+    route(endpoints.listUsers, {
+      guards,
+      handler: ({ query: { query, page, limit } }) => listUsers(ctx.db, { query: query || undefined }, { page, limit }),
+    }),
+    route(endpoints.getUser, {
+      guards,
+      async handler({ params }) {
+        const found = await getUserWithSessions(ctx.db, params.id!);
+        if (!found) throw notFound('No such user.');
+        return found;
+      },
+    }),
+    route(endpoints.changeRole, {
+      guards,
+      handler: async ({ auth, body, params, req }) => ({ user: await changeRole(ctx, params.id!, body.role, { actorId: auth.sub, meta: requestMeta(req) }) }),
+    }),
+    route(endpoints.deleteUser, {
+      guards,
+      async handler({ auth, params, req }) {
+        await deleteUser(ctx, params.id!, { actorId: auth.sub, meta: requestMeta(req) });
+      },
+    }),
+    route(endpoints.revokeSessions, {
+      guards,
+      async handler({ auth, params, req }) {
+        const id = params.id!;
+        if (!(await findUserById(ctx.db, id))) throw notFound('No such user.');
+        await revokeUserSessions(ctx, id, { reason: 'revoked_by_admin', audit: { type: 'user.sessions_revoked', actorId: auth.sub, meta: requestMeta(req) } });
+      },
+    }),
+    // An extension: the second factor's recovery, see services/mfaReset.ts.
+    route(endpoints.resetMfa, {
+      guards,
+      async handler({ auth, params, req }) {
+        const id = params.id!;
+        const { sessionsRevoked } = await resetMfa(ctx, id, { actorId: auth.sub, via: 'api', meta: requestMeta(req) });
+        const user = await findUserById(ctx.db, id);
+        if (!user) throw notFound('No such user.');
+        return { user: toPublicUser(user), sessionsRevoked };
+      },
+    }),
+    route(endpoints.listAuditEvents, {
+      guards,
+      handler: ({ query: { userId, actorId, type, page, limit } }) => listAuditEvents(ctx.db, { userId, actorId, type }, { page, limit }),
+    }),
+  ];
+}
 
-export function adminRoutes(ctx: AppContext): Router {
+/**
+ * Mounted at /api/admin after every route: any other path or method below it still asks for an
+ * admin first (401/403), and only an admin learns it is a 404, as before the routes were
+ * mounted one by one.
+ */
+export function adminFallback(ctx: AppContext): Router {
   const router = Router();
-  // Every route below needs `manage_users`: 401 without a valid token, 403 without the permission
-  // (or, with ADMIN_REQUIRE_MFA, without a second factor in this session's sign-in).
-  router.use(requireManageUsers(ctx.config));
-  router.use((_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  // A malformed id is an unknown user, before any body is looked at.
-  router.param('id', (req, _res, next) => next(UUID.test(String(req.params.id)) ? undefined : notFound('No such user.')));
-
-  router.get('/users', async (req, res) => {
-    const { query, page, limit } = parseQuery(req, usersQuery);
-    res.json({ ...(await listUsers(ctx.db, { query: query || undefined }, { page, limit })), page, limit });
-  });
-
-  router.get('/users/:id', async (req, res) => {
-    const found = await getUserWithSessions(ctx.db, idParam(req));
-    if (!found) throw notFound('No such user.');
-    res.json(found);
-  });
-
-  router.patch('/users/:id', validateBody(roleBody), async (req, res) => {
-    const user = await changeRole(ctx, idParam(req), req.body.role, { actorId: req.auth!.sub, meta: requestMeta(req) });
-    res.json({ user });
-  });
-
-  router.delete('/users/:id', async (req, res) => {
-    await deleteUser(ctx, idParam(req), { actorId: req.auth!.sub, meta: requestMeta(req) });
-    res.status(204).end();
-  });
-
-  router.post('/users/:id/sessions/revoke', async (req, res) => {
-    const id = idParam(req);
-    if (!(await findUserById(ctx.db, id))) throw notFound('No such user.');
-    await revokeUserSessions(ctx, id, { reason: 'revoked_by_admin', audit: { type: 'user.sessions_revoked', actorId: req.auth!.sub, meta: requestMeta(req) } });
-    res.status(204).end();
-  });
-
-  // Not in the contract (openapi/admin.ts): the second factor's recovery, see services/mfaReset.ts.
-  router.post('/users/:id/mfa/reset', async (req, res) => {
-    const id = idParam(req);
-    const { sessionsRevoked } = await resetMfa(ctx, id, { actorId: req.auth!.sub, via: 'api', meta: requestMeta(req) });
-    const user = await findUserById(ctx.db, id);
-    if (!user) throw notFound('No such user.');
-    res.json({ user: toPublicUser(user), sessionsRevoked });
-  });
-
-  router.get('/audit-events', async (req, res) => {
-    const { userId, actorId, type, page, limit } = parseQuery(req, auditQuery);
-    res.json({ ...(await listAuditEvents(ctx.db, { userId, actorId, type }, { page, limit })), page, limit });
-  });
-
+  router.use(requireManageUsers(ctx.config), noStore);
   return router;
 }

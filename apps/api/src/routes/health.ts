@@ -1,37 +1,58 @@
-import { Router } from 'express';
+import type { Response, Router } from 'express';
+import { system as endpoints } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
+import { mountRoutes, route, type Route } from '../http/route.js';
 import type { RedisState } from '../realtime/redis.js';
 
 /** A probe's answer must come well within a second; the rest of that second is the network's. */
 export const READINESS_TIMEOUT_MS = 800;
 
-/** `checks.redis` answers `degraded` (never throws, within 0.5 s) when Redis is configured but not answering. */
-export function healthRoutes(ctx: AppContext, checks: { redis?: () => Promise<RedisState> }): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
-    // Shutting down (SIGTERM): out of rotation at once, whatever the database says.
-    if (ctx.lifecycle.draining) {
-      res.status(503).json({ status: 'draining', checks: {} });
-      return;
-    }
-    // Within a second even when the database is frozen (connections open, nothing answers).
-    const withTimeout = (p: Promise<void>) => Promise.race([p, new Promise<void>((_, reject) => setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS).unref())]);
-    const result: Record<string, 'ok' | 'unavailable' | RedisState> = {};
-    // Both at once, so that a frozen database and a frozen Redis together still answer within a second.
-    const [database, redis] = await Promise.all([
-      withTimeout(ctx.database.ping()).then(() => 'ok' as const, () => 'unavailable' as const),
-      checks.redis?.(),
-    ]);
-    result.database = database;
-    // Redis is an accelerator: without it the instance still serves (per-instance limits, events over
-    // PostgreSQL), so it is reported as degraded and never takes the instance out of rotation.
-    if (redis) result.redis = redis;
-    const ready = result.database === 'ok';
-    const status = !ready ? 'unavailable' : Object.values(result).every((v) => v === 'ok') ? 'ok' : 'degraded';
-    res.status(ready ? 200 : 503).json({ status, checks: result });
-  });
-  return router;
+export interface HealthChecks {
+  /** Answers `degraded` (never throws, within 0.5 s) when Redis is configured but not answering. */
+  redis?: () => Promise<RedisState>;
+}
+
+/** The checks of this context: Redis only when REDIS_URL is set. */
+export const healthChecksOf = (ctx: AppContext): HealthChecks => ({ redis: ctx.redisHealth ? () => ctx.redisHealth!.check() : undefined });
+
+/**
+ * A 503 in the readiness shape (not the error shape: a balancer reads the status, a person the
+ * checks), written here; route() sends nothing more once the answer is sent.
+ */
+function unready(res: Response, body: { status: 'draining' | 'unavailable'; checks: Record<string, string> }): never {
+  res.status(503).json(body);
+  return undefined as never;
+}
+
+/** `/healthz` and `/readyz` (no Cache-Control, as probes always answered). */
+export function healthEndpoints(ctx: AppContext, checks: HealthChecks = healthChecksOf(ctx)): Route[] {
+  return [
+    route(endpoints.health, { handler: () => ({ status: 'ok' as const }) }),
+    route(endpoints.readiness, {
+      async handler({ res }) {
+        // Shutting down (SIGTERM): out of rotation at once, whatever the database says.
+        if (ctx.lifecycle.draining) return unready(res, { status: 'draining', checks: {} });
+        // Within a second even when the database is frozen (connections open, nothing answers).
+        const withTimeout = (p: Promise<void>) => Promise.race([p, new Promise<void>((_, reject) => setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS).unref())]);
+        // Both at once, so that a frozen database and a frozen Redis together still answer within a second.
+        const [database, redis] = await Promise.all([
+          withTimeout(ctx.database.ping()).then(() => 'ok' as const, () => 'unavailable' as const),
+          checks.redis?.(),
+        ]);
+        // Redis is an accelerator: without it the instance still serves (per-instance limits, events over
+        // PostgreSQL), so it is reported as degraded and never takes the instance out of rotation.
+        const result = { database, ...(redis ? { redis } : {}) };
+        if (database !== 'ok') return unready(res, { status: 'unavailable', checks: result });
+        return { status: redis === undefined || redis === 'ok' ? ('ok' as const) : ('degraded' as const), checks: result };
+      },
+    }),
+  ];
+}
+
+/**
+ * The probes as a router of their own, for tests that introspect routers (test/openapi.test.ts);
+ * the app mounts healthEndpoints() with every other route.
+ */
+export function healthRoutes(ctx: AppContext, checks?: HealthChecks): Router {
+  return mountRoutes(ctx, healthEndpoints(ctx, checks));
 }

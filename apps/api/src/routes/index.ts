@@ -1,11 +1,25 @@
 import type { AppContext } from '../context.js';
 import type { Route } from '../http/route.js';
+import { adminRoutes } from './admin.js';
+import { adminKeyRoutes } from './adminKeys.js';
+import { devOutboxRoutes } from './devOutbox.js';
+import { healthEndpoints } from './health.js';
 import { projectRoutes } from './projects.js';
+import { wellKnownEndpoints } from './wellKnown.js';
 
 /**
  * Every route defined with `route()` (http/route.ts), mounted at its full path by app.ts. The
  * rate-limit table and the OpenAPI document are read from the same list.
  */
 export function apiRoutes(ctx: AppContext): Route[] {
-  return [...projectRoutes(ctx)];
+  return [
+    // The probes and the keys first: the most frequent requests match at once.
+    ...healthEndpoints(ctx),
+    ...wellKnownEndpoints(ctx),
+    ...projectRoutes(ctx),
+    ...adminRoutes(ctx),
+    ...adminKeyRoutes(ctx),
+    // Only when devOutboxEnabled (not production, no SMTP_URL): otherwise no route at all.
+    ...devOutboxRoutes(ctx),
+  ];
 }

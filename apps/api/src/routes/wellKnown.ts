@@ -1,14 +1,23 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { system as endpoints, type ResponseInputOf } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
+import { mountRoutes, route, type Route } from '../http/route.js';
 
+/** `GET /.well-known/jwks.json`, cached for 60 s (the endpoint's `cache`). */
+export function wellKnownEndpoints(ctx: AppContext): Route[] {
+  return [
+    route(endpoints.jwks, {
+      async handler() {
+        // A `keys` event just received: answer with the ring it announced, not the one before.
+        await ctx.keyRing.settled();
+        // jose types a JWK loosely; the ring only holds keys it made (Ed25519 or P-256), as the schema says.
+        return ctx.keyRing.jwks() as ResponseInputOf<typeof endpoints.jwks>;
+      },
+    }),
+  ];
+}
+
+/** As a router of its own, for tests that introspect routers (test/openapi.test.ts). */
 export function wellKnownRoutes(ctx: AppContext): Router {
-  const router = Router();
-  router.get('/.well-known/jwks.json', async (_req, res) => {
-    // Short caching: verifiers also refetch on an unknown kid, and new keys must show up soon.
-    res.setHeader('Cache-Control', 'public, max-age=60');
-    // A `keys` event just received: answer with the ring it announced, not the one before.
-    await ctx.keyRing.settled();
-    res.json(ctx.keyRing.jwks());
-  });
-  return router;
+  return mountRoutes(ctx, wellKnownEndpoints(ctx));
 }

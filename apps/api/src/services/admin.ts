@@ -1,7 +1,8 @@
 import { and, count, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import type { AuditEvent } from '@portcullis/contract';
 import type { Db } from '../db/client.js';
 import { auditEvents, totpCredentials, users } from '../db/schema.js';
-import { offsetOf, type Page } from '../http/query.js';
+import { readPage, type Page } from './pagination.js';
 import { listLiveSessions, toPublicSession } from './sessions.js';
 import { findUserById, toPublicUser, withMfa } from './users.js';
 
@@ -16,18 +17,20 @@ export async function listUsers(db: Db, filter: { query?: string }, page: Page) 
     const pattern = `%${escapeLike(filter.query)}%`;
     where = or(ilike(users.email, pattern), ilike(users.displayName, pattern));
   }
-  const [rows, [total]] = await Promise.all([
-    db
-      .select(withMfa)
-      .from(users)
-      .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
-      .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
-      .limit(page.limit)
-      .offset(offsetOf(page)),
-    db.select({ n: count() }).from(users).where(where),
-  ]);
-  return { users: rows.map(toPublicUser), total: total?.n ?? 0 };
+  return readPage('users', page, {
+    items: async ({ limit, offset }) =>
+      (
+        await db
+          .select(withMfa)
+          .from(users)
+          .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
+          .where(where)
+          .orderBy(desc(users.createdAt), desc(users.id))
+          .limit(limit)
+          .offset(offset)
+      ).map(toPublicUser),
+    count: () => db.select({ n: count() }).from(users).where(where),
+  });
 }
 
 export async function getUserWithSessions(db: Db, id: string) {
@@ -37,36 +40,19 @@ export async function getUserWithSessions(db: Db, id: string) {
   return { user: toPublicUser(user), sessions: sessions.map((s) => toPublicSession(s)) };
 }
 
-export interface PublicAuditEvent {
-  id: string;
-  type: string;
-  userId: string | null;
-  actorId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  details: Record<string, unknown>;
-}
-
 export async function listAuditEvents(db: Db, filter: { userId?: string; actorId?: string; type?: string }, page: Page) {
   const where = and(
     filter.userId ? eq(auditEvents.userId, filter.userId) : undefined,
     filter.actorId ? eq(auditEvents.actorId, filter.actorId) : undefined,
     filter.type ? eq(auditEvents.type, filter.type) : undefined,
   );
-  const [rows, [total]] = await Promise.all([
-    db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)).limit(page.limit).offset(offsetOf(page)),
-    db.select({ n: count() }).from(auditEvents).where(where),
-  ]);
-  const events: PublicAuditEvent[] = rows.map((e) => ({
-    id: e.id,
-    type: e.type,
-    userId: e.userId,
-    actorId: e.actorId,
-    ip: e.ip,
-    userAgent: e.userAgent,
-    createdAt: e.createdAt.toISOString(),
-    details: e.details,
-  }));
-  return { events, total: total?.n ?? 0 };
+  return readPage('events', page, {
+    items: async ({ limit, offset }) =>
+      (await db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)).limit(limit).offset(offset)).map(toAuditEvent),
+    count: () => db.select({ n: count() }).from(auditEvents).where(where),
+  });
+}
+
+function toAuditEvent(e: typeof auditEvents.$inferSelect): AuditEvent {
+  return { id: e.id, type: e.type, userId: e.userId, actorId: e.actorId, ip: e.ip, userAgent: e.userAgent, createdAt: e.createdAt.toISOString(), details: e.details };
 }

@@ -2,8 +2,8 @@ import { count, desc, eq } from 'drizzle-orm';
 import type { RequestMeta } from '../context.js';
 import type { Db } from '../db/client.js';
 import { projects } from '../db/schema.js';
-import { offsetOf, type Page } from '../http/query.js';
 import { recordAudit } from './audit.js';
+import { readPage, type Page } from './pagination.js';
 
 /**
  * The example protected resource. Authorization happens before these are called (requireAuth,
@@ -29,11 +29,11 @@ export function toPublicProject(p: ProjectRow): PublicProject {
 /** One owner's projects, or everyone's when `ownerId` is undefined. Newest first. */
 export async function listProjects(db: Db, filter: { ownerId?: string }, page: Page) {
   const where = filter.ownerId ? eq(projects.ownerId, filter.ownerId) : undefined;
-  const [rows, [total]] = await Promise.all([
-    db.select().from(projects).where(where).orderBy(desc(projects.createdAt), desc(projects.id)).limit(page.limit).offset(offsetOf(page)),
-    db.select({ n: count() }).from(projects).where(where),
-  ]);
-  return { projects: rows.map(toPublicProject), total: total?.n ?? 0 };
+  return readPage('projects', page, {
+    items: async ({ limit, offset }) =>
+      (await db.select().from(projects).where(where).orderBy(desc(projects.createdAt), desc(projects.id)).limit(limit).offset(offset)).map(toPublicProject),
+    count: () => db.select({ n: count() }).from(projects).where(where),
+  });
 }
 
 export async function projectOwner(db: Db, id: string): Promise<string | undefined> {
