@@ -1,19 +1,28 @@
 import path from 'node:path';
-import pino from 'pino';
 import { loadConfigOrExit } from './environment.js';
-import { startServer } from './server.js';
 
+// Few static imports on purpose: the database starts opening (PGlite: compiling and starting
+// PostgreSQL's WebAssembly, most of a restart) while the rest of the API loads (issue 17).
 async function main() {
+  // Since the process began: Node itself, tsx (when used) and the configuration's modules.
+  const loadMs = Math.round(performance.now());
   const config = loadConfigOrExit();
-  const logger = pino({ level: config.LOG_LEVEL });
   const started = Date.now();
-  const running = await startServer(config, { logger });
+  const { databaseOptions, openDatabase } = await import('./db/client.js');
+  const database = openDatabase(databaseOptions(config));
+  // Its failure (say, a data directory in use) is reported by startServer, which awaits it.
+  database.catch(() => {});
+  const [{ default: pino }, { startServer }] = await Promise.all([import('pino'), import('./server.js')]);
+  const modulesMs = Date.now() - started;
+  const logger = pino({ level: config.LOG_LEVEL });
+  const running = await startServer(config, { logger, database });
   logger.info(
     {
       port: config.PORT,
       database: running.ctx.database.kind === 'pglite' ? `embedded (${path.resolve(config.DATA_DIR)})` : 'postgres',
       redis: Boolean(config.REDIS_URL),
       startMs: Date.now() - started,
+      startup: { loadMs, modulesMs, ...running.startup },
     },
     `Portcullis API listening on http://localhost:${config.PORT}`,
   );

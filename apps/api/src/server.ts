@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { openDatabase } from './db/client.js';
+import { databaseOptions, openDatabase, type Database } from './db/client.js';
 import { handleClientError } from './http/clientError.js';
 import { capConnections } from './http/connectionCap.js';
 import { createLifecycle, drainable, type DrainResult } from './http/drain.js';
@@ -24,8 +24,31 @@ import { deriveKey } from './services/secrets.js';
 
 /** Builds everything the API needs, in dependency order, and tears it down in reverse. */
 
+/** Milliseconds per start-up step, in the order they ran (logged with `Portcullis API listening`). */
+export type StartupPhases = Record<string, number>;
+
+/** Records how long each step since the last mark took, under the step's name (no name: the steps in between were timed apart). */
+function phaseTimer(phases: StartupPhases) {
+  let last = performance.now();
+  return (name?: string) => {
+    const now = performance.now();
+    if (name) phases[name] = Math.round(now - last);
+    last = now;
+  };
+}
+
+/** Records how long one of several steps running at once took, from its own start. */
+async function timed<T>(phases: StartupPhases, name: string, step: Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await step;
+  phases[name] = Math.round(performance.now() - started);
+  return result;
+}
+
 export interface RunningServer {
   ctx: AppContext;
+  /** How long each start-up step took. */
+  startup: StartupPhases;
   server: Server;
   url: string;
   /**
@@ -37,9 +60,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function createContext(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<AppContext & { close(): Promise<void> }> {
+export async function createContext(
+  config: Config,
+  logger: Logger = pino({ level: config.LOG_LEVEL }),
+  phases: StartupPhases = {},
+  /** The database, when the caller started opening it already (main.ts, while this module loaded). */
+  opening?: Promise<Database>,
+): Promise<AppContext & { close(): Promise<void> }> {
   for (const notice of config.notices) logger.warn(notice);
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const mark = phaseTimer(phases);
+  const database = await (opening ?? openDatabase(databaseOptions(config)));
+  Object.assign(phases, { databaseOpenMs: database.openedIn.openMs, migrationsMs: database.openedIn.migrationsMs });
+  mark('databaseMs');
   // Every Redis call is bounded (realtime/redis.ts): Redis down or frozen slows nothing down.
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   redis?.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error'));
@@ -55,13 +87,21 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     rotationIntervalMs: config.KEY_ROTATION_INTERVAL,
     prepublishMs: config.KEY_PREPUBLISH,
   });
-  await keyRing.start();
-  // Limits counted before Redis answers would fall to this instance's own counters: wait for it
-  // briefly (not at all when it refuses the connection). Still unreachable after that, the
-  // per-instance fallback covers, and says so.
-  if (redis && !(await redisReady(redis, 5_000))) logger.warn('redis not ready: rate limits count per instance until it is');
-
   const revocations = new RevocationList();
+  // Independent of one another, so at once: the key ring (which creates the first key of a new
+  // database), the revocations in force, and the wait for Redis. Limits counted before Redis
+  // answers would fall to this instance's own counters: it is waited for briefly (not at all when
+  // it refuses the connection); still unreachable after that, the per-instance fallback covers,
+  // and says so. The deployment's namespace (its first key) needs the key ring started.
+  const [, redisUp] = await Promise.all([
+    timed(phases, 'keyRingMs', keyRing.start()),
+    redis ? timed(phases, 'redisMs', redisReady(redis, 5_000)) : true,
+    timed(phases, 'revocationsMs', loadRevocations(database.db, revocations)),
+  ]);
+  mark();
+  if (!redisUp) logger.warn('redis not ready: rate limits count per instance until it is');
+  const namespace = await deploymentNamespace(database.db);
+  mark('namespaceMs');
   const mailer = createMailer({ db: database.db, config, logger });
   const ctx: AppContext = {
     config,
@@ -75,7 +115,7 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     tokens: { keyRing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlMs: config.JWT_ACCESS_TTL, includeAmr: config.ADMIN_REQUIRE_MFA },
     passwords: createPasswordHasher(config.PASSWORD_HASH),
     revocations,
-    rateLimits: createRateLimits(config, redisHealth, await deploymentNamespace(database.db)),
+    rateLimits: createRateLimits(config, redisHealth, namespace),
     publishRevocations: createRevocationPublisher(revocations, bus),
     followUps,
     keyAnnouncements: new KeyAnnouncements(bus),
@@ -97,7 +137,6 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
     followUps.run('republish revocations', () => republishRecentRevocations(database.db, ctx.publishRevocations, startedAt));
     for (const task of tasks) followUps.run('transaction follow-up', task);
   });
-  await loadRevocations(database.db, revocations);
   // Messages arrive once per bus (PostgreSQL and Redis): applying them twice is harmless.
   bus.subscribe(
     (message) => {
@@ -149,13 +188,20 @@ export async function createContext(config: Config, logger: Logger = pino({ leve
   };
 }
 
-export async function startServer(config: Config, options: { logger?: Logger; port?: number; host?: string } = {}): Promise<RunningServer> {
-  const ctx = await createContext(config, options.logger);
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger; port?: number; host?: string; database?: Promise<Database> } = {},
+): Promise<RunningServer> {
+  const startup: StartupPhases = {};
+  const ctx = await createContext(config, options.logger, startup, options.database);
+  const mark = phaseTimer(startup);
   await bootstrapAdmin(ctx).catch(async (error) => {
     await ctx.close();
     throw error;
   });
+  mark('bootstrapMs');
   const app = createApp(ctx);
+  mark('appMs');
   // Header and request timeouts are checked every second (Node's default, 30 s, would let a
   // stalled client hold its connection up to 30 s past headersTimeout).
   const server = createHttpServer({ connectionsCheckingInterval: 1_000 }, app);
@@ -169,9 +215,11 @@ export async function startServer(config: Config, options: { logger?: Logger; po
     server.once('error', reject);
     server.listen(options.port ?? config.PORT, options.host ?? config.HOST, () => resolve());
   });
+  mark('listenMs');
   const { port } = server.address() as AddressInfo;
   const running: RunningServer = {
     ctx,
+    startup,
     server,
     url: `http://127.0.0.1:${port}`,
     async shutdown() {

@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
+import type pg from 'pg';
+import type { Config } from '../config.js';
 import { lockDataDir } from './dataDirLock.js';
-import * as schema from './schema.js';
+import { MIGRATIONS, migrationsApplied } from './migrations.js';
+import type * as schema from './schema.js';
+
+// The drivers, Drizzle's and the schema are imported when a database is opened, not with this
+// module: main.ts starts opening the embedded database before the rest of the API has loaded, so
+// PGlite starts as soon as its own module is in (issue 17), and only one driver is ever loaded.
 
 /** The one data-access type: Drizzle over PostgreSQL, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -21,19 +22,31 @@ export interface Database {
   url?: string;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** How long opening took, in ms: the database itself, then the migrations check (logged at start-up). */
+  openedIn: { openMs: number; migrationsMs: number };
 }
 
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Any constant: every instance asks PostgreSQL for the same advisory lock around migrations. */
 const MIGRATION_LOCK_ID = 7_117_001;
 const QUERY_TIMEOUT_MS = 5_000;
 const PING_TIMEOUT_MS = 750;
+
+/** What openDatabase needs from the configuration (server.ts and main.ts, which opens it early). */
+export function databaseOptions(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>) {
+  return { url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE };
+}
 
 export async function openDatabase(options: { url?: string; dataDir: string; poolSize: number }): Promise<Database> {
   return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }, schema] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+    import('./schema.js'),
+  ]);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -52,13 +65,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   discardDeadConnections(pool);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
 
+  const started = performance.now();
   const client = await pool.connect();
+  const connected = performance.now();
   try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-    try {
-      await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS });
-    } finally {
-      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    // Up to date (every start but the first after an upgrade): nothing to lock for. Otherwise the
+    // migrator checks again under the lock, so that of several instances starting at once one migrates.
+    if (!(await migrationsApplied(async (text) => (await client.query(text)).rows))) {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      try {
+        await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      }
     }
   } finally {
     client.release();
@@ -68,6 +87,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     db,
     url,
+    openedIn: { openMs: Math.round(connected - started), migrationsMs: Math.round(performance.now() - connected) },
     // Readiness asks with its own short bound, so that probes of a frozen server never pile up
     // holding pool connections for the full query timeout.
     ping: async () => {
@@ -123,6 +143,8 @@ function discardDeadConnections(pool: pg.Pool): void {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  const started = performance.now();
+  const { PGlite } = await import('@electric-sql/pglite');
   let client: PGlite;
   let unlock = () => {};
   if (dataDir === 'memory://') {
@@ -134,18 +156,27 @@ async function openPglite(dataDir: string): Promise<Database> {
     unlock = lockDataDir(path.resolve(dataDir));
     client = new PGlite(dir);
   }
+  // Drizzle and the schema load while PGlite starts (its WebAssembly compiles off the main thread).
+  const drizzleLoaded = Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator'), import('./schema.js')]);
   try {
-    await client.waitReady;
+    await Promise.all([client.waitReady, drizzleLoaded]);
   } catch (error) {
+    // waitReady's failure is the one to report; the other is awaited so that it cannot go unhandled.
+    await Promise.allSettled([client.waitReady, drizzleLoaded]);
     unlock();
     throw error;
   }
+  const opened = performance.now();
+  const [{ drizzle: drizzlePglite }, { migrate: migratePglite }, schema] = await drizzleLoaded;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   // PGlite lives in this process alone, so there is no other instance to race with.
-  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS });
+  if (!(await migrationsApplied(async (text) => (await client.query<Record<string, unknown>>(text)).rows))) {
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS });
+  }
   return {
     kind: 'pglite',
     db,
+    openedIn: { openMs: Math.round(opened - started), migrationsMs: Math.round(performance.now() - opened) },
     ping: async () => {
       await client.query('select 1');
     },
