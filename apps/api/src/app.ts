@@ -11,7 +11,6 @@ import { requestId } from './http/middleware/requestId.js';
 import { securityHeaders } from './http/middleware/securityHeaders.js';
 import { accountRoutes } from './routes/account.js';
 import { adminFallback } from './routes/admin.js';
-import { authRoutes } from './routes/auth.js';
 import { docsRoutes } from './routes/docs.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { mountRoutes } from './http/route.js';
@@ -39,7 +38,6 @@ export function createApp(ctx: AppContext): Express {
 
   app.use('/api', docsRoutes(ctx, routes));
   app.use('/api/auth/oauth', oauthRoutes(ctx));
-  app.use('/api/auth', authRoutes(ctx));
   app.use('/api/auth', accountRoutes(ctx));
 
   app.use(mountRoutes(ctx, routes));

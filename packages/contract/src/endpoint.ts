@@ -46,6 +46,8 @@ export interface EndpointDefinition {
   notFound?: string;
   /** Response headers worth documenting (name → description). */
   headers?: Record<string, string>;
+  /** Optional request headers the endpoint reads (name → description), such as `X-Token-Transport`. */
+  requestHeaders?: Record<string, string>;
 }
 
 /** Keeps the literal types of a definition (for the typed handler and client) while checking its shape. */

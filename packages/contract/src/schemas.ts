@@ -32,11 +32,11 @@ export const Session = z
   .object({
     id: uuid,
     createdAt: timestamp,
-    lastActiveAt: timestamp,
-    expiresAt: timestamp,
+    lastActiveAt: timestamp.meta({ description: 'Updated by every refresh.' }),
+    expiresAt: timestamp.meta({ description: 'Idle expiry, pushed forward by every refresh; never past SESSION_MAX_AGE after the login.' }),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
-    device: z.string().nullable(),
+    device: z.string().nullable().meta({ examples: ['Firefox on Windows'] }),
     current: z.boolean().meta({ description: 'True for the session this client is using.' }),
   })
   .meta({ id: 'Session' });
@@ -77,7 +77,7 @@ export type AuthResult = z.infer<typeof AuthResult>;
 
 /** Login answer for an account with MFA: no tokens yet, finish with `POST /api/auth/login/mfa`. */
 export const MfaChallenge = z
-  .object({ mfaRequired: z.literal(true), mfaToken: z.string(), methods: z.array(z.enum(MFA_METHODS)) })
+  .object({ mfaRequired: z.literal(true), mfaToken: z.string().meta({ description: 'Valid 5 minutes.' }), methods: z.array(z.enum(MFA_METHODS)) })
   .meta({ id: 'MfaChallenge' });
 export type MfaChallenge = z.infer<typeof MfaChallenge>;
 

@@ -40,7 +40,8 @@ function securityOf(auth: EndpointDefinition['auth']): ZodOpenApiOperationObject
 export function errorStatuses(e: EndpointDefinition): number[] {
   const implied = [
     ...(e.body || e.query ? [400] : []),
-    ...(e.auth === 'none' ? [] : [401]),
+    // A refresh-cookie endpoint names its 401 itself: logout answers 204 whatever the token.
+    ...(e.auth === 'none' || e.auth === 'refresh' ? [] : [401]),
     ...(e.auth === 'admin' || typeof e.auth === 'object' ? [403] : []),
     ...(e.body ? [413, 415] : []),
     ...(e.rateLimit ? [429] : []),
@@ -73,15 +74,17 @@ function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
     tags: e.tags,
     operationId: `${e.method}${e.path.replace(/^\/api/, '').replace(/[/:-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
     security: securityOf(e.auth),
-    ...(pathParams.length || e.query
+    ...(pathParams.length || e.query || e.requestHeaders
       ? {
           requestParams: {
             ...(pathParams.length ? { path: z.object(Object.fromEntries(pathParams.map((name) => [name, /^(id|.+Id)$/.test(name) ? z.uuid() : z.string()]))) } : {}),
             ...(e.query ? { query: e.query as z.ZodObject } : {}),
+            ...(e.requestHeaders ? { header: z.object(Object.fromEntries(Object.entries(e.requestHeaders).map(([name, description]) => [name, z.string().optional().meta({ description })]))) } : {}),
           },
         }
       : {}),
-    ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: e.body } } } } : {}),
+    // A missing body is validated as `{}` (http/route.ts): required only when `{}` is refused.
+    ...(e.body ? { requestBody: { required: !e.body.safeParse({}).success, content: { 'application/json': { schema: e.body } } } } : {}),
     responses,
     ...(e.extension ? { 'x-portcullis-extension': true } : {}),
     ...permissionNotes(e.auth),

@@ -1,5 +1,4 @@
 import { accountPaths } from './account.js';
-import { authPaths } from './auth.js';
 import { components } from './components.js';
 import { oauthPaths } from './oauth.js';
 import { emailChangePaths } from './profile.js';
@@ -10,7 +9,7 @@ import { generateDocument, type OpenApiDocument } from './generate.js';
  * The OpenAPI 3.1 description served at /api/openapi.json. Each feature describes its own paths
  * in a file of this folder and is listed here once.
  */
-const featurePaths: Record<string, unknown>[] = [authPaths, accountPaths, emailChangePaths, oauthPaths];
+const featurePaths: Record<string, unknown>[] = [accountPaths, emailChangePaths, oauthPaths];
 
 /** Hand-written paths of features not yet defined in packages/contract are merged in until they are. */
 export function openApiDocument(options: { serverUrl: string; endpoints: EndpointDefinition[] }): OpenApiDocument {

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import type { Route } from '../http/route.js';
 import { adminRoutes } from './admin.js';
 import { adminKeyRoutes } from './adminKeys.js';
+import { coreAuthRoutes } from './auth.js';
 import { devOutboxRoutes } from './devOutbox.js';
 import { healthEndpoints } from './health.js';
 import { projectRoutes } from './projects.js';
@@ -16,6 +17,7 @@ export function apiRoutes(ctx: AppContext): Route[] {
     // The probes and the keys first: the most frequent requests match at once.
     ...healthEndpoints(ctx),
     ...wellKnownEndpoints(ctx),
+    ...coreAuthRoutes(ctx),
     ...projectRoutes(ctx),
     ...adminRoutes(ctx),
     ...adminKeyRoutes(ctx),

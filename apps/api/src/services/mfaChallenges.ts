@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { MfaChallenge } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../context.js';
 import { mfaChallenges, type FirstFactor } from '../db/schema.js';
 import { totpCodeReplayedMail } from '../mail/templates/totpCodeReplayed.js';
@@ -29,7 +30,7 @@ export const MFA_METHODS = ['totp', 'recovery_code'] as const;
 
 const deadChallenge = () => new ApiError(401, 'INVALID_TOKEN', 'This sign-in has expired. Enter your email and password again.');
 
-export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa, firstFactor: FirstFactor): Promise<{ mfaRequired: true; mfaToken: string; methods: string[] }> {
+export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa, firstFactor: FirstFactor): Promise<MfaChallenge> {
   const mfaToken = randomToken();
   await ctx.db.transaction(async (tx) => {
     await tx.delete(mfaChallenges).where(and(eq(mfaChallenges.userId, user.id), lt(mfaChallenges.expiresAt, sql`now()`)));

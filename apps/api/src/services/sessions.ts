@@ -1,4 +1,5 @@
 import { and, desc, eq, getTableColumns, gt, inArray, isNull } from 'drizzle-orm';
+import type { Session } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../context.js';
 import type { Db } from '../db/client.js';
 import { refreshTokens, sessions, totpCredentials, users, type Amr } from '../db/schema.js';
@@ -219,7 +220,7 @@ export async function findLiveSessionWithUser(db: Db, sessionId: string): Promis
   return row;
 }
 
-export function toPublicSession(s: SessionRow, currentSessionId?: string) {
+export function toPublicSession(s: SessionRow, currentSessionId?: string): Session {
   return {
     id: s.id,
     createdAt: s.createdAt.toISOString(),

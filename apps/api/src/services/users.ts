@@ -1,17 +1,10 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
+import type { User } from '@portcullis/contract';
 import type { Db } from '../db/client.js';
-import { totpCredentials, users, type Role } from '../db/schema.js';
+import { totpCredentials, users } from '../db/schema.js';
 
-/** The only shape in which a user leaves the server: never a hash, secret or token. */
-export interface PublicUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  emailVerified: boolean;
-  mfaEnabled: boolean;
-  createdAt: string;
-}
+/** The only shape in which a user leaves the server (the contract's User): never a hash, secret or token. */
+export type PublicUser = User;
 
 export type UserRow = typeof users.$inferSelect;
 export type UserWithMfa = UserRow & { mfaEnabled: boolean };
@@ -20,7 +13,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function toPublicUser(user: UserWithMfa): PublicUser {
+export function toPublicUser(user: UserWithMfa): User {
   return {
     id: user.id,
     email: user.email,

@@ -1,5 +1,6 @@
 // Every endpoint of the API, by feature. A new endpoint is one `endpoint({...})` in its feature's
 // file here and one `route(...)` beside its handler in apps/api/src/routes.
 export * as projects from './projects.js';
+export * as auth from './auth.js';
 export * as admin from './admin.js';
 export * as system from './system.js';
