@@ -1,23 +1,10 @@
 // Calls for the account pages (verify email, forgot/reset password, MFA) that the SDK has no
 // method for: same-origin JSON POSTs whose failures become the SDK's AuthError, so forms can
 // use formErrorsFrom like everywhere else.
-import { AuthError, type AuthClient } from '@portcullis/sdk';
-
-async function toError(res: Response): Promise<AuthError> {
-  const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; details?: { field: string; message: string }[] }; requestId?: string } | undefined;
-  const retryAfter = Number(res.headers.get('retry-after'));
-  return new AuthError({
-    status: res.status,
-    code: body?.error?.code ?? (res.status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'),
-    message: body?.error?.message ?? 'Something went wrong. Please try again.',
-    details: body?.error?.details ?? [],
-    requestId: body?.requestId,
-    retryAfterSec: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-  });
-}
+import { AuthError, errorFromResponse, type AuthClient } from '@portcullis/sdk';
 
 async function handle<T>(res: Response): Promise<T> {
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) throw await errorFromResponse(res);
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
@@ -44,8 +31,5 @@ export async function postAuthed<T = void>(client: AuthClient, path: string, bod
   return handle<T>(await client.fetch(path, jsonInit(body)));
 }
 
-export interface TotpSetup {
-  secret: string;
-  otpauthUrl: string;
-  qrCodeDataUrl: string;
-}
+/** The contract's answer to `POST /api/auth/mfa/totp/setup`. */
+export type { TotpSetup } from '@portcullis/sdk';

@@ -1,7 +1,7 @@
 // JSON calls to the API with the signed-in user's token, for the pages the SDK has no typed
 // method for (projects, admin). Failures become the SDK's AuthError, so forms can use
 // formErrorsFrom like everywhere else.
-import { AuthError, type AuthClient } from '@portcullis/sdk';
+import { AuthError, errorFromResponse, type AuthClient } from '@portcullis/sdk';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -18,17 +18,9 @@ export async function apiJson<T = void>(client: AuthClient, method: Method, path
     if (cause instanceof AuthError) throw cause;
     throw new AuthError({ status: 0, code: 'NETWORK_ERROR', message: 'Network error', cause });
   }
+  if (!res.ok) throw await errorFromResponse(res);
   const text = await res.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  if (res.ok) return parsed as T;
-  const error = (parsed as { error?: { code?: string; message?: string; details?: { field: string; message: string }[] }; requestId?: string } | undefined) ?? {};
-  throw new AuthError({
-    status: res.status,
-    code: error.error?.code ?? (res.status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'),
-    message: error.error?.message ?? 'Something went wrong. Please try again.',
-    details: error.error?.details ?? [],
-    requestId: error.requestId,
-  });
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** `?a=1&b=2` from the values that are set. */

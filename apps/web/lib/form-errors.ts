@@ -1,4 +1,5 @@
 // Turns an SDK error into what a form shows: one message at the top and one per field.
+import type { OAuthLoginErrorCode } from '@portcullis/contract/codes';
 import { isAuthError } from '@portcullis/sdk';
 
 export interface FormErrors {
@@ -14,6 +15,8 @@ const MESSAGES: Record<string, string> = {
   NETWORK_ERROR: 'We could not reach the server. Check your connection and try again.',
   SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Please try again in a moment.',
   CSRF_REJECTED: 'This request was blocked because it did not come from this site. Reload the page and try again.',
+  // An answer not in the contract's shape (a proxy's page): the SDK's "Request failed with status" says nothing to a person.
+  HTTP_ERROR: 'Something went wrong. Please try again.',
 };
 
 /**
@@ -42,17 +45,11 @@ function rateLimitMessage(retryAfterSec: number | undefined): string {
   return retryAfterSec < 90 ? `Too many attempts. Try again in ${Math.ceil(retryAfterSec)} seconds.` : `Too many attempts. Try again in ${minutes} minutes.`;
 }
 
-/** Messages for `/login?error=<code>` (OAuth callbacks and other redirects land there). */
+/**
+ * Messages for `/login?error=<code>`: the contract's OAuth login error codes, each with its own
+ * sentence (a code added to the contract fails compilation here until it has one).
+ */
 const LOGIN_ERRORS: Record<string, string> = {
-  access_denied: 'Sign-in was cancelled at the provider. You can try again or use your password.',
-  oauth_failed: 'We could not sign you in with that provider. Please try again.',
-  invalid_state: 'That sign-in link expired or was already used. Please start again.',
-  state_mismatch: 'That sign-in link expired or was already used. Please start again.',
-  email_not_verified: 'The provider has not verified your email address, so we cannot link it to an account.',
-  account_conflict: 'An account with this email already exists. Sign in with your password, then link the provider.',
-  provider_unavailable: 'That sign-in provider is not available right now.',
-  session_expired: 'Your session has ended. Please sign in again.',
-  // The API's OAuth callback codes (apps/api/src/routes/oauth.ts).
   oauth_state_invalid: 'That sign-in link expired or was already used. Please start again.',
   oauth_access_denied: 'Sign-in was cancelled at the provider. You can try again or use your password.',
   oauth_provider_error: 'The provider could not complete the sign-in. Please try again.',
@@ -62,10 +59,15 @@ const LOGIN_ERRORS: Record<string, string> = {
   oauth_email_missing: 'The provider did not share an email address with us, so we cannot sign you in with it.',
   oauth_email_unverified_conflict: 'An account with this email already exists. Sign in with your password, then link this provider in Settings → Security.',
   oauth_email_not_verified: 'Verify your email address before signing in: we sent a link to it. Open the link, then continue with the same provider.',
-};
+  // Nothing emits this one (the API sends `oauth_access_denied`); kept only because the e2e test
+  // auth-flow.test.ts still opens /login?error=access_denied. Delete both together.
+  access_denied: 'Sign-in was cancelled at the provider. You can try again or use your password.',
+} satisfies Record<OAuthLoginErrorCode | 'access_denied', string>;
 
 /** A readable sentence for a login error code; unknown codes get a generic one (never echoed). */
 export function loginErrorMessage(code: string | null | undefined): string | undefined {
   if (!code) return undefined;
-  return LOGIN_ERRORS[code.toLowerCase()] ?? 'Sign-in did not complete. Please try again.';
+  const key = code.toLowerCase();
+  // Own keys only: `?error=constructor` must not find Object's.
+  return Object.hasOwn(LOGIN_ERRORS, key) ? LOGIN_ERRORS[key] : 'Sign-in did not complete. Please try again.';
 }

@@ -1,7 +1,11 @@
+import { LIMITS } from '@portcullis/contract/limits';
+import { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_CLASSES } from '@portcullis/contract/passwordPolicy';
+
 /**
- * The contract's default password policy, shown before submit so people are not surprised.
- * Same character classes as the API's checkPasswordPolicy. The API is the judge (its policy is configurable): its VALIDATION_FAILED messages are shown
- * next to the field whatever these rules say.
+ * The contract's default password policy, shown before submit so people are not surprised. The
+ * character classes are the contract's (the API's checkPasswordPolicy judges with the same). The
+ * API is the judge (its policy is configurable): its VALIDATION_FAILED messages are shown next to
+ * the field whatever these rules say.
  */
 export interface PasswordRule {
   id: string;
@@ -9,12 +13,12 @@ export interface PasswordRule {
   test(password: string): boolean;
 }
 
+const MIN = DEFAULT_PASSWORD_MIN_LENGTH;
+const MAX = LIMITS.passwordMax;
+
 export const PASSWORD_RULES: readonly PasswordRule[] = [
-  { id: 'length', label: '8 to 128 characters', test: (p) => p.length >= 8 && p.length <= 128 },
-  { id: 'upper', label: 'An upper-case letter', test: (p) => /[A-Z]/.test(p) },
-  { id: 'lower', label: 'A lower-case letter', test: (p) => /[a-z]/.test(p) },
-  { id: 'digit', label: 'A digit', test: (p) => /[0-9]/.test(p) },
-  { id: 'symbol', label: 'A symbol, such as ! ? # or %', test: (p) => /[^A-Za-z0-9]/.test(p) },
+  { id: 'length', label: `${MIN} to ${MAX} characters`, test: (p) => p.length >= MIN && p.length <= MAX },
+  ...PASSWORD_CLASSES.map((kind) => ({ id: kind.id, label: kind.label, test: (p: string) => kind.pattern.test(p) })),
 ];
 
 export function meetsPasswordRules(password: string): boolean {

@@ -4,6 +4,7 @@
 // the API. Only the API can check it: we send that one cookie to `GET /api/auth/session`, which
 // answers `200 { user, session }` for a live session and 401 otherwise. It returns no token and
 // rotates nothing, so a page load never touches the refresh token.
+import { ROLES, type Role } from '@portcullis/contract/access';
 import type { User } from '@portcullis/sdk';
 import { hasPermission } from '@portcullis/sdk/permissions';
 
@@ -73,19 +74,34 @@ export function decodeUserHeader(value: string): User | null {
   }
 }
 
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+
+/**
+ * One check per field of the contract's User. Typed by User itself, so a field added to (or
+ * removed from) the contract fails compilation here until it is checked. (Not the contract's zod
+ * schema: the contract's root entry cannot be bundled by Turbopack, whose resolver does not map
+ * its `./x.js` imports to `./x.ts`; its plain-data subpaths can.)
+ */
+const USER_FIELDS = {
+  id: isString,
+  email: isString,
+  displayName: isString,
+  role: isRole,
+  emailVerified: isBoolean,
+  mfaEnabled: isBoolean,
+  createdAt: isString,
+} satisfies { [K in keyof User]-?: (value: unknown) => value is User[K] };
+
 /** Keeps exactly the contract's `user` fields, checked: nothing else travels to the page. */
 function parseUser(value: unknown): User | null {
   if (typeof value !== 'object' || value === null) return null;
   const u = value as Record<string, unknown>;
-  if (typeof u.id !== 'string' || typeof u.email !== 'string' || typeof u.displayName !== 'string') return null;
-  if (u.role !== 'user' && u.role !== 'moderator' && u.role !== 'admin') return null;
-  return {
-    id: u.id,
-    email: u.email,
-    displayName: u.displayName,
-    role: u.role,
-    emailVerified: u.emailVerified === true,
-    mfaEnabled: u.mfaEnabled === true,
-    createdAt: typeof u.createdAt === 'string' ? u.createdAt : '',
-  };
+  const user: Record<string, unknown> = {};
+  for (const [field, check] of Object.entries(USER_FIELDS)) {
+    if (!check(u[field])) return null;
+    user[field] = u[field];
+  }
+  return user as User;
 }

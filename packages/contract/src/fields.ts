@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import { refuseHiddenCharacters } from './shownText.js';
 
 /**
@@ -6,16 +7,8 @@ import { refuseHiddenCharacters } from './shownText.js';
  * messages are the ones a person sees next to the field.
  */
 
-export const LIMITS = {
-  email: 254,
-  displayName: 100,
-  projectName: 100,
-  projectDescription: 2000,
-  passwordMax: 128,
-  /** What a sign-in form accepts before judging (a long one is simply wrong, not a 500). */
-  loginPasswordMax: 1024,
-  loginEmailMax: 320,
-} as const;
+// Plain data in limits.ts, so a browser form can read them without zod.
+export { LIMITS };
 
 /** An address as register takes it; a new address for an email change is checked the same way. */
 export const email = z
@@ -54,7 +47,7 @@ export const recoveryCode = z
   .string({ message: 'Enter a recovery code.' })
   .trim()
   .min(1, 'Enter a recovery code.')
-  .max(64, 'That is not a recovery code.');
+  .max(LIMITS.recoveryCodeMax, 'That is not a recovery code.');
 
 /** A password being proved (not chosen): any non-empty text up to a sane bound. */
 export const currentPassword = z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(LIMITS.loginPasswordMax);

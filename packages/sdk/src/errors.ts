@@ -1,32 +1,11 @@
 // One error type for everything the SDK throws about auth: HTTP errors in the contract's
 // shape, network failures, and (in ./server) token verification failures.
+import { ERROR_CODES as CONTRACT_ERROR_CODES, type ErrorCode as ContractErrorCode } from '@portcullis/contract/codes';
 
 /** The contract's error codes, plus `NETWORK_ERROR` for requests that never got an answer. */
-export const ERROR_CODES = [
-  'VALIDATION_FAILED',
-  'INVALID_JSON',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'PAYLOAD_TOO_LARGE',
-  'UNAUTHENTICATED',
-  'INVALID_CREDENTIALS',
-  'TOKEN_EXPIRED',
-  'INVALID_TOKEN',
-  'REFRESH_TOKEN_REUSED',
-  'MFA_REQUIRED',
-  'INVALID_MFA_CODE',
-  'EMAIL_NOT_VERIFIED',
-  'FORBIDDEN',
-  'CSRF_REJECTED',
-  'NOT_FOUND',
-  'EMAIL_TAKEN',
-  'LAST_ADMIN',
-  'RATE_LIMITED',
-  'SERVICE_UNAVAILABLE',
-  'INTERNAL',
-  'NETWORK_ERROR',
-] as const;
+export const ERROR_CODES = Object.freeze([...CONTRACT_ERROR_CODES, 'NETWORK_ERROR'] as const);
 
-export type KnownErrorCode = (typeof ERROR_CODES)[number];
+export type KnownErrorCode = ContractErrorCode | 'NETWORK_ERROR';
 /** Known codes autocomplete; `string & {}` keeps codes a newer server may add assignable. */
 export type ErrorCode = KnownErrorCode | (string & {});
 
@@ -100,7 +79,34 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
-/** Builds an AuthError from a non-2xx response, reading the contract's error body when present. */
+/** What the parser reads of a response's headers; `Headers` fits. */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
+/**
+ * The one reader of error bodies: an AuthError from a non-2xx answer's status, its parsed JSON
+ * body (anything; `undefined` when it was not JSON) and its headers. Reads the contract's error
+ * shape when present and falls back on the status otherwise (a proxy's HTML page, an empty body).
+ */
+export function parseErrorResponse(status: number, body: unknown, headers: HeaderLookup): AuthError {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const bodyRequestId = isRecord(body) && typeof body.requestId === 'string' ? body.requestId : undefined;
+  const code =
+    typeof error?.code === 'string' && error.code !== ''
+      ? error.code
+      : (FALLBACK_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'HTTP_ERROR'));
+  return new AuthError({
+    status,
+    code,
+    message: typeof error?.message === 'string' ? error.message : `Request failed with status ${status}`,
+    details: parseDetails(error?.details),
+    requestId: bodyRequestId ?? headers.get('x-request-id') ?? undefined,
+    retryAfterSec: parseRetryAfter(headers.get('retry-after')),
+  });
+}
+
+/** Builds an AuthError from a non-2xx response (reads its body): parseErrorResponse. */
 export async function errorFromResponse(res: Response): Promise<AuthError> {
   let body: unknown;
   try {
@@ -108,20 +114,7 @@ export async function errorFromResponse(res: Response): Promise<AuthError> {
   } catch {
     body = undefined;
   }
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  const bodyRequestId = isRecord(body) && typeof body.requestId === 'string' ? body.requestId : undefined;
-  const code =
-    typeof error?.code === 'string' && error.code !== ''
-      ? error.code
-      : (FALLBACK_CODES[res.status] ?? (res.status >= 500 ? 'INTERNAL' : 'HTTP_ERROR'));
-  return new AuthError({
-    status: res.status,
-    code,
-    message: typeof error?.message === 'string' ? error.message : `Request failed with status ${res.status}`,
-    details: parseDetails(error?.details),
-    requestId: bodyRequestId ?? res.headers.get('x-request-id') ?? undefined,
-    retryAfterSec: parseRetryAfter(res.headers.get('retry-after')),
-  });
+  return parseErrorResponse(res.status, body, res.headers);
 }
 
 export function networkError(cause: unknown): AuthError {

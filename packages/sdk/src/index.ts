@@ -3,10 +3,10 @@
 // verification lives in '@portcullis/sdk/server'.
 export { createAuthClient } from '#sdk/client';
 export { refreshBufferMs, refreshDelayMs } from '#sdk/buffer';
-export { AuthError, ERROR_CODES, isAuthError } from '#sdk/errors';
+export { AuthError, ERROR_CODES, errorFromResponse, isAuthError, networkError, parseErrorResponse } from '#sdk/errors';
 export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, ROLES } from '#sdk/permissions';
 export type { Permission, Scope } from '#sdk/permissions';
-export type { AuthErrorInit, ErrorCode, ErrorDetail, KnownErrorCode } from '#sdk/errors';
+export type { AuthErrorInit, ErrorCode, ErrorDetail, HeaderLookup, KnownErrorCode } from '#sdk/errors';
 export type {
   AuthClient,
   AuditEvent,

@@ -1,76 +1,10 @@
-// Shapes of the HTTP contract (../shared/spec/http-api.md beside the repository). Field names are the
-// contract's own: keep them in sync with it, never rename for taste.
+// The SDK's own types (options, results of its calls). The wire shapes are the contract's
+// (@portcullis/contract, written once there): imported as types only, so the browser bundle
+// never pulls in zod.
+import type { admin, AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, ResponseOf, Role, Session, User } from '@portcullis/contract';
 import type { AuthError } from '#sdk/errors';
-import type { Role } from '#sdk/permissions';
 
-export type { Role };
-
-/** `user` in every response: never a hash, secret or token. */
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  emailVerified: boolean;
-  mfaEnabled: boolean;
-  /** ISO 8601 timestamp. */
-  createdAt: string;
-}
-
-/** One entry of `GET /api/auth/sessions`. */
-export interface Session {
-  id: string;
-  createdAt: string;
-  lastActiveAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  device: string | null;
-  /** True for the session this client is using. */
-  current: boolean;
-}
-
-/** The contract's example protected resource (`/api/projects`). */
-export interface Project {
-  id: string;
-  ownerId: string;
-  name: string;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One entry of `GET /api/admin/audit-events`; `details` never holds a secret. */
-export interface AuditEvent {
-  id: string;
-  type: string;
-  userId: string | null;
-  actorId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  details: Record<string, unknown>;
-}
-
-/** Body of a successful register, login, login/mfa or refresh. */
-export interface AuthResult {
-  user: User;
-  accessToken: string;
-  tokenType: 'Bearer';
-  /** Access-token lifetime in seconds, counted from when the response arrives. */
-  expiresIn: number;
-  /** Only with `X-Token-Transport: body`. */
-  refreshToken?: string;
-}
-
-export type MfaMethod = 'totp' | 'recovery_code';
-
-/** Login answer for an account with MFA: no tokens yet, finish with `loginMfa`. */
-export interface MfaChallenge {
-  mfaRequired: true;
-  mfaToken: string;
-  methods: MfaMethod[];
-}
+export type { AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };
 
 /** Login finished: the client now holds an access token for `user`. */
 export interface SignedIn {
@@ -96,10 +30,7 @@ export interface TotpSetup {
 }
 
 /** `resetUserMfa` (admin): the user afterwards (`mfaEnabled: false`) and how many of their sessions were ended. */
-export interface MfaResetResult {
-  user: User;
-  sessionsRevoked: number;
-}
+export type MfaResetResult = ResponseOf<typeof admin.resetMfa>;
 
 export type MfaLoginInput = { mfaToken: string; code: string } | { mfaToken: string; recoveryCode: string };
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import { PASSWORD_CLASSES } from '@portcullis/contract/passwordPolicy';
 import type { FieldIssue } from './errors.js';
 
 /**
@@ -72,10 +73,7 @@ export function checkPasswordPolicy(password: string, policy: PasswordPolicy, fi
   if (password.length < policy.minLength) problems.push(`at least ${policy.minLength} characters`);
   if (password.length > policy.maxLength) problems.push(`at most ${policy.maxLength} characters`);
   if (policy.requireClasses) {
-    if (!/[A-Z]/.test(password)) problems.push('an upper-case letter');
-    if (!/[a-z]/.test(password)) problems.push('a lower-case letter');
-    if (!/[0-9]/.test(password)) problems.push('a digit');
-    if (!/[^A-Za-z0-9]/.test(password)) problems.push('a symbol');
+    for (const kind of PASSWORD_CLASSES) if (!kind.pattern.test(password)) problems.push(kind.need);
   }
   if (problems.length) return [{ field, message: `Password needs ${problems.join(', ')}.` }];
   if (isCommonPassword(password)) return [{ field, message: 'This password is one of the most common ones and appears in breaches. Choose another.' }];

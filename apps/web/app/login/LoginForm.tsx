@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError, type MfaChallenge, type User } from '@portcullis/sdk';
 import Link from 'next/link';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -161,7 +162,7 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
         autoComplete={totp ? 'one-time-code' : 'off'}
         inputMode={totp ? 'numeric' : 'text'}
         pattern={totp ? '[0-9 ]*' : undefined}
-        maxLength={totp ? 7 : 64}
+        maxLength={totp ? 7 : LIMITS.recoveryCodeMax}
         spellCheck={false}
         required
         value={code}

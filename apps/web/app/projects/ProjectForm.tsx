@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
@@ -39,7 +40,7 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: { init
   return (
     <form className={styles.form} onSubmit={submit} noValidate>
       <FormAlert>{errors.message}</FormAlert>
-      <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} maxLength={100} required autoComplete="off" />
+      <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} maxLength={LIMITS.projectName} required autoComplete="off" />
       <div className={styles.textareaField}>
         <label className={styles.label} htmlFor={descriptionId}>
           Description <span className="muted">(optional)</span>
@@ -50,7 +51,7 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: { init
           className={styles.textarea}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
-          maxLength={2000}
+          maxLength={LIMITS.projectDescription}
           rows={3}
           aria-invalid={errors.fields.description ? true : undefined}
           aria-describedby={errors.fields.description ? `${descriptionId}-error` : undefined}

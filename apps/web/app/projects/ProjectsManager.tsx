@@ -1,4 +1,5 @@
 'use client';
+import type { projects, ResponseOf } from '@portcullis/contract';
 import { useState } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Pager } from '@/components/Pager';
@@ -15,12 +16,7 @@ import { ProjectForm, type ProjectInput } from './ProjectForm';
 import type { Project } from '@portcullis/sdk';
 import styles from './projects.module.css';
 
-interface Page {
-  projects: Project[];
-  total: number;
-  page: number;
-  limit: number;
-}
+type Page = ResponseOf<typeof projects.listProjects>;
 
 const LIMIT = 20;
 
@@ -38,14 +34,14 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
   const [deleting, setDeleting] = useState(false);
 
   async function create(input: ProjectInput) {
-    const { project } = await apiJson<{ project: Project }>(client, 'POST', '/api/projects', { name: input.name, description: input.description || undefined });
+    const { project } = await apiJson<ResponseOf<typeof projects.createProject>>(client, 'POST', '/api/projects', { name: input.name, description: input.description || undefined });
     setNotice(`Created “${project.name}”.`);
     if (page === 1) await load();
     else setPage(1);
   }
 
   async function save(project: Project, input: ProjectInput) {
-    const { project: saved } = await apiJson<{ project: Project }>(client, 'PATCH', `/api/projects/${project.id}`, input);
+    const { project: saved } = await apiJson<ResponseOf<typeof projects.updateProject>>(client, 'PATCH', `/api/projects/${project.id}`, input);
     setData((d) => d && { ...d, projects: d.projects.map((p) => (p.id === saved.id ? saved : p)) });
     setEditing(null);
     setNotice(`Saved “${saved.name}”.`);

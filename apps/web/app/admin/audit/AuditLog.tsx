@@ -1,4 +1,5 @@
 'use client';
+import type { admin, ResponseOf } from '@portcullis/contract';
 import { useState, type FormEvent } from 'react';
 import { Pager } from '@/components/Pager';
 import { Button } from '@/components/Button';
@@ -12,7 +13,6 @@ import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { AUDIT_EVENT_TYPES as TYPES } from '@/lib/auditTypes';
 import { formatDateTime } from '@/lib/format';
-import type { AuditEvent } from '@portcullis/sdk';
 import styles from '../admin.module.css';
 
 interface Filters {
@@ -27,7 +27,7 @@ export function AuditLog({ initial }: { initial: Filters }) {
   const [form, setForm] = useState<Filters>(initial);
   const [filters, setFilters] = useState<Filters>(initial);
   const [page, setPage] = useState(1);
-  const { data, loading, error } = useApiGet<{ events: AuditEvent[]; total: number }>(`/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`);
+  const { data, loading, error } = useApiGet<ResponseOf<typeof admin.listAuditEvents>>(`/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`);
   const errors: FormErrors = error ? formErrorsFrom(error, ['userId', 'actorId', 'type']) : { fields: {} };
 
   function apply(event: FormEvent) {

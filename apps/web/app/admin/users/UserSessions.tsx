@@ -1,4 +1,5 @@
 'use client';
+import type { admin, ResponseOf } from '@portcullis/contract';
 import type { Session } from '@portcullis/sdk';
 import { useEffect, useState } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -20,7 +21,7 @@ export function UserSessions({ userId, version }: { userId: string; version: num
     void (async () => {
       try {
         await ready();
-        const found = await apiJson<{ sessions: Session[] }>(client, 'GET', `/api/admin/users/${userId}`);
+        const found = await apiJson<ResponseOf<typeof admin.getUser>>(client, 'GET', `/api/admin/users/${userId}`);
         if (!cancelled) setSessions(found.sessions);
       } catch (err) {
         if (!cancelled) setError(formErrorsFrom(err, []).message);

@@ -1,5 +1,6 @@
 'use client';
-import type { User } from '@portcullis/sdk';
+import type { admin, ResponseOf } from '@portcullis/contract';
+import { ROLES, type Role, type User } from '@portcullis/sdk';
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -17,8 +18,6 @@ import { formatDate } from '@/lib/format';
 import styles from '../admin.module.css';
 import { UserSessions } from './UserSessions';
 
-const ROLES = ['user', 'moderator', 'admin'] as const;
-type Role = (typeof ROLES)[number];
 const LIMIT = 20;
 
 /** An action waiting for the admin's confirmation. */
@@ -29,7 +28,7 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
   const [query, setQuery] = useState(initialQuery);
   const [search, setSearch] = useState(initialQuery);
   const [page, setPage] = useState(1);
-  const { data, loading, error: loadError, reload: load } = useApiGet<{ users: User[]; total: number }>(`/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
+  const { data, loading, error: loadError, reload: load } = useApiGet<ResponseOf<typeof admin.listUsers>>(`/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
   const [actionError, setError] = useState<string>();
   const error = actionError ?? (loadError ? formErrorsFrom(loadError, []).message : undefined);
   const [notice, setNotice] = useState<string>();
@@ -155,8 +154,8 @@ interface RowProps {
 }
 
 function UserRow({ user, isSelf, pending, working, open, version, onToggle, onAsk, onConfirm, onCancel }: RowProps) {
-  const [role, setRole] = useState<Role>(user.role as Role);
-  useEffect(() => setRole(user.role as Role), [user.role]);
+  const [role, setRole] = useState<Role>(user.role);
+  useEffect(() => setRole(user.role), [user.role]);
   return (
     <>
       <tr data-testid="user-row" data-email={user.email}>
@@ -195,7 +194,7 @@ function UserRow({ user, isSelf, pending, working, open, version, onToggle, onAs
               <Button size="sm" variant={pending.kind === 'role' ? 'primary' : 'danger'} loading={working} onClick={onConfirm}>
                 Confirm
               </Button>
-              <Button size="sm" variant="ghost" disabled={working} onClick={() => (onCancel(), setRole(user.role as Role))}>
+              <Button size="sm" variant="ghost" disabled={working} onClick={() => (onCancel(), setRole(user.role))}>
                 Cancel
               </Button>
             </div>

@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError } from '@portcullis/sdk';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -100,7 +101,7 @@ export function ChangeEmail({ email }: { email: string }) {
           </p>
         }
       />
-      <Field label="New email address" name="newEmail" type="email" autoComplete="email" maxLength={254} required value={newEmail} onChange={(e) => setNewEmail(e.target.value)} error={errors.fields.newEmail} autoFocus={!hasPassword} />
+      <Field label="New email address" name="newEmail" type="email" autoComplete="email" maxLength={LIMITS.email} required value={newEmail} onChange={(e) => setNewEmail(e.target.value)} error={errors.fields.newEmail} autoFocus={!hasPassword} />
       <div className={styles.actions}>
         <Button type="submit" loading={busy} loadingText="Sending…">
           Send confirmation link

@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError } from '@portcullis/sdk';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -91,7 +92,7 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
         }
       />
       {mfaEnabled && (
-        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={LIMITS.recoveryCodeMax} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
       )}
       <div className={styles.actions}>
         <Button type="submit" variant="danger" loading={busy} loadingText="Deleting…">

@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -7,8 +8,6 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import styles from './profile.module.css';
-
-const MAX_LENGTH = 100;
 
 /** PATCH /api/auth/me with the display name; the header and this page show the new one at once. */
 export function ProfileForm({ initialName }: { initialName: string }) {
@@ -24,7 +23,7 @@ export function ProfileForm({ initialName }: { initialName: string }) {
     setDone(undefined);
     const displayName = name.trim();
     if (!displayName) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: 'Enter your name.' } });
-    if (displayName.length > MAX_LENGTH) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: `Name must be at most ${MAX_LENGTH} characters.` } });
+    if (displayName.length > LIMITS.displayName) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: `Name must be at most ${LIMITS.displayName} characters.` } });
     setBusy(true);
     setErrors({ fields: {} });
     try {
@@ -46,7 +45,7 @@ export function ProfileForm({ initialName }: { initialName: string }) {
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Your name">
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
-      <Field label="Display name" name="displayName" autoComplete="name" maxLength={MAX_LENGTH} required value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.displayName} />
+      <Field label="Display name" name="displayName" autoComplete="name" maxLength={LIMITS.displayName} required value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.displayName} />
       <div>
         <Button type="submit" loading={busy} loadingText="Saving…">
           Save name

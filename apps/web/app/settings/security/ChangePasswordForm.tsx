@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError } from '@portcullis/sdk';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -63,8 +64,8 @@ export function ChangePasswordForm({ email }: { email: string }) {
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
       <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required value={values.currentPassword} onChange={set('currentPassword')} error={errors.fields.currentPassword} />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" maxLength={128} required value={values.newPassword} onChange={set('newPassword')} error={errors.fields.newPassword} hint={<PasswordRules password={values.newPassword} />} />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" maxLength={128} required value={values.confirmPassword} onChange={set('confirmPassword')} error={errors.fields.confirmPassword} />
+      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={values.newPassword} onChange={set('newPassword')} error={errors.fields.newPassword} hint={<PasswordRules password={values.newPassword} />} />
+      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={values.confirmPassword} onChange={set('confirmPassword')} error={errors.fields.confirmPassword} />
       <div>
         <Button type="submit" loading={busy} loadingText="Changing password…">
           Change password

@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
@@ -45,7 +46,7 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Turn off two-step verification">
       <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" />
-      <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+      <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={LIMITS.recoveryCodeMax} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
       <div className={styles.actions}>
         <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">
           Turn off two-step verification

@@ -1,4 +1,5 @@
 'use client';
+import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError } from '@portcullis/sdk';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -70,7 +71,7 @@ export function LinkProviderForm(props: { provider: { id: string; name: string }
         intro={<p className="muted">Once linked, {provider.name} can sign in to your account. Confirm it is you first; we will email you when the link is made.</p>}
       />
       {mfaEnabled && (
-        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={64} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={LIMITS.recoveryCodeMax} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
       )}
       <div>
         <Button type="submit" loading={busy} loadingText="Going to the provider…">

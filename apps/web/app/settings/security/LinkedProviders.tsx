@@ -1,4 +1,5 @@
 'use client';
+import type { OAUTH_LINK_ERROR_CODES } from '@portcullis/contract/codes';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
@@ -29,7 +30,7 @@ const LINK_ERRORS: Record<string, string> = {
   oauth_provider_already_linked: 'You already have an account at this provider linked. Unlink it first to link a different one.',
   oauth_link_session_expired: 'Your session ended before the link completed. Sign in and try again.',
   oauth_link_wrong_browser: 'The link was finished in a browser that is not the one you started it from. Start it again here.',
-};
+} satisfies Record<(typeof OAUTH_LINK_ERROR_CODES)[number], string>;
 
 /**
  * Sign-in providers linked to this account: link another (after proving it is you, LinkProviderForm;
@@ -42,7 +43,7 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
   const [providers, setProviders] = useState<Provider[]>([]);
   const [hasPassword, setHasPassword] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | undefined>(error ? (LINK_ERRORS[error] ?? loginErrorMessage(error)) : undefined);
+  const [message, setMessage] = useState<string | undefined>(error ? (Object.hasOwn(LINK_ERRORS, error) ? LINK_ERRORS[error] : loginErrorMessage(error)) : undefined);
   const [notice, setNotice] = useState<string | undefined>();
   const [linking, setLinking] = useState<Provider | null>(null);
 
