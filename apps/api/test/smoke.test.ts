@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { describe, expect } from 'vitest';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 import { bearer, registerUser, request } from '@portcullis/testing/http';
 
-describe('smoke: register, me, refresh, logout', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
+const test = apiTest();
 
-  it('walks the basic flow', async () => {
+describe('smoke: register, me, refresh, logout', () => {
+  test.beforeAll(startApi);
+
+  test('walks the basic flow', async ({ server }) => {
     const alice = await registerUser(server.url, { displayName: 'Alice' });
     const me = await request(server.url, 'GET', '/api/auth/me', { headers: bearer(alice.accessToken) });
     expect(me.status).toBe(200);

@@ -1,42 +1,36 @@
 // Roles in the browser: projects, the admin pages, and a role change seen on the next request.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 const ADMIN = { email: 'web.admin@example.com', password: 'Web-Admin-Pass-1!' };
 
+const test = stackTest({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password })
+  // A page in a fresh browser profile, as many as a test needs; their contexts close after the test.
+  .extend('freshPage', async ({ browser, stack }, { onCleanup }) => {
+    const contexts: BrowserContext[] = [];
+    onCleanup(async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+    });
+    return async (): Promise<Page> => {
+      const context = await newContext(browser, stack.webUrl);
+      contexts.push(context);
+      return context.newPage();
+    };
+  });
+
+async function adminPage(freshPage: () => Promise<Page>): Promise<Page> {
+  const page = await freshPage();
+  await loginViaForm(page, ADMIN);
+  await page.waitForURL('**/dashboard');
+  return page;
+}
+
 describe('web: roles, projects and admin pages', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  test.beforeAll(startStackAndBrowser);
 
-  async function freshPage(): Promise<Page> {
-    const context = await newContext(browser, stack.webUrl);
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  async function adminPage(): Promise<Page> {
-    const page = await freshPage();
-    await loginViaForm(page, ADMIN);
-    await page.waitForURL('**/dashboard');
-    return page;
-  }
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password }),
-      launchBrowser(),
-    ]);
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.close();
-  });
-
-  it('a plain user gets the 403 page, with HTTP 403, for every admin page; the nav has no Admin link', async () => {
+  test('a plain user gets the 403 page, with HTTP 403, for every admin page; the nav has no Admin link', async ({ stack, freshPage }) => {
     const page = await freshPage();
     await registerViaForm(page, { displayName: 'Ursula User' });
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
@@ -54,7 +48,7 @@ describe('web: roles, projects and admin pages', () => {
     expect(anonymous.status).toBe(307);
   });
 
-  it('projects: create, edit and delete own, with a confirmation step', { timeout: 60_000 }, async () => {
+  test('projects: create, edit and delete own, with a confirmation step', { timeout: 60_000 }, async ({ freshPage }) => {
     const page = await freshPage();
     await registerViaForm(page, { displayName: 'Pat Projects' });
     await page.getByRole('link', { name: 'Projects' }).first().click();
@@ -87,8 +81,8 @@ describe('web: roles, projects and admin pages', () => {
     await page.getByText('No projects yet').waitFor();
   });
 
-  it('an admin promotes a user, who sees the moderator view on their next request', async () => {
-    const admin = await adminPage();
+  test('an admin promotes a user, who sees the moderator view on their next request', async ({ freshPage }) => {
+    const admin = await adminPage(freshPage);
     expect(await admin.getByRole('link', { name: 'Admin' }).count()).toBe(1);
     await admin.goto('/projects');
     await admin.getByLabel('Name').fill('Admin’s own project');
@@ -136,11 +130,11 @@ describe('web: roles, projects and admin pages', () => {
     await screenshot(admin, 'admin-audit');
   });
 
-  it('an admin signs a user out everywhere and deletes them, each after confirming', async () => {
+  test('an admin signs a user out everywhere and deletes them, each after confirming', async ({ freshPage }) => {
     const victim = await freshPage();
     const { email } = await registerViaForm(victim, { displayName: 'Dee Leted' });
 
-    const admin = await adminPage();
+    const admin = await adminPage(freshPage);
     await admin.goto('/admin/users');
     await admin.getByLabel('Search by email or name').fill('Dee Leted');
     await admin.getByRole('button', { name: 'Search' }).click();

@@ -2,44 +2,31 @@
 // forgot/reset password from the mailed link, enabling MFA by reading the secret from the page, and
 // a new set of recovery codes.
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
-import { mailedLink as mailedLinkIn, type MailedPath } from './helpers/outbox.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { mailedLink } from './helpers/outbox.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 import { codeAt } from '@portcullis/testing/totp';
 
+// No SMTP_URL: mail goes to the dev outbox only, as on a fresh `npm start`.
+const test = stackTest({ RATE_LIMITS: 'off' });
 
 describe('web: account lifecycle', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // No SMTP_URL: mail goes to the dev outbox only, as on a fresh `npm start`.
-    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
-  }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  /** The newest link to `path` mailed to `email`, read from the dev outbox through the web origin. */
-  const mailedLink = (email: string, path: MailedPath, previous?: string) => mailedLinkIn(stack.webUrl, email, path, previous);
+  test.beforeAll(startStackAndBrowser, 600_000);
 
   const text = (page: Page) => page.locator('main, body').first().innerText();
 
-  it('sign-up → banner → resend → the mailed link verifies → banner gone', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('sign-up → banner → resend → the mailed link verifies → banner gone', async ({ stack, page }) => {
     const { email } = await registerViaForm(page, { displayName: 'Ada Lovelace' });
 
     const banner = page.getByRole('region', { name: 'Email verification' });
     await expect.poll(() => banner.isVisible()).toBe(true);
-    const first = await mailedLink(email, '/verify-email');
+    const first = await mailedLink(stack.webUrl, email, '/verify-email');
     expect(first.startsWith(`${stack.webUrl}/verify-email?token=`)).toBe(true);
     await banner.getByRole('button', { name: 'Resend link' }).click();
     await expect.poll(() => banner.innerText()).toContain('A new link is on its way');
-    const second = await mailedLink(email, '/verify-email', first);
+    const second = await mailedLink(stack.webUrl, email, '/verify-email', first);
     await screenshot(page, 'dashboard-unverified');
 
     await page.goto(second);
@@ -55,16 +42,13 @@ describe('web: account lifecycle', () => {
     // Verifying retired the older link as well.
     await page.goto(first);
     await expect.poll(() => text(page)).toContain('invalid, already used or expired');
-    await context.close();
   });
 
-  it('forgot password from the login page → mailed link → new password → sign in with it', async () => {
+  test('forgot password from the login page → mailed link → new password → sign in with it', async ({ stack, browser, page }) => {
     const signUp = await newContext(browser, stack.webUrl);
     const { email } = await registerViaForm(await signUp.newPage(), { displayName: 'Alan Turing' });
     await signUp.close();
 
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await page.goto('/login');
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await page.waitForURL('**/forgot-password');
@@ -73,7 +57,7 @@ describe('web: account lifecycle', () => {
     await expect.poll(() => text(page)).toContain('If an account exists for');
     await screenshot(page, 'forgot-password-sent');
 
-    await page.goto(await mailedLink(email, '/reset-password'));
+    await page.goto(await mailedLink(stack.webUrl, email, '/reset-password'));
     await page.getByLabel('New password', { exact: true }).fill('Fresh-Password-42');
     await page.getByLabel('Confirm new password').fill('Fresh-Password-42');
     await page.getByRole('button', { name: 'Set new password' }).click();
@@ -81,12 +65,9 @@ describe('web: account lifecycle', () => {
 
     await loginViaForm(page, { email, password: 'Fresh-Password-42' });
     await page.waitForURL('**/dashboard');
-    await context.close();
   });
 
-  it('enables MFA from the page (secret read from it, code computed here), then sign-in asks for the code', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('enables MFA from the page (secret read from it, code computed here), then sign-in asks for the code', async ({ stack, browser, page }) => {
     const credentials = await registerViaForm(page, { displayName: 'Katherine Johnson' });
 
     await page.goto('/settings/security');
@@ -137,12 +118,9 @@ describe('web: account lifecycle', () => {
     await page.getByLabel('Code from the app, or a recovery code').fill(recoveryCodes[0]!);
     await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
     await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('Off');
-    await context.close();
   });
 
-  it('shows the recovery codes left and makes a new set with password and code; the old codes stop working', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('shows the recovery codes left and makes a new set with password and code; the old codes stop working', async ({ stack, page }) => {
     const credentials = await registerViaForm(page, { displayName: 'Grace Hopper' });
     const codesShown = async () => (await page.getByTestId('recovery-codes').locator('li').allInnerTexts()).map((c) => c.trim());
 
@@ -193,6 +171,5 @@ describe('web: account lifecycle', () => {
     await page.getByLabel('Code from the app, or a recovery code').fill(newCodes[0]!);
     await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
     await expect.poll(() => page.getByTestId('mfa-status').innerText()).toContain('Off');
-    await context.close();
   });
 });

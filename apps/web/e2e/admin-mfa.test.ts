@@ -1,34 +1,22 @@
 // ADMIN_REQUIRE_MFA in the browser: an admin signed in with a password only gets a 403 page that
 // says how to get in; after turning on two-step verification and signing in with a code, the admin pages open.
 // There an admin resets another user's two-step verification, after a confirmation.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bearer, request } from '@portcullis/testing/http';
 import { codeAt } from '@portcullis/testing/totp';
-import { launchBrowser, loginViaForm, newContext, screenshot } from './helpers/browser.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { loginViaForm, screenshot } from './helpers/browser.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 const ADMIN = { email: 'mfa.admin@example.com', password: 'Web-Admin-Pass-1!' };
 
+const test = stackTest({ RATE_LIMITS: 'off', ADMIN_REQUIRE_MFA: 'true', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+
 describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
-  let stack: Stack;
-  let browser: Browser;
   let adminRecoveryCodes: string[] = [];
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({ RATE_LIMITS: 'off', ADMIN_REQUIRE_MFA: 'true', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password }),
-      launchBrowser(),
-    ]);
-  }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  test.beforeAll(startStackAndBrowser, 600_000);
 
-  it('explains the 403 to a password-only admin, and opens after a sign-in with a code', { timeout: 60_000 }, async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('explains the 403 to a password-only admin, and opens after a sign-in with a code', { timeout: 60_000 }, async ({ stack, page }) => {
     await loginViaForm(page, ADMIN);
     await page.waitForURL('**/dashboard');
 
@@ -57,10 +45,9 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     const allowed = await page.goto('/admin/users');
     expect(allowed!.status()).toBe(200);
     await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toContain(ADMIN.email);
-    await context.close();
   });
 
-  it('an admin resets a user\'s two-step verification from the users page, after confirming; audited and mailed', { timeout: 60_000 }, async () => {
+  test('an admin resets a user\'s two-step verification from the users page, after confirming; audited and mailed', { timeout: 60_000 }, async ({ stack, page }) => {
     // A user with two-step verification on (through the API).
     const email = `mfa.lost.${Date.now()}@example.com`;
     const registered = await request(stack.api.url, 'POST', '/api/auth/register', { body: { email, password: 'Lost-Phone-Pass-1', displayName: 'Lost Phone' } });
@@ -69,8 +56,6 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     expect((await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: auth, body: { code: codeAt(setup.body.secret, Date.now()) } })).status).toBe(200);
 
     // The admin signs in with a recovery code (their TOTP codes of this minute are spent).
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await loginViaForm(page, ADMIN);
     await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
     await page.getByLabel('Recovery code').fill(adminRecoveryCodes[0]!);
@@ -97,6 +82,5 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     expect(await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-step verification was reset on your account'`)).toHaveLength(1);
     // The button is gone with the factor.
     expect(await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).count()).toBe(0);
-    await context.close();
   });
 });

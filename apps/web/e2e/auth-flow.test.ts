@@ -1,24 +1,17 @@
 // The web app end to end in Chromium, against a real API and a real production web server.
 import { Secret, TOTP } from 'otpauth';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bearer, registerUser, request } from '@portcullis/testing/http';
-import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot, settle } from './helpers/browser.js';
-import { freePort, startStack, startWebServer, type Stack } from './helpers/stack.js';
+import { loginViaForm, registerViaForm, screenshot, settle } from './helpers/browser.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
+import { freePort, startWebServer } from './helpers/stack.js';
+
+const test = stackTest({ RATE_LIMITS: 'off' });
 
 describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
-  let stack: Stack;
-  let browser: Browser;
+  test.beforeAll(startStackAndBrowser);
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  it('redirects /dashboard without a session on the server, before any page HTML', async () => {
+  test('redirects /dashboard without a session on the server, before any page HTML', async ({ stack, page }) => {
     const res = await fetch(`${stack.webUrl}/dashboard`, { redirect: 'manual' });
     expect(res.status).toBe(307);
     expect(res.headers.get('location')).toBe('/login?redirect=%2Fdashboard');
@@ -33,18 +26,15 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     const spoofed = await fetch(`${stack.webUrl}/dashboard`, { redirect: 'manual', headers: { 'x-portcullis-user': forged } });
     expect(spoofed.status).toBe(307);
 
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     const response = await page.goto('/dashboard');
     const first = response!.request().redirectedFrom();
     expect(first?.url()).toBe(`${stack.webUrl}/dashboard`);
     expect((await first!.response())!.status()).toBe(307);
     expect(new URL(page.url()).pathname).toBe('/login');
     await screenshot(page, 'login');
-    await context.close();
   });
 
-  it('proxies /api and /.well-known on the same origin, with the real client address (a forged X-Forwarded-For is replaced)', async () => {
+  test('proxies /api and /.well-known on the same origin, with the real client address (a forged X-Forwarded-For is replaced)', async ({ stack }) => {
     const jwks = await fetch(`${stack.webUrl}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);
     expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
@@ -67,9 +57,7 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
   });
 
-  it('register → dashboard with the name (also in the first HTML); reload keeps the session; sign out → /login, Back does not show the dashboard', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('register → dashboard with the name (also in the first HTML); reload keeps the session; sign out → /login, Back does not show the dashboard', async ({ page }) => {
     // The nonce-based CSP must let the app's own scripts run, and nothing may throw.
     const problems: string[] = [];
     page.on('console', (message) => {
@@ -119,12 +107,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
       expect(await page.content()).not.toContain('Grace Hopper');
     }
     expect(problems).toEqual([]);
-    await context.close();
   });
 
-  it('keeps no token in localStorage, sessionStorage or document.cookie after login', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('keeps no token in localStorage, sessionStorage or document.cookie after login', async ({ context, page }) => {
     const account = await registerViaForm(page, { displayName: 'Storage Check' });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((url) => url.pathname === '/login');
@@ -158,13 +143,10 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     }
     expect(stored.cookie).not.toContain('refresh_token');
     expect(stored.cookie).not.toContain('portcullis_session');
-    await context.close();
   });
 
-  it('renders an XSS display name as text', async () => {
+  test('renders an XSS display name as text', async ({ page }) => {
     const name = '<img src=x onerror=alert(1)>';
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -182,12 +164,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     await page.waitForURL('**/settings/security');
     expect(dialogs).toEqual([]);
     await screenshot(page, 'xss-name');
-    await context.close();
   });
 
-  it('after login goes to a same-origin redirect target, and to /dashboard for //evil.example', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('after login goes to a same-origin redirect target, and to /dashboard for //evil.example', async ({ stack, context, page }) => {
     const account = await registerViaForm(page, { displayName: 'Redirected' });
     await context.clearCookies();
 
@@ -199,11 +178,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     await context.clearCookies();
     await loginViaForm(page, account, encodeURIComponent('/settings/security'));
     await page.waitForURL((url) => url.pathname === '/settings/security');
-    await context.close();
   });
 
-  it('signs in with the keyboard alone, and explains a wrong password and /login?error=', async () => {
-    const context = await newContext(browser, stack.webUrl);
+  test('signs in with the keyboard alone, and explains a wrong password and /login?error=', async ({ context }) => {
     const setup = await context.newPage();
     const account = await registerViaForm(setup, { displayName: 'Keys Only' });
     await setup.close();
@@ -233,10 +210,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/dashboard');
     await expect.poll(() => page.getByTestId('welcome-name').textContent()).toBe('Keys Only');
-    await context.close();
   });
 
-  it('asks for the second factor of an MFA account: a wrong code is explained, a recovery code or a TOTP code signs in', async () => {
+  test('asks for the second factor of an MFA account: a wrong code is explained, a recovery code or a TOTP code signs in', async ({ stack, page }) => {
     const account = await registerUser(stack.api.url, { displayName: 'Multi Factor' });
     const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(account.accessToken), body: {} });
     expect(setup.status).toBe(200);
@@ -246,8 +222,6 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     expect(enabled.status).toBe(200);
     const recoveryCodes = enabled.body.recoveryCodes as string[];
 
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await loginViaForm(page, account);
     const codeField = page.getByLabel('Authentication code');
     await codeField.waitFor();
@@ -271,12 +245,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     await codeField.fill(codeAt(Date.now() + 30_000));
     await page.keyboard.press('Enter');
     await page.waitForURL('**/dashboard');
-    await context.close();
   });
 
-  it('changes the password from the security page, explaining a wrong current password', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('changes the password from the security page, explaining a wrong current password', async ({ stack, page }) => {
     const account = await registerViaForm(page, { displayName: 'Pass Changer' });
     await page.goto('/settings/security');
     const newPassword = 'Brand-New-Secret-42';
@@ -298,10 +269,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     expect(withNew.status).toBe(200);
     const withOld = await request(stack.api.url, 'POST', '/api/auth/login', { body: { email: account.email, password: account.password } });
     expect(withOld.status).toBe(401);
-    await context.close();
   });
 
-  it('answers 503 for a protected page when the API cannot be asked, never a guess either way', async () => {
+  test('answers 503 for a protected page when the API cannot be asked, never a guess either way', async () => {
     const deadApi = `http://127.0.0.1:${await freePort()}`; // nothing listens there
     const web = await startWebServer({ apiUrl: deadApi });
     try {
@@ -321,14 +291,11 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     }
   });
 
-  it('shows the 404 page', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('shows the 404 page', async ({ page }) => {
     const response = await page.goto('/no-such-page');
     expect(response!.status()).toBe(404);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('can’t find');
     await screenshot(page, 'not-found');
-    await context.close();
   });
 });
 

@@ -1,42 +1,38 @@
 // Sign-in with an OpenID Provider in Chromium: the login page, the provider's own login and
 // consent pages (a real oidc-provider on loopback), and back to the dashboard.
 import { Secret, TOTP } from 'otpauth';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { bearer, registerUser, request } from '@portcullis/testing/http';
 import { startOidcProvider, type TestProvider } from '@portcullis/testing/oidcProvider';
-import { launchBrowser, newContext, screenshot } from './helpers/browser.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { screenshot } from './helpers/browser.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
+
+// `localhost` vs the web app's 127.0.0.1: two sites, so coming back from the provider is a
+// cross-site navigation, as in production (a SameSite=Strict flow cookie would be lost).
+let provider: TestProvider;
+const redirectUris: string[] = [];
+// A function: the provider's URL is known once the beforeAll below has started it.
+const test = stackTest(() => ({
+  RATE_LIMITS: 'off',
+  OAUTH_ALLOW_INSECURE_REQUESTS: 'true',
+  OIDC_ISSUER: provider.issuer,
+  OIDC_CLIENT_ID: provider.clientId,
+  OIDC_CLIENT_SECRET: provider.clientSecret,
+  OIDC_NAME: 'Acme SSO',
+  // The test provider's email_verified is believed (as Google's is), so a verified address links.
+  OIDC_TRUST_EMAIL: 'true',
+}));
 
 describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
-  let provider: TestProvider;
-  let stack: Stack;
-  let browser: Browser;
-  const redirectUris: string[] = [];
-
   beforeAll(async () => {
-    // `localhost` vs the web app's 127.0.0.1: two sites, so coming back from the provider is a
-    // cross-site navigation, as in production (a SameSite=Strict flow cookie would be lost).
     provider = await startOidcProvider({ redirectUris, issuerHost: 'localhost' });
-    [stack, browser] = await Promise.all([
-      startStack({
-        RATE_LIMITS: 'off',
-        OAUTH_ALLOW_INSECURE_REQUESTS: 'true',
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: provider.clientId,
-        OIDC_CLIENT_SECRET: provider.clientSecret,
-        OIDC_NAME: 'Acme SSO',
-        // The test provider's email_verified is believed (as Google's is), so a verified address links.
-        OIDC_TRUST_EMAIL: 'true',
-      }),
-      launchBrowser(),
-    ]);
+  });
+  test.beforeAll(startStackAndBrowser);
+  test.beforeAll(({ stack }) => {
     // The web port is known only now; the provider reads its redirect URIs on its first request.
     redirectUris.push(`${stack.webUrl}/api/auth/oauth/oidc/callback`);
   });
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
     await provider?.close();
   });
 
@@ -53,11 +49,9 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Continue' }).click();
   }
 
-  it('login page → the provider’s login and consent pages → dashboard, signed in', async () => {
+  test('login page → the provider’s login and consent pages → dashboard, signed in', async ({ stack, context, page }) => {
     const login = 'ada';
     provider.accounts.set(login, { email: unique('ada'), email_verified: true, name: 'Ada Lovelace' });
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await page.goto('/login');
     // Only the configured provider is offered.
     const buttons = page.getByRole('list', { name: 'Other ways to sign in' }).getByRole('link');
@@ -88,33 +82,26 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     await section.getByText('This is your only way to sign in').waitFor();
     await expect(section.getByRole('button', { name: 'Unlink' }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'oauth-settings');
-    await context.close();
   });
 
-  it('keeps a relative redirect through the round trip', async () => {
+  test('keeps a relative redirect through the round trip', async ({ stack, page }) => {
     provider.accounts.set('grace', { email: unique('grace'), email_verified: true, name: 'Grace Hopper' });
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await page.goto('/login?redirect=%2Fsettings%2Fsecurity');
     await page.getByRole('link', { name: /Continue with Acme SSO/ }).click();
     await atProvider(page, 'grace');
     await page.waitForURL(`${stack.webUrl}/settings/security`);
-    await context.close();
   });
 
-  it('cancelling at the provider lands on the login page with a clear message', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('cancelling at the provider lands on the login page with a clear message', async ({ stack, page }) => {
     await page.goto('/login');
     await page.getByRole('link', { name: /Continue with Acme SSO/ }).click();
     await atProvider(page, 'nobody', 'deny');
     await page.waitForURL(`${stack.webUrl}/login?error=oauth_access_denied`);
     await page.getByRole('alert').getByText('Sign-in was cancelled at the provider').waitFor();
     await screenshot(page, 'oauth-denied');
-    await context.close();
   });
 
-  it('an account with two-step verification gets the code step after the provider', async () => {
+  test('an account with two-step verification gets the code step after the provider', async ({ stack, context, page }) => {
     const local = await registerUser(stack.api.url, { email: unique('mfa') });
     await stack.api.query(`update users set email_verified_at = now() where id = '${local.user.id}'`);
     const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(local.accessToken) });
@@ -125,8 +112,6 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     expect((await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: code(Date.now() - 30_000) }, headers: bearer(local.accessToken) })).status).toBe(200);
     provider.accounts.set('mfa-person', { email: local.email, email_verified: true });
 
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await page.goto('/login');
     await page.getByRole('link', { name: /Continue with Acme SSO/ }).click();
     await atProvider(page, 'mfa-person');
@@ -140,14 +125,11 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     await page.waitForURL(`${stack.webUrl}/dashboard`);
     // …linked once it was right (the pending link rode in its cookie to POST /api/auth/login/mfa).
     expect(await stack.api.query(`select provider from oauth_accounts where user_id = '${local.user.id}'`)).toEqual([{ provider: 'oidc' }]);
-    await context.close();
   });
 
-  it('links the provider from security settings to a password account, and unlinks it', async () => {
+  test('links the provider from security settings to a password account, and unlinks it', async ({ stack, page }) => {
     const local = await registerUser(stack.api.url, { email: unique('linker'), displayName: 'Linus Linker' });
     provider.accounts.set('linker-at-idp', { email: unique('elsewhere'), email_verified: true });
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
     await page.goto('/login?redirect=%2Fsettings%2Fsecurity');
     await page.getByLabel('Email').fill(local.email);
     await page.getByLabel('Password').fill(local.password);
@@ -175,6 +157,5 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     await page.getByText('Acme SSO is no longer linked.').waitFor();
     const rows = await stack.api.query(`select 1 from oauth_accounts where user_id = '${local.user.id}'`);
     expect(rows).toEqual([]);
-    await context.close();
   });
 });

@@ -1,30 +1,20 @@
 // An account without a password (as an OAuth sign-in makes) manages MFA in Chromium: no password
 // field, the fresh sign-in rule explained, and "Sign in again" once the sign-in is too old.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, registerViaForm, screenshot } from './helpers/browser.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { registerViaForm, screenshot } from './helpers/browser.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 import { codeAt } from '@portcullis/testing/totp';
 import { storedMail } from '@portcullis/testing/mail';
 
+const test = stackTest({ RATE_LIMITS: 'off' });
 
 describe('web: MFA for an account without a password', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
-  }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  test.beforeAll(startStackAndBrowser, 600_000);
 
   const text = (page: Page) => page.locator('main, body').first().innerText();
 
-  it('new recovery codes without a password; turning MFA off after 10 minutes offers "Sign in again"', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('new recovery codes without a password; turning MFA off after 10 minutes offers "Sign in again"', async ({ stack, page }) => {
     const { email, password } = await registerViaForm(page, { displayName: 'Mary Jackson' });
 
     await page.goto('/settings/security');
@@ -66,12 +56,9 @@ describe('web: MFA for an account without a password', () => {
     await disable.getByRole('button', { name: 'Sign in again' }).click();
     await page.waitForURL('**/login?redirect=%2Fsettings%2Fsecurity');
     expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(1);
-    await context.close();
   });
 
-  it('turning MFA on without a password: within 10 minutes of signing in it works, later the form offers "Sign in again"', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('turning MFA on without a password: within 10 minutes of signing in it works, later the form offers "Sign in again"', async ({ stack, page }) => {
     const { email } = await registerViaForm(page, { displayName: 'Annie Easley' });
     await stack.api.query(`update users set password_hash = null where email = '${email}'`);
     const signedInMinutesAgo = (minutes: number) =>
@@ -98,12 +85,9 @@ describe('web: MFA for an account without a password', () => {
     await enable.getByLabel('Code from the app', { exact: true }).fill(codeAt(secret, Date.now()));
     await enable.getByRole('button', { name: 'Turn on' }).click();
     await expect.poll(() => page.getByTestId('recovery-codes').isVisible()).toBe(true);
-    await context.close();
   });
 
-  it('the password card offers to set a password by mail instead of asking for a current one', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('the password card offers to set a password by mail instead of asking for a current one', async ({ stack, page }) => {
     const { email } = await registerViaForm(page, { displayName: 'Dorothy Vaughan' });
     await stack.api.query(`update users set password_hash = null where email = '${email}'`);
     await page.goto('/settings/security');
@@ -113,6 +97,5 @@ describe('web: MFA for an account without a password', () => {
     await expect
       .poll(async () => (await storedMail(stack.api, email)).filter((m) => m.text.includes('/reset-password?token=')).length)
       .toBe(1);
-    await context.close();
   });
 });

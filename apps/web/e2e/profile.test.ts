@@ -1,27 +1,17 @@
 // Profile in Chromium: a new display name shows in the header at once and on the dashboard, a new
 // email address is confirmed from the mailed link, and deleting the account through the danger
 // zone signs out for good.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginViaForm, newContext, registerViaForm, screenshot, uniqueEmail } from './helpers/browser.js';
+import { describe, expect } from 'vitest';
+import { loginViaForm, registerViaForm, screenshot, uniqueEmail } from './helpers/browser.js';
 import { mailedLink } from './helpers/outbox.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
+
+const test = stackTest({ RATE_LIMITS: 'off' });
 
 describe('web: profile', () => {
-  let stack: Stack;
-  let browser: Browser;
+  test.beforeAll(startStackAndBrowser, 600_000);
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack({ RATE_LIMITS: 'off' }), launchBrowser()]);
-  }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  it('renames (header updates without a reload), then deletes the account; the old credentials no longer sign in', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('renames (header updates without a reload), then deletes the account; the old credentials no longer sign in', async ({ page }) => {
     const credentials = await registerViaForm(page, { displayName: 'Grace Hopper' });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
@@ -52,12 +42,9 @@ describe('web: profile', () => {
     await loginViaForm(page, credentials);
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'do not match an account' }).count()).toBe(1);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await context.close();
   });
 
-  it('changes the email address: password and new address, the mailed link confirms it in the browser', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('changes the email address: password and new address, the mailed link confirms it in the browser', async ({ stack, page }) => {
     const credentials = await registerViaForm(page, { displayName: 'Katherine Johnson' });
     const newEmail = uniqueEmail('web.moved');
 
@@ -82,6 +69,5 @@ describe('web: profile', () => {
     await page.waitForURL('**/settings/profile');
     await expect.poll(() => page.locator('main').innerText()).toContain(`(${newEmail})`);
     expect(await page.locator('main').innerText()).not.toContain(credentials.email);
-    await context.close();
   });
 });

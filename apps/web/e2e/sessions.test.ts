@@ -1,8 +1,8 @@
 // Sessions in the browser with 5-second access tokens: quiet refresh, two tabs, revocation.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRequests, launchBrowser, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { countRequests, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 /** Every /api answer of a page that was an error (the UI must never have had to deal with one). */
 function apiFailures(page: Page): string[] {
@@ -14,21 +14,12 @@ function apiFailures(page: Page): string[] {
   return failures;
 }
 
+const test = stackTest({ JWT_ACCESS_TTL: '5s', RATE_LIMITS: 'off' });
+
 describe('web: sessions with a 5 s access-token lifetime', () => {
-  let stack: Stack;
-  let browser: Browser;
+  test.beforeAll(startStackAndBrowser);
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack({ JWT_ACCESS_TTL: '5s', RATE_LIMITS: 'off' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  it('stays signed in for 15 s of clicking around, refreshing quietly before each token expires', async () => {
-    const context = await newContext(browser, stack.webUrl);
-    const page = await context.newPage();
+  test('stays signed in for 15 s of clicking around, refreshing quietly before each token expires', async ({ context, page }) => {
     await registerViaForm(page, { displayName: 'Patient Pat' });
     await expect.poll(() => page.getByTestId('session-count').textContent()).toBe('1 active session');
 
@@ -66,11 +57,9 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     expect(refreshes.calls).toBeLessThanOrEqual(10);
     expect(refreshes.statuses.every((s) => s === 200)).toBe(true);
     await screenshot(page, 'security-after-15s');
-    await context.close();
   }, 60_000);
 
-  it('keeps two tabs signed in when both refresh at the same moment', async () => {
-    const context = await newContext(browser, stack.webUrl);
+  test('keeps two tabs signed in when both refresh at the same moment', async ({ stack, context }) => {
     const first = await context.newPage();
     await registerViaForm(first, { displayName: 'Two Tabs' });
     const second = await context.newPage();
@@ -93,10 +82,9 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     expect(failures.flat()).toEqual([]);
     const live = await stack.api.query<{ n: number }>('select count(*)::int as n from sessions where revoked_at is null');
     expect(live[0]!.n).toBeGreaterThanOrEqual(1);
-    await context.close();
   }, 60_000);
 
-  it('signs a context out on its next request after another context revokes its session', async () => {
+  test('signs a context out on its next request after another context revokes its session', async ({ stack, browser }) => {
     const victim = await newContext(browser, stack.webUrl);
     const victimPage = await victim.newPage();
     const account = await registerViaForm(victimPage, { displayName: 'Revoked Rita' });
@@ -130,7 +118,7 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     await other.close();
   }, 60_000);
 
-  it('signs out everywhere: this context to /login, the other on its next request', async () => {
+  test('signs out everywhere: this context to /login, the other on its next request', async ({ stack, browser }) => {
     const a = await newContext(browser, stack.webUrl);
     const pageA = await a.newPage();
     const account = await registerViaForm(pageA, { displayName: 'Everywhere Eve' });

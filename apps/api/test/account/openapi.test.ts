@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { request } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest();
 
 describe('OpenAPI description of the account endpoints', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
+  test.beforeAll(startApi);
 
-  it('describes every account-lifecycle endpoint with its method', async () => {
+  test('describes every account-lifecycle endpoint with its method', async ({ server }) => {
     const doc = (await request(server.url, 'GET', '/api/openapi.json')).body;
     const expected: [string, string][] = [
       ['/api/auth/login/mfa', 'post'],
