@@ -14,6 +14,19 @@ export default tseslint.config(
     },
   },
   {
+    // Effects after commit: only inTransaction (apps/api/src/services/transaction.ts) wakes the mail
+    // sender or publishes revocations, so no service can forget either; server.ts wires the publisher.
+    files: ['apps/api/src/**/*.ts'],
+    ignores: ['apps/api/src/services/transaction.ts', 'apps/api/src/server.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='kick']", message: 'Queue mail with enqueueMail inside inTransaction (services/transaction.ts): it wakes the sender after the commit.' },
+        { selector: "MemberExpression[property.name='publishRevocations']", message: 'Write revocations with recordRevocations inside inTransaction (services/transaction.ts): it publishes them after the commit.' },
+      ],
+    },
+  },
+  {
     files: ['**/test/**', '**/e2e/**', 'packages/testing/**', 'bench/**', 'scripts/**', '**/cli.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
