@@ -9,7 +9,6 @@ import { requestLogging } from './http/middleware/logging.js';
 import { rateLimit } from './http/middleware/rateLimit.js';
 import { requestId } from './http/middleware/requestId.js';
 import { securityHeaders } from './http/middleware/securityHeaders.js';
-import { accountRoutes } from './routes/account.js';
 import { adminFallback } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -38,7 +37,6 @@ export function createApp(ctx: AppContext): Express {
 
   app.use('/api', docsRoutes(ctx, routes));
   app.use('/api/auth/oauth', oauthRoutes(ctx));
-  app.use('/api/auth', accountRoutes(ctx));
 
   app.use(mountRoutes(ctx, routes));
   // Any other path under /api/admin asks for an admin before its 404 (routes/admin.ts).

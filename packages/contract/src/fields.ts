@@ -52,12 +52,18 @@ export const recoveryCode = z
 /** A password being proved (not chosen): any non-empty text up to a sane bound. */
 export const currentPassword = z.string({ message: 'Enter your password.' }).min(1, 'Enter your password.').max(LIMITS.loginPasswordMax);
 
+/**
+ * The password that re-authenticates a sensitive change (MFA, email, deletion): optional, since an
+ * account without one proves itself by a sign-in of the last few minutes instead.
+ */
+export const reauthPassword = currentPassword.optional();
+
 /** The one UUID rule for ids in paths and bodies (lower or upper case). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID_PATTERN.test(value);
 
 /** An opaque token from a link or a cookie (verification, reset, refresh): bounded, never parsed. */
-export const opaqueToken = z.string({ message: 'Send the token.' }).min(1, 'Send the token.').max(512, 'That token is not valid.');
+export const opaqueToken = z.string({ message: 'The token is missing.' }).min(1, 'The token is missing.').max(512, 'The token is not valid.');
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
   z

@@ -1,7 +1,5 @@
-import { accountPaths } from './account.js';
 import { components } from './components.js';
 import { oauthPaths } from './oauth.js';
-import { emailChangePaths } from './profile.js';
 import type { EndpointDefinition } from '@portcullis/contract';
 import { generateDocument, type OpenApiDocument } from './generate.js';
 
@@ -9,7 +7,7 @@ import { generateDocument, type OpenApiDocument } from './generate.js';
  * The OpenAPI 3.1 description served at /api/openapi.json. Each feature describes its own paths
  * in a file of this folder and is listed here once.
  */
-const featurePaths: Record<string, unknown>[] = [accountPaths, emailChangePaths, oauthPaths];
+const featurePaths: Record<string, unknown>[] = [oauthPaths];
 
 /** Hand-written paths of features not yet defined in packages/contract are merged in until they are. */
 export function openApiDocument(options: { serverUrl: string; endpoints: EndpointDefinition[] }): OpenApiDocument {

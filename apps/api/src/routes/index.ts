@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { Route } from '../http/route.js';
+import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
 import { adminKeyRoutes } from './adminKeys.js';
 import { coreAuthRoutes } from './auth.js';
@@ -19,6 +20,7 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...wellKnownEndpoints(ctx),
     ...coreAuthRoutes(ctx),
     ...projectRoutes(ctx),
+    ...accountRoutes(ctx),
     ...adminRoutes(ctx),
     ...adminKeyRoutes(ctx),
     // Only when devOutboxEnabled (not production, no SMTP_URL): otherwise no route at all.

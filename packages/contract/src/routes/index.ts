@@ -2,5 +2,7 @@
 // file here and one `route(...)` beside its handler in apps/api/src/routes.
 export * as projects from './projects.js';
 export * as auth from './auth.js';
+export * as account from './account.js';
+export * as mfa from './mfa.js';
 export * as admin from './admin.js';
 export * as system from './system.js';

@@ -11,10 +11,6 @@ import type { Route } from '../route.js';
  */
 /** Routes not yet defined with route() (http/route.ts); those name their limit in their endpoint. */
 const LEGACY_LIMITED: Record<string, AddressLimit> = {
-  // The second step of a login is a login request too (its per-mfaToken limit is in services/mfa).
-  'POST /api/auth/login/mfa': 'login',
-  // Across accounts: the service's per-account limit (RATE_LIMIT_PASSWORD_FORGOT) needs the body.
-  'POST /api/auth/password/forgot': 'password_forgot',
 };
 
 /** `METHOD /path` → limit, from the endpoint definitions. Limited paths are literal (no parameters). */
