@@ -2,7 +2,7 @@ import type { Response, Router } from 'express';
 import { auth as endpoints, fields, type AuthResult } from '@portcullis/contract';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { clearSessionCookies, readCookie, readSessionCookie, REFRESH_COOKIE, setSessionCookies } from '../http/cookies.js';
+import { clearSessionCookies, readSessionCookie, refreshCookie, setSessionCookies } from '../http/cookies.js';
 import { requireAllowedOrigin } from '../http/middleware/csrf.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { mountRoutes, route, type Route } from '../http/route.js';
@@ -36,24 +36,10 @@ export function signedIn(ctx: AppContext, res: Response, result: SignedIn, bodyT
   return body;
 }
 
-/**
- * Writes the answer itself, for a handler that does not return it (routes/account.ts's login/mfa
- * today). Prefer returning `signedIn(...)`: the route then sends it and checks it against the contract.
- */
-export function sendSignedIn(ctx: AppContext, res: Response, result: SignedIn, bodyTransport: boolean, status = 200): void {
-  const body = signedIn(ctx, res, result, bodyTransport);
-  res.setHeader('Cache-Control', 'no-store');
-  res.status(status).json(body);
-}
-
 const passwordPolicy = (ctx: AppContext) => ({ minLength: ctx.config.PASSWORD_MIN_LENGTH, maxLength: fields.LIMITS.passwordMax, requireClasses: ctx.config.PASSWORD_REQUIRE_CLASSES });
 
-// Kept for code that still imports the field rules from here; they live in packages/contract (fields.ts).
-export const emailSchema = fields.email;
-export const displayNameSchema = fields.displayName;
-
 /** A new password under the configured policy (PASSWORD_MIN_LENGTH, PASSWORD_REQUIRE_CLASSES). */
-export function passwordSchema(ctx: AppContext) {
+function passwordSchema(ctx: AppContext) {
   const policy = passwordPolicy(ctx);
   return z.string({ message: 'Enter a password.' }).superRefine((value, issueCtx) => {
     for (const issue of checkPasswordPolicy(value, policy)) issueCtx.addIssue({ code: 'custom', message: issue.message });
@@ -95,7 +81,7 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
     route(endpoints.refresh, {
       guards: [sameOrigin],
       async handler({ req, res, body }) {
-        const fromCookie = readCookie(req, REFRESH_COOKIE);
+        const fromCookie = refreshCookie.read(req);
         const presented = fromCookie ?? body.refreshToken;
         // A token that came in the HttpOnly cookie goes back only in the cookie, whatever
         // X-Token-Transport says: in JSON it would be readable by any script running on the page.
@@ -113,7 +99,7 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
     route(endpoints.logout, {
       guards: [sameOrigin],
       async handler({ req, res, body }) {
-        const presented = readCookie(req, REFRESH_COOKIE) ?? body.refreshToken;
+        const presented = refreshCookie.read(req) ?? body.refreshToken;
         if (presented) await revokeByRefreshToken(ctx, presented, requestMeta(req));
         clearSessionCookies(ctx, res);
       },
