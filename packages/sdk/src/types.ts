@@ -1,7 +1,7 @@
 // The SDK's own types (options, results of its calls). The wire shapes are the contract's
 // (@portcullis/contract, written once there): imported as types only, so the browser bundle
 // never pulls in zod.
-import type { admin, AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, ResponseOf, Role, Session, User } from '@portcullis/contract';
+import type { account, admin, auth, AuditEvent, AuthResult, BodyInputOf, MfaChallenge, MfaMethod, mfa, Project, ResponseOf, Role, Session, User } from '@portcullis/contract';
 import type { AuthError } from '#sdk/errors';
 
 export type { AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };
@@ -15,24 +15,19 @@ export interface SignedIn {
 
 export type LoginResult = SignedIn | MfaChallenge;
 
-/** Proof for `deleteAccount`: which fields depends on the account. */
-export interface DeleteAccountInput {
-  password?: string;
-  code?: string;
-  recoveryCode?: string;
-}
+// Inputs and answers of the calls, from the contract's endpoint definitions (packages/contract/src/routes).
+
+/** Proof for `deleteAccount` (and `linkProvider`): which fields depends on the account. */
+export type DeleteAccountInput = BodyInputOf<typeof auth.deleteMe>;
 
 /** `setupTotp`: the new secret for an authenticator app (RFC 6238: SHA-1, 6 digits, 30 s), not in force until enabled. */
-export interface TotpSetup {
-  secret: string;
-  otpauthUrl: string;
-  qrCodeDataUrl: string;
-}
+export type TotpSetup = ResponseOf<typeof mfa.setupTotp>;
 
 /** `resetUserMfa` (admin): the user afterwards (`mfaEnabled: false`) and how many of their sessions were ended. */
 export type MfaResetResult = ResponseOf<typeof admin.resetMfa>;
 
-export type MfaLoginInput = { mfaToken: string; code: string } | { mfaToken: string; recoveryCode: string };
+/** A TOTP `code` or a `recoveryCode`, never both. */
+export type MfaLoginInput = BodyInputOf<typeof mfa.loginMfa>;
 
 export type TokenTransport = 'cookie' | 'body';
 
@@ -69,8 +64,8 @@ export interface AuthClientOptions {
 }
 
 export interface AuthClient {
-  register(input: { email: string; password: string; displayName: string }): Promise<SignedIn>;
-  login(input: { email: string; password: string }): Promise<LoginResult>;
+  register(input: BodyInputOf<typeof auth.register>): Promise<SignedIn>;
+  login(input: BodyInputOf<typeof auth.login>): Promise<LoginResult>;
   loginMfa(input: MfaLoginInput): Promise<SignedIn>;
   logout(): Promise<void>;
   logoutAll(): Promise<void>;
@@ -78,7 +73,7 @@ export interface AuthClient {
   sessions(): Promise<Session[]>;
   revokeSession(id: string): Promise<void>;
   refresh(): Promise<User>;
-  changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  changePassword(input: BodyInputOf<typeof account.changePassword>): Promise<void>;
   /** Starts TOTP setup (replacing an unconfirmed one); CONFLICT while MFA is on. */
   setupTotp(): Promise<TotpSetup>;
   /**
@@ -87,7 +82,7 @@ export interface AuthClient {
    * field beside the contract's `code`). Without either: 401 INVALID_CREDENTIALS, detail field
    * `password` (send it) or, for an account without a password, `session` (sign in again).
    */
-  enableTotp(input: { code: string; password?: string }): Promise<string[]>;
+  enableTotp(input: BodyInputOf<typeof mfa.enableTotp>): Promise<string[]>;
   /**
    * Admin (`manage_users`), not in the contract: resets another user's two-step verification: their
    * TOTP credential and recovery codes are deleted, wrong-code lock-outs cleared, every session
@@ -102,16 +97,16 @@ export interface AuthClient {
    * An account without a password sends none: it needs a sign-in of the last 10 minutes instead
    * (else 401 INVALID_CREDENTIALS, detail field `session`).
    */
-  regenerateRecoveryCodes(input: { password?: string; code: string }): Promise<string[]>;
+  regenerateRecoveryCodes(input: BodyInputOf<typeof mfa.regenerateRecoveryCodes>): Promise<string[]>;
   /** Not in the contract: a new display name (1 to 100 characters); returns the user, and `getUser()` has it too. */
-  updateProfile(input: { displayName: string }): Promise<User>;
+  updateProfile(input: BodyInputOf<typeof auth.updateMe>): Promise<User>;
   /**
    * Not in the contract: asks to move the account to `newEmail`. Send `password` (an account with
    * one; an account without needs a sign-in of the last 10 minutes instead). Resolves once accepted,
    * whether or not the address is free (the API does not tell); nothing changes until the link
    * mailed to the new address is confirmed with `confirmEmailChange`.
    */
-  changeEmail(input: { newEmail: string; password?: string }): Promise<void>;
+  changeEmail(input: BodyInputOf<typeof account.requestEmailChange>): Promise<void>;
   /**
    * Not in the contract: the token of that link; needs no session. Returns the user with the new
    * address (and `getUser()` has it when that user is signed in here). INVALID_TOKEN when unknown,
