@@ -11,7 +11,6 @@ import { requestId } from './http/middleware/requestId.js';
 import { securityHeaders } from './http/middleware/securityHeaders.js';
 import { adminFallback } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
-import { oauthRoutes } from './routes/oauth.js';
 import { mountRoutes } from './http/route.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -36,7 +35,6 @@ export function createApp(ctx: AppContext): Express {
   app.use(authenticate(ctx));
 
   app.use('/api', docsRoutes(ctx, routes));
-  app.use('/api/auth/oauth', oauthRoutes(ctx));
 
   app.use(mountRoutes(ctx, routes));
   // Any other path under /api/admin asks for an admin before its 404 (routes/admin.ts).

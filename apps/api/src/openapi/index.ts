@@ -1,5 +1,4 @@
 import { components } from './components.js';
-import { oauthPaths } from './oauth.js';
 import type { EndpointDefinition } from '@portcullis/contract';
 import { generateDocument, type OpenApiDocument } from './generate.js';
 
@@ -7,7 +6,7 @@ import { generateDocument, type OpenApiDocument } from './generate.js';
  * The OpenAPI 3.1 description served at /api/openapi.json. Each feature describes its own paths
  * in a file of this folder and is listed here once.
  */
-const featurePaths: Record<string, unknown>[] = [oauthPaths];
+const featurePaths: Record<string, unknown>[] = [];
 
 /** Hand-written paths of features not yet defined in packages/contract are merged in until they are. */
 export function openApiDocument(options: { serverUrl: string; endpoints: EndpointDefinition[] }): OpenApiDocument {

@@ -6,6 +6,7 @@ import { adminKeyRoutes } from './adminKeys.js';
 import { coreAuthRoutes } from './auth.js';
 import { devOutboxRoutes } from './devOutbox.js';
 import { healthEndpoints } from './health.js';
+import { oauthRoutes } from './oauth.js';
 import { projectRoutes } from './projects.js';
 import { wellKnownEndpoints } from './wellKnown.js';
 
@@ -20,6 +21,7 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...wellKnownEndpoints(ctx),
     ...coreAuthRoutes(ctx),
     ...projectRoutes(ctx),
+    ...oauthRoutes(ctx),
     ...accountRoutes(ctx),
     ...adminRoutes(ctx),
     ...adminKeyRoutes(ctx),

@@ -6,3 +6,4 @@ export * as account from './account.js';
 export * as mfa from './mfa.js';
 export * as admin from './admin.js';
 export * as system from './system.js';
+export * as oauth from './oauth.js';

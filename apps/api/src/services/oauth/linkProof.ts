@@ -1,6 +1,4 @@
-import type { Request } from 'express';
 import type { AppContext, RequestMeta } from '../../context.js';
-import { readSessionCookie } from '../../http/cookies.js';
 import { recordAudit } from '../audit.js';
 import { ApiError, invalidBearer, validationFailed, type FieldIssue } from '../errors.js';
 import { invalidMfaCode } from '../mfa.js';
@@ -16,8 +14,8 @@ import { findUserById } from '../users.js';
  * 1. The account holder's own browser: the signed `portcullis_session` cookie (HttpOnly, so no
  *    script can read it, and never handed to a non-browser client) must name the session the access
  *    token belongs to. A token replayed from another browser or a script has no such cookie.
- *    The callback checks the same cookie again (`sameBrowserSession`): the flow finishes only in
- *    the browser of the session that started it.
+ *    The route reads the cookie and passes the session it names (`cookieSessionId`); the callback
+ *    checks the same cookie again: the flow finishes only in the browser of the session that started it.
  * 2. Re-authentication by the one rule (services/reauthentication.ts): the password, or for an
  *    account without one a sign-in of the last 10 minutes; and with MFA on a code (or a recovery
  *    code), as for the other changes of how one signs in (deleting the account, new recovery codes).
@@ -34,14 +32,17 @@ const STAGE = 'link_provider';
 export const wrongBrowser = () =>
   new ApiError(403, 'FORBIDDEN', 'Link a provider from the browser you signed in with: sign in again here, then try again.');
 
-/** The request's signed session cookie names this session (check 1). */
-export function sameBrowserSession(ctx: AppContext, req: Request, sessionId: string): boolean {
-  return readSessionCookie(ctx, req) === sessionId;
+export interface LinkRequester {
+  userId: string;
+  /** The access token's session. */
+  sessionId: string;
+  /** The session the request's signed session cookie names, if any (http/cookies.ts readSessionCookie). */
+  cookieSessionId: string | undefined;
 }
 
 /** Both checks; throws a 4xx naming what is missing or wrong. */
-export async function confirmLinkRequest(ctx: AppContext, req: Request, auth: { userId: string; sessionId: string }, proof: LinkProof, meta: RequestMeta): Promise<void> {
-  if (!sameBrowserSession(ctx, req, auth.sessionId)) {
+export async function confirmLinkRequest(ctx: AppContext, auth: LinkRequester, proof: LinkProof, meta: RequestMeta): Promise<void> {
+  if (auth.cookieSessionId !== auth.sessionId) {
     await recordAudit(ctx.db, { type: 'login.failed', userId: auth.userId, meta, details: { stage: STAGE, reason: 'no_session_cookie' } });
     throw wrongBrowser();
   }

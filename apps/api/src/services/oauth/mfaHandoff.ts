@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { MFA_METHODS, type MfaMethod } from '@portcullis/contract';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { defineSealedCookie, SKEW_SECONDS } from '../../http/sealedCookie.js';
@@ -29,7 +30,7 @@ const MFA_TTL_MS = 5 * 60_000;
 
 const shape = z.object({
   mfaToken: z.string().min(1).max(4096),
-  methods: z.array(z.string().max(32)).max(8),
+  methods: z.array(z.enum(MFA_METHODS)).max(8),
   redirect: z.string().max(2048),
   id: z.string().min(20).max(64),
 });
@@ -39,7 +40,7 @@ export const MFA_COOKIE = mfaCookie.name;
 
 export interface MfaHandoff {
   mfaToken: string;
-  methods: string[];
+  methods: MfaMethod[];
   redirect: string;
 }
 
