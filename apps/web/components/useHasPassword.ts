@@ -1,3 +1,4 @@
+import type { oauth, ResponseOf } from '@portcullis/contract';
 import { useEffect, useState } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { apiJson } from '@/lib/api';
@@ -14,7 +15,7 @@ export function useHasPassword(active = true): boolean {
     if (!active) return;
     let cancelled = false;
     ready()
-      .then(() => apiJson<{ hasPassword: boolean }>(client, 'GET', '/api/auth/oauth/accounts'))
+      .then(() => apiJson<ResponseOf<typeof oauth.listLinkedAccounts>>(client, 'GET', '/api/auth/oauth/accounts'))
       .then((answer) => {
         if (!cancelled) setHasPassword(answer.hasPassword);
       })

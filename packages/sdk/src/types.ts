@@ -1,7 +1,7 @@
 // The SDK's own types (options, results of its calls). The wire shapes are the contract's
 // (@portcullis/contract, written once there): imported as types only, so the browser bundle
 // never pulls in zod.
-import type { account, admin, auth, AuditEvent, AuthResult, BodyInputOf, MfaChallenge, MfaMethod, mfa, Project, ResponseOf, Role, Session, User } from '@portcullis/contract';
+import type { account, admin, auth, oauth, AuditEvent, AuthResult, BodyInputOf, MfaChallenge, MfaMethod, mfa, Project, ResponseOf, Role, Session, User } from '@portcullis/contract';
 import type { AuthError } from '#sdk/errors';
 
 export type { AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };
@@ -17,7 +17,7 @@ export type LoginResult = SignedIn | MfaChallenge;
 
 // Inputs and answers of the calls, from the contract's endpoint definitions (packages/contract/src/routes).
 
-/** Proof for `deleteAccount` (and `linkProvider`): which fields depends on the account. */
+/** Proof for `deleteAccount`: which fields depends on the account. */
 export type DeleteAccountInput = BodyInputOf<typeof auth.deleteMe>;
 
 /** `setupTotp`: the new secret for an authenticator app (RFC 6238: SHA-1, 6 digits, 30 s), not in force until enabled. */
@@ -129,7 +129,7 @@ export interface AuthClient {
    * sign-in of the last 10 minutes, else 401 INVALID_CREDENTIALS with detail field `session`), and a
    * `code` or `recoveryCode` when MFA is on.
    */
-  linkProvider(provider: string, proof?: DeleteAccountInput): Promise<{ url: string }>;
+  linkProvider(provider: string, proof?: BodyInputOf<typeof oauth.startLink>): Promise<ResponseOf<typeof oauth.startLink>>;
   /**
    * Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd.
    * Calls made while it runs (`fetch()`, the typed methods) wait for it and carry its token.

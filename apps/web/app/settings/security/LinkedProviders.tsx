@@ -1,4 +1,5 @@
 'use client';
+import type { oauth, ResponseOf } from '@portcullis/contract';
 import type { OAUTH_LINK_ERROR_CODES } from '@portcullis/contract/codes';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -11,18 +12,8 @@ import { formatDate } from '@/lib/format';
 import { LinkProviderForm } from './LinkProviderForm';
 import styles from './security.module.css';
 
-interface Identity {
-  id: string;
-  provider: string;
-  name: string;
-  email: string | null;
-  linkedAt: string;
-  enabled: boolean;
-}
-interface Provider {
-  id: string;
-  name: string;
-}
+type Identity = oauth.LinkedIdentity;
+type Provider = ResponseOf<typeof oauth.listProviders>['providers'][number];
 
 /** Messages for `/settings/security?error=<code>`, where a link flow that failed comes back. */
 const LINK_ERRORS: Record<string, string> = {
@@ -51,8 +42,8 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
     try {
       await ready();
       const [mine, available] = await Promise.all([
-        apiJson<{ accounts: Identity[]; hasPassword: boolean }>(client, 'GET', '/api/auth/oauth/accounts'),
-        fetch('/api/auth/oauth/providers', { cache: 'no-store' }).then((r) => r.json() as Promise<{ providers: Provider[] }>),
+        apiJson<ResponseOf<typeof oauth.listLinkedAccounts>>(client, 'GET', '/api/auth/oauth/accounts'),
+        fetch('/api/auth/oauth/providers', { cache: 'no-store' }).then((r) => r.json() as Promise<ResponseOf<typeof oauth.listProviders>>),
       ]);
       setIdentities(mine.accounts);
       setHasPassword(mine.hasPassword);
