@@ -8,3 +8,4 @@ export * from './schemas.js';
 export * from './shownText.js';
 export * from './endpoint.js';
 export * from './routes/index.js';
+export * from './webPages.js';

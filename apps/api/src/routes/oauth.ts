@@ -22,6 +22,7 @@ import { clearStateCookie, openState, readStateCookie, setStateCookie, stateCook
 import { UsedStates } from '../services/oauth/usedStates.js';
 import { findLiveSession } from '../services/sessions.js';
 import { findUserById } from '../services/users.js';
+import { WEB_PAGES } from '@portcullis/contract/webPages';
 
 /**
  * Sign-in with Google, GitHub and any OpenID Connect provider (`/api/auth/oauth`).
@@ -30,7 +31,7 @@ import { findUserById } from '../services/users.js';
  * The redirect handlers write their answer themselves and return nothing.
  */
 
-const SETTINGS_PATH = '/settings/security';
+const SETTINGS_PATH = WEB_PAGES.securitySettings;
 
 export type { OAuthErrorCode };
 
@@ -76,7 +77,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
         } catch (error) {
           if (!(error instanceof OAuthFlowError)) throw error;
           ctx.logger.warn({ provider: provider.id, reason: error.reason }, 'oauth: provider unavailable');
-          res.redirect(302, to('/login', { error: error.code }));
+          res.redirect(302, to(WEB_PAGES.login, { error: error.code }));
         }
       },
     }),
@@ -113,7 +114,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
         const fail = async (code: OAuthErrorCode, reason: string, intent?: FlowIntent) => {
           const userId = intent?.kind === 'link' ? intent.userId : null;
           await recordAudit(ctx.db, { type: 'login.failed', userId, actorId: userId, meta, details: { method: 'oauth', provider: provider.id, intent: intent?.kind ?? 'unknown', code, reason } });
-          res.redirect(302, to(intent?.kind === 'link' ? SETTINGS_PATH : '/login', { error: code }));
+          res.redirect(302, to(intent?.kind === 'link' ? SETTINGS_PATH : WEB_PAGES.login, { error: code }));
         };
 
         const opened = await openState(ctx.keys.oauthState, sealed, { provider: provider.id, state: query.state });
@@ -170,7 +171,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
           await setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
           // Linked only once the second factor is passed (services/oauth/pendingLink.ts).
           if (resolution.kind === 'link_after_mfa') await setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
-          return res.redirect(302, to('/login', { mfa: 'oauth' }));
+          return res.redirect(302, to(WEB_PAGES.login, { mfa: 'oauth' }));
         }
         const signedIn = await startSession(ctx, user, meta, ['fed'], { method: 'oauth', provider: provider.id, how });
         setSessionCookies(ctx, res, signedIn.refresh.refreshToken, signedIn.refresh.sessionId);

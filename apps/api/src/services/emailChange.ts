@@ -11,6 +11,7 @@ import { consumeAccountAction } from './rateLimits.js';
 import { confirmIdentity } from './reauthentication.js';
 import { inTransaction } from './transaction.js';
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
+import { webLink } from './webLinks.js';
 
 /**
  * A new email address (not in the contract). Asking takes a re-authentication (the password, or
@@ -46,11 +47,11 @@ export async function requestEmailChange(
       await enqueueMail(ctx, tx, owner.email, emailTakenNoticeMail());
     } else {
       const token = await issueOneTimeToken(tx, user.id, 'email_change', newEmail);
-      const link = `${ctx.config.WEB_URL}/confirm-email-change?token=${encodeURIComponent(token)}`;
+      const link = webLink(ctx.config, 'confirmEmailChange', { token });
       await enqueueMail(ctx, tx, newEmail, confirmEmailChangeMail({ displayName: user.displayName, link }), { link });
     }
     // Sent either way, so the current inbox does not tell whether the new address was free.
-    const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
+    const securityUrl = webLink(ctx.config, 'securitySettings');
     await enqueueMail(ctx, tx, user.email, emailChangeNoticeMail({ displayName: user.displayName, newEmail, stage: 'requested', securityUrl }));
   });
 }
@@ -74,7 +75,7 @@ export async function confirmEmailChange(ctx: AppContext, token: string, meta: R
     for (const purpose of ['email_change', 'password_reset', 'email_verification'] as const) await retireOneTimeTokens(tx, row.userId, purpose);
     // Neither address: the audit log is not a copy of people's data.
     await recordAudit(tx, { type: 'user.email_changed', userId: row.userId, meta });
-    const securityUrl = `${ctx.config.WEB_URL}/settings/security`;
+    const securityUrl = webLink(ctx.config, 'securitySettings');
     await enqueueMail(ctx, tx, before.email, emailChangeNoticeMail({ displayName: before.displayName, newEmail: row.newEmail, stage: 'changed', securityUrl }));
     // Proving the (new) address also drops identities linked without a proof of theirs.
     await removeUnverifiedIdentities(ctx, tx, row.userId, 'email_changed', meta);

@@ -10,6 +10,7 @@ import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
 import { inTransaction, type Tx } from './transaction.js';
 import { findUserById, type PublicUser, toPublicUser } from './users.js';
+import { webLink } from './webLinks.js';
 
 /** Email verification: a single-use, 24-hour link mailed at sign-up and on request. */
 
@@ -18,7 +19,7 @@ export const invalidVerificationToken = () => new ApiError(400, 'INVALID_TOKEN',
 /** Inside the caller's transaction (sign-up, resend), which wakes the mail sender once it commits. */
 export async function queueVerificationMail(ctx: AppContext, tx: Tx, user: { id: string; email: string; displayName: string }, meta: RequestMeta): Promise<void> {
   const token = await issueOneTimeToken(tx, user.id, 'email_verification');
-  const link = `${ctx.config.WEB_URL}/verify-email?token=${encodeURIComponent(token)}`;
+  const link = webLink(ctx.config, 'verifyEmail', { token });
   await enqueueMail(ctx, tx, user.email, verifyEmailMail({ displayName: user.displayName, link }), { link });
   await recordAudit(tx, { type: 'email.verification_sent', userId: user.id, meta });
 }

@@ -13,6 +13,7 @@ import { decrypt, encrypt } from './secrets.js';
 import { inTransaction, type Tx } from './transaction.js';
 import { matchTotpStep, newTotpSecret, totpUri } from './totp.js';
 import { findUserById } from './users.js';
+import { webLink } from './webLinks.js';
 
 export { completeMfaLogin, createMfaChallenge } from './mfaChallenges.js';
 
@@ -118,5 +119,5 @@ export async function disableTotp(ctx: AppContext, auth: { userId: string; sessi
 async function queueMfaNotice(ctx: AppContext, tx: Tx, userId: string, enabled: boolean) {
   const user = await findUserById(tx, userId);
   if (!user) return;
-  await enqueueMail(ctx, tx, user.email, mfaChangedMail({ displayName: user.displayName, enabled, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+  await enqueueMail(ctx, tx, user.email, mfaChangedMail({ displayName: user.displayName, enabled, securityUrl: webLink(ctx.config, 'securitySettings') }));
 }

@@ -13,6 +13,7 @@ import { afterWrongSecondFactor, clearSecondFactorFailures, reserveSecondFactorG
 import { checkTotpCode, type TotpCheck } from './totpCodes.js';
 import { inTransaction } from './transaction.js';
 import { findUserById, type UserWithMfa } from './users.js';
+import { webLink } from './webLinks.js';
 
 /**
  * The two-step login. After the password, the client holds an `mfaToken`: 256 random bits,
@@ -88,7 +89,7 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
     await inTransaction(ctx, async (tx) => {
       await recordAudit(tx, { type: 'mfa.failed', userId: challenge.userId, meta, details });
       // A right code used before, after the right password, on another mfaToken: tell the holder (ASVS 2.8.5).
-      if (outcome === 'replayed') await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+      if (outcome === 'replayed') await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: webLink(ctx.config, 'securitySettings') }));
       // Many in a row: tell the holder (at the warning mark and at the cap, not every time).
       await afterWrongSecondFactor(ctx, tx, user, failures, meta);
     });

@@ -9,6 +9,7 @@ import { countUnusedRecoveryCodes, replaceRecoveryCodes } from './recoveryCodes.
 import { inTransaction } from './transaction.js';
 import { useTotpCode } from './totpCodes.js';
 import { findUserById } from './users.js';
+import { webLink } from './webLinks.js';
 
 /**
  * Managing recovery codes once MFA is on (not in the contract): how many are left, and a new set
@@ -43,7 +44,7 @@ export async function regenerateRecoveryCodes(
     if (!(await useTotpCode(ctx, tx, userId, input.code))) return undefined;
     const plain = await replaceRecoveryCodes(tx, userId);
     await recordAudit(tx, { type: 'mfa.recovery_codes_regenerated', userId, meta, details: { count: plain.length } });
-    const mail = recoveryCodesRegeneratedMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` });
+    const mail = recoveryCodesRegeneratedMail({ displayName: user.displayName, securityUrl: webLink(ctx.config, 'securitySettings') });
     await enqueueMail(ctx, tx, user.email, mail);
     return plain;
   });

@@ -8,6 +8,7 @@ import { enqueueMail } from './mail.js';
 import { revokeSessionRows } from './sessions.js';
 import { inTransaction } from './transaction.js';
 import { findUserById } from './users.js';
+import { webLink } from './webLinks.js';
 
 /**
  * An administrator's reset of someone's second factor (not in the contract): the recovery for a
@@ -49,7 +50,7 @@ export async function resetMfa(ctx: AppContext, userId: string, by: MfaResetBy):
       meta: by.meta,
       details: { via: by.via, wasEnabled: user.mfaEnabled, failuresCleared: user.secondFactorFailures, sessionsRevoked: entries.length },
     });
-    await enqueueMail(ctx, tx, user.email, mfaResetMail({ displayName: user.displayName, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+    await enqueueMail(ctx, tx, user.email, mfaResetMail({ displayName: user.displayName, securityUrl: webLink(ctx.config, 'securitySettings') }));
     return entries;
   });
   return { sessionsRevoked: revoked.length };

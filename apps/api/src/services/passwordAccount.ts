@@ -15,6 +15,7 @@ import { sha256 } from './secrets.js';
 import { revokeSessionRows } from './sessions.js';
 import { inTransaction, type Tx } from './transaction.js';
 import { findUserByEmail, findUserById } from './users.js';
+import { webLink } from './webLinks.js';
 
 /**
  * Forgotten password (mailed single-use link, 1 h), reset, and change. A reset signs the account
@@ -36,7 +37,7 @@ export async function requestPasswordReset(ctx: AppContext, email: string, meta:
   }
   await inTransaction(ctx, async (tx) => {
     const token = await issueOneTimeToken(tx, user.id, 'password_reset');
-    const link = `${ctx.config.WEB_URL}/reset-password?token=${encodeURIComponent(token)}`;
+    const link = webLink(ctx.config, 'resetPassword', { token });
     await enqueueMail(ctx, tx, user.email, resetPasswordMail({ displayName: user.displayName, link }), { link });
     await recordAudit(tx, { type: 'password.reset_requested', userId: user.id, meta, details: { knownEmail: true } });
   });
@@ -106,7 +107,7 @@ async function afterPasswordChange(ctx: AppContext, tx: Tx, userId: string, opti
   // Someone halfway through an MFA login with the old password does not get to finish it.
   await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
   const [user] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId));
-  await enqueueMail(ctx, tx, user!.email, passwordChangedMail({ displayName: user!.displayName, how: options.how, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+  await enqueueMail(ctx, tx, user!.email, passwordChangedMail({ displayName: user!.displayName, how: options.how, securityUrl: webLink(ctx.config, 'securitySettings') }));
   return entries;
 }
 

@@ -7,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
 import { enqueueMail } from './mail.js';
 import type { Tx } from './transaction.js';
+import { webLink } from './webLinks.js';
 
 /**
  * The lifetime cap on second-factor guesses (NIST 800-63B 5.2.2, ASVS 2.2.1): the per-hour limits
@@ -55,8 +56,8 @@ export async function afterWrongSecondFactor(ctx: AppContext, tx: Tx, user: { id
     displayName: user.displayName,
     failures,
     locked,
-    securityUrl: `${ctx.config.WEB_URL}/settings/security`,
-    forgotUrl: `${ctx.config.WEB_URL}/forgot-password`,
+    securityUrl: webLink(ctx.config, 'securitySettings'),
+    forgotUrl: webLink(ctx.config, 'forgotPassword'),
   });
   await enqueueMail(ctx, tx, user.email, mail);
   return true;

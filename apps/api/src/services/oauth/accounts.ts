@@ -12,6 +12,7 @@ import { cleanShownText } from '@portcullis/contract/shownText';
 import { findUserByEmail, findUserById, normalizeEmail, type UserWithMfa } from '../users.js';
 import { providerName, type ProviderId } from './providers.js';
 import type { ProviderProfile } from './protocol.js';
+import { webLink } from '../webLinks.js';
 
 /**
  * Linked identities and the rules that map a provider identity to a Portcullis user.
@@ -113,7 +114,7 @@ async function recordLink(ctx: AppContext, tx: Tx, userId: string, provider: Pro
   await recordAudit(tx, { type: 'oauth.linked', userId, meta, details: { provider, via } });
   const user = await findUserById(tx, userId);
   if (!user) return;
-  const mail = providerLinkedMail({ displayName: user.displayName, providerName: providerName(ctx.config, provider), via, securityUrl: `${ctx.config.WEB_URL}/settings/security` });
+  const mail = providerLinkedMail({ displayName: user.displayName, providerName: providerName(ctx.config, provider), via, securityUrl: webLink(ctx.config, 'securitySettings') });
   await enqueueMail(ctx, tx, user.email, mail);
 }
 

@@ -1,3 +1,4 @@
+import { WEB_PAGES } from '@portcullis/contract/webPages';
 /**
  * The `redirect` a sign-in returns to. Only a relative path on the web app is honoured; anything
  * else (absolute URLs, protocol-relative `//host`, backslash tricks, control characters) falls back
@@ -10,7 +11,7 @@
  * lib/redirect.ts applies the same rule to the same parameter.)
  */
 
-export const DEFAULT_REDIRECT = '/dashboard';
+export const DEFAULT_REDIRECT = WEB_PAGES.dashboard;
 const MAX_LENGTH = 2048;
 /** Each round removes dot segments; a path still changing after this many is not one of ours. */
 const MAX_ROUNDS = 4;

@@ -8,6 +8,7 @@ import { enqueueMail } from '../mail.js';
 import { revokeSessionRows } from '../sessions.js';
 import type { Tx } from '../transaction.js';
 import { providerName } from './providers.js';
+import { webLink } from '../webLinks.js';
 
 /**
  * Pre-account hijack: someone signs in through a provider that never checked the address (or one
@@ -47,7 +48,7 @@ export async function removeUnverifiedIdentities(ctx: AppContext, tx: Tx, userId
   const [holder] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId));
   if (holder) {
     const providerNames = [...new Set(removed.map((r) => providerName(ctx.config, r.provider)))];
-    await enqueueMail(ctx, tx, holder.email, unverifiedProvidersRemovedMail({ displayName: holder.displayName, providerNames, securityUrl: `${ctx.config.WEB_URL}/settings/security` }));
+    await enqueueMail(ctx, tx, holder.email, unverifiedProvidersRemovedMail({ displayName: holder.displayName, providerNames, securityUrl: webLink(ctx.config, 'securitySettings') }));
   }
   return revocations;
 }
