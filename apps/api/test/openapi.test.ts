@@ -1,8 +1,5 @@
-import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authRoutes } from '../src/routes/auth.js';
-import { healthRoutes } from '../src/routes/health.js';
-import { wellKnownRoutes } from '../src/routes/wellKnown.js';
+import { apiRoutes } from '../src/routes/index.js';
 import { CORE_ENV } from '@portcullis/testing/core';
 import { request } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
@@ -12,19 +9,9 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
  * the core serves is described, with the right method, and every described core path is served.
  */
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
-/** `[METHOD, /openapi/{path}]` for each route of a router mounted at `prefix`. */
-function routesOf(router: Router, prefix: string): [string, string][] {
-  return (router.stack as unknown as RouteLayer[])
-    .filter((layer) => layer.route)
-    .flatMap((layer) =>
-      Object.keys(layer.route!.methods)
-        .filter((m) => m !== '_all')
-        .map((m): [string, string] => [m.toUpperCase(), (prefix + layer.route!.path).replace(/:(\w+)/g, '{$1}')]),
-    );
+/** `[METHOD, /openapi/{path}]` for each route the API mounts (routes/index.ts), read from the routes themselves. */
+function servedRoutes(server: TestServer): [string, string][] {
+  return apiRoutes(server.ctx).map(({ endpoint }): [string, string] => [endpoint.method.toUpperCase(), endpoint.path.replace(/:(\w+)/g, '{$1}')]);
 }
 
 describe('OpenAPI document', () => {
@@ -34,7 +21,7 @@ describe('OpenAPI document', () => {
   beforeAll(async () => {
     server = await startServer({ ...CORE_ENV });
     document = (await request(server.url, 'GET', '/api/openapi.json')).body;
-    served = [...routesOf(authRoutes(server.ctx), '/api/auth'), ...routesOf(healthRoutes(server.ctx, {}), ''), ...routesOf(wellKnownRoutes(server.ctx), '')];
+    served = servedRoutes(server);
   });
   afterAll(() => server.close());
 

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
 import type { BodyOf, EndpointDefinition, QueryOf, ResponseInputOf } from '@portcullis/contract';
 import { fields, type FieldIssue } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
@@ -32,8 +33,11 @@ export interface HandlerInput<E extends EndpointDefinition> {
 export interface RouteImplementation<E extends EndpointDefinition> {
   /** Checks after authentication and before the body is read: the CSRF origin rule, ownership. */
   guards?: RequestHandler[];
-  /** Rules the static schema cannot hold (the configured password policy): issues make a 400. */
-  check?: (body: BodyOf<E>) => FieldIssue[];
+  /**
+   * Rules a field's static schema cannot hold (the configured password policy), as messages. They
+   * run while the body is parsed, beside the other fields' rules, so a 400 lists every invalid field.
+   */
+  fieldChecks?: { [K in keyof BodyOf<E>]?: (value: BodyOf<E>[K]) => string[] };
   /**
    * Returns the answer's body (sent with the endpoint's status). A redirect or a 204 returns
    * nothing; a handler that wrote the answer itself (a redirect) returns nothing either.
@@ -64,11 +68,30 @@ function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] },
   return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || fallback, message: issue.message }));
 }
 
+type FieldChecks = Record<string, ((value: never) => string[]) | undefined>;
+
+/** The endpoint's body schema with each checked field refined by its check (an object schema only). */
+function withFieldChecks(schema: z.ZodType | undefined, checks: FieldChecks | undefined): z.ZodType | undefined {
+  if (!schema || !checks) return schema;
+  if (!(schema instanceof z.ZodObject)) throw new Error('fieldChecks need an object body schema');
+  const refined = Object.fromEntries(
+    Object.entries(checks).map(([name, check]) => {
+      const field = schema.shape[name] as z.ZodType | undefined;
+      if (!field || !check) throw new Error(`fieldChecks: the body has no field ${name}`);
+      return [name, field.superRefine((value, issues) => {
+        for (const message of check(value as never)) issues.addIssue({ code: 'custom', message });
+      })];
+    }),
+  );
+  return schema.extend(refined);
+}
+
 /** The handler chain of one route. */
 function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestHandler[] {
   const cache = endpoint.cache ?? 'no-store';
   const idNames = [...endpoint.path.matchAll(/:(\w+)/g)].map((m) => m[1]!).filter((name) => ID_PARAM.test(name));
   const checking = responseChecksEnabled();
+  const bodySchema = withFieldChecks(endpoint.body, implementation.fieldChecks as FieldChecks | undefined);
 
   const invoke: RequestHandler = async (req, res) => {
     const params: Record<string, string> = {};
@@ -78,12 +101,10 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
       params[name] = params[name]!.toLowerCase();
     }
     let body: unknown;
-    if (endpoint.body) {
-      const parsed = endpoint.body.safeParse(req.body ?? {});
+    if (bodySchema) {
+      const parsed = bodySchema.safeParse(req.body ?? {});
       if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'body'));
       body = parsed.data;
-      const issues = implementation.check?.(body as never) ?? [];
-      if (issues.length) throw validationFailed(issues);
     }
     let query: unknown;
     if (endpoint.query) {

@@ -64,7 +64,7 @@ function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
     [String(e.status)]: {
       description: STATUS_TEXT[e.status] ?? 'Success.',
       ...(e.response ? { content: { 'application/json': { schema: e.response } } } : {}),
-      ...(e.headers ? { headers: z.object(Object.fromEntries(Object.entries(e.headers).map(([name, description]) => [name, z.string().meta({ description })]))) } : {}),
+      ...(e.headers ? { headers: z.object(Object.fromEntries(Object.entries(e.headers).map(([name, description]) => [name, z.string().optional().meta({ description })]))) } : {}),
     },
   };
   for (const status of errorStatuses(e)) responses[String(status)] = errorResponse(status);

@@ -1,4 +1,4 @@
-import { account, fields, mfa, type FieldIssue } from '@portcullis/contract';
+import { account, fields, mfa } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { route, type Route } from '../http/route.js';
@@ -20,7 +20,7 @@ import { signedIn, wantsBodyTransport } from './auth.js';
 export function accountRoutes(ctx: AppContext): Route[] {
   // The configured policy (PASSWORD_MIN_LENGTH, PASSWORD_REQUIRE_CLASSES): not part of the static schema.
   const policy = { minLength: ctx.config.PASSWORD_MIN_LENGTH, maxLength: fields.LIMITS.passwordMax, requireClasses: ctx.config.PASSWORD_REQUIRE_CLASSES };
-  const newPasswordPolicy = (body: { newPassword: string }): FieldIssue[] => checkPasswordPolicy(body.newPassword, policy, 'newPassword');
+  const newPasswordPolicy = { newPassword: (value: string) => checkPasswordPolicy(value, policy, 'newPassword').map((issue) => issue.message) };
 
   return [
     route(mfa.loginMfa, {
@@ -34,7 +34,7 @@ export function accountRoutes(ctx: AppContext): Route[] {
     }),
 
     route(account.changePassword, {
-      check: newPasswordPolicy,
+      fieldChecks: newPasswordPolicy,
       async handler({ auth, body, req }) {
         await changePassword(ctx, { userId: auth.sub, sessionId: auth.sid, ...body }, requestMeta(req));
       },
@@ -52,7 +52,7 @@ export function accountRoutes(ctx: AppContext): Route[] {
     }),
 
     route(account.resetPassword, {
-      check: newPasswordPolicy,
+      fieldChecks: newPasswordPolicy,
       async handler({ body, req }) {
         await resetPassword(ctx, body, requestMeta(req));
       },

@@ -1,11 +1,11 @@
-import type { Response, Router } from 'express';
+import type { Response } from 'express';
 import { auth as endpoints, fields, type AuthResult } from '@portcullis/contract';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { clearSessionCookies, readSessionCookie, refreshCookie, setSessionCookies } from '../http/cookies.js';
 import { requireAllowedOrigin } from '../http/middleware/csrf.js';
 import { requestMeta } from '../http/requestMeta.js';
-import { mountRoutes, route, type Route } from '../http/route.js';
+import { route, type Route } from '../http/route.js';
 import { revokeIfUndelivered } from '../http/undelivered.js';
 import { login, refresh, register, type SignedIn } from '../services/auth.js';
 import { ApiError, invalidBearer, notFound, unauthenticated } from '../services/errors.js';
@@ -169,13 +169,4 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
       },
     }),
   ];
-}
-
-/**
- * The same routes as a router relative to /api/auth, mounted nowhere: test/openapi.test.ts
- * introspects it to check the document covers every core route. Remove once that test reads apiRoutes().
- */
-export function authRoutes(ctx: AppContext): Router {
-  const relative = coreAuthRoutes(ctx).map((r) => ({ ...r, endpoint: { ...r.endpoint, path: r.endpoint.path.replace(/^\/api\/auth/, '') } }));
-  return mountRoutes(ctx, relative);
 }

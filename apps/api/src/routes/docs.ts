@@ -3,12 +3,12 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from '../context.js';
 import type { Route } from '../http/route.js';
-import { openApiDocument } from '../openapi/index.js';
+import { generateDocument } from '../openapi/generate.js';
 
 /** GET /api/openapi.json and the interactive page at /api/docs (assets served locally). */
 export function docsRoutes(ctx: AppContext, routes: Route[]): Router {
   const router = Router();
-  const document = openApiDocument({ serverUrl: ctx.config.JWT_ISSUER, endpoints: routes.map((r) => r.endpoint) });
+  const document = generateDocument({ serverUrl: ctx.config.JWT_ISSUER, endpoints: routes.map((r) => r.endpoint) });
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

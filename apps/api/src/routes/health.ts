@@ -1,7 +1,7 @@
-import type { Response, Router } from 'express';
+import type { Response } from 'express';
 import { system as endpoints } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
-import { mountRoutes, route, type Route } from '../http/route.js';
+import { route, type Route } from '../http/route.js';
 import type { RedisState } from '../realtime/redis.js';
 
 /** A probe's answer must come well within a second; the rest of that second is the network's. */
@@ -47,12 +47,4 @@ export function healthEndpoints(ctx: AppContext, checks: HealthChecks = healthCh
       },
     }),
   ];
-}
-
-/**
- * The probes as a router of their own, for tests that introspect routers (test/openapi.test.ts);
- * the app mounts healthEndpoints() with every other route.
- */
-export function healthRoutes(ctx: AppContext, checks?: HealthChecks): Router {
-  return mountRoutes(ctx, healthEndpoints(ctx, checks));
 }

@@ -1,7 +1,6 @@
-import type { Router } from 'express';
 import { system as endpoints, type ResponseInputOf } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
-import { mountRoutes, route, type Route } from '../http/route.js';
+import { route, type Route } from '../http/route.js';
 
 /** `GET /.well-known/jwks.json`, cached for 60 s (the endpoint's `cache`). */
 export function wellKnownEndpoints(ctx: AppContext): Route[] {
@@ -15,9 +14,4 @@ export function wellKnownEndpoints(ctx: AppContext): Route[] {
       },
     }),
   ];
-}
-
-/** As a router of its own, for tests that introspect routers (test/openapi.test.ts). */
-export function wellKnownRoutes(ctx: AppContext): Router {
-  return mountRoutes(ctx, wellKnownEndpoints(ctx));
 }

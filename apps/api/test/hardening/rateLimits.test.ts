@@ -176,7 +176,7 @@ describe('per-address limits', () => {
     const error = await ctx.rateLimits.consumeAccountAction('password_forgot', account.toUpperCase()).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(429);
-    expect(Number(error.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(Number(error.headers()['Retry-After'])).toBeGreaterThan(0);
     // Separate counters per action and per account.
     await ctx.rateLimits.consumeAccountAction('verify_resend', account);
     await ctx.rateLimits.consumeAccountAction('password_forgot', uniqueEmail());
