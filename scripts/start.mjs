@@ -62,7 +62,8 @@ function run(name, command, commandArgs, options = {}) {
 // --- the web build -----------------------------------------------------------------------------
 
 const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'global.d.ts'].map((p) => path.join(WEB_DIR, p));
-const SDK_SOURCES = path.join(ROOT, 'packages', 'sdk', 'src');
+// The workspace packages the web app bundles from source: a change there needs a new build too.
+const PACKAGE_SOURCES = ['sdk', 'contract'].map((name) => path.join(ROOT, 'packages', name, 'src'));
 const BUILD_ID = path.join(WEB_DIR, '.next', 'BUILD_ID');
 // Shared with apps/web/e2e/helpers/build.ts: never two `next build`s into one .next.
 const LOCK_DIR = path.join(ROOT, 'node_modules', '.cache', 'portcullis-web-build.lock');
@@ -77,7 +78,7 @@ function newestMtime(target) {
 function buildIsFresh() {
   if (!existsSync(BUILD_ID)) return false;
   const built = statSync(BUILD_ID).mtimeMs;
-  return [...BUILD_SOURCES, SDK_SOURCES].every((source) => newestMtime(source) < built);
+  return [...BUILD_SOURCES, ...PACKAGE_SOURCES].every((source) => newestMtime(source) < built);
 }
 
 async function ensureBuild() {

@@ -25,7 +25,8 @@ const READER_WAIT_MS = 5 * 60_000;
 
 /** Everything a build depends on. */
 const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'global.d.ts'].map((p) => path.join(WEB_DIR, p));
-const SDK_SOURCES = path.join(ROOT, 'packages', 'sdk', 'src');
+// The workspace packages the web app bundles from source: a change there needs a new build too.
+const PACKAGE_SOURCES = ['sdk', 'contract'].map((name) => path.join(ROOT, 'packages', name, 'src'));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,7 +42,7 @@ function newestMtime(target: string): number {
 export function buildIsFresh(): boolean {
   if (!existsSync(BUILD_ID)) return false;
   const built = statSync(BUILD_ID).mtimeMs;
-  return [...SOURCES, SDK_SOURCES].every((source) => newestMtime(source) < built);
+  return [...SOURCES, ...PACKAGE_SOURCES].every((source) => newestMtime(source) < built);
 }
 
 function processAlive(pid: number): boolean {
