@@ -187,7 +187,7 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     await context.clearCookies();
 
     const page = await context.newPage();
-    await page.goto('/login?error=access_denied');
+    await page.goto('/login?error=oauth_access_denied');
     expect(await page.locator('form [role=alert]').textContent()).toContain('Sign-in was cancelled');
     // The email field has focus on arrival; Tab moves to the password; Enter submits.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
