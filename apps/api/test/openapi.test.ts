@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { apiRoutes } from '../src/routes/index.js';
 import { CORE_ENV } from '@portcullis/testing/core';
 import { request } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import type { TestServer } from '@portcullis/testing/server';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest(CORE_ENV);
 
 /**
  * A lightweight consistency check between the core routers and /api/openapi.json: every route
@@ -15,26 +18,23 @@ function servedRoutes(server: TestServer): [string, string][] {
 }
 
 describe('OpenAPI document', () => {
-  let server: TestServer;
   let document: { openapi: string; paths: Record<string, Record<string, { responses?: Record<string, unknown>; security?: unknown }>>; components: { securitySchemes: Record<string, unknown> } };
   let served: [string, string][];
-  beforeAll(async () => {
-    server = await startServer({ ...CORE_ENV });
+  test.beforeAll(async ({ server }) => {
     document = (await request(server.url, 'GET', '/api/openapi.json')).body;
     served = servedRoutes(server);
   });
-  afterAll(() => server.close());
 
-  it('is OpenAPI 3.1', () => {
+  test('is OpenAPI 3.1', () => {
     expect(document.openapi).toBe('3.1.0');
   });
 
-  it('finds the core routes by introspection (the check below is not vacuous)', () => {
+  test('finds the core routes by introspection (the check below is not vacuous)', () => {
     expect(served).toEqual(expect.arrayContaining([['POST', '/api/auth/register'], ['DELETE', '/api/auth/sessions/{id}'], ['GET', '/readyz'], ['GET', '/.well-known/jwks.json']]));
     expect(served.length).toBeGreaterThanOrEqual(12);
   });
 
-  it('describes every route the core serves, with its responses', () => {
+  test('describes every route the core serves, with its responses', () => {
     const missing = served.filter(([method, path]) => !document.paths[path]?.[method.toLowerCase()]);
     expect(missing).toEqual([]);
     for (const [method, path] of served) expect(Object.keys(document.paths[path]![method.toLowerCase()]!.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
@@ -42,7 +42,7 @@ describe('OpenAPI document', () => {
     expect(document.paths['/api/auth/login/mfa']?.post).toBeDefined();
   });
 
-  it('serves every core path it describes', async () => {
+  test('serves every core path it describes', async ({ server }) => {
     const corePaths = Object.keys(document.paths).filter((p) => served.some(([, path]) => path === p));
     for (const path of corePaths) {
       for (const method of Object.keys(document.paths[path]!)) {
@@ -52,7 +52,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('marks the bearer-protected and cookie endpoints with their security scheme', () => {
+  test('marks the bearer-protected and cookie endpoints with their security scheme', () => {
     for (const [path, method] of [['/api/auth/me', 'get'], ['/api/auth/sessions', 'get'], ['/api/auth/sessions/{id}', 'delete'], ['/api/auth/logout-all', 'post']] as const) {
       expect(document.paths[path]![method]!.security, path).toEqual([{ bearer: [] }]);
     }

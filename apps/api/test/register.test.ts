@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CORE_ENV, findCookie, USER_KEYS } from '@portcullis/testing/core';
 import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import type { TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest(CORE_ENV);
 
 /** POST /api/auth/register: every row of the contract, positive and negative. */
 describe('POST /api/auth/register', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ ...CORE_ENV });
-  });
-  afterAll(() => server.close());
+  test.beforeAll(startApi);
 
-  const register = (body: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', '/api/auth/register', { body, headers });
+  const register = (server: TestServer, body: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', '/api/auth/register', { body, headers });
 
-  it('creates the account, signs in and sets the refresh cookie with the contract attributes', async () => {
+  test('creates the account, signs in and sets the refresh cookie with the contract attributes', async ({ server }) => {
     const email = uniqueEmail('reg');
-    const res = await register({ email, password: STRONG_PASSWORD, displayName: 'Ada Lovelace' });
+    const res = await register(server, { email, password: STRONG_PASSWORD, displayName: 'Ada Lovelace' });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(['accessToken', 'expiresIn', 'tokenType', 'user']);
     expect(res.body.tokenType).toBe('Bearer');
@@ -40,7 +39,7 @@ describe('POST /api/auth/register', () => {
     expect(me.body.user).toEqual(user);
   });
 
-  it('stores only the SHA-256 of the refresh token and a password hash, never the secrets', async () => {
+  test('stores only the SHA-256 of the refresh token and a password hash, never the secrets', async ({ server }) => {
     const alice = await registerUser(server.url);
     const digest = createHash('sha256').update(alice.refreshToken).digest('hex');
     const tokens = await server.query<{ token_hash: string }>(
@@ -52,22 +51,22 @@ describe('POST /api/auth/register', () => {
     expect(row!.password_hash).not.toContain(alice.password);
   });
 
-  it('records a user.registered audit event', async () => {
+  test('records a user.registered audit event', async ({ server }) => {
     const alice = await registerUser(server.url);
     const events = await server.query<{ type: string }>(`select type from audit_events where user_id = '${alice.user.id}'`);
     expect(events.map((e) => e.type)).toContain('user.registered');
   });
 
-  it('trims the email, keeps its case as typed and refuses the same address in another case', async () => {
+  test('trims the email, keeps its case as typed and refuses the same address in another case', async ({ server }) => {
     const local = `Mixed.Case.${Date.now()}`;
     const typed = `${local}@Example.COM`;
-    const res = await register({ email: `  ${typed}  `, password: STRONG_PASSWORD, displayName: 'Case' });
+    const res = await register(server, { email: `  ${typed}  `, password: STRONG_PASSWORD, displayName: 'Case' });
     expect(res.status).toBe(201);
     expect(res.body.user.email).toBe(typed);
     const [row] = await server.query<{ email: string }>(`select email from users where id = '${res.body.user.id}'`);
     expect(row!.email).toBe(typed);
 
-    const again = await register({ email: typed.toUpperCase(), password: STRONG_PASSWORD, displayName: 'Dup' });
+    const again = await register(server, { email: typed.toUpperCase(), password: STRONG_PASSWORD, displayName: 'Dup' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('EMAIL_TAKEN');
     expect(findCookie(again.cookies, 'refresh_token')).toBeUndefined();
@@ -77,8 +76,8 @@ describe('POST /api/auth/register', () => {
     expect(login.body.user.id).toBe(res.body.user.id);
   });
 
-  it('returns the refresh token in the body and sets no cookie with X-Token-Transport: body', async () => {
-    const res = await register({ email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'CLI' }, { 'x-token-transport': 'body' });
+  test('returns the refresh token in the body and sets no cookie with X-Token-Transport: body', async ({ server }) => {
+    const res = await register(server, { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'CLI' }, { 'x-token-transport': 'body' });
     expect(res.status).toBe(201);
     expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(res.cookies).toEqual([]);
@@ -86,7 +85,7 @@ describe('POST /api/auth/register', () => {
     expect(refreshed.status).toBe(200);
   });
 
-  it.each([
+  test.for([
     ['a malformed email', { email: 'not-an-email', password: STRONG_PASSWORD, displayName: 'X' }, 'email'],
     ['a missing email', { password: STRONG_PASSWORD, displayName: 'X' }, 'email'],
     ['a too short password', { email: 'short@example.com', password: 'Ab1!', displayName: 'X' }, 'password'],
@@ -99,24 +98,24 @@ describe('POST /api/auth/register', () => {
     ['a blank displayName', { email: 'blank@example.com', password: STRONG_PASSWORD, displayName: '   ' }, 'displayName'],
     ['control characters in displayName', { email: 'ctl@example.com', password: STRONG_PASSWORD, displayName: 'a\u0000b' }, 'displayName'],
     ['a non-string password', { email: 'num@example.com', password: 12345678, displayName: 'X' }, 'password'],
-  ])('refuses %s with 400 VALIDATION_FAILED naming the field', async (_name, body, field) => {
-    const res = await register(body);
+  ])('refuses %s with 400 VALIDATION_FAILED naming the field', async ([, body, field], { server }) => {
+    const res = await register(server, body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.details).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
     expect(res.cookies).toEqual([]);
   });
 
-  it('accepts exactly 128 characters and lists every missing password rule at once', async () => {
-    const ok = await register({ email: uniqueEmail(), password: 'Aa1!' + 'x'.repeat(124), displayName: 'Max' });
+  test('accepts exactly 128 characters and lists every missing password rule at once', async ({ server }) => {
+    const ok = await register(server, { email: uniqueEmail(), password: 'Aa1!' + 'x'.repeat(124), displayName: 'Max' });
     expect(ok.status).toBe(201);
-    const res = await register({ email: uniqueEmail(), password: 'short', displayName: 'X' });
+    const res = await register(server, { email: uniqueEmail(), password: 'short', displayName: 'X' });
     expect(res.body.error.details[0].message).toMatch(/8 characters.*upper-case.*digit.*symbol/);
   });
 
-  it('ignores unknown fields: no mass assignment of role, id, emailVerified or passwordHash', async () => {
+  test('ignores unknown fields: no mass assignment of role, id, emailVerified or passwordHash', async ({ server }) => {
     const email = uniqueEmail('mass');
-    const res = await register({
+    const res = await register(server, {
       email,
       password: STRONG_PASSWORD,
       displayName: 'Mallory',
@@ -136,7 +135,7 @@ describe('POST /api/auth/register', () => {
     expect(row!.password_hash).toMatch(/^\$argon2id\$/);
   });
 
-  it('is not fooled by __proto__ or constructor keys in the JSON', async () => {
+  test('is not fooled by __proto__ or constructor keys in the JSON', async ({ server }) => {
     const email = uniqueEmail('proto');
     const raw = `{"email":"${email}","password":"${STRONG_PASSWORD}","displayName":"Proto","__proto__":{"role":"admin","emailVerified":true},"constructor":{"prototype":{"role":"admin"}}}`;
     const res = await request(server.url, 'POST', '/api/auth/register', { rawBody: raw, headers: { 'content-type': 'application/json' } });
@@ -148,10 +147,10 @@ describe('POST /api/auth/register', () => {
     expect(({} as Record<string, unknown>).role).toBeUndefined();
   });
 
-  it('treats SQL metacharacters in the email as data', async () => {
+  test('treats SQL metacharacters in the email as data', async ({ server }) => {
     const [{ n: before }] = (await server.query<{ n: number }>('select count(*)::int as n from users')) as [{ n: number }];
     const tricky = `o'brien+${Date.now()}"--;@example.com`;
-    const res = await register({ email: tricky, password: STRONG_PASSWORD, displayName: "Robert'); DROP TABLE users;--" });
+    const res = await register(server, { email: tricky, password: STRONG_PASSWORD, displayName: "Robert'); DROP TABLE users;--" });
     // Either refused as an invalid address or stored verbatim; never a 500 and never SQL.
     if (res.status === 201) {
       expect(res.body.user.email).toBe(tricky);
@@ -161,7 +160,7 @@ describe('POST /api/auth/register', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     const quoted = `o'brien.${Date.now()}@example.com`;
-    const ok = await register({ email: quoted, password: STRONG_PASSWORD, displayName: 'Quote' });
+    const ok = await register(server, { email: quoted, password: STRONG_PASSWORD, displayName: 'Quote' });
     expect(ok.status).toBe(201);
     expect(ok.body.user.email).toBe(quoted);
     const injection = await request(server.url, 'POST', '/api/auth/login', { body: { email: "' OR '1'='1' --", password: "' OR '1'='1" } });
@@ -171,16 +170,16 @@ describe('POST /api/auth/register', () => {
     expect(after).toBe(before + (res.status === 201 ? 2 : 1));
   });
 
-  it('answers two simultaneous sign-ups for one address with one 201 and one 409', async () => {
+  test('answers two simultaneous sign-ups for one address with one 201 and one 409', async ({ server }) => {
     const email = uniqueEmail('race');
-    const results = await Promise.all([0, 1].map((i) => register({ email: i ? email.toUpperCase() : email, password: STRONG_PASSWORD, displayName: 'Racer' })));
+    const results = await Promise.all([0, 1].map((i) => register(server, { email: i ? email.toUpperCase() : email, password: STRONG_PASSWORD, displayName: 'Racer' })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const rows = await server.query(`select id from users where email_normalized = '${email.toLowerCase()}'`);
     expect(rows).toHaveLength(1);
   });
 
-  it('sets a second cookie only for the web app session check, never the token in another place', async () => {
-    const res = await register({ email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Web' });
+  test('sets a second cookie only for the web app session check, never the token in another place', async ({ server }) => {
+    const res = await register(server, { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Web' });
     const refreshToken = cookieValue(res.cookies, 'refresh_token')!;
     for (const c of res.cookies.filter((c) => !c.startsWith('refresh_token='))) expect(c).not.toContain(refreshToken);
     expect(JSON.stringify(res.body)).not.toContain(refreshToken);
