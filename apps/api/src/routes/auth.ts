@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { auth as endpoints, fields, type AuthResult } from '@portcullis/contract';
+import { auth as endpoints, type AuthResult } from '@portcullis/contract';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { clearSessionCookies, readSessionCookie, refreshCookie, setSessionCookies } from '../http/cookies.js';
@@ -10,7 +10,7 @@ import { revokeIfUndelivered } from '../http/undelivered.js';
 import { login, refresh, register, type SignedIn } from '../services/auth.js';
 import { ApiError, invalidBearer, notFound, unauthenticated } from '../services/errors.js';
 import { createMfaChallenge } from '../services/mfa.js';
-import { checkPasswordAgainstEmail, checkPasswordPolicy } from '../services/passwords.js';
+import { checkPasswordAgainstEmail, checkPasswordPolicy, configuredPasswordPolicy } from '../services/passwords.js';
 import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
 import { findLiveSessionWithUser, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
 import { findUserById, toPublicUser } from '../services/users.js';
@@ -36,11 +36,10 @@ export function signedIn(ctx: AppContext, res: Response, result: SignedIn, bodyT
   return body;
 }
 
-const passwordPolicy = (ctx: AppContext) => ({ minLength: ctx.config.PASSWORD_MIN_LENGTH, maxLength: fields.LIMITS.passwordMax, requireClasses: ctx.config.PASSWORD_REQUIRE_CLASSES });
 
 /** A new password under the configured policy (PASSWORD_MIN_LENGTH, PASSWORD_REQUIRE_CLASSES). */
 function passwordSchema(ctx: AppContext) {
-  const policy = passwordPolicy(ctx);
+  const policy = configuredPasswordPolicy(ctx.config);
   return z.string({ message: 'Enter a password.' }).superRefine((value, issueCtx) => {
     for (const issue of checkPasswordPolicy(value, policy)) issueCtx.addIssue({ code: 'custom', message: issue.message });
   });

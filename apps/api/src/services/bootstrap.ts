@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { users } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
-import { checkPasswordPolicy } from './passwords.js';
+import { checkPasswordPolicy, configuredPasswordPolicy } from './passwords.js';
 import { findHiddenCharacter, hiddenCharacterMessage } from '@portcullis/contract/shownText';
 import { countAdmins, findUserByEmail, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
@@ -21,7 +21,7 @@ export interface NewAdmin {
 
 /** Checks the password against the same policy as sign-up; throws 400 VALIDATION_FAILED. */
 export function checkAdminPassword(ctx: AppContext, password: string): void {
-  const issues = checkPasswordPolicy(password, { minLength: ctx.config.PASSWORD_MIN_LENGTH, maxLength: 128, requireClasses: ctx.config.PASSWORD_REQUIRE_CLASSES });
+  const issues = checkPasswordPolicy(password, configuredPasswordPolicy(ctx.config));
   if (issues.length) throw new ApiError(400, 'VALIDATION_FAILED', issues[0]!.message, issues);
 }
 

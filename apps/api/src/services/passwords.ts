@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import { LIMITS } from '@portcullis/contract/limits';
 import { PASSWORD_CLASSES } from '@portcullis/contract/passwordPolicy';
+import type { Config } from '../config.js';
 import type { FieldIssue } from './errors.js';
 
 /**
@@ -66,6 +68,13 @@ export interface PasswordPolicy {
   /** The account's email, when known: a password containing its local part is refused. */
   email?: string;
 }
+
+/** The policy the configuration sets (PASSWORD_MIN_LENGTH, PASSWORD_REQUIRE_CLASSES), up to the contract's maximum length. */
+export const configuredPasswordPolicy = (config: Pick<Config, 'PASSWORD_MIN_LENGTH' | 'PASSWORD_REQUIRE_CLASSES'>): PasswordPolicy => ({
+  minLength: config.PASSWORD_MIN_LENGTH,
+  maxLength: LIMITS.passwordMax,
+  requireClasses: config.PASSWORD_REQUIRE_CLASSES,
+});
 
 /** The contract's rules, each failing rule one sentence, so a form can show all of them at once. */
 export function checkPasswordPolicy(password: string, policy: PasswordPolicy, field = 'password'): FieldIssue[] {
