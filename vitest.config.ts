@@ -9,7 +9,7 @@ export default defineConfig({
     // busy with other work (npm run test:load): a fresh embedded database with its migrations,
     // a few seconds when idle, took over 120 s in a beforeAll on a 2-core machine with a load
     // average of 30, and every file whose servers start in beforeAll then failed as a whole.
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 300_000,
     // expect.poll waits for a page or a server to reach a state. Vitest's 1 s default failed CI on a
     // busy machine (a settings page still loading its sessions); the wait only bounds a hang.

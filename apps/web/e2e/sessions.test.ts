@@ -57,7 +57,7 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     expect(refreshes.calls).toBeLessThanOrEqual(10);
     expect(refreshes.statuses.every((s) => s === 200)).toBe(true);
     await screenshot(page, 'security-after-15s');
-  }, 60_000);
+  });
 
   test('keeps two tabs signed in when both refresh at the same moment', async ({ stack, context }) => {
     const first = await context.newPage();
@@ -82,7 +82,7 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     expect(failures.flat()).toEqual([]);
     const live = await stack.api.query<{ n: number }>('select count(*)::int as n from sessions where revoked_at is null');
     expect(live[0]!.n).toBeGreaterThanOrEqual(1);
-  }, 60_000);
+  });
 
   test('signs a context out on its next request after another context revokes its session', async ({ stack, browser }) => {
     const victim = await newContext(browser, stack.webUrl);
@@ -116,7 +116,7 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     await expect.poll(() => otherPage.getByTestId('session-row').count()).toBe(1);
     await victim.close();
     await other.close();
-  }, 60_000);
+  });
 
   test('signs out everywhere: this context to /login, the other on its next request', async ({ stack, browser }) => {
     const a = await newContext(browser, stack.webUrl);
@@ -141,5 +141,5 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     await expect.poll(() => pageB.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
     await a.close();
     await b.close();
-  }, 60_000);
+  });
 });
