@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // Services are the layer below HTTP: cookies, Express requests and responses stay in apps/api/src/http.
+    files: ['apps/api/src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../http/*', '../../http/*', '../../../http/*', '**/http/**'], message: 'Services do not import the HTTP layer (apps/api/src/http); put cookie and request handling there.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/test/**', '**/e2e/**', 'packages/testing/**', 'bench/**', 'scripts/**', '**/cli.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

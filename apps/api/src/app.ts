@@ -16,8 +16,8 @@ import { apiRoutes } from './routes/index.js';
 
 /**
  * The HTTP application. The middleware chain reads top to bottom in the order every request
- * takes. Authorization and validation are per route (requireAuth, requirePermission,
- * validateBody), so each route's own chain shows them: auth → authorization → validation → handler.
+ * takes. Authorization and validation are per route (the route definition's auth and guards,
+ * its body schema), so each route's own chain shows them: auth → authorization → validation → handler.
  */
 export function createApp(ctx: AppContext): Express {
   const app = express();

@@ -7,3 +7,6 @@ export function parseDuration(text: string): number | null {
   const value = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   return Number.isSafeInteger(value) ? value : null;
 }
+
+/** Tolerated clock skew between API instances, e.g. for a sealed cookie's issued-at (http/sealedCookie.ts). */
+export const CLOCK_SKEW_SECONDS = 60;

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
 import type { z } from 'zod';
+import { CLOCK_SKEW_SECONDS } from '../duration.js';
 import { defineCookie, type CookieDefinition, type CookieScope } from './cookie.js';
 
 /**
@@ -17,7 +18,7 @@ import { defineCookie, type CookieDefinition, type CookieScope } from './cookie.
  */
 
 /** Tolerated clock skew between API instances for a cookie's issued-at. */
-export const SKEW_SECONDS = 60;
+export const SKEW_SECONDS = CLOCK_SKEW_SECONDS;
 const ALG = 'dir';
 const ENC = 'A256GCM';
 

@@ -6,7 +6,7 @@ import { confirmEmailChange, requestEmailChange } from '../services/emailChange.
 import { resendVerification, verifyEmail } from '../services/emailVerification.js';
 import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../services/mfa.js';
 import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../services/mfaRecovery.js';
-import { completePendingLink } from '../services/oauth/pendingLink.js';
+import { completePendingLink } from '../http/oauth/pendingLink.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
 import { checkPasswordPolicy } from '../services/passwords.js';
 import { consumeAccountAction } from '../services/rateLimits.js';
@@ -27,7 +27,7 @@ export function accountRoutes(ctx: AppContext): Route[] {
       async handler({ req, res, body }) {
         const meta = requestMeta(req);
         const result = await completeMfaLogin(ctx, body, meta);
-        // A provider sign-in that matched this account by its address is linked only now (services/oauth/pendingLink.ts).
+        // A provider sign-in that matched this account by its address is linked only now (http/oauth/pendingLink.ts).
         await completePendingLink(ctx, req, res, { mfaToken: body.mfaToken, userId: result.user.id }, meta);
         return signedIn(ctx, res, result, wantsBodyTransport(req));
       },

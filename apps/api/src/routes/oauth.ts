@@ -13,12 +13,12 @@ import { createMfaChallenge } from '../services/mfa.js';
 import { linkIdentity, listIdentities, resolveLogin, unlinkIdentity } from '../services/oauth/accounts.js';
 import type { OAuthErrorCode } from '../services/oauth/errorCodes.js';
 import { confirmLinkRequest } from '../services/oauth/linkProof.js';
-import { clearMfaCookie, redeemMfaCookie, setMfaCookie } from '../services/oauth/mfaHandoff.js';
-import { setPendingLinkCookie } from '../services/oauth/pendingLink.js';
+import { clearMfaCookie, redeemMfaCookie, setMfaCookie } from '../http/oauth/mfaHandoff.js';
+import { setPendingLinkCookie } from '../http/oauth/pendingLink.js';
 import { beginAuthorization, completeAuthorization, OAuthFlowError } from '../services/oauth/protocol.js';
 import { OAuthProviders, trustsEmailOf, type ProviderDefinition } from '../services/oauth/providers.js';
 import { safeRedirectPath } from '../services/oauth/redirects.js';
-import { clearStateCookie, openState, readStateCookie, setStateCookie, stateCookieName, type FlowIntent, type FlowState } from '../services/oauth/stateCookie.js';
+import { clearStateCookie, openState, readStateCookie, setStateCookie, stateCookieName, type FlowIntent, type FlowState } from '../http/oauth/stateCookie.js';
 import { UsedStates } from '../services/oauth/usedStates.js';
 import { findLiveSession } from '../services/sessions.js';
 import { findUserById } from '../services/users.js';
@@ -169,7 +169,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
         if (user.mfaEnabled) {
           const challenge = await createMfaChallenge(ctx, user, 'fed');
           await setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
-          // Linked only once the second factor is passed (services/oauth/pendingLink.ts).
+          // Linked only once the second factor is passed (http/oauth/pendingLink.ts).
           if (resolution.kind === 'link_after_mfa') await setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
           return res.redirect(302, to(WEB_PAGES.login, { mfa: 'oauth' }));
         }
@@ -179,7 +179,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
       },
     }),
 
-    /** The second half of the MFA hand-off (see services/oauth/mfaHandoff.ts): opens the cookie once. */
+    /** The second half of the MFA hand-off (see http/oauth/mfaHandoff.ts): opens the cookie once. */
     route(endpoints.redeemMfaHandoff, {
       guards: [requireAllowedOrigin(ctx.config.CORS_ORIGINS)],
       async handler({ req, res }) {

@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openState, sealState } from '../../src/services/oauth/stateCookie.js';
+import { openState, sealState } from '../../src/http/oauth/stateCookie.js';
 import { expectFailure, expectSignedIn, flowCookie, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
 
 /** Every way the OAuth flow must fail, each against the real OpenID Provider. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openState } from '../../src/services/oauth/stateCookie.js';
+import { openState } from '../../src/http/oauth/stateCookie.js';
 import { request } from '@portcullis/testing/http';
 import { startServer } from '@portcullis/testing/server';
 import { authorizeUrl, expectSignedIn, flowCookie, flowCookies, signInVia, startOAuthFixture, WEB_URL, type OAuthFixture } from './helpers/fixture.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsedStates } from '../../src/services/oauth/usedStates.js';
-import { MAX_FLOWS } from '../../src/services/oauth/stateCookie.js';
+import { MAX_FLOWS } from '../../src/http/oauth/stateCookie.js';
 import { randomToken } from '../../src/services/secrets.js';
 import { bearer, request } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeRedirectPath } from '../../src/services/oauth/redirects.js';
-import { openState, stateCookieName } from '../../src/services/oauth/stateCookie.js';
+import { openState, stateCookieName } from '../../src/http/oauth/stateCookie.js';
 import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
 

@@ -2,7 +2,10 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../../db/client.js';
 import { sha256 } from '../secrets.js';
 import { claimUsedToken } from '../usedTokens.js';
-import { SKEW_MS, STATE_TTL_MS } from './stateCookie.js';
+import { CLOCK_SKEW_SECONDS } from '../../duration.js';
+
+/** How long one OAuth flow may take from /authorize to /callback (the state cookie's Max-Age, http/oauth/stateCookie.ts). */
+export const STATE_TTL_MS = 10 * 60_000;
 
 /**
  * Remembers used OAuth `state` values until they would have expired anyway, so a callback URL works
@@ -21,7 +24,7 @@ export class UsedStates {
 
   /** True the first time a state is claimed; false on every later attempt. */
   async claim(state: string, now = Date.now()): Promise<boolean> {
-    const lifetime = STATE_TTL_MS + SKEW_MS;
+    const lifetime = STATE_TTL_MS + CLOCK_SKEW_SECONDS * 1000;
     if (this.redis) {
       try {
         return (await this.redis.set(`portcullis:oauth-state:${sha256(state)}`, '1', 'PX', lifetime, 'NX')) === 'OK';

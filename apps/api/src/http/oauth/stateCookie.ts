@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { readCookies } from '../../http/cookie.js';
-import { defineSealedCookie, SKEW_SECONDS, type SealedCookieController, type SealingKeys } from '../../http/sealedCookie.js';
-import { safeEqual, sha256 } from '../secrets.js';
-import { PROVIDER_IDS, type ProviderId } from './providers.js';
-import type { FlowSecrets } from './protocol.js';
+import { readCookies } from '../cookie.js';
+import { defineSealedCookie, type SealedCookieController, type SealingKeys } from '../sealedCookie.js';
+import { safeEqual, sha256 } from '../../services/secrets.js';
+import { PROVIDER_IDS, type ProviderId } from '../../services/oauth/providers.js';
+import type { FlowSecrets } from '../../services/oauth/protocol.js';
+import { STATE_TTL_MS } from '../../services/oauth/usedStates.js';
 
 /**
  * The state of one OAuth flow, carried by the browser between /authorize and /callback.
@@ -20,7 +21,7 @@ import type { FlowSecrets } from './protocol.js';
  *   query response mode, never a cross-site form POST.)
  * - Issued-at and expiry inside the sealed value: older than 10 minutes fails, whatever the browser kept.
  * - One use: the callback clears the cookie and remembers the state as used until it would have
- *   expired anyway, where every instance sees it (usedStates.ts).
+ *   expired anyway, where every instance sees it (services/oauth/usedStates.ts).
  * - One cookie per flow, named after its state (`portcullis_oauth_<12 hex of SHA-256(state)>`): a
  *   second sign-in started in another tab gets a cookie of its own instead of overwriting the first
  *   one's, and the callback finds its own by the `state` the provider sends back. At most MAX_FLOWS
@@ -29,9 +30,6 @@ import type { FlowSecrets } from './protocol.js';
 
 export const STATE_COOKIE_PREFIX = 'portcullis_oauth_';
 const STATE_PATH = '/api/auth/oauth';
-export const STATE_TTL_MS = 10 * 60_000;
-/** Tolerated clock skew between API instances for issued-at. */
-export const SKEW_MS = SKEW_SECONDS * 1000;
 /** Flows one browser may have under way at once (tabs); bounds the cookies it sends to /api/auth/oauth. */
 export const MAX_FLOWS = 4;
 const FLOW_NAME = /^portcullis_oauth_[0-9a-f]{12}$/;

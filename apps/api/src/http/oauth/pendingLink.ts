@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext, RequestMeta } from '../../context.js';
-import { defineSealedCookie } from '../../http/sealedCookie.js';
-import { safeEqual, sha256 } from '../secrets.js';
-import { linkByVerifiedEmail } from './accounts.js';
-import { PROVIDER_IDS, type ProviderId } from './providers.js';
-import type { ProviderProfile } from './protocol.js';
+import { defineSealedCookie } from '../sealedCookie.js';
+import { safeEqual, sha256 } from '../../services/secrets.js';
+import { linkByVerifiedEmail } from '../../services/oauth/accounts.js';
+import { PROVIDER_IDS, type ProviderId } from '../../services/oauth/providers.js';
+import type { ProviderProfile } from '../../services/oauth/protocol.js';
 
 /**
  * The automatic link of a provider sign-in into an account with MFA, held back until the second

@@ -2,9 +2,9 @@ import type { Request, Response } from 'express';
 import { MFA_METHODS, type MfaMethod } from '@portcullis/contract';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { defineSealedCookie, SKEW_SECONDS } from '../../http/sealedCookie.js';
-import { randomToken } from '../secrets.js';
-import { claimUsedToken } from '../usedTokens.js';
+import { defineSealedCookie, SKEW_SECONDS } from '../sealedCookie.js';
+import { randomToken } from '../../services/secrets.js';
+import { claimUsedToken } from '../../services/usedTokens.js';
 
 /**
  * Handing the MFA challenge of an OAuth sign-in to the web app without a token in a URL.
