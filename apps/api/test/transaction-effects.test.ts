@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { AppContext } from '../src/context.js';
 import { mailMessages, revocations } from '../src/db/schema.js';
 import type { RevocationMessage } from '../src/realtime/bus.js';
@@ -13,6 +13,9 @@ import { inTransaction } from '../src/services/transaction.js';
 import { CORE_ENV, sleep } from '@portcullis/testing/core';
 import { bearer, registerUser, request, uniqueEmail } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest(CORE_ENV);
 
 /**
  * Effects after commit (services/transaction.ts): mail queued and revocations written inside
@@ -21,14 +24,10 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
  * (and Redis) with DATABASE_URL (and REDIS_URL).
  */
 describe('effects after commit', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ ...CORE_ENV });
-  });
-  afterAll(() => server.close());
+  test.beforeAll(startApi);
 
   /** The server's context with the two effects observed (and still run). */
-  function observed() {
+  function observed(server: TestServer) {
     const ctx = server.ctx;
     const seen = { kicks: 0, published: [] as RevocationMessage[], rowsAtPublish: [] as number[] };
     const spy: AppContext = {
@@ -51,12 +50,12 @@ describe('effects after commit', () => {
   }
 
   const entry = (subject: string): RevocationMessage => ({ kind: 'session', subject, expiresAt: Date.now() + 60_000 });
-  const mailTo = async (to: string) => (await server.ctx.db.select().from(mailMessages).where(eq(mailMessages.to, to))).length;
-  const rowsOf = async (subject: string) => (await server.ctx.db.select().from(revocations).where(eq(revocations.subject, subject))).length;
+  const mailTo = async (server: TestServer, to: string) => (await server.ctx.db.select().from(mailMessages).where(eq(mailMessages.to, to))).length;
+  const rowsOf = async (server: TestServer, subject: string) => (await server.ctx.db.select().from(revocations).where(eq(revocations.subject, subject))).length;
   const notice = { subject: 'Test notice', text: 'Hello', html: '<p>Hello</p>' };
 
-  it('runs once, after the commit: the sender is woken once and the revocations published together', async () => {
-    const { spy, seen } = observed();
+  test('runs once, after the commit: the sender is woken once and the revocations published together', async ({ server }) => {
+    const { spy, seen } = observed(server);
     const to = uniqueEmail('effects');
     const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
     const value = await inTransaction(spy, async (tx) => {
@@ -72,13 +71,13 @@ describe('effects after commit', () => {
     expect(seen.kicks).toBe(1);
     expect(seen.published.map((e) => e.subject)).toEqual([first, second]);
     expect(seen.rowsAtPublish).toEqual([1, 1]);
-    expect(await mailTo(to)).toBe(2);
+    expect(await mailTo(server, to)).toBe(2);
     // Published means applied on this instance at once.
     expect(server.ctx.revocations.isRevoked({ sid: first, sub: 'someone', role: 'user' })).toBe(true);
   });
 
-  it('runs nothing when the transaction rolls back', async () => {
-    const { spy, seen } = observed();
+  test('runs nothing when the transaction rolls back', async ({ server }) => {
+    const { spy, seen } = observed(server);
     const to = uniqueEmail('rolled-back');
     const subject = crypto.randomUUID();
     const refused = inTransaction(spy, async (tx) => {
@@ -88,19 +87,19 @@ describe('effects after commit', () => {
     });
     await expect(refused).rejects.toThrow('refused');
     expect(seen).toEqual({ kicks: 0, published: [], rowsAtPublish: [] });
-    expect(await mailTo(to)).toBe(0);
-    expect(await rowsOf(subject)).toBe(0);
+    expect(await mailTo(server, to)).toBe(0);
+    expect(await rowsOf(server, subject)).toBe(0);
     expect(server.ctx.revocations.isRevoked({ sid: subject, sub: 'someone', role: 'user' })).toBe(false);
   });
 
-  it('runs nothing for a transaction that queued nothing', async () => {
-    const { spy, seen } = observed();
+  test('runs nothing for a transaction that queued nothing', async ({ server }) => {
+    const { spy, seen } = observed(server);
     expect(await inTransaction(spy, async (tx) => (await tx.select().from(revocations).limit(1)).length >= 0)).toBe(true);
     expect(seen).toEqual({ kicks: 0, published: [], rowsAtPublish: [] });
   });
 
-  it('refuses, at compile time, to queue mail or write revocations outside inTransaction', async () => {
-    const { spy } = observed();
+  test('refuses, at compile time, to queue mail or write revocations outside inTransaction', async ({ server }) => {
+    const { spy } = observed(server);
     await expect(
       spy.db.transaction(async (tx) => {
         // @ts-expect-error a plain transaction carries no effects: only inTransaction's Tx does
@@ -109,9 +108,9 @@ describe('effects after commit', () => {
     ).rejects.toThrow();
   });
 
-  it('a service revokes on this instance before it returns', async () => {
+  test('a service revokes on this instance before it returns', async ({ server }) => {
     const alice = await registerUser(server.url);
-    const { spy, seen } = observed();
+    const { spy, seen } = observed(server);
     expect(await revokeUserSessions(spy, alice.user.id, { reason: 'test' })).toBe(1);
     expect(seen.published).toHaveLength(1);
     // No waiting: the response of the route that called it could go out now.
@@ -119,7 +118,7 @@ describe('effects after commit', () => {
   });
 
   // Other instances hear of it through the bus; PGlite is one process only.
-  it.skipIf(!process.env.DATABASE_URL)('a role change is refused at once on another instance', async () => {
+  test.skipIf(!process.env.DATABASE_URL)('a role change is refused at once on another instance', async ({ server }) => {
     const second = await startServer(server.env);
     try {
       const bob = await registerUser(server.url, { email: uniqueEmail('role') });
@@ -147,7 +146,7 @@ describe('no service runs an effect by hand', () => {
   /** The helper runs them; server.ts wires the publisher; context.ts and mail/sender.ts declare them. */
   const ALLOWED = new Set(['services/transaction.ts', 'server.ts', 'context.ts', 'mail/sender.ts']);
 
-  it('only services/transaction.ts kicks the mailer or publishes revocations', () => {
+  test('only services/transaction.ts kicks the mailer or publishes revocations', () => {
     const offenders = (readdirSync(SRC, { recursive: true }) as string[])
       .filter((file) => file.endsWith('.ts') && !ALLOWED.has(file.split('\\').join('/')))
       .filter((file) => /\.kick\(|\.publishRevocations\b/.test(readFileSync(SRC + file, 'utf8')));

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
 import { KeyRing } from '../../src/services/keyRing.js';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest();
 
 /**
  * Two key rings on one database stand for two API instances. One rotates; the other is asked
@@ -13,17 +15,14 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
 const spyOnDatabaseReads = (ring: KeyRing) => vi.spyOn(ring as unknown as { load: () => Promise<void> }, 'load');
 
 describe('a kid rotated in by another instance', () => {
-  let server: TestServer;
   let other: KeyRing;
-  beforeAll(async () => {
-    server = await startServer();
+  test.beforeAll(async ({ server }) => {
     other = new KeyRing({ db: server.ctx.db, alg: 'EdDSA', encryptionKey: server.ctx.keys.encryption, retiredKeyTtlMs: 60_000, rotationIntervalMs: 30 * 86_400_000 });
     await other.start();
   });
-  afterAll(() => server.close());
   afterEach(() => vi.restoreAllMocks());
 
-  it('is found even right after a reload, without any bus message', async () => {
+  test('is found even right after a reload, without any bus message', async ({ server }) => {
     // A forged but well-formed kid makes the other ring reload now: its throttle is fresh.
     expect(await other.verificationKey(randomBytes(32).toString('base64url'), 'EdDSA')).toBeUndefined();
     // Signing at once (no pre-publication): the kid is one the other ring has never seen.
@@ -38,7 +37,7 @@ describe('a kid rotated in by another instance', () => {
     expect(reloads).toHaveBeenCalled();
   });
 
-  it('a well-formed kid that stays unknown is refused at once afterwards; a malformed one never reloads', async () => {
+  test('a well-formed kid that stays unknown is refused at once afterwards; a malformed one never reloads', async ({ server }) => {
     const bogus = randomBytes(32).toString('base64url');
     expect(await other.verificationKey(bogus, 'EdDSA')).toBeUndefined();
     // "At once" means without touching the database again. That was an elapsed-time bound (200 ms

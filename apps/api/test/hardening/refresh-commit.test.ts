@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CORE_ENV } from '@portcullis/testing/core';
 import { registerUser, request } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest(CORE_ENV);
 
 /**
  * A refresh whose rotation has committed must answer with the successor: the presented token is
@@ -10,15 +12,9 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
  * must need nothing more from it.
  */
 describe('refresh after the rotation committed', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ ...CORE_ENV });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  test.beforeAll(startApi);
 
-  it('answers 200 with the successor even when the database fails right after the commit', async () => {
+  test('answers 200 with the successor even when the database fails right after the commit', async ({ server }) => {
     const alice = await registerUser(server.url);
     const db = server.ctx.db;
     const realTransaction = db.transaction.bind(db);
