@@ -15,8 +15,13 @@ export interface Person {
   refreshToken: string;
 }
 
+/** The environment of the access tests: the bootstrap admin on, rate limits off; for `apiTest(accessEnv())`. */
+export function accessEnv(env: Record<string, string> = {}): Record<string, string> {
+  return { RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env };
+}
+
 export function startAccessServer(env: Record<string, string> = {}): Promise<TestServer> {
-  return startServer({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env });
+  return startServer(accessEnv(env));
 }
 
 /** Signs in with body transport, so the refresh token comes back in JSON. */

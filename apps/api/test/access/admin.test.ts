@@ -1,24 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, startAccessServer, type Person } from '@portcullis/testing/access';
+import { describe, expect } from 'vitest';
+import { ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, accessEnv, type Person } from '@portcullis/testing/access';
 import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
-import type { TestServer } from '@portcullis/testing/server';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest(accessEnv());
 
 /** The admin API's reads (users, search, pagination, one user) and the audit log of its changes. */
 
 const UA = 'AdminConsole/1.0 (audit test)';
 
 describe('admin API and audit log', () => {
-  let server: TestServer;
   let admin: Person;
   const as = (p: Person, extra: Record<string, string> = {}) => ({ headers: { ...bearer(p.accessToken), 'user-agent': UA, ...extra } });
 
-  beforeAll(async () => {
-    server = await startAccessServer();
+  test.beforeAll(async ({ server }) => {
     admin = await loginAdmin(server.url);
   });
-  afterAll(() => server?.close());
 
-  it('searches email and display name case-insensitively, with wildcards taken literally', async () => {
+  test('searches email and display name case-insensitively, with wildcards taken literally', async ({ server }) => {
     const tag = `zq${Date.now().toString(36)}`;
     await registerUser(server.url, { email: `${tag}.one@example.com`, displayName: 'Plain Name' });
     await registerUser(server.url, { email: uniqueEmail(), displayName: `Grace ${tag.toUpperCase()} Hopper` });
@@ -40,7 +39,7 @@ describe('admin API and audit log', () => {
     expect(quote.body.total).toBe(0);
   });
 
-  it('paginates users with a total', async () => {
+  test('paginates users with a total', async ({ server }) => {
     const total = Number((await server.query<{ n: string }>('select count(*) as n from users'))[0]!.n);
     const first = await request(server.url, 'GET', '/api/admin/users?limit=2', as(admin));
     expect(first.body).toMatchObject({ total, page: 1, limit: 2 });
@@ -56,7 +55,7 @@ describe('admin API and audit log', () => {
     }
   });
 
-  it('shows one user with their live sessions and never a secret', async () => {
+  test('shows one user with their live sessions and never a secret', async ({ server }) => {
     const frank = await newUser(server.url, 'Frank');
     await login(server.url, frank.email, STRONG_PASSWORD);
     const res = await request(server.url, 'GET', `/api/admin/users/${frank.id}`, as(admin));
@@ -69,7 +68,7 @@ describe('admin API and audit log', () => {
     expect(text).not.toContain(frank.refreshToken);
   });
 
-  it('audits every admin action with its actor, ip and user agent, and nothing secret', async () => {
+  test('audits every admin action with its actor, ip and user agent, and nothing secret', async ({ server }) => {
     const gina = await newUser(server.url, 'Gina');
     await createProject(server.url, gina);
     expect((await request(server.url, 'PATCH', `/api/admin/users/${gina.id}`, { body: { role: 'moderator' }, ...as(admin) })).status).toBe(200);
@@ -96,7 +95,7 @@ describe('admin API and audit log', () => {
     for (const secret of [STRONG_PASSWORD, ADMIN_PASSWORD, gina.refreshToken, gina.accessToken, admin.accessToken]) expect(all).not.toContain(secret);
   });
 
-  it('filters audit events by type and actor, and validates the filters', async () => {
+  test('filters audit events by type and actor, and validates the filters', async ({ server }) => {
     const hank = await newUser(server.url, 'Hank');
     await request(server.url, 'POST', '/api/auth/login', { body: { email: hank.email, password: 'Wrong-password-1!' } });
     const failed = await request(server.url, 'GET', `/api/admin/audit-events?type=login.failed&userId=${hank.id}`, as(admin));
@@ -120,7 +119,7 @@ describe('admin API and audit log', () => {
     expect((await request(server.url, 'GET', '/api/admin/audit-events?type=no.such.type', as(admin))).body).toMatchObject({ events: [], total: 0 });
   });
 
-  it('a request that failed (LAST_ADMIN) leaves no audit event behind', async () => {
+  test('a request that failed (LAST_ADMIN) leaves no audit event behind', async ({ server }) => {
     const before = await request(server.url, 'GET', `/api/admin/audit-events?userId=${admin.id}&type=user.role_changed`, as(admin));
     // The bootstrap admin is the only admin of this server.
     const res = await request(server.url, 'PATCH', `/api/admin/users/${admin.id}`, { body: { role: 'user' }, ...as(admin) });
