@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { fields } from '@portcullis/contract';
 import pino from 'pino';
 import { loadEnvironmentConfig } from '../environment.js';
 import type { AppContext } from '../context.js';
@@ -30,11 +31,9 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promi
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A user named by email address or id. */
 export async function findUser(ctx: AppContext, emailOrId: string): Promise<UserWithMfa> {
-  const user = UUID.test(emailOrId) ? await findUserById(ctx.db, emailOrId.toLowerCase()) : await findUserByEmail(ctx.db, emailOrId);
+  const user = fields.isUuid(emailOrId) ? await findUserById(ctx.db, emailOrId.toLowerCase()) : await findUserByEmail(ctx.db, emailOrId);
   if (!user) throw new CliError(`No user ${emailOrId}.`);
   return user;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { isCanonicalCompactJws } from '@portcullis/sdk/server';
+import { fields } from '@portcullis/contract';
 import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
@@ -33,7 +34,8 @@ export interface AccessTokenOptions {
 
 const TYP = 'at+jwt';
 const CLOCK_TOLERANCE_S = 2;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The ids this server signs are lower case (the database's form); any other spelling was not issued here. */
+const isIssuedId = (value: unknown): value is string => typeof value === 'string' && fields.isUuid(value) && value === value.toLowerCase();
 const ROLES = new Set<string>(['user', 'moderator', 'admin']);
 const AMRS = new Set<string>(AMR_VALUES);
 
@@ -91,7 +93,7 @@ export async function verifyAccessToken(options: AccessTokenOptions, token: stri
   }
 
   const { sub, sid, role, iat, exp, jti, amr } = payload;
-  if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) throw invalidBearer();
+  if (!isIssuedId(sub) || !isIssuedId(sid)) throw invalidBearer();
   if (typeof role !== 'string' || !ROLES.has(role) || typeof jti !== 'string') throw invalidBearer();
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalidBearer();
   // A token dated in the future was not issued by this server's clock.
