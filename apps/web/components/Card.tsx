@@ -18,7 +18,7 @@ export function Card({ title, description, actions, children, tone = 'default', 
     <section className={`${styles.card} ${tone === 'danger' ? styles.danger : ''} ${className ?? ''}`}>
       {(title || actions) && (
         <header className={styles.header}>
-          <div>
+          <div className={styles.heading}>
             {title && <h2 className={styles.title}>{title}</h2>}
             {description && <p className={styles.description}>{description}</p>}
           </div>
