@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { bootstrapAdmin } from '../../src/services/bootstrap.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, login, startAccessServer } from '@portcullis/testing/access';
+import { accessEnv, ADMIN_EMAIL, ADMIN_PASSWORD, login, startAccessServer } from '@portcullis/testing/access';
 import { bearer, registerUser, request } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest(accessEnv());
 
 /** ALLOW_BOOTSTRAP: the first admin, once, whatever the number of instances starting. */
 
@@ -14,13 +17,9 @@ const withBootstrap = (server: TestServer, email: string, password: string) => (
 });
 
 describe('bootstrap admin', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startAccessServer();
-  });
-  afterAll(() => server?.close());
+  test.beforeAll(startApi);
 
-  it('creates the configured admin at start-up, verified, with an audit event', async () => {
+  test('creates the configured admin at start-up, verified, with an audit event', async ({ server }) => {
     const admin = await login(server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
     const me = await request(server.url, 'GET', '/api/auth/me', { headers: bearer(admin.accessToken) });
     expect(me.body.user).toMatchObject({ email: ADMIN_EMAIL, role: 'admin', emailVerified: true });
@@ -28,12 +27,12 @@ describe('bootstrap admin', () => {
     expect(events.body.events[0]).toMatchObject({ actorId: null, details: { via: 'bootstrap', role: 'admin' } });
   });
 
-  it('does nothing once an admin exists', async () => {
+  test('does nothing once an admin exists', async ({ server }) => {
     await bootstrapAdmin(withBootstrap(server, 'second.admin@example.com', ADMIN_PASSWORD));
     expect(await adminRows(server)).toEqual([{ email: ADMIN_EMAIL }]);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('a second instance starting on the same database creates no second admin', async () => {
+  test.skipIf(!process.env.DATABASE_URL)('a second instance starting on the same database creates no second admin', async ({ server }) => {
     const again = await startServer({ ...server.env });
     try {
       expect(await adminRows(again)).toHaveLength(1);
@@ -42,7 +41,7 @@ describe('bootstrap admin', () => {
     }
   });
 
-  it('creates exactly one admin when several instances bootstrap at once', async () => {
+  test('creates exactly one admin when several instances bootstrap at once', async () => {
     const fresh = await startServer({ RATE_LIMITS: 'off' });
     try {
       const ctx = withBootstrap(fresh, 'race.admin@example.com', ADMIN_PASSWORD);
@@ -53,7 +52,7 @@ describe('bootstrap admin', () => {
     }
   });
 
-  it('never promotes an existing account that holds the bootstrap address', async () => {
+  test('never promotes an existing account that holds the bootstrap address', async () => {
     const fresh = await startServer({ RATE_LIMITS: 'off' });
     try {
       const squatter = await registerUser(fresh.url, { email: 'claimed.admin@example.com', password: 'Squatter-Pass-1!' });
@@ -66,11 +65,11 @@ describe('bootstrap admin', () => {
     }
   });
 
-  it('refuses to start with a bootstrap password that breaks the password policy', async () => {
+  test('refuses to start with a bootstrap password that breaks the password policy', async () => {
     await expect(startAccessServer({ BOOTSTRAP_ADMIN_PASSWORD: 'short' })).rejects.toThrow(/BOOTSTRAP_ADMIN_PASSWORD/);
   });
 
-  it('is refused in production, and needs both email and password', () => {
+  test('is refused in production, and needs both email and password', () => {
     const base = { SECRET_KEY: 'x'.repeat(40), BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, ALLOW_BOOTSTRAP: 'true' };
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/ALLOW_BOOTSTRAP/);
     expect(() => loadConfig({ ...base, DATA_DIR: 'memory://', BOOTSTRAP_ADMIN_PASSWORD: '' })).toThrow(/BOOTSTRAP_ADMIN/);

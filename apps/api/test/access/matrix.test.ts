@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '@portcullis/testing/access';
+import { describe, expect } from 'vitest';
+import { createProject, loginAdmin, newUser, personWithRole, accessEnv, type Person } from '@portcullis/testing/access';
 import { bearer, request } from '@portcullis/testing/http';
 import type { TestServer } from '@portcullis/testing/server';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest(accessEnv());
 
 /**
  * The contract's access-control table as data: every protected endpoint, called by every kind of
@@ -68,12 +71,10 @@ export const MATRIX: Row[] = [
 const CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
 describe('access control matrix', () => {
-  let server: TestServer;
   const tokens = {} as Record<Actor, string | undefined>;
   let owner: Person;
 
-  beforeAll(async () => {
-    server = await startAccessServer();
+  test.beforeAll(async ({ server }) => {
     const admin = await loginAdmin(server.url);
     owner = await newUser(server.url, 'Owner');
     tokens.anonymous = undefined;
@@ -83,13 +84,12 @@ describe('access control matrix', () => {
     tokens.moderator = (await personWithRole(server.url, admin, 'moderator')).accessToken;
     tokens.admin = admin.accessToken;
   });
-  afterAll(() => server?.close());
 
   const cells = MATRIX.flatMap((row) => ACTORS.map((actor) => ({ row, actor })));
 
-  it.each(cells.map((c) => [`${c.row.operation} ${c.row.path({ project: { id: ':project', name: '' }, target: { id: ':target' } as Person }).replace(/^[^?]*/, '')} as ${c.actor}`.replace(/ +/g, ' '), c] as const))(
+  test.for(cells.map((c) => [`${c.row.operation} ${c.row.path({ project: { id: ':project', name: '' }, target: { id: ':target' } as Person }).replace(/^[^?]*/, '')} as ${c.actor}`.replace(/ +/g, ' '), c] as const))(
     '%s',
-    async (_name, { row, actor }) => {
+    async ([, { row, actor }], { server }) => {
       const fixture: Fixture = { project: await createProject(server.url, owner, `P ${Math.random()}`), target: await newUser(server.url, 'Target') };
       const token = tokens[actor];
       const res = await request(server.url, row.operation.split(' ')[0]!, row.path(fixture), {
@@ -103,7 +103,7 @@ describe('access control matrix', () => {
     },
   );
 
-  it('covers every operation the OpenAPI document lists under /api/projects and /api/admin', async () => {
+  test('covers every operation the OpenAPI document lists under /api/projects and /api/admin', async ({ server }) => {
     const doc = await request(server.url, 'GET', '/api/openapi.json');
     const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
       .filter(([path]) => path.startsWith('/api/projects') || path.startsWith('/api/admin'))

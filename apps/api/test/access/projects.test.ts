@@ -1,28 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, loginAdmin, newUser, personWithRole, startAccessServer, type Person } from '@portcullis/testing/access';
+import { describe, expect } from 'vitest';
+import { createProject, loginAdmin, newUser, personWithRole, accessEnv, type Person } from '@portcullis/testing/access';
 import { bearer, request } from '@portcullis/testing/http';
-import type { TestServer } from '@portcullis/testing/server';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest(accessEnv());
 
 /** The contract's projects: CRUD, validation, pagination and the moderator view. */
 
 describe('projects', () => {
-  let server: TestServer;
   let alice: Person;
   let bob: Person;
   let moderator: Person;
   let admin: Person;
-  beforeAll(async () => {
-    server = await startAccessServer();
+  test.beforeAll(async ({ server }) => {
     admin = await loginAdmin(server.url);
     alice = await newUser(server.url, 'Alice');
     bob = await newUser(server.url, 'Bob');
     moderator = await personWithRole(server.url, admin, 'moderator');
   });
-  afterAll(() => server?.close());
 
   const as = (p: Person) => ({ headers: bearer(p.accessToken) });
 
-  it('creates, reads, changes and deletes an own project', async () => {
+  test('creates, reads, changes and deletes an own project', async ({ server }) => {
     const created = await request(server.url, 'POST', '/api/projects', { body: { name: '  Apollo  ', description: 'To the moon.\nAnd back.' }, ...as(alice) });
     expect(created.status).toBe(201);
     const p = created.body.project;
@@ -43,12 +42,12 @@ describe('projects', () => {
     expect((await request(server.url, 'DELETE', `/api/projects/${p.id}`, as(alice))).status).toBe(404);
   });
 
-  it('defaults the description to empty', async () => {
+  test('defaults the description to empty', async ({ server }) => {
     const res = await request(server.url, 'POST', '/api/projects', { body: { name: 'Bare' }, ...as(alice) });
     expect(res.body.project.description).toBe('');
   });
 
-  it('validates name and description', async () => {
+  test('validates name and description', async ({ server }) => {
     const bad: [unknown, string][] = [
       [{}, 'name'],
       [{ name: '' }, 'name'],
@@ -71,7 +70,7 @@ describe('projects', () => {
     expect(empty.status).toBe(400);
   });
 
-  it('never lets the body choose the owner, id or timestamps', async () => {
+  test('never lets the body choose the owner, id or timestamps', async ({ server }) => {
     const res = await request(server.url, 'POST', '/api/projects', {
       body: { name: 'Mine', ownerId: bob.id, id: '00000000-0000-4000-8000-000000000001', createdAt: '2000-01-01T00:00:00Z' },
       ...as(alice),
@@ -82,7 +81,7 @@ describe('projects', () => {
     expect(patched.body.project.ownerId).toBe(alice.id);
   });
 
-  it('hides other people\'s projects from plain users (404), and a bad body does not reveal them either', async () => {
+  test('hides other people\'s projects from plain users (404), and a bad body does not reveal them either', async ({ server }) => {
     const p = await createProject(server.url, alice, 'Secret');
     for (const [method, body] of [['GET', undefined], ['PATCH', { name: 'Mine now' }], ['PATCH', { name: '' }], ['DELETE', undefined]] as const) {
       const res = await request(server.url, method, `/api/projects/${p.id}`, { body, ...as(bob) });
@@ -96,7 +95,7 @@ describe('projects', () => {
     expect((await server.query<{ name: string }>(`select name from projects where id = '${p.id}'`))[0]!.name).toBe('Secret');
   });
 
-  it('lets a moderator read, change and delete anyone\'s project', async () => {
+  test('lets a moderator read, change and delete anyone\'s project', async ({ server }) => {
     const p = await createProject(server.url, bob, 'Moderated');
     expect((await request(server.url, 'GET', `/api/projects/${p.id}`, as(moderator))).status).toBe(200);
     const patched = await request(server.url, 'PATCH', `/api/projects/${p.id}`, { body: { name: 'Cleaned up' }, ...as(moderator) });
@@ -104,7 +103,7 @@ describe('projects', () => {
     expect((await request(server.url, 'DELETE', `/api/projects/${p.id}`, as(moderator))).status).toBe(204);
   });
 
-  it('audits a moderator\'s changes to someone else\'s project, with the actor; an owner\'s own changes are not', async () => {
+  test('audits a moderator\'s changes to someone else\'s project, with the actor; an owner\'s own changes are not', async ({ server }) => {
     const p = await createProject(server.url, bob, 'Audited');
     await request(server.url, 'PATCH', `/api/projects/${p.id}`, { body: { name: 'Own change' }, ...as(bob) });
     await request(server.url, 'PATCH', `/api/projects/${p.id}`, { body: { description: 'Moderated' }, ...as(moderator) });
@@ -116,7 +115,7 @@ describe('projects', () => {
     expect(projectEvents[1]).toMatchObject({ type: 'project.updated', actorId: moderator.id, details: { projectId: p.id, fields: ['description'] } });
   });
 
-  it('lists own projects, everyone\'s with all=true for moderators, paginated newest first', async () => {
+  test('lists own projects, everyone\'s with all=true for moderators, paginated newest first', async ({ server }) => {
     const carol = await newUser(server.url, 'Carol');
     const names = ['c1', 'c2', 'c3', 'c4', 'c5'];
     for (const n of names) await createProject(server.url, carol, n);
@@ -144,7 +143,7 @@ describe('projects', () => {
     expect(owners.has(carol.id) && owners.has(dave.id)).toBe(true);
   });
 
-  it('refuses bad paging and filter values with 400', async () => {
+  test('refuses bad paging and filter values with 400', async ({ server }) => {
     for (const q of ['page=0', 'page=-1', 'page=abc', 'limit=0', 'limit=101', 'limit=1.5', 'all=yes', 'page=1&page=2']) {
       const res = await request(server.url, 'GET', `/api/projects?${q}`, as(alice));
       expect(res.status, q).toBe(400);

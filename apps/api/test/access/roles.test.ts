@@ -1,22 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, login, loginAdmin, newUser, personWithRole, refresh, startAccessServer, type Person } from '@portcullis/testing/access';
+import { describe, expect } from 'vitest';
+import { createProject, login, loginAdmin, newUser, personWithRole, refresh, accessEnv, startAccessServer, type Person } from '@portcullis/testing/access';
 import { bearer, request } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest(accessEnv());
 
 /** Role changes and deletions take effect at once, and never leave the system without an admin. */
 
 const adminCount = async (server: TestServer) => Number((await server.query<{ n: string }>(`select count(*) as n from users where role = 'admin'`))[0]!.n);
 
 describe('role changes and deletion', () => {
-  let server: TestServer;
   let admin: Person;
-  beforeAll(async () => {
-    server = await startAccessServer();
+  test.beforeAll(async ({ server }) => {
     admin = await loginAdmin(server.url);
   });
-  afterAll(() => server?.close());
 
-  it('refuses a token carrying the old role at once; a refresh brings the new role', async () => {
+  test('refuses a token carrying the old role at once; a refresh brings the new role', async ({ server }) => {
     const alice = await newUser(server.url, 'Alice');
     expect((await request(server.url, 'GET', '/api/projects?all=true', { headers: bearer(alice.accessToken) })).status).toBe(403);
 
@@ -42,14 +42,14 @@ describe('role changes and deletion', () => {
     expect((await request(server.url, 'GET', '/api/projects?all=true', { headers: bearer(again.accessToken) })).status).toBe(403);
   });
 
-  it('setting the same role changes nothing and keeps the token', async () => {
+  test('setting the same role changes nothing and keeps the token', async ({ server }) => {
     const bob = await newUser(server.url);
     const res = await request(server.url, 'PATCH', `/api/admin/users/${bob.id}`, { body: { role: 'user' }, headers: bearer(admin.accessToken) });
     expect(res.status).toBe(200);
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(bob.accessToken) })).status).toBe(200);
   });
 
-  it('validates the role and the id', async () => {
+  test('validates the role and the id', async ({ server }) => {
     const bob = await newUser(server.url);
     for (const body of [{ role: 'root' }, {}, { role: 1 }]) {
       const res = await request(server.url, 'PATCH', `/api/admin/users/${bob.id}`, { body, headers: bearer(admin.accessToken) });
@@ -63,7 +63,7 @@ describe('role changes and deletion', () => {
     }
   });
 
-  it('refuses to demote or delete the last admin (409 LAST_ADMIN)', async () => {
+  test('refuses to demote or delete the last admin (409 LAST_ADMIN)', async () => {
     const solo = await startAccessServer();
     try {
       const root = await loginAdmin(solo.url);
@@ -87,7 +87,7 @@ describe('role changes and deletion', () => {
     }
   });
 
-  it('two admins demoting or deleting each other at once leave one admin', async () => {
+  test('two admins demoting or deleting each other at once leave one admin', async () => {
     const pair = await startAccessServer();
     try {
       const root = await loginAdmin(pair.url);
@@ -117,7 +117,7 @@ describe('role changes and deletion', () => {
     }
   });
 
-  it('deleting a user refuses their tokens at once and removes their sessions and projects', async () => {
+  test('deleting a user refuses their tokens at once and removes their sessions and projects', async ({ server }) => {
     const carol = await newUser(server.url, 'Carol');
     const laptop = await login(server.url, carol.email, carol.password);
     await createProject(server.url, carol, 'One');
@@ -143,7 +143,7 @@ describe('role changes and deletion', () => {
     expect((await request(server.url, 'POST', '/api/auth/login', { body: { email: carol.email, password: carol.password } })).status).toBe(401);
   });
 
-  it('revoking a user\'s sessions refuses their tokens at once and ends every refresh token', async () => {
+  test('revoking a user\'s sessions refuses their tokens at once and ends every refresh token', async ({ server }) => {
     const dave = await newUser(server.url, 'Dave');
     const phone = await login(server.url, dave.email, dave.password);
     const res = await request(server.url, 'POST', `/api/admin/users/${dave.id}/sessions/revoke`, { headers: bearer(admin.accessToken) });
@@ -158,7 +158,7 @@ describe('role changes and deletion', () => {
     await login(server.url, dave.email, dave.password);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('a role change is enforced at once by another instance on the same database', async () => {
+  test.skipIf(!process.env.DATABASE_URL)('a role change is enforced at once by another instance on the same database', async ({ server }) => {
     const other = await startServer({ ...server.env });
     try {
       const erin = await newUser(server.url, 'Erin');

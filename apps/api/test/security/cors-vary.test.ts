@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { request } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /**
  * Cache poisoning through CORS: an answer whose headers depend on Origin must say so with
@@ -10,12 +10,9 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
 
 const APP = 'http://app.test';
 const EVIL = 'https://evil.example';
+const test = apiTest({ CORS_ORIGINS: APP });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer({ CORS_ORIGINS: APP });
-});
-afterAll(() => server.close());
+test.beforeAll(startApi);
 
 const varies = (headers: Headers) => (headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase()).includes('origin');
 
@@ -29,7 +26,7 @@ const REQUESTS: [method: string, path: string, body?: unknown][] = [
 
 describe('Vary: Origin on every answer', () => {
   for (const [label, origin] of [['an allowed Origin', APP], ['a refused Origin', EVIL], ['Origin "null"', 'null'], ['no Origin', undefined]] as const) {
-    it(`requests with ${label}`, async () => {
+    test(`requests with ${label}`, async ({ server }) => {
       for (const [method, path, body] of REQUESTS) {
         const res = await request(server.url, method, path, { body, headers: origin ? { origin } : {} });
         expect.soft(varies(res.headers), `${method} ${path}: vary=${res.headers.get('vary')}`).toBe(true);
@@ -37,7 +34,7 @@ describe('Vary: Origin on every answer', () => {
       }
     });
 
-    it(`preflights with ${label}`, async () => {
+    test(`preflights with ${label}`, async ({ server }) => {
       for (const path of ['/api/auth/refresh', '/api/projects']) {
         const res = await request(server.url, 'OPTIONS', path, { headers: { ...(origin && { origin }), 'access-control-request-method': 'POST' } });
         expect.soft(varies(res.headers), `OPTIONS ${path}: vary=${res.headers.get('vary')}`).toBe(true);
@@ -46,7 +43,7 @@ describe('Vary: Origin on every answer', () => {
     });
   }
 
-  it('names Origin once, beside any other Vary', async () => {
+  test('names Origin once, beside any other Vary', async ({ server }) => {
     const res = await request(server.url, 'GET', '/healthz', { headers: { origin: APP } });
     expect((res.headers.get('vary') ?? '').toLowerCase().match(/origin/g)).toHaveLength(1);
   });

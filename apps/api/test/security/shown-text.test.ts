@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createAdmin } from '../../src/services/bootstrap.js';
 import { cleanShownText, findHiddenCharacter } from '@portcullis/contract/shownText';
 import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest();
 
 /**
  * Text others are shown (display names, project names and descriptions) refuses characters that
@@ -32,11 +34,7 @@ const HIDDEN: [label: string, char: string][] = [
 ];
 const FINE = ['José Ñúñez', 'محمد عبد الله', '李雷', 'Zoë 👍🏽', "O'Brien-Smith", 'Ελένη'];
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+test.beforeAll(startApi);
 
 function expectRefused(res: { status: number; body: any }, field: string) {
   expect(res.status).toBe(400);
@@ -45,7 +43,7 @@ function expectRefused(res: { status: number; body: any }, field: string) {
 }
 
 describe('display names', () => {
-  it('register refuses each hidden character, naming displayName', async () => {
+  test('register refuses each hidden character, naming displayName', async ({ server }) => {
     for (const [label, char] of HIDDEN) {
       const res = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: `Ada${char}gnp.exe` } });
       expect.soft(res.status, label).toBe(400);
@@ -53,7 +51,7 @@ describe('display names', () => {
     }
   });
 
-  it('PATCH /api/auth/me refuses them too and leaves the name as it was', async () => {
+  test('PATCH /api/auth/me refuses them too and leaves the name as it was', async ({ server }) => {
     const alice = await registerUser(server.url, { displayName: 'Alice' });
     for (const [label, char] of HIDDEN) {
       const res = await request(server.url, 'PATCH', '/api/auth/me', { body: { displayName: `Ad${char}min` }, headers: bearer(alice.accessToken) });
@@ -63,14 +61,14 @@ describe('display names', () => {
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(alice.accessToken) })).body.user.displayName).toBe('Alice');
   });
 
-  it('names in any script, with accents and emoji, are accepted unchanged', async () => {
+  test('names in any script, with accents and emoji, are accepted unchanged', async ({ server }) => {
     for (const displayName of FINE) {
       const user = await registerUser(server.url, { displayName });
       expect(user.user.displayName).toBe(displayName);
     }
   });
 
-  it('the CLI and bootstrap admin follow the same rule', async () => {
+  test('the CLI and bootstrap admin follow the same rule', async ({ server }) => {
     const error = await createAdmin(server.ctx, { email: uniqueEmail('ops'), password: STRONG_PASSWORD, displayName: 'Ops\u202E' }, { via: 'cli' }).catch((e) => e);
     expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(error.message).toContain('U+202E');
@@ -78,7 +76,7 @@ describe('display names', () => {
 });
 
 describe('project names and descriptions', () => {
-  it('refuse hidden characters, naming the field; descriptions keep line breaks and tabs', async () => {
+  test('refuse hidden characters, naming the field; descriptions keep line breaks and tabs', async ({ server }) => {
     const bob = await registerUser(server.url);
     const auth = { headers: bearer(bob.accessToken) };
     for (const [label, char] of HIDDEN) {
@@ -105,7 +103,7 @@ const anyCharacter = fc.oneof(
 const anyText = fc.array(anyCharacter, { maxLength: 40 }).map((chars) => chars.join(''));
 
 describe('names from identity providers are cleaned, not refused', () => {
-  it('cleanShownText leaves nothing the rule refuses, for any input', () => {
+  test('cleanShownText leaves nothing the rule refuses, for any input', () => {
     fc.assert(
       fc.property(anyText, (text) => findHiddenCharacter(cleanShownText(text)) === undefined),
       { numRuns: 300 },
