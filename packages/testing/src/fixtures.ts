@@ -3,6 +3,7 @@
 /* eslint-disable no-empty-pattern -- Vitest reads what a fixture needs from its first parameter's destructuring; this needs nothing. */
 import { test as base } from 'vitest';
 import { startServer, type TestServer } from './server.js';
+import { startMailbox } from './smtp.js';
 
 /**
  * `test` with `server`: a real API server (server.ts) with `env` on a fresh database, file-scoped:
@@ -14,6 +15,24 @@ export function apiTest(env: Record<string, string> = {}) {
     onCleanup(() => server.close());
     return server;
   });
+}
+
+/**
+ * `test` with `mailbox`, a real SMTP server (smtp.ts), and `server`, an API server sending its mail
+ * there (SMTP_URL) with `env`: both file-scoped, the server closed before the mailbox.
+ */
+export function mailApiTest(env: Record<string, string> = {}) {
+  return base
+    .extend('mailbox', { scope: 'file' }, async ({}, { onCleanup }) => {
+      const mailbox = await startMailbox();
+      onCleanup(() => mailbox.close());
+      return mailbox;
+    })
+    .extend('server', { scope: 'file' }, async ({ mailbox }, { onCleanup }) => {
+      const server = await startServer({ SMTP_URL: mailbox.url, ...env });
+      onCleanup(() => server.close());
+      return server;
+    });
 }
 
 /**

@@ -1,33 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { median } from '@portcullis/testing/core';
 import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
-import { linkToken, startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
+import type { TestServer } from '@portcullis/testing/server';
+import { linkToken } from '@portcullis/testing/smtp';
+import { mailApiTest, startApi } from '@portcullis/testing/fixtures';
 import { timePostsFromAnotherThread } from '@portcullis/testing/timing';
+
+const test = mailApiTest({ WEB_URL: 'http://web.test' });
 
 const NEW_PASSWORD = 'Brand-New-Secret-7';
 
 describe('password forgot, reset and change over real SMTP', () => {
-  let server: TestServer;
-  let mailbox: TestMailbox;
-  beforeAll(async () => {
-    mailbox = await startMailbox();
-    server = await startServer({ SMTP_URL: mailbox.url, WEB_URL: 'http://web.test' });
-  });
-  afterAll(async () => {
-    await server.close();
-    await mailbox.close();
-  });
+  test.beforeAll(startApi);
 
-  const login = (email: string, password: string) => request(server.url, 'POST', '/api/auth/login', { body: { email, password } });
-  const forgot = (email: string) => request(server.url, 'POST', '/api/auth/password/forgot', { body: { email } });
+  const login = (server: TestServer, email: string, password: string) => request(server.url, 'POST', '/api/auth/login', { body: { email, password } });
+  const forgot = (server: TestServer, email: string) => request(server.url, 'POST', '/api/auth/password/forgot', { body: { email } });
 
-  it('forgot → mail → reset: every old session dead, old password refused, new one works, link used once', async () => {
+  test('forgot → mail → reset: every old session dead, old password refused, new one works, link used once', async ({ server, mailbox }) => {
     const alice = await registerUser(server.url);
-    const second = await login(alice.email, STRONG_PASSWORD);
+    const second = await login(server, alice.email, STRONG_PASSWORD);
     expect(second.status).toBe(200);
 
-    expect((await forgot(alice.email.toUpperCase())).status).toBe(202);
+    expect((await forgot(server, alice.email.toUpperCase())).status).toBe(202);
     const mail = await mailbox.waitFor(alice.email, /reset your password/i);
     expect(mail.text).toContain('http://web.test/reset-password?token=');
     const token = linkToken(mail.text!, '/reset-password');
@@ -43,22 +37,22 @@ describe('password forgot, reset and change over real SMTP', () => {
     const refreshed = await request(server.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${alice.refreshToken}` } });
     expect(refreshed.status).toBe(401);
 
-    expect((await login(alice.email, STRONG_PASSWORD)).status).toBe(401);
-    expect((await login(alice.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await login(server, alice.email, STRONG_PASSWORD)).status).toBe(401);
+    expect((await login(server, alice.email, NEW_PASSWORD)).status).toBe(200);
 
     const reused = await request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword: 'Another-Secret-8' } });
     expect(reused.status).toBe(400);
     expect(reused.body.error.code).toBe('INVALID_TOKEN');
-    expect((await login(alice.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await login(server, alice.email, NEW_PASSWORD)).status).toBe(200);
 
     await mailbox.waitFor(alice.email, /password was changed/i);
     const types = await server.query<{ type: string }>(`select type from audit_events where user_id = '${alice.user.id}' and type like 'password.%' order by created_at`);
     expect(types.map((t) => t.type)).toEqual(['password.reset_requested', 'password.reset']);
   });
 
-  it('refuses expired and unknown reset tokens, and weak new passwords', async () => {
+  test('refuses expired and unknown reset tokens, and weak new passwords', async ({ server, mailbox }) => {
     const bob = await registerUser(server.url);
-    await forgot(bob.email);
+    await forgot(server, bob.email);
     const token = linkToken((await mailbox.waitFor(bob.email, /reset/i)).text!, '/reset-password');
 
     const weak = await request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword: 'short' } });
@@ -76,14 +70,14 @@ describe('password forgot, reset and change over real SMTP', () => {
     const verifyToken = linkToken((await mailbox.waitFor(bob.email, /verify/i)).text!, '/verify-email');
     const swapped = await request(server.url, 'POST', '/api/auth/password/reset', { body: { token: verifyToken, newPassword: NEW_PASSWORD } });
     expect(swapped.status).toBe(400);
-    expect((await login(bob.email, STRONG_PASSWORD)).status).toBe(200);
+    expect((await login(server, bob.email, STRONG_PASSWORD)).status).toBe(200);
   });
 
-  it('forgot answers alike for unknown and known emails, and mails only the known one', { timeout: 90_000 }, async () => {
+  test('forgot answers alike for unknown and known emails, and mails only the known one', { timeout: 90_000 }, async ({ server, mailbox }) => {
     const carol = await registerUser(server.url);
     const unknownEmail = uniqueEmail('nobody');
-    const known = await forgot(carol.email);
-    const unknown = await forgot(unknownEmail);
+    const known = await forgot(server, carol.email);
+    const unknown = await forgot(server, unknownEmail);
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(known.body).toEqual(unknown.body);
@@ -115,9 +109,9 @@ describe('password forgot, reset and change over real SMTP', () => {
     expect(mailbox.messages.some((m) => JSON.stringify(m.to).includes(unknownEmail))).toBe(false);
   });
 
-  it('change: needs the current password, keeps this session, ends the others, mails a notice', async () => {
+  test('change: needs the current password, keeps this session, ends the others, mails a notice', async ({ server, mailbox }) => {
     const dave = await registerUser(server.url);
-    const other = await login(dave.email, STRONG_PASSWORD);
+    const other = await login(server, dave.email, STRONG_PASSWORD);
     const change = (body: unknown, token = dave.accessToken) => request(server.url, 'POST', '/api/auth/password/change', { body, headers: bearer(token) });
 
     expect((await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(401);
@@ -135,21 +129,21 @@ describe('password forgot, reset and change over real SMTP', () => {
     expect(otherMe.body.error.code).toBe('INVALID_TOKEN');
     expect((await request(server.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${dave.refreshToken}` } })).status).toBe(200);
 
-    expect((await login(dave.email, STRONG_PASSWORD)).status).toBe(401);
-    expect((await login(dave.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await login(server, dave.email, STRONG_PASSWORD)).status).toBe(401);
+    expect((await login(server, dave.email, NEW_PASSWORD)).status).toBe(200);
     const notice = await mailbox.waitFor(dave.email, /password was changed/i);
     expect(notice.text).toContain('http://web.test/settings/security');
     const audit = await server.query(`select 1 from audit_events where type = 'password.changed' and user_id = '${dave.user.id}'`);
     expect(audit).toHaveLength(1);
   });
 
-  it('a change retires outstanding reset links', async () => {
+  test('a change retires outstanding reset links', async ({ server, mailbox }) => {
     const erin = await registerUser(server.url);
-    await forgot(erin.email);
+    await forgot(server, erin.email);
     const token = linkToken((await mailbox.waitFor(erin.email, /reset/i)).text!, '/reset-password');
     await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD }, headers: bearer(erin.accessToken) });
     const reset = await request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword: 'Attacker-Choice-9' } });
     expect(reset.status).toBe(400);
-    expect((await login(erin.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await login(server, erin.email, NEW_PASSWORD)).status).toBe(200);
   });
 });

@@ -1,8 +1,10 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { request } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
 import { apiRoutes } from '../../src/routes/index.js';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest();
 
 /**
  * The served /api/openapi.json as a whole: a valid OpenAPI 3.1 document, every operation with a
@@ -67,14 +69,12 @@ type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation
 const keyOf = (method: string, path: string) => `${method.toLowerCase()} ${path.replace(/:(\w+)/g, '{$1}')}`;
 
 describe('the served OpenAPI document', () => {
-  let server: TestServer;
   let document: OpenApi;
   let operations: [string, Operation][];
   /** `method path` of every endpoint mounted with route(), and whether its definition says extension. */
   let routed: Map<string, boolean>;
 
-  beforeAll(async () => {
-    server = await startServer();
+  test.beforeAll(async ({ server }) => {
     const res = await request(server.url, 'GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     document = res.body;
@@ -85,9 +85,8 @@ describe('the served OpenAPI document', () => {
     );
     routed = new Map(apiRoutes(server.ctx).map(({ endpoint }) => [keyOf(endpoint.method, endpoint.path), endpoint.extension === true]));
   });
-  afterAll(() => server?.close());
 
-  it('is a valid OpenAPI 3.1 document', async () => {
+  test('is a valid OpenAPI 3.1 document', async () => {
     const validator = new Validator();
     const result = await validator.validate(structuredClone(document) as never);
     expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)?.slice(0, 4000)).toEqual([]);
@@ -95,7 +94,7 @@ describe('the served OpenAPI document', () => {
     expect(validator.version).toMatch(/^3\.1/);
   });
 
-  it('gives every operation a summary and at least one response', () => {
+  test('gives every operation a summary and at least one response', () => {
     expect(operations.length).toBeGreaterThan(30);
     for (const [key, operation] of operations) {
       expect(operation.summary?.trim(), key).toBeTruthy();
@@ -103,13 +102,13 @@ describe('the served OpenAPI document', () => {
     }
   });
 
-  it('describes every endpoint mounted with route()', () => {
+  test('describes every endpoint mounted with route()', () => {
     expect(routed.size).toBeGreaterThan(10);
     const described = new Set(operations.map(([key]) => key));
     expect([...routed.keys()].filter((key) => !described.has(key))).toEqual([]);
   });
 
-  it('marks every operation beyond the contract, and none of the contract', () => {
+  test('marks every operation beyond the contract, and none of the contract', () => {
     const unmarked: string[] = [];
     const wronglyMarked: string[] = [];
     for (const [key, operation] of operations) {
