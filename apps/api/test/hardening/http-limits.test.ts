@@ -1,7 +1,10 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CORE_ENV } from '@portcullis/testing/core';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { startServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
+
+const test = apiTest(CORE_ENV);
 
 /**
  * Limits at the HTTP layer (issue 17, items 6 and 11): a body announced over 16 KiB is refused
@@ -41,15 +44,9 @@ function raw(url: string, text: string, waitMs = 10_000): Promise<RawAnswer> {
 }
 
 describe('HTTP limits', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ ...CORE_ENV });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  test.beforeAll(startApi);
 
-  it('refuses a body announced as 1 GiB on its header with 413 PAYLOAD_TOO_LARGE, and closes the connection', async () => {
+  test('refuses a body announced as 1 GiB on its header with 413 PAYLOAD_TOO_LARGE, and closes the connection', async ({ server }) => {
     const answer = await raw(
       server.url,
       'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n',
@@ -61,7 +58,7 @@ describe('HTTP limits', () => {
     expect(answer.closed).toBe(true);
   });
 
-  it('refuses just over 16 KiB announced the same way, on any route', async () => {
+  test('refuses just over 16 KiB announced the same way, on any route', async ({ server }) => {
     const answer = await raw(server.url, 'POST /api/auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 16385\r\n\r\n{');
     expect(answer.head).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer.closed).toBe(true);
@@ -69,7 +66,7 @@ describe('HTTP limits', () => {
 });
 
 describe('a client too slow with its headers', () => {
-  it('gets 408 Request Timeout in the contract error shape', async () => {
+  test('gets 408 Request Timeout in the contract error shape', async () => {
     const server = await startServer({ ...CORE_ENV });
     // Node checks its header timers every connectionsCheckingInterval (30 s by default); the test
     // shortens both on this one server so it takes about a second.
@@ -87,7 +84,7 @@ describe('a client too slow with its headers', () => {
 });
 
 describe('MAX_CONNECTIONS', () => {
-  it('answers a connection over the cap with 503 and Retry-After at once, and serves again when one closes', async () => {
+  test('answers a connection over the cap with 503 and Retry-After at once, and serves again when one closes', async () => {
     const server = await startServer({ ...CORE_ENV, MAX_CONNECTIONS: '5' });
     const { port } = new URL(server.url);
     const idle: net.Socket[] = [];
