@@ -1,8 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import type { TestServer } from '@portcullis/testing/server';
 import { b64url, BEARER_ENDPOINTS } from './helpers.js';
+import { apiTest } from '@portcullis/testing/fixtures';
+
+const test = apiTest();
 
 /**
  * Property-based fuzzing with fast-check. For every JSON endpoint (those the OpenAPI document
@@ -52,18 +55,15 @@ const rawBody = fc.oneof(
 const enc = (value: string) =>
   /^(%[0-9a-fA-F]{2})+$/.test(value) ? value : [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 
-let server: TestServer;
 let goodToken: string;
 
-beforeAll(async () => {
-  server = await startServer();
+test.beforeAll(async ({ server }) => {
   const admin = await registerUser(server.url);
   await server.query(`update users set role = 'admin' where id = '${admin.user.id}'`);
   goodToken = (await request(server.url, 'POST', '/api/auth/login', { body: { email: admin.email, password: STRONG_PASSWORD } })).body.accessToken;
 });
-afterAll(() => server.close());
 
-async function endpoints(): Promise<[string, string][]> {
+async function endpoints(server: TestServer): Promise<[string, string][]> {
   const doc = (await request(server.url, 'GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
   const fromDoc = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.keys(ops)
@@ -87,8 +87,8 @@ function expectContractAnswer(res: { status: number; headers: Headers; body: any
 }
 
 describe('fuzzing every endpoint', () => {
-  it('never a 5xx, always the contract’s error shape, and the server stays up', { timeout: 600_000 }, async () => {
-    const list = await endpoints();
+  test('never a 5xx, always the contract’s error shape, and the server stays up', { timeout: 600_000 }, async ({ server }) => {
+    const list = await endpoints(server);
     expect(list.length).toBeGreaterThanOrEqual(30);
     let requests = 0;
     for (const [method, template] of list) {
@@ -123,7 +123,7 @@ describe('fuzzing every endpoint', () => {
     expect((await request(server.url, 'GET', '/healthz')).status).toBe(200);
   });
 
-  it('generated tokens are always a 401 in the contract’s shape, never accepted', { timeout: 300_000 }, async () => {
+  test('generated tokens are always a 401 in the contract’s shape, never accepted', { timeout: 300_000 }, async ({ server }) => {
     const jwtLike = fc
       .record({ header: fc.jsonValue({ maxDepth: 2 }), payload: fc.jsonValue({ maxDepth: 2 }), sig: fc.base64String({ maxLength: 120 }) })
       .map(({ header, payload, sig }) => `${b64url(header)}.${b64url(payload)}.${sig.replace(/=+$/, '')}`);
