@@ -37,6 +37,21 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules (issue 11): a promise nobody awaits loses its rejection (an unhandled error
+    // or a response sent twice), so every one is awaited, returned or marked `void` on purpose.
+    files: ['apps/api/**/*.ts', 'packages/**/*.ts', 'apps/web/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+    },
+  },
+  {
+    // Production API code narrows instead of asserting: a `!` that is wrong fails far from its cause.
+    files: ['apps/api/src/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
+  {
     files: ['**/test/**', '**/e2e/**', 'packages/testing/**', 'bench/**', 'scripts/**', '**/cli.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

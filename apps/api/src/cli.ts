@@ -46,7 +46,9 @@ program
     const password = await readPassword();
     await withContext(async (ctx) => {
       const user = await createAdmin(ctx, { email: options.email, password, displayName: options.name }, { via: 'cli' });
-      console.log(`Created admin ${user!.email} (${user!.id}).`);
+      // Only onlyIfNoAdmin (not used here) makes createAdmin return nothing.
+      if (!user) throw new Error('createAdmin created no user');
+      console.log(`Created admin ${user.email} (${user.id}).`);
     });
   });
 
@@ -99,7 +101,8 @@ program
       });
       // Running servers reload their key ring at once (and within a minute even if this is missed).
       await ctx.bus.publish({ type: 'keys' });
-      console.log(`Signing key rotated: ${change!.retiredKid ?? '(none)'} → ${change!.kid}. The new key is published now and signs from ${change!.activatesAt} (KEY_PREPUBLISH); the old key signs until then and stays published until its tokens expire.`);
+      if (!change) throw new Error('key rotation recorded no change');
+      console.log(`Signing key rotated: ${change.retiredKid ?? '(none)'} → ${change.kid}. The new key is published now and signs from ${change.activatesAt} (KEY_PREPUBLISH); the old key signs until then and stays published until its tokens expire.`);
     });
   });
 
@@ -119,7 +122,7 @@ program
       }
       const rows = users.map((u) => [u.id, u.role, u.email, u.displayName, u.createdAt.slice(0, 10)]);
       const widths = [36, 9, 32, 24, 10];
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
       console.log(line(['ID', 'ROLE', 'EMAIL', 'NAME', 'CREATED']));
       for (const r of rows) console.log(line(r));
       console.log(`${total} user${total === 1 ? '' : 's'} in all; page ${options.page}, ${options.limit} per page.`);

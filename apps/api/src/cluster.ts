@@ -29,7 +29,7 @@ if (cluster.isPrimary) {
     // A worker that keeps dying at start (bad database, say) is restarted ever more slowly.
     const now = Date.now();
     recentDeaths.push(now);
-    while (recentDeaths.length && recentDeaths[0]! < now - 60_000) recentDeaths.shift();
+    while (recentDeaths.length && (recentDeaths[0] ?? now) < now - 60_000) recentDeaths.shift();
     const delay = Math.min(30_000, 250 * 2 ** Math.max(0, recentDeaths.length - size));
     console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another in ${delay} ms`);
     setTimeout(fork, delay);

@@ -36,7 +36,7 @@ const limit = (fallback: string) =>
     .default(fallback)
     .transform((text, ctx) => {
       const match = /^(\d{1,9})\/(.+)$/.exec(text.trim());
-      const ms = match ? parseDuration(match[2]!) : null;
+      const ms = match?.[2] ? parseDuration(match[2]) : null;
       if (!match || ms === null || ms < 1_000 || Number(match[1]) < 1) {
         ctx.addIssue({ code: 'custom', message: 'expected a limit such as 5/15m (count/window, window at least 1s)' });
         return z.NEVER;
@@ -175,9 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'configuration');
-    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message} (got ${JSON.stringify(cleaned[name] ?? null)})`);
+    const [issue] = parsed.error.issues;
+    const name = String(issue?.path[0] ?? 'configuration');
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(cleaned[name] ?? null)})`);
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === 'production';

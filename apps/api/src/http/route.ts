@@ -26,9 +26,14 @@ export interface HandlerInput<E extends EndpointDefinition> {
   auth: AuthOf<E>;
   body: BodyOf<E>;
   query: QueryOf<E>;
-  /** Path parameters; ids are already checked UUIDs, lower-cased. */
-  params: Record<string, string>;
+  /** Path parameters, named by the endpoint's path; ids are already checked UUIDs, lower-cased. */
+  params: ParamsOf<E['path']>;
 }
+
+/** `:name` segments of a path pattern. */
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | ParamNames<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
+/** Every parameter the path names is present (Express matched it); a path typed only as string gives the loose record. */
+export type ParamsOf<P extends string> = string extends P ? Record<string, string | undefined> : { readonly [K in ParamNames<P>]: string };
 
 export interface RouteImplementation<E extends EndpointDefinition> {
   /** Checks after authentication and before the body is read: the CSRF origin rule, ownership. */
@@ -89,7 +94,7 @@ function withFieldChecks(schema: z.ZodType | undefined, checks: FieldChecks | un
 /** The handler chain of one route. */
 function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestHandler[] {
   const cache = endpoint.cache ?? 'no-store';
-  const idNames = [...endpoint.path.matchAll(/:(\w+)/g)].map((m) => m[1]!).filter((name) => ID_PARAM.test(name));
+  const idNames = [...endpoint.path.matchAll(/:(\w+)/g)].flatMap((m) => (m[1] && ID_PARAM.test(m[1]) ? [m[1]] : []));
   const checking = responseChecksEnabled();
   const bodySchema = withFieldChecks(endpoint.body, implementation.fieldChecks as FieldChecks | undefined);
 
@@ -97,8 +102,9 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.params ?? {})) params[name] = String(value);
     for (const name of idNames) {
-      if (!fields.isUuid(params[name] ?? '')) throw notFound(endpoint.notFound);
-      params[name] = params[name]!.toLowerCase();
+      const id = params[name];
+      if (id === undefined || !fields.isUuid(id)) throw notFound(endpoint.notFound);
+      params[name] = id.toLowerCase();
     }
     let body: unknown;
     if (bodySchema) {
@@ -113,7 +119,7 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
       query = parsed.data;
     }
     if (cache !== false) res.setHeader('Cache-Control', cache);
-    const answer = await implementation.handler({ req, res, auth: req.auth as AccessClaims, body: body as never, query: query as never, params });
+    const answer = await implementation.handler({ req, res, auth: req.auth as AccessClaims, body: body as never, query: query as never, params: params as never });
     if (res.headersSent) return;
     if (endpoint.status === 204 || endpoint.response === undefined) {
       res.status(endpoint.status).end();

@@ -58,7 +58,8 @@ export async function unseal<T>(key: Uint8Array, purpose: string, lifetimeSecond
   }
   const { aud: _aud, iat, exp: _exp, ...claims } = payload;
   const parsed = shape.safeParse(claims);
-  return parsed.success ? { ok: true, value: parsed.data, issuedAt: iat! * 1000 } : { ok: false, reason: 'invalid' };
+  // jwtDecrypt checked iat (maxTokenAge requires it); the typeof narrows it for the compiler.
+  return parsed.success && typeof iat === 'number' ? { ok: true, value: parsed.data, issuedAt: iat * 1000 } : { ok: false, reason: 'invalid' };
 }
 
 /** Too old, or issued further in the future than the tolerated skew: both are the clock's verdict. */

@@ -59,7 +59,7 @@ function permissionNotes(auth: EndpointDefinition['auth']): Record<string, strin
 }
 
 function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
-  const pathParams = [...e.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  const pathParams = [...e.path.matchAll(/:(\w+)/g)].flatMap((m) => (m[1] ? [m[1]] : []));
   const responses: Record<string, ZodOpenApiResponseObject> = {
     [String(e.status)]: {
       description: STATUS_TEXT[e.status] ?? 'Success.',

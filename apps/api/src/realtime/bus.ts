@@ -40,7 +40,8 @@ export function createBus(options: { databaseUrl?: string; redisUrl?: string; lo
   // PGlite: this process is the only one on its database, so it always hears itself at once.
   const buses: Bus[] = [options.databaseUrl ? new PostgresBus(options.databaseUrl, options.logger) : new LocalBus()];
   if (options.redisUrl) buses.push(new RedisBus(options.redisUrl, options.logger));
-  return buses.length === 1 ? buses[0]! : new BothBuses(buses);
+  const [only, ...more] = buses;
+  return only && more.length === 0 ? only : new BothBuses(buses);
 }
 
 /**

@@ -37,25 +37,25 @@ export function adminRoutes(ctx: AppContext): Route[] {
     route(endpoints.getUser, {
       guards,
       async handler({ params }) {
-        const found = await getUserWithSessions(ctx.db, params.id!);
+        const found = await getUserWithSessions(ctx.db, params.id);
         if (!found) throw notFound('No such user.');
         return found;
       },
     }),
     route(endpoints.changeRole, {
       guards,
-      handler: async ({ auth, body, params, req }) => ({ user: await changeRole(ctx, params.id!, body.role, { actorId: auth.sub, meta: requestMeta(req) }) }),
+      handler: async ({ auth, body, params, req }) => ({ user: await changeRole(ctx, params.id, body.role, { actorId: auth.sub, meta: requestMeta(req) }) }),
     }),
     route(endpoints.deleteUser, {
       guards,
       async handler({ auth, params, req }) {
-        await deleteUser(ctx, params.id!, { actorId: auth.sub, meta: requestMeta(req) });
+        await deleteUser(ctx, params.id, { actorId: auth.sub, meta: requestMeta(req) });
       },
     }),
     route(endpoints.revokeSessions, {
       guards,
       async handler({ auth, params, req }) {
-        const id = params.id!;
+        const id = params.id;
         if (!(await findUserById(ctx.db, id))) throw notFound('No such user.');
         await revokeUserSessions(ctx, id, { reason: 'revoked_by_admin', audit: { type: 'user.sessions_revoked', actorId: auth.sub, meta: requestMeta(req) } });
       },
@@ -64,7 +64,7 @@ export function adminRoutes(ctx: AppContext): Route[] {
     route(endpoints.resetMfa, {
       guards,
       async handler({ auth, params, req }) {
-        const id = params.id!;
+        const id = params.id;
         const { sessionsRevoked } = await resetMfa(ctx, id, { actorId: auth.sub, via: 'api', meta: requestMeta(req) });
         const user = await findUserById(ctx.db, id);
         if (!user) throw notFound('No such user.');

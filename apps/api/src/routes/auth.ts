@@ -141,7 +141,7 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
 
     route(endpoints.revokeSession, {
       async handler({ req, auth, params }) {
-        const only = params.id!;
+        const only = params.id;
         // The audit names the id as it was sent (the route lower-cases it for the lookup).
         const details = { sessionId: String(req.params.id) };
         const revoked = await revokeUserSessions(ctx, auth.sub, { only, reason: 'revoked_by_user', audit: { type: 'session.revoked', meta: requestMeta(req), details } });

@@ -13,7 +13,10 @@ export interface HealthChecks {
 }
 
 /** The checks of this context: Redis only when REDIS_URL is set. */
-export const healthChecksOf = (ctx: AppContext): HealthChecks => ({ redis: ctx.redisHealth ? () => ctx.redisHealth!.check() : undefined });
+export function healthChecksOf(ctx: AppContext): HealthChecks {
+  const redisHealth = ctx.redisHealth;
+  return { redis: redisHealth ? () => redisHealth.check() : undefined };
+}
 
 /**
  * A 503 in the readiness shape (not the error shape: a balancer reads the status, a person the

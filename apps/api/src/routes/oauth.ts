@@ -204,7 +204,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
     route(endpoints.unlinkAccount, {
       async handler({ auth, params, req }) {
         const enabled = new Set(providers.list().map((p) => p.id as string));
-        await unlinkIdentity(ctx, auth.sub, params.id!, enabled, requestMeta(req));
+        await unlinkIdentity(ctx, auth.sub, params.id, enabled, requestMeta(req));
       },
     }),
   ];

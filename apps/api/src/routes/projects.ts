@@ -25,7 +25,7 @@ export function projectRoutes(ctx: AppContext): Route[] {
     route(endpoints.getProject, {
       guards: [requireOwnerOr('read', ownerOf)],
       async handler({ params }) {
-        const project = await findProject(ctx.db, params.id!);
+        const project = await findProject(ctx.db, params.id);
         if (!project) throw notFound();
         return { project };
       },
@@ -33,7 +33,7 @@ export function projectRoutes(ctx: AppContext): Route[] {
     route(endpoints.updateProject, {
       guards: [requireOwnerOr('write', ownerOf)],
       async handler({ auth, body, params, req }) {
-        const project = await updateProject(ctx.db, params.id!, body, { actorId: auth.sub, meta: requestMeta(req) });
+        const project = await updateProject(ctx.db, params.id, body, { actorId: auth.sub, meta: requestMeta(req) });
         if (!project) throw notFound();
         return { project };
       },
@@ -41,7 +41,7 @@ export function projectRoutes(ctx: AppContext): Route[] {
     route(endpoints.deleteProject, {
       guards: [requireOwnerOr('delete', ownerOf)],
       async handler({ auth, params, req }) {
-        if (!(await deleteProject(ctx.db, params.id!, { actorId: auth.sub, meta: requestMeta(req) }))) throw notFound();
+        if (!(await deleteProject(ctx.db, params.id, { actorId: auth.sub, meta: requestMeta(req) }))) throw notFound();
       },
     }),
   ];

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { onlyRow } from '../db/rows.js';
 import { users } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
@@ -22,7 +23,8 @@ export interface NewAdmin {
 /** Checks the password against the same policy as sign-up; throws 400 VALIDATION_FAILED. */
 export function checkAdminPassword(ctx: AppContext, password: string): void {
   const issues = checkPasswordPolicy(password, configuredPasswordPolicy(ctx.config));
-  if (issues.length) throw new ApiError(400, 'VALIDATION_FAILED', issues[0]!.message, issues);
+  const [first] = issues;
+  if (first) throw new ApiError(400, 'VALIDATION_FAILED', first.message, issues);
 }
 
 /**
@@ -45,12 +47,12 @@ export async function createAdmin(ctx: AppContext, input: NewAdmin, options: { v
     if (await findUserByEmail(tx, email)) {
       throw new ApiError(409, 'EMAIL_TAKEN', `An account with ${email} already exists; use set-role to make it an admin.`);
     }
-    const [user] = await tx
+    const user = onlyRow(await tx
       .insert(users)
       .values({ email, emailNormalized: normalizeEmail(email), displayName, passwordHash, role: 'admin', emailVerifiedAt: new Date() })
-      .returning();
-    await recordAudit(tx, { type: 'user.registered', userId: user!.id, actorId: null, details: { via: options.via, role: 'admin' } });
-    return toPublicUser({ ...user!, mfaEnabled: false });
+      .returning(), 'createAdmin');
+    await recordAudit(tx, { type: 'user.registered', userId: user.id, actorId: null, details: { via: options.via, role: 'admin' } });
+    return toPublicUser({ ...user, mfaEnabled: false });
   });
 }
 

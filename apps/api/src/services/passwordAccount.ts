@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
+import { onlyRow } from '../db/rows.js';
 import type { Db } from '../db/client.js';
 import { mfaChallenges, oneTimeTokens, sessions, users } from '../db/schema.js';
 import type { RevocationMessage } from '../realtime/bus.js';
@@ -51,8 +52,8 @@ export async function resetPassword(ctx: AppContext, input: { token: string; new
     const userId = await consumeOneTimeToken(tx, input.token, 'password_reset');
     if (!userId) return undefined;
     // Throwing here rolls the consumption back: the link still works with a better password.
-    const [owner] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
-    const weak = checkPasswordAgainstEmail(input.newPassword, owner!.email, 'newPassword');
+    const owner = onlyRow(await tx.select({ email: users.email }).from(users).where(eq(users.id, userId)), 'resetPassword');
+    const weak = checkPasswordAgainstEmail(input.newPassword, owner.email, 'newPassword');
     if (weak.length) throw validationFailed(weak);
     // The link came to this address, so following it also proves the address.
     await tx
@@ -106,8 +107,8 @@ async function afterPasswordChange(ctx: AppContext, tx: Tx, userId: string, opti
   await retireOneTimeTokens(tx, userId, 'password_reset');
   // Someone halfway through an MFA login with the old password does not get to finish it.
   await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
-  const [user] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId));
-  await enqueueMail(ctx, tx, user!.email, passwordChangedMail({ displayName: user!.displayName, how: options.how, securityUrl: webLink(ctx.config, 'securitySettings') }));
+  const user = onlyRow(await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId)), 'afterPasswordChange');
+  await enqueueMail(ctx, tx, user.email, passwordChangedMail({ displayName: user.displayName, how: options.how, securityUrl: webLink(ctx.config, 'securitySettings') }));
   return entries;
 }
 

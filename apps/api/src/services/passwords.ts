@@ -92,7 +92,7 @@ export function checkPasswordPolicy(password: string, policy: PasswordPolicy, fi
 
 /** A password that contains the email's local part (when it has at least 3 characters) is refused. */
 export function checkPasswordAgainstEmail(password: string, email: string, field = 'password'): FieldIssue[] {
-  const local = email.trim().split('@')[0]!.toLowerCase();
+  const local = (email.trim().split('@')[0] ?? '').toLowerCase();
   if (local.length >= 3 && password.toLowerCase().includes(local)) {
     return [{ field, message: 'Password must not contain your email address.' }];
   }

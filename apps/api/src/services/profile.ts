@@ -60,7 +60,7 @@ export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; 
       // In the deletion's transaction: the code is spent only if the account goes (not on LAST_ADMIN).
       verify: user.mfaEnabled
         ? async (tx) => {
-            const passed = proof.code !== undefined ? await useTotpCode(ctx, tx, user.id, proof.code) : await useRecoveryCode(tx, user.id, proof.recoveryCode!);
+            const passed = proof.code !== undefined ? await useTotpCode(ctx, tx, user.id, proof.code) : await useRecoveryCode(tx, user.id, proof.recoveryCode ?? '');
             if (!passed) throw new WrongSecondFactor();
           }
         : undefined,

@@ -1,5 +1,6 @@
 import { count, desc, eq } from 'drizzle-orm';
 import type { RequestMeta } from '../context.js';
+import { onlyRow } from '../db/rows.js';
 import type { Db } from '../db/client.js';
 import { projects } from '../db/schema.js';
 import { recordAudit } from './audit.js';
@@ -47,8 +48,8 @@ export async function findProject(db: Db, id: string): Promise<PublicProject | u
 }
 
 export async function createProject(db: Db, ownerId: string, input: { name: string; description?: string }): Promise<PublicProject> {
-  const [row] = await db.insert(projects).values({ ownerId, name: input.name, description: input.description ?? '' }).returning();
-  return toPublicProject(row!);
+  const row = onlyRow(await db.insert(projects).values({ ownerId, name: input.name, description: input.description ?? '' }).returning(), 'createProject');
+  return toPublicProject(row);
 }
 
 /** Who changed a project: someone other than its owner (a moderator, an admin) leaves an audit event. */

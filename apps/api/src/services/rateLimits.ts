@@ -145,13 +145,13 @@ const emailKey = (email: string) => createHash('sha256').update(normalizeEmail(e
 export function addressKey(ip: string | null): string {
   if (!ip) return 'unknown';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1]!;
+  if (mapped?.[1]) return mapped[1];
   if (!ip.includes(':')) return ip;
   return expandIpv6(ip).slice(0, 4).join(':') + '::/64';
 }
 
 function expandIpv6(ip: string): string[] {
-  const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
+  const [head = '', tail = ''] = ip.split('%', 1)[0]?.split('::') ?? [];
   const left = head ? head.split(':') : [];
   const right = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
   const middle = ip.includes('::') ? Array(Math.max(0, 8 - left.length - right.length)).fill('0') : [];

@@ -70,7 +70,9 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
     await recordAudit(tx, { type: 'user.role_changed', userId, actorId: by.actorId, meta: by.meta, details: { from: target.role, to: role, ...(by.via && { via: by.via }) } });
     return findUserById(tx, userId);
   });
-  return toPublicUser(user!);
+  // The row was locked by lockForChange in the same transaction, so it is there.
+  if (!user) throw new Error('changeRole: the locked user was not found');
+  return toPublicUser(user);
 }
 
 /** Deletes a user with their sessions, tokens and projects (by cascade); every token is refused at once. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, gt, inArray, isNull } from 'drizzle-orm';
 import type { Session } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../context.js';
+import { onlyRow } from '../db/rows.js';
 import type { Db } from '../db/client.js';
 import { refreshTokens, sessions, totpCredentials, users, type Amr } from '../db/schema.js';
 import type { RevocationMessage } from '../realtime/bus.js';
@@ -37,7 +38,7 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
   const now = Date.now();
   const absoluteExpiresAt = new Date(now + ctx.config.SESSION_MAX_AGE);
   const expiresAt = new Date(Math.min(now + ctx.config.JWT_REFRESH_TTL, absoluteExpiresAt.getTime()));
-  const [session] = await tx
+  const session = onlyRow(await tx
     .insert(sessions)
     .values({
       userId,
@@ -48,13 +49,13 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
       absoluteExpiresAt,
       amr,
     })
-    .returning({ id: sessions.id });
+    .returning({ id: sessions.id }), 'createSession');
   const refreshToken = randomToken();
-  await tx.insert(refreshTokens).values({ sessionId: session!.id, tokenHash: sha256(refreshToken), expiresAt });
+  await tx.insert(refreshTokens).values({ sessionId: session.id, tokenHash: sha256(refreshToken), expiresAt });
   // Committed without the client hearing of it (a lost acknowledgement: it got a 503 and will sign
   // in again), the session would live on unknown to anyone: revoke it once the database answers.
-  ifOutcomeUnknown(tx, () => revokeUndeliveredSession(ctx, session!.id, 'creation_unacknowledged'));
-  return { sessionId: session!.id, userId, refreshToken, refreshExpiresAt: expiresAt, amr, created: true };
+  ifOutcomeUnknown(tx, () => revokeUndeliveredSession(ctx, session.id, 'creation_unacknowledged'));
+  return { sessionId: session.id, userId, refreshToken, refreshExpiresAt: expiresAt, amr, created: true };
 }
 
 /**

@@ -16,13 +16,13 @@ export const authenticate = (ctx: AppContext): RequestHandler => (req, _res, nex
 };
 
 async function verifyBearer(ctx: AppContext, req: Request, header: string, next: NextFunction): Promise<void> {
-  const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim());
-  if (!match) {
+  const token = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim())?.[1];
+  if (!token) {
     req.authError = invalidBearer('Send the access token as "Authorization: Bearer <token>".');
     return next();
   }
   try {
-    const claims = await verifyAccessToken(ctx.tokens, match[1]!);
+    const claims = await verifyAccessToken(ctx.tokens, token);
     if (ctx.revocations.isRevoked(claims)) throw invalidBearer('The access token has been revoked.');
     req.auth = claims;
   } catch (error) {

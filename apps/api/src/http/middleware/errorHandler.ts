@@ -44,8 +44,9 @@ function isBadInput(error: unknown): boolean {
 /** The contract's one error shape; never a stack trace or SQL text. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let apiError: ApiError;
+  const bodyError = typeof error?.type === 'string' ? BODY_ERRORS[error.type] : undefined;
   if (error instanceof ApiError) apiError = error;
-  else if (typeof error?.type === 'string' && BODY_ERRORS[error.type]) apiError = BODY_ERRORS[error.type]!();
+  else if (bodyError) apiError = bodyError();
   // The router could not percent-decode a path parameter (say `%c0%af`): the URL is malformed.
   else if (error instanceof URIError || (error?.status === 400 && /^Failed to decode param/.test(String(error?.message)))) {
     apiError = new ApiError(400, 'VALIDATION_FAILED', 'The URL contains invalid percent-encoding.');

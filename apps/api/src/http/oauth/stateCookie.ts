@@ -106,7 +106,10 @@ export async function setStateCookie(ctx: AppContext, req: Request, res: Respons
   existing.sort((a, b) => a.issuedAt - b.issuedAt);
   for (const { name } of existing.slice(0, Math.max(0, existing.length - (MAX_FLOWS - 1)))) clearStateCookie(ctx, res, name);
   const { issuedAt, ...sealed } = flow;
-  await flowCookie(stateCookieName(flow.state)!).set(ctx, res, sealed, { issuedAt });
+  const name = stateCookieName(flow.state);
+  // beginAuthorization makes every state; one this rejects is a bug, not a request to answer.
+  if (!name) throw new Error('setStateCookie: the flow state is not one of ours');
+  await flowCookie(name).set(ctx, res, sealed, { issuedAt });
 }
 
 export function clearStateCookie(ctx: AppContext, res: Response, name: string): void {

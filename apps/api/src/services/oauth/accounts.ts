@@ -186,5 +186,5 @@ async function lockUser(tx: Db, userId: string): Promise<{ hasPassword: boolean 
 function displayNameFor(profile: ProviderProfile & { email: string }): string {
   // Cleaned again after the cut: a cut can split a surrogate pair or leave a trailing space.
   const fit = (text: string) => cleanShownText(cleanShownText(text).slice(0, 100));
-  return fit(profile.name ?? '') || fit(profile.email.split('@')[0]!) || 'User';
+  return fit(profile.name ?? '') || fit((profile.email.split('@')[0] ?? '')) || 'User';
 }

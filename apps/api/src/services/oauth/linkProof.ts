@@ -58,7 +58,7 @@ export async function confirmLinkRequest(ctx: AppContext, auth: LinkRequester, p
   const { succeeded } = await confirmIdentity(ctx, auth, proof.password, meta, { stage: STAGE, action: 'link a provider', failureType: 'login.failed' });
   if (user.mfaEnabled) {
     const passed = await ctx.db.transaction((tx) =>
-      proof.code !== undefined ? useTotpCode(ctx, tx, user.id, proof.code) : useRecoveryCode(tx, user.id, proof.recoveryCode!),
+      proof.code !== undefined ? useTotpCode(ctx, tx, user.id, proof.code) : useRecoveryCode(tx, user.id, proof.recoveryCode ?? ''),
     );
     if (!passed) {
       // The attempt reserved by confirmIdentity is kept: wrong codes count against the login limits.
