@@ -1,9 +1,10 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { safeRedirectPath } from '../../src/services/oauth/redirects.js';
 import { openState, stateCookieName } from '../../src/http/oauth/stateCookie.js';
 import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /**
  * Attack catalogue, part 2: the browser and the request surface. One named test per attack,
@@ -11,22 +12,19 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
  */
 
 const WEB = 'http://app.example.com';
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer({
-    WEB_URL: WEB,
-    CORS_ORIGINS: WEB,
-    // A GitHub provider whose endpoints are never reached: only the authorize step is exercised.
-    GITHUB_CLIENT_ID: 'attack-suite',
-    GITHUB_CLIENT_SECRET: 'attack-suite-secret',
-    GITHUB_AUTHORIZE_URL: 'http://127.0.0.1:9/authorize',
-    GITHUB_TOKEN_URL: 'http://127.0.0.1:9/token',
-    GITHUB_API_URL: 'http://127.0.0.1:9',
-    OAUTH_ALLOW_INSECURE_REQUESTS: 'true',
-  });
+const test = apiTest({
+  WEB_URL: WEB,
+  CORS_ORIGINS: WEB,
+  // A GitHub provider whose endpoints are never reached: only the authorize step is exercised.
+  GITHUB_CLIENT_ID: 'attack-suite',
+  GITHUB_CLIENT_SECRET: 'attack-suite-secret',
+  GITHUB_AUTHORIZE_URL: 'http://127.0.0.1:9/authorize',
+  GITHUB_TOKEN_URL: 'http://127.0.0.1:9/token',
+  GITHUB_API_URL: 'http://127.0.0.1:9',
+  OAUTH_ALLOW_INSECURE_REQUESTS: 'true',
 });
-afterAll(() => server.close());
+
+test.beforeAll(startApi);
 
 const errorShape = (body: any) => {
   expect(body).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }), requestId: expect.any(String) });
@@ -35,7 +33,7 @@ const errorShape = (body: any) => {
 
 describe('CSRF on the cookie endpoints', () => {
   for (const path of ['/api/auth/refresh', '/api/auth/logout']) {
-    it(`${path} refuses a cross-site Origin, a cross-site Referer and Origin "null"`, async () => {
+    test(`${path} refuses a cross-site Origin, a cross-site Referer and Origin "null"`, async ({ server }) => {
       const alice = await registerUser(server.url);
       const cookie = `refresh_token=${alice.refreshToken}`;
       const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }, { origin: `${WEB}.evil.example` }];
@@ -49,7 +47,7 @@ describe('CSRF on the cookie endpoints', () => {
     });
   }
 
-  it('the refresh cookie is HttpOnly, SameSite=Strict and scoped to /api/auth', async () => {
+  test('the refresh cookie is HttpOnly, SameSite=Strict and scoped to /api/auth', async ({ server }) => {
     const res = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'C' } });
     const cookie = res.cookies.find((c) => c.startsWith('refresh_token='))!;
     expect(cookie).toMatch(/HttpOnly/i);
@@ -59,19 +57,19 @@ describe('CSRF on the cookie endpoints', () => {
 });
 
 describe('CORS origin tricks', () => {
-  const preflight = (origin: string) =>
+  const preflight = (server: TestServer, origin: string) =>
     request(server.url, 'OPTIONS', '/api/auth/me', { headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
 
   for (const origin of ['null', `${WEB}.evil.example`, 'http://evilapp.example.com', 'http://app.example.co', 'https://app.example.com', 'http://app.example.com:8080', 'http://APP.example.com', '*']) {
-    it(`no CORS grant for look-alike origin ${origin}`, async () => {
-      for (const res of [await request(server.url, 'GET', '/healthz', { headers: { origin } }), await preflight(origin)]) {
+    test(`no CORS grant for look-alike origin ${origin}`, async ({ server }) => {
+      for (const res of [await request(server.url, 'GET', '/healthz', { headers: { origin } }), await preflight(server, origin)]) {
         expect(res.headers.get('access-control-allow-origin')).toBeNull();
       }
     });
   }
 
-  it('the allowed origin is echoed exactly, with credentials, never "*"', async () => {
-    const res = await preflight(WEB);
+  test('the allowed origin is echoed exactly, with credentials, never "*"', async ({ server }) => {
+    const res = await preflight(server, WEB);
     expect(res.headers.get('access-control-allow-origin')).toBe(WEB);
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
   });
@@ -80,7 +78,7 @@ describe('CORS origin tricks', () => {
 describe('open redirects', () => {
   const payloads = ['https://evil.example', '//evil.example', '/.//evil.example', '/..//evil.example', '/x/..//evil.example', '/%2e//evil.example', '/\\evil.example', '\\\\evil.example', 'http:evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/\t/evil.example', ' //evil.example', 'https:/\\evil.example', `${WEB}.evil.example/x`, '@evil.example'];
 
-  it('safeRedirectPath never leaves the web app', () => {
+  test('safeRedirectPath never leaves the web app', () => {
     for (const payload of payloads) {
       const target = new URL(safeRedirectPath(payload, WEB), WEB);
       expect(target.origin, payload).toBe(WEB);
@@ -88,7 +86,7 @@ describe('open redirects', () => {
     expect(safeRedirectPath('/projects?tab=1', WEB)).toBe('/projects?tab=1');
   });
 
-  it('the OAuth authorize endpoint stores only a same-origin redirect for the callback', async () => {
+  test('the OAuth authorize endpoint stores only a same-origin redirect for the callback', async ({ server }) => {
     for (const payload of payloads) {
       const res = await request(server.url, 'GET', `/api/auth/oauth/github/authorize?redirect=${encodeURIComponent(payload)}`);
       expect(res.status).toBe(302);
@@ -102,7 +100,7 @@ describe('open redirects', () => {
 });
 
 describe('user enumeration', () => {
-  it('through messages: login says the same for an unknown email as for a wrong password', async () => {
+  test('through messages: login says the same for an unknown email as for a wrong password', async ({ server }) => {
     const known = await registerUser(server.url);
     const wrong = await request(server.url, 'POST', '/api/auth/login', { body: { email: known.email, password: 'Wrong-Password-1' } });
     const unknown = await request(server.url, 'POST', '/api/auth/login', { body: { email: uniqueEmail('nobody'), password: 'Wrong-Password-1' } });
@@ -112,7 +110,7 @@ describe('user enumeration', () => {
     expect([...wrong.headers.keys()].sort()).toEqual([...unknown.headers.keys()].sort());
   });
 
-  it('through messages: password-forgot answers 202 with the same body for both', async () => {
+  test('through messages: password-forgot answers 202 with the same body for both', async ({ server }) => {
     const known = await registerUser(server.url);
     const a = await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: known.email } });
     const b = await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: uniqueEmail('nobody') } });
@@ -120,7 +118,7 @@ describe('user enumeration', () => {
     expect(a.body).toEqual(b.body);
   });
 
-  it('through timing: median login time for unknown and known emails within 10%', { timeout: 300_000 }, async () => {
+  test('through timing: median login time for unknown and known emails within 10%', { timeout: 300_000 }, async ({ server }) => {
     const SAMPLES = 41;
     const ROUNDS = 5;
     const time = async (email: string) => {
@@ -163,7 +161,7 @@ describe('user enumeration', () => {
 });
 
 describe('brute force and address spoofing', () => {
-  it('per account: the sixth wrong password in 15 minutes is refused, whatever the password', async () => {
+  test('per account: the sixth wrong password in 15 minutes is refused, whatever the password', async ({ server }) => {
     const victim = await registerUser(server.url);
     for (let i = 0; i < 5; i++) expect((await request(server.url, 'POST', '/api/auth/login', { body: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
     const res = await request(server.url, 'POST', '/api/auth/login', { body: { email: victim.email, password: STRONG_PASSWORD } });
@@ -172,7 +170,7 @@ describe('brute force and address spoofing', () => {
     errorShape(res.body);
   });
 
-  it('per address: login and register are limited per client address (defaults in hardening/rateLimits)', async () => {
+  test('per address: login and register are limited per client address (defaults in hardening/rateLimits)', async () => {
     const strict = await startServer({ RATE_LIMIT_LOGIN_PER_IP: '30/1m', RATE_LIMIT_REGISTER_PER_IP: '10/1h' });
     try {
       for (let i = 0; i < 30; i++) await request(strict.url, 'POST', '/api/auth/login', { body: {} });
@@ -182,7 +180,7 @@ describe('brute force and address spoofing', () => {
     }
   });
 
-  it('X-Forwarded-For spoofing does not change the client address without TRUST_PROXY', async () => {
+  test('X-Forwarded-For spoofing does not change the client address without TRUST_PROXY', async ({ server }) => {
     const spoofed = await registerUser(server.url, {}, { 'x-forwarded-for': '8.8.8.8', forwarded: 'for=8.8.8.8', 'x-real-ip': '8.8.8.8' });
     const sessions = await request(server.url, 'GET', '/api/auth/sessions', { headers: bearer(spoofed.accessToken) });
     expect(sessions.body.sessions[0].ip).not.toContain('8.8.8.8');
@@ -190,7 +188,7 @@ describe('brute force and address spoofing', () => {
 });
 
 describe('mass assignment', () => {
-  it('register ignores role, id, emailVerified and mfaEnabled in the body', async () => {
+  test('register ignores role, id, emailVerified and mfaEnabled in the body', async ({ server }) => {
     const email = uniqueEmail();
     const res = await request(server.url, 'POST', '/api/auth/register', {
       body: { email, password: STRONG_PASSWORD, displayName: 'M', role: 'admin', id: '00000000-0000-4000-8000-000000000000', emailVerified: true, mfaEnabled: true, emailVerifiedAt: '2020-01-01' },
@@ -202,7 +200,7 @@ describe('mass assignment', () => {
     expect(row).toEqual({ role: 'user', email_verified_at: null });
   });
 
-  it('a project cannot be moved to another owner or given dates', async () => {
+  test('a project cannot be moved to another owner or given dates', async ({ server }) => {
     const owner = await registerUser(server.url);
     const other = await registerUser(server.url);
     const created = await request(server.url, 'POST', '/api/projects', { body: { name: 'Mine', ownerId: other.user.id, id: '00000000-0000-4000-8000-000000000001' }, headers: bearer(owner.accessToken) });
@@ -216,13 +214,13 @@ describe('mass assignment', () => {
 });
 
 describe('hostile JSON', () => {
-  it('a body over 16 KiB is 413 PAYLOAD_TOO_LARGE', async () => {
+  test('a body over 16 KiB is 413 PAYLOAD_TOO_LARGE', async ({ server }) => {
     const res = await request(server.url, 'POST', '/api/auth/login', { rawBody: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(20_000) }), headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(413);
     errorShape(res.body);
   });
 
-  it('deeply nested JSON is a clear 4xx and the server stays up', async () => {
+  test('deeply nested JSON is a clear 4xx and the server stays up', async ({ server }) => {
     for (const raw of ['['.repeat(8_000) + ']'.repeat(8_000), '{"a":'.repeat(3_000) + '1' + '}'.repeat(3_000)]) {
       const res = await request(server.url, 'POST', '/api/auth/login', { rawBody: raw, headers: { 'content-type': 'application/json' } });
       expect(res.status).toBeGreaterThanOrEqual(400);
@@ -232,7 +230,7 @@ describe('hostile JSON', () => {
     expect((await request(server.url, 'GET', '/healthz')).status).toBe(200);
   });
 
-  it('prototype pollution through __proto__ and constructor.prototype has no effect', async () => {
+  test('prototype pollution through __proto__ and constructor.prototype has no effect', async ({ server }) => {
     const bodies = [
       '{"email":"p1@example.com","password":"Correct-Horse-9","displayName":"P","__proto__":{"role":"admin","polluted":true}}',
       '{"email":"p2@example.com","password":"Correct-Horse-9","displayName":"P","constructor":{"prototype":{"role":"admin","polluted":true}}}',
@@ -249,7 +247,7 @@ describe('hostile JSON', () => {
 });
 
 describe('header injection through X-Request-Id', () => {
-  it('unsafe ids are replaced by a fresh UUID, safe ones echoed', async () => {
+  test('unsafe ids are replaced by a fresh UUID, safe ones echoed', async ({ server }) => {
     for (const id of ['<script>alert(1)</script>', 'a b', 'x'.repeat(129), 'id;drop', 'é', '%0d%0aSet-Cookie:%20evil=1']) {
       const res = await request(server.url, 'GET', '/healthz', { headers: { 'x-request-id': id } });
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -257,7 +255,7 @@ describe('header injection through X-Request-Id', () => {
     expect((await request(server.url, 'GET', '/healthz', { headers: { 'x-request-id': 'abc-123_X.y' } })).headers.get('x-request-id')).toBe('abc-123_X.y');
   });
 
-  it('a raw CR/LF in the header cannot add a response header', async () => {
+  test('a raw CR/LF in the header cannot add a response header', async ({ server }) => {
     const { port } = new URL(server.url);
     const raw = await new Promise<string>((resolve) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
@@ -276,7 +274,7 @@ describe('header injection through X-Request-Id', () => {
 describe('SQL metacharacters everywhere', () => {
   const nasty = ["' OR '1'='1", "'; DROP TABLE users; --", '" OR ""="', '\\', "%' OR 1=1 --", '$1', "'::text", '\u0000'];
 
-  it('in login, register, forgot and verify bodies', async () => {
+  test('in login, register, forgot and verify bodies', async ({ server }) => {
     for (const s of nasty) {
       for (const [path, body] of [
         ['/api/auth/login', { email: `${s}@example.com`, password: s }],
@@ -292,7 +290,7 @@ describe('SQL metacharacters everywhere', () => {
     }
   });
 
-  it('in path parameters and query strings', async () => {
+  test('in path parameters and query strings', async ({ server }) => {
     const admin = await registerUser(server.url);
     await server.query(`update users set role = 'admin' where id = '${admin.user.id}'`);
     const token = (await request(server.url, 'POST', '/api/auth/login', { body: { email: admin.email, password: STRONG_PASSWORD } })).body.accessToken;
@@ -313,7 +311,7 @@ describe('SQL metacharacters everywhere', () => {
     expect(Number((await server.query<{ n: string }>('select count(*) as n from users'))[0]!.n)).toBeGreaterThan(0);
   });
 
-  it('a display name full of SQL and markup is stored and shown verbatim, not executed', async () => {
+  test('a display name full of SQL and markup is stored and shown verbatim, not executed', async ({ server }) => {
     const name = `Robert'); DROP TABLE users;-- <img src=x onerror=alert(1)>`;
     const bobby = await registerUser(server.url, { displayName: name });
     const me = await request(server.url, 'GET', '/api/auth/me', { headers: bearer(bobby.accessToken) });
