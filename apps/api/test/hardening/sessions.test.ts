@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import type { TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /**
  * Sessions: a new session and refresh token at every login, never reused; the idle timeout
@@ -10,14 +11,12 @@ import { startServer, type TestServer } from '@portcullis/testing/server';
 const BODY = { 'x-token-transport': 'body' };
 const refresh = (server: TestServer, refreshToken: string) => request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken }, headers: BODY });
 
-describe('a new session at every login', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
+const newSessionTest = apiTest();
 
-  it('each login creates its own session and refresh token; none is reused', async () => {
+describe('a new session at every login', () => {
+  newSessionTest.beforeAll(startApi);
+
+  newSessionTest('each login creates its own session and refresh token; none is reused', async ({ server }) => {
     const alice = await registerUser(server.url, {}, BODY);
     const logins = [];
     for (let i = 0; i < 3; i++) logins.push((await request(server.url, 'POST', '/api/auth/login', { body: { email: alice.email, password: STRONG_PASSWORD }, headers: BODY })).body);
@@ -53,14 +52,12 @@ async function timeTravel(server: TestServer, userIds: string[], interval: strin
   );
 }
 
-describe('idle timeout', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ JWT_REFRESH_TTL: '2h', SESSION_MAX_AGE: '30d' });
-  });
-  afterAll(() => server.close());
+const idleTest = apiTest({ JWT_REFRESH_TTL: '2h', SESSION_MAX_AGE: '30d' });
 
-  it('a refresh after JWT_REFRESH_TTL of inactivity is refused; activity keeps the session alive', async () => {
+describe('idle timeout', () => {
+  idleTest.beforeAll(startApi);
+
+  idleTest('a refresh after JWT_REFRESH_TTL of inactivity is refused; activity keeps the session alive', async ({ server }) => {
     const active = await registerUser(server.url, {}, BODY);
     const idle = await registerUser(server.url, {}, BODY);
     const both = [active.user.id, idle.user.id];
@@ -78,14 +75,12 @@ describe('idle timeout', () => {
   });
 });
 
-describe('absolute timeout', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ JWT_REFRESH_TTL: '2h', SESSION_MAX_AGE: '3h' });
-  });
-  afterAll(() => server.close());
+const absoluteTest = apiTest({ JWT_REFRESH_TTL: '2h', SESSION_MAX_AGE: '3h' });
 
-  it('no refresh extends a session past SESSION_MAX_AGE after its login', async () => {
+describe('absolute timeout', () => {
+  absoluteTest.beforeAll(startApi);
+
+  absoluteTest('no refresh extends a session past SESSION_MAX_AGE after its login', async ({ server }) => {
     const bob = await registerUser(server.url, {}, BODY);
     let token = bob.refreshToken;
     // Refreshed every 80 minutes, well within the 2 h idle timeout: 80 and 160 minutes after the

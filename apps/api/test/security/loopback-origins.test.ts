@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { withLoopbackSpellings } from '../../src/loopbackOrigins.js';
 import { cookieValue, registerUser, request } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /**
  * Development on 127.0.0.1: the README says http://localhost:3000, but a person who opens
@@ -36,14 +36,12 @@ describe('withLoopbackSpellings', () => {
   });
 });
 
-describe('the cookie endpoints and CORS outside production (WEB_URL http://localhost:3000)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ NODE_ENV: 'development', WEB_URL: LOCALHOST });
-  });
-  afterAll(() => server.close());
+const devTest = apiTest({ NODE_ENV: 'development', WEB_URL: LOCALHOST });
 
-  it('a page opened at http://127.0.0.1:3000 or http://[::1]:3000 refreshes and signs out', async () => {
+describe('the cookie endpoints and CORS outside production (WEB_URL http://localhost:3000)', () => {
+  devTest.beforeAll(startApi);
+
+  devTest('a page opened at http://127.0.0.1:3000 or http://[::1]:3000 refreshes and signs out', async ({ server }) => {
     for (const origin of ['http://127.0.0.1:3000', 'http://[::1]:3000']) {
       const ada = await registerUser(server.url, {}, { origin });
       const cookie = `refresh_token=${ada.refreshToken}`;
@@ -57,7 +55,7 @@ describe('the cookie endpoints and CORS outside production (WEB_URL http://local
     }
   });
 
-  it('another port, another host, or a non-loopback origin is still refused', async () => {
+  devTest('another port, another host, or a non-loopback origin is still refused', async ({ server }) => {
     const ada = await registerUser(server.url);
     const cookie = `refresh_token=${ada.refreshToken}`;
     for (const origin of ['http://127.0.0.1:3001', 'https://127.0.0.1:3000', 'http://127.0.0.2:3000', 'http://localhost.evil.example:3000', 'https://evil.example']) {
@@ -68,14 +66,12 @@ describe('the cookie endpoints and CORS outside production (WEB_URL http://local
   });
 });
 
-describe('in production the list is exact, and the refusal says what to change', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ NODE_ENV: 'production', COOKIE_SECURE: 'true', WEB_URL: LOCALHOST });
-  });
-  afterAll(() => server.close());
+const prodTest = apiTest({ NODE_ENV: 'production', COOKIE_SECURE: 'true', WEB_URL: LOCALHOST });
 
-  it('refuses http://127.0.0.1:3000 naming the origin, CORS_ORIGINS and WEB_URL', async () => {
+describe('in production the list is exact, and the refusal says what to change', () => {
+  prodTest.beforeAll(startApi);
+
+  prodTest('refuses http://127.0.0.1:3000 naming the origin, CORS_ORIGINS and WEB_URL', async ({ server }) => {
     const ada = await registerUser(server.url);
     const cookie = `refresh_token=${ada.refreshToken}`;
     const res = await request(server.url, 'POST', '/api/auth/logout', { headers: { cookie, origin: 'http://127.0.0.1:3000' } });
