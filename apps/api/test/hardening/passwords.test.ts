@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/services/passwords.js';
 import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import type { TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /** Breached and guessable passwords are refused on register, change and reset. */
 
@@ -20,36 +21,34 @@ describe('the shipped list of common breached passwords', () => {
   });
 });
 
-describe('password policy over HTTP', () => {
-  let server: TestServer;
-  // Classes off, so that list entries reach the list check instead of failing the class rule.
-  beforeAll(async () => {
-    server = await startServer({ PASSWORD_REQUIRE_CLASSES: 'false', WEB_URL: 'http://web.test' });
-  });
-  afterAll(() => server.close());
+// Classes off, so that list entries reach the list check instead of failing the class rule.
+const policyTest = apiTest({ PASSWORD_REQUIRE_CLASSES: 'false', WEB_URL: 'http://web.test' });
 
-  const register = (email: string, password: string) =>
+describe('password policy over HTTP', () => {
+  policyTest.beforeAll(startApi);
+
+  const register = (server: TestServer, email: string, password: string) =>
     request(server.url, 'POST', '/api/auth/register', { body: { email, password, displayName: 'P' } });
 
-  it('register refuses common passwords in any case', async () => {
+  policyTest('register refuses common passwords in any case', async ({ server }) => {
     for (const password of ['password1', 'QWERTYUIOP', 'Iloveyou1', 'P@ssw0rd']) {
-      const res = await register(uniqueEmail(), password);
+      const res = await register(server, uniqueEmail(), password);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details).toEqual([{ field: 'password', message: expect.stringMatching(/common/i) }]);
     }
   });
 
-  it('register refuses a password that contains the email’s local part', async () => {
-    const res = await register('Marguerite.Dupont@example.com', 'xx-marguerite.dupont-2024');
+  policyTest('register refuses a password that contains the email’s local part', async ({ server }) => {
+    const res = await register(server, 'Marguerite.Dupont@example.com', 'xx-marguerite.dupont-2024');
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ field: 'password', message: expect.stringMatching(/email/i) }]);
     // A local part shorter than 3 characters is too short to judge.
-    expect((await register(`ab@${Date.now()}.example.com`, 'ab-horse-battery-staple')).status).toBe(201);
-    expect((await register(uniqueEmail(), 'a-long-unlisted-passphrase')).status).toBe(201);
+    expect((await register(server, `ab@${Date.now()}.example.com`, 'ab-horse-battery-staple')).status).toBe(201);
+    expect((await register(server, uniqueEmail(), 'a-long-unlisted-passphrase')).status).toBe(201);
   });
 
-  it('password change refuses common passwords and the local part', async () => {
+  policyTest('password change refuses common passwords and the local part', async ({ server }) => {
     const alice = await registerUser(server.url, { email: `alicelocal.${Date.now()}@example.com`, password: 'a-long-unlisted-passphrase' });
     const change = (newPassword: string) =>
       request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: alice.password, newPassword }, headers: bearer(alice.accessToken) });
@@ -62,7 +61,7 @@ describe('password policy over HTTP', () => {
     expect((await change('another-unlisted-passphrase')).status).toBe(204);
   });
 
-  it('password reset refuses them too, and the link still works afterwards', async () => {
+  policyTest('password reset refuses them too, and the link still works afterwards', async ({ server }) => {
     const bob = await registerUser(server.url, { email: `bobbylocal.${Date.now()}@example.com`, password: 'a-long-unlisted-passphrase' });
     expect((await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: bob.email } })).status).toBe(202);
     let token: string | undefined;
@@ -82,14 +81,12 @@ describe('password policy over HTTP', () => {
   });
 });
 
-describe('mail-sending endpoints: 5 per account per hour', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
+const mailLimitTest = apiTest();
 
-  it('password-forgot answers 429 on the sixth request for one address, known or not', async () => {
+describe('mail-sending endpoints: 5 per account per hour', () => {
+  mailLimitTest.beforeAll(startApi);
+
+  mailLimitTest('password-forgot answers 429 on the sixth request for one address, known or not', async ({ server }) => {
     for (const email of [(await registerUser(server.url)).email, uniqueEmail('nobody')]) {
       for (let i = 0; i < 5; i++) expect((await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email } })).status).toBe(202);
       const sixth = await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: email.toUpperCase() } });
@@ -99,7 +96,7 @@ describe('mail-sending endpoints: 5 per account per hour', () => {
     }
   });
 
-  it('verify-resend answers 429 on the sixth request for one account', async () => {
+  mailLimitTest('verify-resend answers 429 on the sixth request for one account', async ({ server }) => {
     const carol = await registerUser(server.url);
     for (let i = 0; i < 5; i++) expect((await request(server.url, 'POST', '/api/auth/email/verify/resend', { headers: bearer(carol.accessToken) })).status).toBe(202);
     const sixth = await request(server.url, 'POST', '/api/auth/email/verify/resend', { headers: bearer(carol.accessToken) });
