@@ -1,4 +1,4 @@
-import { account, fields, mfa } from '@portcullis/contract';
+import { account, mfa } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { route, type Route } from '../http/route.js';
@@ -8,7 +8,7 @@ import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../service
 import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../services/mfaRecovery.js';
 import { completePendingLink } from '../http/oauth/pendingLink.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
-import { checkPasswordPolicy } from '../services/passwords.js';
+import { checkPasswordPolicy, configuredPasswordPolicy } from '../services/passwords.js';
 import { consumeAccountAction } from '../services/rateLimits.js';
 import { signedIn, wantsBodyTransport } from './auth.js';
 
@@ -19,7 +19,7 @@ import { signedIn, wantsBodyTransport } from './auth.js';
  */
 export function accountRoutes(ctx: AppContext): Route[] {
   // The configured policy (PASSWORD_MIN_LENGTH, PASSWORD_REQUIRE_CLASSES): not part of the static schema.
-  const policy = { minLength: ctx.config.PASSWORD_MIN_LENGTH, maxLength: fields.LIMITS.passwordMax, requireClasses: ctx.config.PASSWORD_REQUIRE_CLASSES };
+  const policy = configuredPasswordPolicy(ctx.config);
   const newPasswordPolicy = { newPassword: (value: string) => checkPasswordPolicy(value, policy, 'newPassword').map((issue) => issue.message) };
 
   return [
