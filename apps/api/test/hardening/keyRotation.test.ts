@@ -1,7 +1,8 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /**
  * Signing keys rotate on demand and on a schedule without anyone noticing: the new key is published
@@ -20,18 +21,16 @@ async function admin(server: TestServer) {
   return { ...who, accessToken: login.body.accessToken as string };
 }
 
-describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Short lifetimes so the activation and the retired key's departure happen within the test.
-    // The access tokens live 10 s, not 3: the token signed before the rotation must still be in
-    // its lifetime after the rotation, a JWKS fetch and a sign-in, which a busy machine stretched
-    // past 3 s (+ 2 s tolerance).
-    server = await startServer({ JWT_ACCESS_TTL: '10s', KEY_RETIRE_GRACE: '2s', KEY_PREPUBLISH: '2s' });
-  });
-  afterAll(() => server.close());
+// Short lifetimes so the activation and the retired key's departure happen within the test.
+// The access tokens live 10 s, not 3: the token signed before the rotation must still be in
+// its lifetime after the rotation, a JWKS fetch and a sign-in, which a busy machine stretched
+// past 3 s (+ 2 s tolerance).
+const onDemandTest = apiTest({ JWT_ACCESS_TTL: '10s', KEY_RETIRE_GRACE: '2s', KEY_PREPUBLISH: '2s' });
 
-  it('needs manage_users', async () => {
+describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
+  onDemandTest.beforeAll(startApi);
+
+  onDemandTest('needs manage_users', async ({ server }) => {
     expect((await request(server.url, 'POST', '/api/admin/keys/rotate')).status).toBe(401);
     const user = await registerUser(server.url);
     const res = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(user.accessToken) });
@@ -39,7 +38,7 @@ describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
-  it('a new key is published at once and signs from activatesAt; the old one signs until then, stays published until its tokens expired, then leaves', async () => {
+  onDemandTest('a new key is published at once and signs from activatesAt; the old one signs until then, stays published until its tokens expired, then leaves', async ({ server }) => {
     const boss = await admin(server);
     const before = boss.accessToken;
     const oldKid = kidOf(before);
@@ -91,14 +90,12 @@ describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
   });
 });
 
-describe('rotation under load', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ KEY_PREPUBLISH: '100ms' });
-  });
-  afterAll(() => server.close());
+const underLoadTest = apiTest({ KEY_PREPUBLISH: '100ms' });
 
-  it('three rotations during continuous requests refuse not one of them', async () => {
+describe('rotation under load', () => {
+  underLoadTest.beforeAll(startApi);
+
+  underLoadTest('three rotations during continuous requests refuse not one of them', async ({ server }) => {
     const boss = await admin(server);
     const people = await Promise.all([0, 1, 2].map(() => registerUser(server.url, {}, { 'x-token-transport': 'body' })));
     let running = true;
