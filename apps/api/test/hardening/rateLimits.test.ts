@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ApiError } from '../../src/services/errors.js';
 import { addressKey } from '../../src/services/rateLimits.js';
 import { registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { startServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 
 /**
  * The contract's default limits, each through real HTTP against a real server (counters in
@@ -32,15 +33,13 @@ function expectRateLimited(res: { status: number; headers: Headers; body: any },
   expect(retryAfter).toBeLessThanOrEqual(maxSeconds);
 }
 
-describe('login brute force: 5 failures per account per address per 15 minutes', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Per-address request limits out of the way, so only the per-account ones are under test.
-    server = await startServer({ ...CONTRACT, RATE_LIMIT_LOGIN_PER_IP: '1000/1m' });
-  });
-  afterAll(() => server.close());
+// Per-address request limits out of the way, so only the per-account ones are under test.
+const perAccountTest = apiTest({ ...CONTRACT, RATE_LIMIT_LOGIN_PER_IP: '1000/1m' });
 
-  it('refuses the sixth attempt with 429 and Retry-After, even with the right password', async () => {
+describe('login brute force: 5 failures per account per address per 15 minutes', () => {
+  perAccountTest.beforeAll(startApi);
+
+  perAccountTest('refuses the sixth attempt with 429 and Retry-After, even with the right password', async ({ server }) => {
     const alice = await registerUser(server.url);
     for (let i = 0; i < 5; i++) expect((await login(server.url, alice.email, 'Wrong-Password-1')).status).toBe(401);
     const locked = await login(server.url, alice.email, alice.password);
@@ -51,14 +50,14 @@ describe('login brute force: 5 failures per account per address per 15 minutes',
     expect((await login(server.url, bob.email, bob.password)).status).toBe(200);
   });
 
-  it('parallel guesses cannot exceed the limit: each attempt is counted before its password is checked', async () => {
+  perAccountTest('parallel guesses cannot exceed the limit: each attempt is counted before its password is checked', async ({ server }) => {
     const frank = await registerUser(server.url);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login(server.url, frank.email, `Parallel-guess-${i}`)));
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(15);
   });
 
-  it('counts the account whatever the case or spacing of its email', async () => {
+  perAccountTest('counts the account whatever the case or spacing of its email', async ({ server }) => {
     const carol = await registerUser(server.url);
     for (let i = 0; i < 5; i++) {
       const variant = i % 2 ? `  ${carol.email.toUpperCase()} ` : carol.email;
@@ -67,7 +66,7 @@ describe('login brute force: 5 failures per account per address per 15 minutes',
     expect((await login(server.url, carol.email, carol.password)).status).toBe(429);
   });
 
-  it('a successful login clears that account’s failures from that address', async () => {
+  perAccountTest('a successful login clears that account’s failures from that address', async ({ server }) => {
     const dave = await registerUser(server.url);
     for (let i = 0; i < 4; i++) expect((await login(server.url, dave.email, 'Wrong-Password-1')).status).toBe(401);
     expect((await login(server.url, dave.email, dave.password)).status).toBe(200);
@@ -76,7 +75,7 @@ describe('login brute force: 5 failures per account per address per 15 minutes',
     expect((await login(server.url, dave.email, dave.password)).status).toBe(429);
   });
 
-  it('wrong current passwords on password change and MFA disable count against the same limit', async () => {
+  perAccountTest('wrong current passwords on password change and MFA disable count against the same limit', async ({ server }) => {
     const erin = await registerUser(server.url);
     const auth = { authorization: `Bearer ${erin.accessToken}` };
     for (let i = 0; i < 3; i++) {
@@ -92,22 +91,20 @@ describe('login brute force: 5 failures per account per address per 15 minutes',
     expect((await login(server.url, erin.email, erin.password)).status).toBe(429);
   });
 
-  it('locks an unknown email exactly like a known one (no enumeration through the limit)', async () => {
+  perAccountTest('locks an unknown email exactly like a known one (no enumeration through the limit)', async ({ server }) => {
     const ghost = uniqueEmail('ghost');
     for (let i = 0; i < 5; i++) expect((await login(server.url, ghost, 'Wrong-Password-1')).status).toBe(401);
     expectRateLimited(await login(server.url, ghost, 'Wrong-Password-1'), 15 * 60);
   });
 });
 
-describe('login brute force across addresses: 100 failures per account per hour', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // A trusted proxy lets the test speak from many addresses.
-    server = await startServer({ ...CONTRACT, RATE_LIMIT_LOGIN_PER_IP: '1000/1m', TRUST_PROXY: '127.0.0.1' });
-  });
-  afterAll(() => server.close());
+// A trusted proxy lets the test speak from many addresses.
+const acrossAddressesTest = apiTest({ ...CONTRACT, RATE_LIMIT_LOGIN_PER_IP: '1000/1m', TRUST_PROXY: '127.0.0.1' });
 
-  it('locks the account for every address after 100 failures from 100 addresses', async () => {
+describe('login brute force across addresses: 100 failures per account per hour', () => {
+  acrossAddressesTest.beforeAll(startApi);
+
+  acrossAddressesTest('locks the account for every address after 100 failures from 100 addresses', async ({ server }) => {
     const victim = await registerUser(server.url);
     const from = (i: number) => ({ 'x-forwarded-for': `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}` });
     for (let batch = 0; batch < 100; batch += 5) {
@@ -122,14 +119,12 @@ describe('login brute force across addresses: 100 failures per account per hour'
   });
 });
 
-describe('per-address limits', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ ...CONTRACT, TRUST_PROXY: '127.0.0.1' });
-  });
-  afterAll(() => server.close());
+const perAddressTest = apiTest({ ...CONTRACT, TRUST_PROXY: '127.0.0.1' });
 
-  it('30 login requests per address per minute, counted before the body is read', async () => {
+describe('per-address limits', () => {
+  perAddressTest.beforeAll(startApi);
+
+  perAddressTest('30 login requests per address per minute, counted before the body is read', async ({ server }) => {
     const ip = { 'x-forwarded-for': '192.0.2.30' };
     for (let i = 0; i < 30; i++) {
       // Invalid bodies cost nothing to check but still count: a flood of junk is a flood.
@@ -145,7 +140,7 @@ describe('per-address limits', () => {
     expect((await request(server.url, 'POST', '/api/auth/login/mfa', { body: {}, headers: ip })).status).toBe(429);
   });
 
-  it('10 registrations per address per hour', async () => {
+  perAddressTest('10 registrations per address per hour', async ({ server }) => {
     const ip = { 'x-forwarded-for': '192.0.2.10' };
     for (let i = 0; i < 10; i++) await registerUser(server.url, {}, ip);
     const eleventh = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Eleven' }, headers: ip });
@@ -153,7 +148,7 @@ describe('per-address limits', () => {
     await registerUser(server.url, {}, { 'x-forwarded-for': '192.0.2.11' });
   });
 
-  it('20 password-forgot requests per address per hour, across accounts, counted before the body is read', async () => {
+  perAddressTest('20 password-forgot requests per address per hour, across accounts, counted before the body is read', async ({ server }) => {
     const ip = { 'x-forwarded-for': '192.0.2.20' };
     // Each to a different address: the per-account limit (5) never comes into play.
     for (let i = 0; i < 20; i++) {
@@ -169,7 +164,7 @@ describe('per-address limits', () => {
     expect((await request(server.url, 'POST', '/api/auth/login', { body: {}, headers: ip })).status).toBe(400);
   });
 
-  it('password-forgot and verify-resend: 5 per account per hour, ready for their routes', async () => {
+  perAddressTest('password-forgot and verify-resend: 5 per account per hour, ready for their routes', async ({ server }) => {
     const { ctx } = server;
     const account = uniqueEmail();
     for (let i = 0; i < 5; i++) await ctx.rateLimits.consumeAccountAction('password_forgot', account);
