@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { isLoopbackAddress } from '../../src/http/loopback.js';
 import { registerUser, request, uniqueEmail } from '@portcullis/testing/http';
-import { startServer, type TestServer } from '@portcullis/testing/server';
+import { startServer } from '@portcullis/testing/server';
+import { apiTest, startApi } from '@portcullis/testing/fixtures';
 import { startMailbox, type TestMailbox } from '@portcullis/testing/smtp';
 
 /**
@@ -30,15 +31,14 @@ describe('isLoopbackAddress', () => {
   });
 });
 
+const behindProxyTest = apiTest({ TRUST_PROXY: 'loopback' });
+
 describe('GET /api/dev/outbox behind the web proxy (TRUST_PROXY=loopback, as npm start runs it)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({ TRUST_PROXY: 'loopback' });
+  behindProxyTest.beforeAll(async ({ server }) => {
     await registerUser(server.url);
   });
-  afterAll(() => server.close());
 
-  it('serves a browser on this machine, directly or relayed by the proxy', async () => {
+  behindProxyTest('serves a browser on this machine, directly or relayed by the proxy', async ({ server }) => {
     for (const headers of [{}, { 'x-forwarded-for': '127.0.0.1' }, { 'x-forwarded-for': '::1' }, { 'x-forwarded-for': '::ffff:127.0.0.1' }] as Record<string, string>[]) {
       const res = await outbox(server.url, headers);
       expect(res.status, JSON.stringify(headers)).toBe(200);
@@ -46,21 +46,19 @@ describe('GET /api/dev/outbox behind the web proxy (TRUST_PROXY=loopback, as npm
     }
   });
 
-  it('answers 404 to a remote client relayed by the proxy (X-Forwarded-For names it)', async () => {
+  behindProxyTest('answers 404 to a remote client relayed by the proxy (X-Forwarded-For names it)', async ({ server }) => {
     expectNoRoute(await outbox(server.url, { 'x-forwarded-for': '203.0.113.9' }));
     expectNoRoute(await outbox(server.url, { 'x-forwarded-for': '203.0.113.9, 127.0.0.1' }));
     expectNoRoute(await outbox(server.url, { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' }));
   });
 });
 
-describe('GET /api/dev/outbox with TRUST_PROXY unset', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(() => server.close());
+const directTest = apiTest();
 
-  it('a proxy the API was not told about still cannot relay a remote client to it', async () => {
+describe('GET /api/dev/outbox with TRUST_PROXY unset', () => {
+  directTest.beforeAll(startApi);
+
+  directTest('a proxy the API was not told about still cannot relay a remote client to it', async ({ server }) => {
     expect((await outbox(server.url)).status).toBe(200);
     // req.ip is the (loopback) proxy here, but the proxy said whom it forwarded for.
     expectNoRoute(await outbox(server.url, { 'x-forwarded-for': '203.0.113.9' }));
@@ -73,7 +71,7 @@ describe('GET /api/dev/outbox with TRUST_PROXY unset', () => {
   const external = Object.values(networkInterfaces())
     .flat()
     .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-  it.skipIf(!external)('answers 404 to a client whose connection does not come from loopback', async () => {
+  directTest.skipIf(!external)('answers 404 to a client whose connection does not come from loopback', async ({ server }) => {
     const second: Server = createServer(createApp(server.ctx));
     await new Promise<void>((resolve) => second.listen(0, external, resolve));
     try {
