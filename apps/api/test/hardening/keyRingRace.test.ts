@@ -37,7 +37,7 @@ describe('a kid rotated in by another instance', () => {
     expect(reloads).toHaveBeenCalled();
   });
 
-  test('a well-formed kid that stays unknown is refused at once afterwards; a malformed one never reloads', async ({ server }) => {
+  test('a well-formed kid that stays unknown is refused at once afterwards; a malformed one never reloads', async () => {
     const bogus = randomBytes(32).toString('base64url');
     expect(await other.verificationKey(bogus, 'EdDSA')).toBeUndefined();
     // "At once" means without touching the database again. That was an elapsed-time bound (200 ms
