@@ -3,7 +3,7 @@
 // expected to pass under it: a test that fails only here depends on timing that load can flip.
 //
 //   node scripts/test-under-load.mjs                      the whole suite under the default load
-//   node scripts/test-under-load.mjs apps/api/test/login.test.ts
+//   node scripts/test-under-load.mjs apps/api/test/auth/login.test.ts
 //   LOAD_WORKERS=8 LOAD_MEMORY_MB=512 node scripts/test-under-load.mjs …
 //
 // Load: LOAD_WORKERS child processes spinning on the CPU (default: 2 per core, at least 4; on the

@@ -48,7 +48,7 @@ function passwordSchema(ctx: AppContext) {
 /**
  * The register body with the configured policy and the email rule inside the schema, not in a
  * `check`: a check runs only once the static rules pass, and register answers every invalid field
- * at once (a weak password beside a malformed email: test/http-conventions.test.ts). The
+ * at once (a weak password beside a malformed email: test/http/conventions.test.ts). The
  * documented shape is the contract's; the rules are zod's refinements, which add nothing to it.
  */
 function registerEndpoint(ctx: AppContext) {

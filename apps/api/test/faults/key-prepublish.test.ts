@@ -10,7 +10,7 @@ import { baseEnv, freshDatabase, sleep, spawnInstance, stopInstance, waitReady, 
  * before its activation (KEY_PREPUBLISH later); after that both sign with it and every token
  * verifies on both instances and against either JWKS. Two API processes on one PostgreSQL
  * database (needs DATABASE_URL: the embedded database is one process only; the single-instance
- * part is in test/hardening/keyRotation.test.ts).
+ * part is in test/keys/rotation.test.ts).
  */
 
 const BASE_URL = process.env.DATABASE_URL;

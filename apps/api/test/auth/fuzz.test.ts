@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import type { TestServer } from '@portcullis/testing/server';
-import { b64url, BEARER_ENDPOINTS } from './helpers.js';
+import { b64url, BEARER_ENDPOINTS } from './attacks.js';
 import { apiTest } from '@portcullis/testing/fixtures';
 
 const test = apiTest();

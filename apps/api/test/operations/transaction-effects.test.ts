@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import type { AppContext } from '../src/context.js';
-import { mailMessages, revocations } from '../src/db/schema.js';
-import type { RevocationMessage } from '../src/realtime/bus.js';
-import { enqueueMail } from '../src/services/mail.js';
-import { recordRevocations } from '../src/services/revocations.js';
-import { changeRole } from '../src/services/roles.js';
-import { revokeUserSessions } from '../src/services/sessions.js';
-import { inTransaction } from '../src/services/transaction.js';
+import type { AppContext } from '../../src/context.js';
+import { mailMessages, revocations } from '../../src/db/schema.js';
+import type { RevocationMessage } from '../../src/realtime/bus.js';
+import { enqueueMail } from '../../src/services/mail.js';
+import { recordRevocations } from '../../src/services/revocations.js';
+import { changeRole } from '../../src/services/roles.js';
+import { revokeUserSessions } from '../../src/services/sessions.js';
+import { inTransaction } from '../../src/services/transaction.js';
 import { CORE_ENV, sleep } from '@portcullis/testing/core';
 import { bearer, registerUser, request, uniqueEmail } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
@@ -142,7 +142,7 @@ describe('effects after commit', () => {
 });
 
 describe('no service runs an effect by hand', () => {
-  const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+  const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
   /** The helper runs them; server.ts wires the publisher; context.ts and mail/sender.ts declare them. */
   const ALLOWED = new Set(['services/transaction.ts', 'server.ts', 'context.ts', 'mail/sender.ts']);
 

@@ -231,13 +231,13 @@ describe('isDatabaseUnavailable', () => {
     ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
     ['a query that never returns', new Error('Query read timeout')],
   ])('recognises %s, also when wrapped', async (_name, cause) => {
-    const { isDatabaseUnavailable } = await import('../src/http/middleware/errorHandler.js');
+    const { isDatabaseUnavailable } = await import('../../src/http/middleware/errorHandler.js');
     expect(isDatabaseUnavailable(cause)).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('Failed query: select 1'), { cause }))).toBe(true);
   });
 
   it('does not take a programming error for an outage', async () => {
-    const { isDatabaseUnavailable } = await import('../src/http/middleware/errorHandler.js');
+    const { isDatabaseUnavailable } = await import('../../src/http/middleware/errorHandler.js');
     expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
   });

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 /** Configuration: defaults, one clear line per bad value, and production's refusals. */
 
 const SECRET = 'a-test-secret-key-with-at-least-32-characters';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const base = { DATA_DIR: 'memory://', SECRET_KEY: SECRET };
 
 function configError(env: Record<string, string>): string {

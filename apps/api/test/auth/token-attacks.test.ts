@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jos
 import { afterAll, describe, expect } from 'vitest';
 import { bearer, registerUser, request } from '@portcullis/testing/http';
 import type { TestServer } from '@portcullis/testing/server';
-import { b64url, BEARER_ENDPOINTS, claimsFrom, signWithServerKey, unsigned } from './helpers.js';
+import { b64url, BEARER_ENDPOINTS, claimsFrom, signWithServerKey, unsigned } from './attacks.js';
 import { nonCanonicalSpellings, withUnusedBitSet } from '@portcullis/testing/nonCanonical';
 import { apiTest } from '@portcullis/testing/fixtures';
 

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { apiRoutes } from '../src/routes/index.js';
+import { apiRoutes } from '../../src/routes/index.js';
 import { CORE_ENV } from '@portcullis/testing/core';
 import { request } from '@portcullis/testing/http';
 import type { TestServer } from '@portcullis/testing/server';
