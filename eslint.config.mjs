@@ -21,8 +21,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='kick']", message: 'Queue mail with enqueueMail inside inTransaction (services/transaction.ts): it wakes the sender after the commit.' },
-        { selector: "MemberExpression[property.name='publishRevocations']", message: 'Write revocations with recordRevocations inside inTransaction (services/transaction.ts): it publishes them after the commit.' },
+        {
+          selector: "CallExpression[callee.property.name='kick']",
+          message: 'Queue mail with enqueueMail inside inTransaction (services/transaction.ts): it wakes the sender after the commit.',
+        },
+        {
+          selector: "MemberExpression[property.name='publishRevocations']",
+          message: 'Write revocations with recordRevocations inside inTransaction (services/transaction.ts): it publishes them after the commit.',
+        },
       ],
     },
   },
@@ -32,7 +38,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../http/*', '../../http/*', '../../../http/*', '**/http/**'], message: 'Services do not import the HTTP layer (apps/api/src/http); put cookie and request handling there.' }] },
+        {
+          patterns: [
+            {
+              group: ['../http/*', '../../http/*', '../../../http/*', '**/http/**'],
+              message: 'Services do not import the HTTP layer (apps/api/src/http); put cookie and request handling there.',
+            },
+          ],
+        },
       ],
     },
   },

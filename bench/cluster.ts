@@ -153,8 +153,13 @@ async function main() {
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`GET /api/auth/me, ${concurrency} keep-alive connections with 4 pipelined requests each, ${seconds} s each in ${rounds} alternating rounds, ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
-    for (const t of targets) console.log(`  ${t.label.padEnd(24)} ${mean(t.rps).toFixed(0).padStart(7)} req/s  (rounds: ${t.rps.map((r) => r.toFixed(0)).join(', ')}; ${t.errors} non-200)`);
+    console.log(
+      `GET /api/auth/me, ${concurrency} keep-alive connections with 4 pipelined requests each, ${seconds} s each in ${rounds} alternating rounds, ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    for (const t of targets)
+      console.log(
+        `  ${t.label.padEnd(24)} ${mean(t.rps).toFixed(0).padStart(7)} req/s  (rounds: ${t.rps.map((r) => r.toFixed(0)).join(', ')}; ${t.errors} non-200)`,
+      );
     console.log(`  ratio cluster / single: ${(mean(targets[1]!.rps) / mean(targets[0]!.rps)).toFixed(2)}`);
   } finally {
     for (const child of children) await stop(child);

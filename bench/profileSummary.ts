@@ -25,7 +25,8 @@ for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n
 
 const self = new Map<string, number>();
 const total = new Map<string, number>();
-const keyOf = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(apps|packages|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+const keyOf = (n: Node) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(apps|packages|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
 for (const id of profile.samples) {
   const node = byId.get(id)!;
   self.set(keyOf(node), (self.get(keyOf(node)) ?? 0) + 1);
@@ -40,7 +41,11 @@ const all = profile.samples.length;
 const pct = (v: number) => `${((100 * v) / all).toFixed(1).padStart(5)}%`;
 const show = (title: string, table: Map<string, number>) => {
   console.log(title);
-  for (const [key, v] of [...table].filter(([k]) => !filter || k.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${pct(v)}  ${key}`);
+  for (const [key, v] of [...table]
+    .filter(([k]) => !filter || k.includes(filter))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25))
+    console.log(`${pct(v)}  ${key}`);
 };
 show(`self time (${all} samples)`, self);
 show('\ninclusive time', total);

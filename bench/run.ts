@@ -22,7 +22,8 @@ import { rotationLoad } from './lib/rotations.js';
 import { startTarget } from './lib/target.js';
 
 const args = process.argv.slice(2);
-const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split('=')[1] ?? (args.includes(`--${name}`) ? '' : undefined);
+const flag = (name: string) =>
+  args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split('=')[1] ?? (args.includes(`--${name}`) ? '' : undefined);
 const quick = flag('quick') !== undefined;
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 3));
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 3));
@@ -41,7 +42,14 @@ try {
   const protectedRoute: LoadRequest = { path: '/protected', headers: bearer };
 
   // JIT and pools warm before anything counts.
-  for (const [url, request] of [[express, healthz], [http, healthz], [api, healthz], [api, { path: '/api/auth/me', headers: bearer }], [sdk, protectedRoute], [express, protectedRoute]] as const) {
+  for (const [url, request] of [
+    [express, healthz],
+    [http, healthz],
+    [api, healthz],
+    [api, { path: '/api/auth/me', headers: bearer }],
+    [sdk, protectedRoute],
+    [express, protectedRoute],
+  ] as const) {
     await load(url, request, 1);
   }
 
@@ -79,14 +87,36 @@ try {
   if (wanted('headers')) await versus("bare Express + /healthz's headers", () => load(express, { path: '/healthz-headers' }, seconds), bareExpress, EXPRESS);
   if (wanted('healthz')) await versus('GET /healthz (whole chain)', () => load(api, healthz, seconds), bareExpress, EXPRESS);
   if (wanted('me')) await versus('GET /api/auth/me', () => load(api, { path: '/api/auth/me', headers: bearer }, seconds), bareExpress, EXPRESS);
-  if (wanted('session')) await versus('GET /api/auth/session (cookie)', () => load(api, { path: '/api/auth/session', headers: { cookie: account.sessionCookie } }, seconds), bareExpress, EXPRESS);
-  if (wanted('sdk')) await versus('SDK requireAccessToken route', () => load(sdk, protectedRoute, seconds), () => load(express, protectedRoute, seconds), 'same route, bare');
+  if (wanted('session'))
+    await versus(
+      'GET /api/auth/session (cookie)',
+      () => load(api, { path: '/api/auth/session', headers: { cookie: account.sessionCookie } }, seconds),
+      bareExpress,
+      EXPRESS,
+    );
+  if (wanted('sdk'))
+    await versus(
+      'SDK requireAccessToken route',
+      () => load(sdk, protectedRoute, seconds),
+      () => load(express, protectedRoute, seconds),
+      'same route, bare',
+    );
 
   if (wanted('login')) {
     const hashes: number[] = [];
     await versus(
       'POST /api/auth/login',
-      () => load(api, { method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account.email, password: PASSWORD }) }, seconds),
+      () =>
+        load(
+          api,
+          {
+            method: 'POST',
+            path: '/api/auth/login',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: account.email, password: PASSWORD }),
+          },
+          seconds,
+        ),
       async () => {
         const rate = await target.ask<number>({ kind: 'hashRate', concurrency: CONNECTIONS, ms: seconds * 1000 });
         hashes.push(rate);
@@ -94,7 +124,15 @@ try {
       },
       `${target.hash} hash rate`,
     );
-    rows.push({ label: `${target.hash} verify, API's hasher, ${CONNECTIONS} in flight`, rps: median(hashes), p50: NaN, p99: NaN, failures: 0, ratio: undefined, relativeTo: '' });
+    rows.push({
+      label: `${target.hash} verify, API's hasher, ${CONNECTIONS} in flight`,
+      rps: median(hashes),
+      p50: NaN,
+      p99: NaN,
+      failures: 0,
+      ratio: undefined,
+      relativeTo: '',
+    });
   }
 
   if (wanted('refresh')) await refreshRows();

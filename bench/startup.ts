@@ -114,17 +114,30 @@ try {
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   console.log(`load average (1/5/15 min): ${load(loadBefore)} before, ${load(loadAfter)} after`);
-  console.log(`run: ${built ? 'compiled JS, plain node' : 'node --import tsx'}, embedded database, ${rounds} restarts after ${crash ? 'SIGKILL (crash)' : 'SIGTERM'}, medians (ms, from the spawn)`);
+  console.log(
+    `run: ${built ? 'compiled JS, plain node' : 'node --import tsx'}, embedded database, ${rounds} restarts after ${crash ? 'SIGKILL (crash)' : 'SIGTERM'}, medians (ms, from the spawn)`,
+  );
   console.log('');
-  const row = (label: string, values: number[]) => console.log(`| ${label.padEnd(34)} | ${median(values).toFixed(0).padStart(6)} | ${values.map((v) => v.toFixed(0)).join(' ')}`);
+  const row = (label: string, values: number[]) =>
+    console.log(`| ${label.padEnd(34)} | ${median(values).toFixed(0).padStart(6)} | ${values.map((v) => v.toFixed(0)).join(' ')}`);
   console.log(`| ${'step'.padEnd(34)} | median | each run`);
   row('first start (initdb) to /readyz', [first.readyzMs]);
   row('bare PGlite open + close', bare);
-  row('restart to /healthz 200', runs.map((r) => r.healthzMs));
-  row('restart to /readyz 200', runs.map((r) => r.readyzMs));
+  row(
+    'restart to /healthz 200',
+    runs.map((r) => r.healthzMs),
+  );
+  row(
+    'restart to /readyz 200',
+    runs.map((r) => r.readyzMs),
+  );
   const ratios = runs.map((r, i) => r.readyzMs / bare[i]!);
   console.log(`| ${'ratio /readyz ÷ bare PGlite'.padEnd(34)} | ${median(ratios).toFixed(2).padStart(6)} |`);
-  for (const step of Object.keys(runs[0]?.startup ?? {})) row(`  logged: ${step}`, runs.map((r) => r.startup[step] ?? NaN));
+  for (const step of Object.keys(runs[0]?.startup ?? {}))
+    row(
+      `  logged: ${step}`,
+      runs.map((r) => r.startup[step] ?? NaN),
+    );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -61,7 +61,9 @@ function run(name, command, commandArgs, options = {}) {
 
 // --- the web build -----------------------------------------------------------------------------
 
-const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'global.d.ts'].map((p) => path.join(WEB_DIR, p));
+const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'global.d.ts'].map((p) =>
+  path.join(WEB_DIR, p),
+);
 // The workspace packages the web app bundles from source: a change there needs a new build too.
 const PACKAGE_SOURCES = ['sdk', 'contract'].map((name) => path.join(ROOT, 'packages', name, 'src'));
 const BUILD_ID = path.join(WEB_DIR, '.next', 'BUILD_ID');
@@ -121,7 +123,11 @@ const tsxCli = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 // In production one process (`node --import tsx`), not tsx's CLI: that wrapper relays a signal to
 // its child and SIGKILLs it when the child does not confirm within 30 ms, which a busy machine
 // misses, cutting the API's drain short.
-if (runApi) children.push(['api', run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : ['--import', 'tsx', 'apps/api/src/main.ts'])]);
+if (runApi)
+  children.push([
+    'api',
+    run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : ['--import', 'tsx', 'apps/api/src/main.ts']),
+  ]);
 if (runWeb) children.push(['web', run('web', process.execPath, dev ? ['server.mjs', '--dev'] : ['server.mjs'], { cwd: WEB_DIR })]);
 
 /** SHUTDOWN_TIMEOUT as the API reads it (a number of ms, or 500ms, 10s, 1m), default 10 s. */
@@ -142,7 +148,9 @@ function shutdown(code, signal = 'SIGTERM') {
     for (const [, child] of children) if (child.exitCode === null) child.kill('SIGKILL');
     process.exit(code || 1);
   }, shutdownTimeoutMs() + 5_000).unref();
-  Promise.all(children.map(([, child]) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null))).then(() => process.exit(code));
+  Promise.all(children.map(([, child]) => (child.exitCode === null ? new Promise((resolve) => child.on('exit', resolve)) : null))).then(() =>
+    process.exit(code),
+  );
 }
 
 for (const [name, child] of children) {

@@ -46,7 +46,10 @@ startLoad();
 console.log(`[test-under-load] ${cpuWorkers} CPU-bound processes and ${memoryMb > 0 ? `one touching ${memoryMb} MiB` : 'no memory load'} on ${cores} core(s)`);
 
 // Vitest itself, not through npx: a signal sent to npx does not reach the Vitest it started.
-const vitest = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+const vitest = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     vitest.kill(signal);

@@ -3,7 +3,16 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { loginUrlFor, safeRedirect } from './lib/redirect';
 import { isGuestOnlyPath, isProtectedPath } from './lib/routes';
-import { ADMIN_MFA_MISSING_HEADER, adminMfaMissing, checkSession, encodeUserHeader, INTERNAL_HEADER_PREFIX, SESSION_COOKIE, SIGNED_OUT, USER_HEADER } from './lib/session-check';
+import {
+  ADMIN_MFA_MISSING_HEADER,
+  adminMfaMissing,
+  checkSession,
+  encodeUserHeader,
+  INTERNAL_HEADER_PREFIX,
+  SESSION_COOKIE,
+  SIGNED_OUT,
+  USER_HEADER,
+} from './lib/session-check';
 
 export async function proxy(request: NextRequest) {
   const { pathname, search, searchParams } = request.nextUrl;

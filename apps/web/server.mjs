@@ -23,7 +23,17 @@ const trustProxy = ['1', 'true', 'yes', 'on'].includes(String(process.env.WEB_TR
 
 const PROXIED = ['/api/', '/.well-known/'];
 // Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: never forwarded.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 const INTERNAL_PREFIX = 'x-portcullis-';
 const UPSTREAM_TIMEOUT_MS = 30_000;
 

@@ -14,15 +14,30 @@ export interface Row {
 
 const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
-export function printTable(rows: Row[], run: { database: string; alg: string; rounds: number; seconds: number; loadBefore: number[]; loadAfter: number[] }): void {
+export function printTable(
+  rows: Row[],
+  run: { database: string; alg: string; rounds: number; seconds: number; loadBefore: number[]; loadAfter: number[] },
+): void {
   const cpus = os.cpus();
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
-  console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`);
+  console.log(
+    `machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
+  );
   console.log(`load average (1/5/15 min): ${load(run.loadBefore)} before, ${load(run.loadAfter)} after`);
-  console.log(`run: ${run.database}, JWT_ALG ${run.alg}, ${CONNECTIONS} connections, ${run.rounds} rounds × ${run.seconds} s per path, medians; NODE_ENV=production, RATE_LIMITS=off`);
+  console.log(
+    `run: ${run.database}, JWT_ALG ${run.alg}, ${CONNECTIONS} connections, ${run.rounds} rounds × ${run.seconds} s per path, medians; NODE_ENV=production, RATE_LIMITS=off`,
+  );
   console.log('');
   const header = ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'relative to', 'failures'];
-  const body = rows.map((r) => [r.label, num(r.rps), num(r.p50, 1), num(r.p99, 1), r.ratio === undefined ? '' : num(r.ratio, 2), r.relativeTo, String(r.failures)]);
+  const body = rows.map((r) => [
+    r.label,
+    num(r.rps),
+    num(r.p50, 1),
+    num(r.p99, 1),
+    r.ratio === undefined ? '' : num(r.ratio, 2),
+    r.relativeTo,
+    String(r.failures),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log(line(header));

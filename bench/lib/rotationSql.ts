@@ -21,7 +21,12 @@ async function rotate(client: pg.PoolClient, presented: string): Promise<string>
     const idleExpiry = new Date(Math.min(now.getTime() + 7 * 86_400_000, session.absolute_expires_at.getTime()));
     const successor = randomBytes(32).toString('base64url');
     await client.query('update refresh_tokens set rotated_at = $1 where id = $2', [now, token.id]);
-    await client.query('insert into refresh_tokens (session_id, token_hash, parent_id, expires_at) values ($1, $2, $3, $4)', [session.id, sha256(successor), token.id, idleExpiry]);
+    await client.query('insert into refresh_tokens (session_id, token_hash, parent_id, expires_at) values ($1, $2, $3, $4)', [
+      session.id,
+      sha256(successor),
+      token.id,
+      idleExpiry,
+    ]);
     await client.query('update sessions set last_active_at = $1, expires_at = $2, ip = $3 where id = $4', [now, idleExpiry, session.ip, session.id]);
     await client.query('select * from users where id = $1', [session.user_id]);
     await client.query('commit');
@@ -33,7 +38,12 @@ async function rotate(client: pg.PoolClient, presented: string): Promise<string>
 }
 
 /** Rotations per second over `ms`, one chain per token, each chain on its own pooled client; `tokens` are each chain's last. */
-export async function rotationSqlRate(databaseUrl: string, tokens: string[], ms: number, poolSize: number): Promise<{ rate: number; p50: number; p99: number; tokens: string[] }> {
+export async function rotationSqlRate(
+  databaseUrl: string,
+  tokens: string[],
+  ms: number,
+  poolSize: number,
+): Promise<{ rate: number; p50: number; p99: number; tokens: string[] }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   const latencies: number[] = [];
   const started = performance.now();

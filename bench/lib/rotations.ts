@@ -10,14 +10,18 @@ import type { Sample } from './load.js';
 function rotate(agent: http.Agent, url: URL, token: string): Promise<{ status: number; token?: string }> {
   const body = JSON.stringify({ refreshToken: token });
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-token-transport': 'body' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        resolve(status === 200 ? { status, token: (JSON.parse(Buffer.concat(chunks).toString()) as { refreshToken: string }).refreshToken } : { status });
-      });
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-token-transport': 'body' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve(status === 200 ? { status, token: (JSON.parse(Buffer.concat(chunks).toString()) as { refreshToken: string }).refreshToken } : { status });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

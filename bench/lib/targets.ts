@@ -93,7 +93,10 @@ async function hashRate(concurrency: number, ms: number): Promise<number> {
   return done / ((performance.now() - started) / 1000);
 }
 
-type Command = { id: number; kind: 'hashRate'; concurrency: number; ms: number } | { id: number; kind: 'rotationSql'; tokens: string[]; ms: number } | { id: number; kind: 'stop' };
+type Command =
+  | { id: number; kind: 'hashRate'; concurrency: number; ms: number }
+  | { id: number; kind: 'rotationSql'; tokens: string[]; ms: number }
+  | { id: number; kind: 'stop' };
 
 process.on('message', (command: Command) => {
   const answer = async () => {

@@ -47,6 +47,9 @@ export function createApp(ctx: AppContext): Express {
 
 /** `TRUST_PROXY` names the proxies whose X-Forwarded-For is believed; by default none is. */
 function trustProxySetting(value: string): string[] | boolean {
-  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   return list.length ? list : false;
 }

@@ -40,8 +40,8 @@ const role = (value: string): Role => {
 program
   .command('create-admin')
   .description('Create an admin account. The password is read from standard input (typed without echo, or piped), never from an argument.')
-  .requiredOption('--email <email>', 'the admin\'s email address')
-  .option('--name <displayName>', 'the admin\'s display name', 'Administrator')
+  .requiredOption('--email <email>', "the admin's email address")
+  .option('--name <displayName>', "the admin's display name", 'Administrator')
   .action(async (options: { email: string; name: string }) => {
     const password = await readPassword();
     await withContext(async (ctx) => {
@@ -54,7 +54,7 @@ program
 
 program
   .command('set-role')
-  .description('Change a user\'s role; their tokens that carry the old role are refused at once. Refuses to remove the last admin.')
+  .description("Change a user's role; their tokens that carry the old role are refused at once. Refuses to remove the last admin.")
   .argument('<user>', 'email address or user id')
   .argument('<role>', `one of ${ROLES.join(', ')}`, role)
   .action(async (who: string, newRole: Role) => {
@@ -72,14 +72,19 @@ program
   .action(async (who: string) => {
     await withContext(async (ctx) => {
       const user = await findUser(ctx, who);
-      const count = await revokeUserSessions(ctx, user.id, { reason: 'revoked_by_admin', audit: { type: 'user.sessions_revoked', actorId: null, meta: { ip: null, userAgent: 'portcullis-cli' }, details: { via: 'cli' } } });
+      const count = await revokeUserSessions(ctx, user.id, {
+        reason: 'revoked_by_admin',
+        audit: { type: 'user.sessions_revoked', actorId: null, meta: { ip: null, userAgent: 'portcullis-cli' }, details: { via: 'cli' } },
+      });
       console.log(`Revoked ${count} session${count === 1 ? '' : 's'} of ${user.email}.`);
     });
   });
 
 program
   .command('reset-mfa')
-  .description('Reset a user\'s two-step verification: their authenticator app and recovery codes stop working, wrong-code lock-outs are cleared, every session is signed out, and they are mailed. For a lost phone, or a factor enrolled by someone else.')
+  .description(
+    "Reset a user's two-step verification: their authenticator app and recovery codes stop working, wrong-code lock-outs are cleared, every session is signed out, and they are mailed. For a lost phone, or a factor enrolled by someone else.",
+  )
   .argument('<user>', 'email address or user id')
   .action(async (who: string) => {
     await withContext(async (ctx) => {
@@ -97,12 +102,19 @@ program
       let change: RotationChange | undefined;
       await ctx.keyRing.rotate(true, async (tx, rotated) => {
         change = rotated;
-        await recordAudit(tx, { type: 'keys.rotated', userId: null, actorId: null, details: { kid: rotated.kid, retiredKid: rotated.retiredKid, trigger: 'cli' } });
+        await recordAudit(tx, {
+          type: 'keys.rotated',
+          userId: null,
+          actorId: null,
+          details: { kid: rotated.kid, retiredKid: rotated.retiredKid, trigger: 'cli' },
+        });
       });
       // Running servers reload their key ring at once (and within a minute even if this is missed).
       await ctx.bus.publish({ type: 'keys' });
       if (!change) throw new Error('key rotation recorded no change');
-      console.log(`Signing key rotated: ${change.retiredKid ?? '(none)'} → ${change.kid}. The new key is published now and signs from ${change.activatesAt} (KEY_PREPUBLISH); the old key signs until then and stays published until its tokens expire.`);
+      console.log(
+        `Signing key rotated: ${change.retiredKid ?? '(none)'} → ${change.kid}. The new key is published now and signs from ${change.activatesAt} (KEY_PREPUBLISH); the old key signs until then and stays published until its tokens expire.`,
+      );
     });
   });
 
@@ -122,7 +134,11 @@ program
       }
       const rows = users.map((u) => [u.id, u.role, u.email, u.displayName, u.createdAt.slice(0, 10)]);
       const widths = [36, 9, 32, 24, 10];
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+      const line = (cells: string[]) =>
+        cells
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd();
       console.log(line(['ID', 'ROLE', 'EMAIL', 'NAME', 'CREATED']));
       for (const r of rows) console.log(line(r));
       console.log(`${total} user${total === 1 ? '' : 's'} in all; page ${options.page}, ${options.limit} per page.`);
@@ -132,4 +148,3 @@ program
 program.parseAsync(process.argv).catch((error) => {
   reportError(error);
 });
-

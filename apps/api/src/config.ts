@@ -54,10 +54,16 @@ const schema = z.object({
   PORT: port(4000),
   WEB_PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional(),
   DATA_DIR: z.string().default('.data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+    .optional(),
   JWT_ACCESS_TTL: duration('15m'),
   JWT_REFRESH_TTL: duration('7d'),
   SESSION_MAX_AGE: duration('30d'),
@@ -115,7 +121,10 @@ const schema = z.object({
   ADMIN_REQUIRE_MFA: bool(false),
   /** Wrong second-factor codes in a row, over every sign-in, before the second factor is refused until recovery (NIST 800-63B 5.2.2: 100). */
   MFA_MAX_CONSECUTIVE_FAILURES: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1_000_000).default(100),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
   MAIL_FROM: z.string().default('Portcullis <no-reply@localhost>'),
   /** A failed send is retried after MAIL_RETRY_BASE, then twice as long each time (at most 1 h apart). */
   MAIL_RETRY_BASE: duration('30s'),
@@ -184,14 +193,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const notices: string[] = [];
 
   const corsOrigins = raw.CORS_ORIGINS
-    ? raw.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean).map((o) => parseOrigin(o))
+    ? raw.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+        .map((o) => parseOrigin(o))
     : [raw.WEB_URL];
   const cookieSecure = raw.COOKIE_SECURE ?? isProduction;
 
   if (isProduction) {
     if (!raw.SECRET_KEY) throw new ConfigError('Invalid configuration: SECRET_KEY: required in production (at least 32 random characters)');
     if (env.COOKIE_SECURE !== undefined && !cookieSecure) throw new ConfigError('Invalid configuration: COOKIE_SECURE: must not be false in production');
-    if (raw.ALLOW_BOOTSTRAP) throw new ConfigError('Invalid configuration: ALLOW_BOOTSTRAP: the bootstrap admin is refused in production; create admins with the CLI');
+    if (raw.ALLOW_BOOTSTRAP)
+      throw new ConfigError('Invalid configuration: ALLOW_BOOTSTRAP: the bootstrap admin is refused in production; create admins with the CLI');
   }
   // memory:// keeps nothing on disk to lose (tests, demos); a data directory can lose or corrupt
   // committed data on an OS crash or power loss, since PGlite never flushes its writes.

@@ -129,7 +129,8 @@ export async function createContext(
     },
   };
 
-  const reloadRevocations = () => loadRevocations(database.db, revocations).catch((err) => logger.warn({ err: { message: err.message } }, 'could not reload revocations'));
+  const reloadRevocations = () =>
+    loadRevocations(database.db, revocations).catch((err) => logger.warn({ err: { message: err.message } }, 'could not reload revocations'));
   // A COMMIT whose answer was lost may hold revocations (or a session nobody received): once the
   // database answers, every instance hears of them again (services/commitOutcome.ts).
   watchCommitOutcomes(database.db, (tasks, startedAt) => {
@@ -159,14 +160,17 @@ export async function createContext(
       void reloadRevocations();
     }, 30_000),
     setInterval(() => void deleteExpiredRevocations(database.db).catch(() => {}), 10 * 60_000),
-    setInterval(() => {
-      void keyRing
-        .rotateIfDue((tx, change) => recordAudit(tx, { type: 'keys.rotated', userId: null, actorId: null, details: { ...change, trigger: 'schedule' } }))
-        .then(async (rotated) => {
-          if (rotated) await bus.publish({ type: 'keys' });
-        })
-        .catch((err) => logger.warn({ err: { message: err.message } }, 'key rotation check failed'));
-    }, Math.min(config.KEY_ROTATION_INTERVAL / 4, 60 * 60_000)),
+    setInterval(
+      () => {
+        void keyRing
+          .rotateIfDue((tx, change) => recordAudit(tx, { type: 'keys.rotated', userId: null, actorId: null, details: { ...change, trigger: 'schedule' } }))
+          .then(async (rotated) => {
+            if (rotated) await bus.publish({ type: 'keys' });
+          })
+          .catch((err) => logger.warn({ err: { message: err.message } }, 'key rotation check failed'));
+      },
+      Math.min(config.KEY_ROTATION_INTERVAL / 4, 60 * 60_000),
+    ),
   ];
   // A safety net for a missed `keys` event: no instance keeps signing with a retired key for long.
   timers.push(setInterval(() => void keyRing.reload().catch(() => {}), 60_000));
@@ -233,4 +237,3 @@ export async function startServer(
   };
   return running;
 }
-

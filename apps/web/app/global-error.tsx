@@ -12,7 +12,11 @@ export default function GlobalError({ retry }: { error: unknown; retry?: () => v
             Portcullis could not load this page. Please try again in a moment.
           </p>
           <p style={{ marginTop: '1.5rem' }}>
-            <button type="button" onClick={() => (retry ? retry() : window.location.reload())} style={{ font: 'inherit', padding: '0.6rem 1.1rem', cursor: 'pointer' }}>
+            <button
+              type="button"
+              onClick={() => (retry ? retry() : window.location.reload())}
+              style={{ font: 'inherit', padding: '0.6rem 1.1rem', cursor: 'pointer' }}
+            >
               Try again
             </button>
           </p>

@@ -14,7 +14,18 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 /** The one button. A request in flight disables it, so a double click cannot send twice. */
-export function Button({ variant = 'primary', loading = false, loadingText, block, size = 'md', disabled, className, children, type = 'button', ...rest }: ButtonProps) {
+export function Button({
+  variant = 'primary',
+  loading = false,
+  loadingText,
+  block,
+  size = 'md',
+  disabled,
+  className,
+  children,
+  type = 'button',
+  ...rest
+}: ButtonProps) {
   const classes = [styles.button, styles[variant], size === 'sm' ? styles.sm : '', block ? styles.block : '', className ?? ''].filter(Boolean).join(' ');
   return (
     <button {...rest} type={type} className={classes} disabled={disabled || loading} aria-busy={loading || undefined}>

@@ -18,7 +18,12 @@ export function FormAlert({ tone = 'error', children, fieldErrors }: FormAlertPr
   const problems = Object.values(fieldErrors ?? {}).filter((m): m is string => Boolean(m));
   const empty = !children && problems.length === 0;
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} aria-live={tone === 'error' ? 'assertive' : 'polite'} aria-atomic="true" className={empty ? 'visually-hidden' : `${styles.alert} ${styles[tone]}`}>
+    <div
+      role={tone === 'error' ? 'alert' : 'status'}
+      aria-live={tone === 'error' ? 'assertive' : 'polite'}
+      aria-atomic="true"
+      className={empty ? 'visually-hidden' : `${styles.alert} ${styles[tone]}`}
+    >
       {!empty && (
         <>
           {children && <p className={styles.message}>{children}</p>}

@@ -12,8 +12,8 @@ import styles from './FreshSignIn.module.css';
 export function FreshSignInNote() {
   return (
     <p className={styles.note}>
-      Your account has no password, so we check that it is really you by a recent sign-in: you must have signed in within the last {FRESH_SIGN_IN_MINUTES} minutes. If it has been
-      longer, sign in again first.
+      Your account has no password, so we check that it is really you by a recent sign-in: you must have signed in within the last {FRESH_SIGN_IN_MINUTES}{' '}
+      minutes. If it has been longer, sign in again first.
     </p>
   );
 }
@@ -57,7 +57,17 @@ export function ReauthFields(props: {
       <FormAlert>{errors.message}</FormAlert>
       {errors.signInAgain && <SignInAgainButton returnTo={returnTo} />}
       {hasPassword && (
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => onPassword(e.target.value)} error={errors.fields.password} autoFocus />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => onPassword(e.target.value)}
+          error={errors.fields.password}
+          autoFocus
+        />
       )}
     </>
   );

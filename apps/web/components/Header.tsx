@@ -48,7 +48,12 @@ export function Header() {
             {[...NAV, ...(hasPermission(user.role, 'manage_users') ? [ADMIN_NAV] : [])].map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (
-                <Link key={item.href} href={item.href} className={`${styles.navLink} ${active ? styles.active : ''}`} aria-current={active ? 'page' : undefined}>
+                <Link
+                  key={item.href}
+                  href={item.href}
+                  className={`${styles.navLink} ${active ? styles.active : ''}`}
+                  aria-current={active ? 'page' : undefined}
+                >
                   {item.label}
                 </Link>
               );

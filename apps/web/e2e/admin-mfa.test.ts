@@ -9,7 +9,13 @@ import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 const ADMIN = { email: 'mfa.admin@example.com', password: 'Web-Admin-Pass-1!' };
 
-const test = stackTest({ RATE_LIMITS: 'off', ADMIN_REQUIRE_MFA: 'true', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+const test = stackTest({
+  RATE_LIMITS: 'off',
+  ADMIN_REQUIRE_MFA: 'true',
+  ALLOW_BOOTSTRAP: 'true',
+  BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+  BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+});
 
 describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
   let adminRecoveryCodes: string[] = [];
@@ -31,7 +37,10 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     // Two-step verification on (through the API, as the settings page would), then a new sign-in with a code.
     const login = await request(stack.api.url, 'POST', '/api/auth/login', { body: ADMIN });
     const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(login.body.accessToken), body: {} });
-    const enabled = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: bearer(login.body.accessToken), body: { code: codeAt(setup.body.secret, Date.now()) } });
+    const enabled = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', {
+      headers: bearer(login.body.accessToken),
+      body: { code: codeAt(setup.body.secret, Date.now()) },
+    });
     expect(enabled.status).toBe(200);
     adminRecoveryCodes = enabled.body.recoveryCodes;
     await page.goto('/dashboard');
@@ -47,40 +56,50 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toContain(ADMIN.email);
   });
 
-  test('an admin resets a user\'s two-step verification from the users page, after confirming; audited and mailed', { timeout: 60_000 }, async ({ stack, page }) => {
-    // A user with two-step verification on (through the API).
-    const email = `mfa.lost.${Date.now()}@example.com`;
-    const registered = await request(stack.api.url, 'POST', '/api/auth/register', { body: { email, password: 'Lost-Phone-Pass-1', displayName: 'Lost Phone' } });
-    const auth = bearer(registered.body.accessToken);
-    const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: auth, body: {} });
-    expect((await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: auth, body: { code: codeAt(setup.body.secret, Date.now()) } })).status).toBe(200);
+  test(
+    "an admin resets a user's two-step verification from the users page, after confirming; audited and mailed",
+    { timeout: 60_000 },
+    async ({ stack, page }) => {
+      // A user with two-step verification on (through the API).
+      const email = `mfa.lost.${Date.now()}@example.com`;
+      const registered = await request(stack.api.url, 'POST', '/api/auth/register', {
+        body: { email, password: 'Lost-Phone-Pass-1', displayName: 'Lost Phone' },
+      });
+      const auth = bearer(registered.body.accessToken);
+      const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: auth, body: {} });
+      expect(
+        (await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: auth, body: { code: codeAt(setup.body.secret, Date.now()) } })).status,
+      ).toBe(200);
 
-    // The admin signs in with a recovery code (their TOTP codes of this minute are spent).
-    await loginViaForm(page, ADMIN);
-    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
-    await page.getByLabel('Recovery code').fill(adminRecoveryCodes[0]!);
-    await page.keyboard.press('Enter');
-    await page.waitForURL('**/dashboard');
+      // The admin signs in with a recovery code (their TOTP codes of this minute are spent).
+      await loginViaForm(page, ADMIN);
+      await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+      await page.getByLabel('Recovery code').fill(adminRecoveryCodes[0]!);
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/dashboard');
 
-    await page.goto(`/admin/users?query=${encodeURIComponent(email)}`);
-    const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
-    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-    // Not offered for oneself.
-    expect(await page.getByRole('button', { name: `Reset two-step verification of ${ADMIN.email}` }).count()).toBe(0);
-    await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).click();
-    const confirm = row.getByRole('group', { name: 'Confirm' });
-    await expect.poll(() => confirm.innerText()).toContain('recovery codes stop working');
-    await screenshot(page, 'admin-reset-mfa-confirm');
-    await confirm.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => page.locator('main').innerText()).toContain('two-step verification has been reset');
+      await page.goto(`/admin/users?query=${encodeURIComponent(email)}`);
+      const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+      // Not offered for oneself.
+      expect(await page.getByRole('button', { name: `Reset two-step verification of ${ADMIN.email}` }).count()).toBe(0);
+      await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).click();
+      const confirm = row.getByRole('group', { name: 'Confirm' });
+      await expect.poll(() => confirm.innerText()).toContain('recovery codes stop working');
+      await screenshot(page, 'admin-reset-mfa-confirm');
+      await confirm.getByRole('button', { name: 'Confirm' }).click();
+      await expect.poll(() => page.locator('main').innerText()).toContain('two-step verification has been reset');
 
-    const userId = registered.body.user.id as string;
-    expect(await stack.api.query(`select 1 from totp_credentials where user_id = '${userId}'`)).toHaveLength(0);
-    const [event] = await stack.api.query<{ actor_id: string }>(`select actor_id from audit_events where user_id = '${userId}' and type = 'mfa.reset'`);
-    const [admin] = await stack.api.query<{ id: string }>(`select id from users where email = '${ADMIN.email}'`);
-    expect(event!.actor_id).toBe(admin!.id);
-    expect(await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-step verification was reset on your account'`)).toHaveLength(1);
-    // The button is gone with the factor.
-    expect(await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).count()).toBe(0);
-  });
+      const userId = registered.body.user.id as string;
+      expect(await stack.api.query(`select 1 from totp_credentials where user_id = '${userId}'`)).toHaveLength(0);
+      const [event] = await stack.api.query<{ actor_id: string }>(`select actor_id from audit_events where user_id = '${userId}' and type = 'mfa.reset'`);
+      const [admin] = await stack.api.query<{ id: string }>(`select id from users where email = '${ADMIN.email}'`);
+      expect(event!.actor_id).toBe(admin!.id);
+      expect(
+        await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-step verification was reset on your account'`),
+      ).toHaveLength(1);
+      // The button is gone with the factor.
+      expect(await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).count()).toBe(0);
+    },
+  );
 });

@@ -57,7 +57,9 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
   });
 
-  test('register → dashboard with the name (also in the first HTML); reload keeps the session; sign out → /login, Back does not show the dashboard', async ({ page }) => {
+  test('register → dashboard with the name (also in the first HTML); reload keeps the session; sign out → /login, Back does not show the dashboard', async ({
+    page,
+  }) => {
     // The nonce-based CSP must let the app's own scripts run, and nothing may throw.
     const problems: string[] = [];
     page.on('console', (message) => {
@@ -218,7 +220,10 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     expect(setup.status).toBe(200);
     const secret = Secret.fromBase32(setup.body.secret as string);
     const codeAt = (timestamp: number) => TOTP.generate({ secret, algorithm: 'SHA1', digits: 6, period: 30, timestamp });
-    const enabled = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: bearer(account.accessToken), body: { code: codeAt(Date.now()) } });
+    const enabled = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', {
+      headers: bearer(account.accessToken),
+      body: { code: codeAt(Date.now()) },
+    });
     expect(enabled.status).toBe(200);
     const recoveryCodes = enabled.body.recoveryCodes as string[];
 
@@ -298,4 +303,3 @@ describe('web: sign-up, sign-in, sign-out', { timeout: 60_000 }, () => {
     await screenshot(page, 'not-found');
   });
 });
-

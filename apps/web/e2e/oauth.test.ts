@@ -109,7 +109,10 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     // The previous step's code, with at least 10 s of this step left: a slow request cannot make it two steps old.
     const left = 30_000 - (Date.now() % 30_000);
     if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
-    expect((await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: code(Date.now() - 30_000) }, headers: bearer(local.accessToken) })).status).toBe(200);
+    expect(
+      (await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: code(Date.now() - 30_000) }, headers: bearer(local.accessToken) }))
+        .status,
+    ).toBe(200);
     provider.accounts.set('mfa-person', { email: local.email, email_verified: true });
 
     await page.goto('/login');

@@ -55,7 +55,9 @@ describe('web: MFA for an account without a password', () => {
     await screenshot(page, 'mfa-disable-sign-in-again');
     await disable.getByRole('button', { name: 'Sign in again' }).click();
     await page.waitForURL('**/login?redirect=%2Fsettings%2Fsecurity');
-    expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(1);
+    expect(
+      await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`),
+    ).toHaveLength(1);
   });
 
   test('turning MFA on without a password: within 10 minutes of signing in it works, later the form offers "Sign in again"', async ({ stack, page }) => {
@@ -78,7 +80,9 @@ describe('web: MFA for an account without a password', () => {
     await expect.poll(() => enable.getByRole('alert').innerText()).toMatch(/sign in again/i);
     expect(await enable.getByRole('button', { name: 'Sign in again' }).count()).toBe(1);
     await screenshot(page, 'mfa-enable-sign-in-again');
-    expect(await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`)).toHaveLength(0);
+    expect(
+      await stack.api.query(`select 1 from totp_credentials where enabled_at is not null and user_id = (select id from users where email = '${email}')`),
+    ).toHaveLength(0);
 
     // Signed in just now: it works.
     await signedInMinutesAgo(0);
@@ -94,8 +98,6 @@ describe('web: MFA for an account without a password', () => {
     await page.getByRole('button', { name: 'Email me a link to set a password' }).click();
     await expect.poll(() => text(page)).toContain('A link to choose a password is on its way');
     expect(await page.getByLabel('Current password').count()).toBe(0);
-    await expect
-      .poll(async () => (await storedMail(stack.api, email)).filter((m) => m.text.includes('/reset-password?token=')).length)
-      .toBe(1);
+    await expect.poll(async () => (await storedMail(stack.api, email)).filter((m) => m.text.includes('/reset-password?token=')).length).toBe(1);
   });
 });

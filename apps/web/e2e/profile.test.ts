@@ -55,12 +55,26 @@ describe('web: profile', () => {
     await form.getByLabel('New email address').fill(newEmail);
     await screenshot(page, 'profile-email-change-form');
     await form.getByRole('button', { name: 'Send confirmation link' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: `Check your inbox at ${newEmail}` }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: `Check your inbox at ${newEmail}` })
+          .count(),
+      )
+      .toBe(1);
     await screenshot(page, 'profile-email-change-sent');
 
     const link = await mailedLink(stack.webUrl, newEmail, '/confirm-email-change');
     await page.goto(link);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: `Your email address is now ${newEmail}` }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: `Your email address is now ${newEmail}` })
+          .count(),
+      )
+      .toBe(1);
     // The token left the address bar.
     expect(new URL(page.url()).search).toBe('');
     await screenshot(page, 'confirm-email-change-done');

@@ -96,14 +96,20 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     await otherPage.goto('/settings/security');
     await expect.poll(() => otherPage.getByTestId('session-row').count()).toBe(2);
     await screenshot(otherPage, 'security-two-sessions');
-    await otherPage.locator('[data-testid=session-row]:not([data-current])').getByRole('button', { name: /^Revoke/ }).click();
+    await otherPage
+      .locator('[data-testid=session-row]:not([data-current])')
+      .getByRole('button', { name: /^Revoke/ })
+      .click();
     await expect.poll(() => otherPage.getByTestId('session-row').count()).toBe(1);
     expect(await otherPage.getByRole('status').filter({ hasText: 'Signed out' }).count()).toBe(1);
 
     // The victim's next request finds the session gone: a click that calls the API, or (5 s
     // tokens) its own refresh timer, whichever comes first. Either way it ends at sign-in.
     if (new URL(victimPage.url()).pathname === '/dashboard') {
-      await victimPage.getByTestId('refresh-sessions').click({ timeout: 2_000 }).catch(() => undefined);
+      await victimPage
+        .getByTestId('refresh-sessions')
+        .click({ timeout: 2_000 })
+        .catch(() => undefined);
     }
     await victimPage.waitForURL((url) => url.pathname === '/login');
     expect(new URL(victimPage.url()).searchParams.get('redirect')).toBe('/dashboard');

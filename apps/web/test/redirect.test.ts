@@ -68,8 +68,51 @@ describe('safeRedirect: only same-origin relative paths survive', () => {
 });
 
 /** URL-like strings from the pieces open-redirect payloads are made of. */
-const URL_PIECES = ['/', '//', '\\', '.', '..', '%2e', '%2E', '%2f', '%2F', '%5c', '%5C', '%252f', '%252e', '%25', '%', 'evil.example', 'x', ':', '@', '?', '#', '&', '=', 'http:', 'https:', 'javascript:', '\t', '\n', '\r', ' ', '\u0000', '%09', '%0a', '%00', '\u00a0', '\u2028', '\u3002', '\uff0f', '\uff3c', 'é'];
-const urlLike = fc.array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...URL_PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 3 }) }), { maxLength: 14 }).map((parts) => parts.join(''));
+const URL_PIECES = [
+  '/',
+  '//',
+  '\\',
+  '.',
+  '..',
+  '%2e',
+  '%2E',
+  '%2f',
+  '%2F',
+  '%5c',
+  '%5C',
+  '%252f',
+  '%252e',
+  '%25',
+  '%',
+  'evil.example',
+  'x',
+  ':',
+  '@',
+  '?',
+  '#',
+  '&',
+  '=',
+  'http:',
+  'https:',
+  'javascript:',
+  '\t',
+  '\n',
+  '\r',
+  ' ',
+  '\u0000',
+  '%09',
+  '%0a',
+  '%00',
+  '\u00a0',
+  '\u2028',
+  '\u3002',
+  '\uff0f',
+  '\uff3c',
+  'é',
+];
+const urlLike = fc
+  .array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...URL_PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 3 }) }), { maxLength: 14 })
+  .map((parts) => parts.join(''));
 /** Starts like a path, so more of the runs get past the first check. */
 const pathLike = urlLike.map((rest) => `/${rest}`);
 

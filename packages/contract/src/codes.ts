@@ -91,7 +91,12 @@ export const OAUTH_LOGIN_ERROR_CODES = [
 ] as const;
 
 /** Only for link flows, which return to /settings/security. */
-export const OAUTH_LINK_ERROR_CODES = ['oauth_identity_in_use', 'oauth_provider_already_linked', 'oauth_link_session_expired', 'oauth_link_wrong_browser'] as const;
+export const OAUTH_LINK_ERROR_CODES = [
+  'oauth_identity_in_use',
+  'oauth_provider_already_linked',
+  'oauth_link_session_expired',
+  'oauth_link_wrong_browser',
+] as const;
 
 export type OAuthLoginErrorCode = (typeof OAUTH_LOGIN_ERROR_CODES)[number];
 export type OAuthErrorCode = OAuthLoginErrorCode | (typeof OAUTH_LINK_ERROR_CODES)[number];

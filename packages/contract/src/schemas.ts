@@ -36,7 +36,10 @@ export const Session = z
     expiresAt: timestamp.meta({ description: 'Idle expiry, pushed forward by every refresh; never past SESSION_MAX_AGE after the login.' }),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
-    device: z.string().nullable().meta({ examples: ['Firefox on Windows'] }),
+    device: z
+      .string()
+      .nullable()
+      .meta({ examples: ['Firefox on Windows'] }),
     current: z.boolean().meta({ description: 'True for the session this client is using.' }),
   })
   .meta({ id: 'Session' });

@@ -15,11 +15,7 @@ export interface TokenSource {
   refresh(): Promise<unknown>;
 }
 
-export function createAuthedFetch(
-  fetchFn: FetchLike,
-  baseUrl: string,
-  tokens: TokenSource,
-): (path: string, init?: RequestInit) => Promise<Response> {
+export function createAuthedFetch(fetchFn: FetchLike, baseUrl: string, tokens: TokenSource): (path: string, init?: RequestInit) => Promise<Response> {
   /** Refreshes; false when the session is over (401), throws when the API could not say (offline, 5xx). */
   async function tryRefresh(): Promise<boolean> {
     try {

@@ -92,10 +92,7 @@ export interface HeaderLookup {
 export function parseErrorResponse(status: number, body: unknown, headers: HeaderLookup): AuthError {
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
   const bodyRequestId = isRecord(body) && typeof body.requestId === 'string' ? body.requestId : undefined;
-  const code =
-    typeof error?.code === 'string' && error.code !== ''
-      ? error.code
-      : (FALLBACK_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'HTTP_ERROR'));
+  const code = typeof error?.code === 'string' && error.code !== '' ? error.code : (FALLBACK_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'HTTP_ERROR'));
   return new AuthError({
     status,
     code,

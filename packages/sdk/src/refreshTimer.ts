@@ -20,11 +20,7 @@ export interface RefreshTimer {
  * enabled false (autoRefresh off) makes a timer that never fires. worthRetry decides, after a
  * failed refresh, whether another try could help.
  */
-export function createRefreshTimer(
-  enabled: boolean,
-  refresh: () => Promise<unknown>,
-  worthRetry: (err: unknown) => boolean,
-): RefreshTimer {
+export function createRefreshTimer(enabled: boolean, refresh: () => Promise<unknown>, worthRetry: (err: unknown) => boolean): RefreshTimer {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let failures = 0;

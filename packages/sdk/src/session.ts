@@ -13,8 +13,10 @@ import { createTabSync, type TabMessage } from '#sdk/tabs';
 import type { AuthClient, AuthClientOptions, AuthResult, FetchLike, SessionEndListener, SessionEndReason, SignedIn, User } from '#sdk/types';
 
 /** What the account methods in client.ts build on; the picked members are handed to AuthClient as they are. */
-export interface ClientSession
-  extends Pick<AuthClient, 'getUser' | 'getAccessToken' | 'isAuthenticated' | 'getRefreshToken' | 'fetch' | 'refresh' | 'restore' | 'onSessionEnd' | 'close'> {
+export interface ClientSession extends Pick<
+  AuthClient,
+  'getUser' | 'getAccessToken' | 'isAuthenticated' | 'getRefreshToken' | 'fetch' | 'refresh' | 'restore' | 'onSessionEnd' | 'close'
+> {
   /** An unauthenticated JSON POST; tokenTransport asks for the refresh token in the body (transport 'body'). */
   post<T>(path: string, body: unknown, tokenTransport?: boolean): Promise<T>;
   /** A new sign-in: its tokens replace any older session's. */

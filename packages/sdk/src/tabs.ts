@@ -8,9 +8,7 @@ import type { User } from '#sdk/types';
 const LOCK_NAME = 'portcullis-refresh';
 const CHANNEL_NAME = 'portcullis-auth';
 
-export type TabMessage =
-  | { type: 'token'; accessToken: string; user: User; expiresIn: number; receivedAt: number }
-  | { type: 'signed-out' };
+export type TabMessage = { type: 'token'; accessToken: string; user: User; expiresIn: number; receivedAt: number } | { type: 'signed-out' };
 
 export interface TabSync {
   /** Runs fn while holding the cross-tab refresh lock (or directly when Web Locks are absent). */

@@ -1,7 +1,23 @@
 // The SDK's own types (options, results of its calls). The wire shapes are the contract's
 // (@portcullis/contract, written once there): imported as types only, so the browser bundle
 // never pulls in zod.
-import type { account, admin, auth, oauth, AuditEvent, AuthResult, BodyInputOf, MfaChallenge, MfaMethod, mfa, Project, ResponseOf, Role, Session, User } from '@portcullis/contract';
+import type {
+  account,
+  admin,
+  auth,
+  oauth,
+  AuditEvent,
+  AuthResult,
+  BodyInputOf,
+  MfaChallenge,
+  MfaMethod,
+  mfa,
+  Project,
+  ResponseOf,
+  Role,
+  Session,
+  User,
+} from '@portcullis/contract';
 import type { AuthError } from '#sdk/errors';
 
 export type { AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };

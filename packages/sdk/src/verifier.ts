@@ -11,18 +11,7 @@ import type { Role } from '#sdk/types';
 import { DEFAULT_CACHE_SIZE, VerifiedTokens } from '#sdk/verifiedTokens';
 
 /** Asymmetric algorithms only: `none` and HS* (where a public key could be used as secret) never. */
-export type AccessTokenAlgorithm =
-  | 'EdDSA'
-  | 'Ed25519'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512';
+export type AccessTokenAlgorithm = 'EdDSA' | 'Ed25519' | 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
 
 const ASYMMETRIC = new Set<string>(['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
 /** The contract allows at most 2 s of clock tolerance. */

@@ -82,12 +82,7 @@ describe('401 handling', () => {
     await signedInClient();
     api.revokeAccessTokens();
     await expect(client.me()).resolves.toEqual(testUser);
-    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
-      'POST /api/auth/login',
-      'GET /api/auth/me',
-      'POST /api/auth/refresh',
-      'GET /api/auth/me',
-    ]);
+    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/auth/login', 'GET /api/auth/me', 'POST /api/auth/refresh', 'GET /api/auth/me']);
     expect(api.calls[3]!.headers.get('authorization')).toBe('Bearer at-2');
   });
 
@@ -170,10 +165,7 @@ describe('single-flight', () => {
     slow.resolve();
     expect((await projects).status).toBe(200);
     expect(api.count('/api/auth/refresh')).toBe(1);
-    expect(api.calls.filter((c) => c.path === '/api/projects').map((c) => c.headers.get('authorization'))).toEqual([
-      'Bearer at-1',
-      'Bearer at-2',
-    ]);
+    expect(api.calls.filter((c) => c.path === '/api/projects').map((c) => c.headers.get('authorization'))).toEqual(['Bearer at-1', 'Bearer at-2']);
   });
 
   it('explicit refresh() calls share the flight', async () => {

@@ -45,8 +45,7 @@ describe('AuthError mapping', () => {
   it('client calls throw AuthError with the API code', async () => {
     const client = createAuthClient({
       baseUrl: 'http://api.test',
-      fetch: async () =>
-        json(409, { error: { code: 'EMAIL_TAKEN', message: 'That email is taken' }, requestId: 'req-7' }),
+      fetch: async () => json(409, { error: { code: 'EMAIL_TAKEN', message: 'That email is taken' }, requestId: 'req-7' }),
     });
     const err = await client.register({ email: 'a@b.c', password: 'x', displayName: 'A' }).catch((e: unknown) => e);
     expect(isAuthError(err)).toBe(true);

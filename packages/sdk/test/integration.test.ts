@@ -168,7 +168,7 @@ describe('SDK against the real API with JWT_ACCESS_TTL=3s', () => {
     expect(rec.calls.slice(1)).toEqual(['POST /api/auth/refresh', 'GET /api/auth/me']);
   });
 
-  it('an expired token is refreshed on the server\'s TOKEN_EXPIRED and the call retried', async () => {
+  it("an expired token is refreshed on the server's TOKEN_EXPIRED and the call retried", async () => {
     // A client whose clock stands still believes its token is fresh; only the server's 401 tells it.
     // 6 s, not 4: the server grants 2 s of clock tolerance past the 3 s lifetime.
     const frozen = Date.now();
@@ -197,7 +197,12 @@ describe('the server verifier against a real API signing with ES256', () => {
     const { user } = await client.register({ email: uniqueEmail(), password: PASSWORD, displayName: 'Curve' });
     const verifier = createVerifier({ issuer: TOKEN_ENV.JWT_ISSUER, audience: TOKEN_ENV.JWT_AUDIENCE, jwksUrl: `${api.url}/.well-known/jwks.json` });
     await expect(verifier.verify(client.getAccessToken()!)).resolves.toMatchObject({ sub: user.id });
-    const edOnly = createVerifier({ issuer: TOKEN_ENV.JWT_ISSUER, audience: TOKEN_ENV.JWT_AUDIENCE, jwksUrl: `${api.url}/.well-known/jwks.json`, algorithms: ['EdDSA'] });
+    const edOnly = createVerifier({
+      issuer: TOKEN_ENV.JWT_ISSUER,
+      audience: TOKEN_ENV.JWT_AUDIENCE,
+      jwksUrl: `${api.url}/.well-known/jwks.json`,
+      algorithms: ['EdDSA'],
+    });
     await expect(edOnly.verify(client.getAccessToken()!)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 });

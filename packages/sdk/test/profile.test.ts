@@ -96,7 +96,7 @@ describe('profile methods against the real API', () => {
   async function mailedToken(to: string): Promise<string> {
     // Polled up to 20 s (was 50 tries 100 ms apart, about 5 s): the mail goes out from a
     // background job, which a busy machine can hold for seconds. A link never mailed still fails.
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
       const { messages } = (await (await fetch(`${api.url}/api/dev/outbox`)).json()) as { messages: { to: string; text: string }[] };
       const token = messages.find((m) => m.to === to)?.text.match(/confirm-email-change\?token=([A-Za-z0-9_-]+)/)?.[1];
       if (token) return token;
@@ -109,7 +109,10 @@ describe('profile methods against the real API', () => {
     const stamp = Date.now().toString(36);
     const address = (name: string) => `sdk.${name}.${stamp}@example.com`;
     await client.register({ email: address('old'), password: PASSWORD, displayName: 'SDK Person' });
-    await expect(client.changeEmail({ newEmail: address('new'), password: 'Wrong-Horse-1!' })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+    await expect(client.changeEmail({ newEmail: address('new'), password: 'Wrong-Horse-1!' })).rejects.toMatchObject({
+      status: 401,
+      code: 'INVALID_CREDENTIALS',
+    });
     await expect(client.changeEmail({ newEmail: address('new'), password: PASSWORD })).resolves.toBeUndefined();
     const token = await mailedToken(address('new'));
 

@@ -28,7 +28,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const verifierWith = (cacheSize?: number) => createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl: jwks.url, ...(cacheSize !== undefined && { cacheSize }) });
+const verifierWith = (cacheSize?: number) =>
+  createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl: jwks.url, ...(cacheSize !== undefined && { cacheSize }) });
 
 describe('verified-token cache', () => {
   it('a token seen again is answered without a second signature check, with the same claims', async () => {

@@ -54,7 +54,11 @@ export async function personWithRole(url: string, admin: Person, role: Role, dis
   return login(url, person.email, STRONG_PASSWORD);
 }
 
-export async function createProject(url: string, owner: Person, name = 'A project'): Promise<{ id: string; ownerId: string; name: string; description: string }> {
+export async function createProject(
+  url: string,
+  owner: Person,
+  name = 'A project',
+): Promise<{ id: string; ownerId: string; name: string; description: string }> {
   const res = await request(url, 'POST', '/api/projects', { body: { name }, headers: bearer(owner.accessToken) });
   if (res.status !== 201) throw new Error(`create project failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.project;

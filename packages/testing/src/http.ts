@@ -16,7 +16,12 @@ export interface JsonResponse<T = any> {
   cookies: string[];
 }
 
-export async function request<T = any>(baseUrl: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}): Promise<JsonResponse<T>> {
+export async function request<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {
@@ -44,7 +49,11 @@ export function cookieValue(cookies: string[], name: string): string | undefined
   return undefined;
 }
 
-export async function registerUser(baseUrl: string, overrides: Partial<{ email: string; password: string; displayName: string }> = {}, headers: Record<string, string> = {}) {
+export async function registerUser(
+  baseUrl: string,
+  overrides: Partial<{ email: string; password: string; displayName: string }> = {},
+  headers: Record<string, string> = {},
+) {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? STRONG_PASSWORD;
   const res = await request(baseUrl, 'POST', '/api/auth/register', { body: { email, password, displayName: overrides.displayName ?? 'Test User' }, headers });

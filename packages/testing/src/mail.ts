@@ -18,5 +18,10 @@ export async function storedMail(server: Pick<TestServer, 'query' | 'ctx'>, to: 
     `select subject, text, html, sent_at from mail_messages where "to" = '${to.replace(/'/g, "''")}' order by created_at, id`,
   );
   const key = server.ctx.keys.encryption;
-  return rows.map((r) => ({ subject: r.subject, text: openMailBody(key, r.text), html: openMailBody(key, r.html), sentAt: r.sent_at === null ? null : String(r.sent_at) }));
+  return rows.map((r) => ({
+    subject: r.subject,
+    text: openMailBody(key, r.text),
+    html: openMailBody(key, r.html),
+    sentAt: r.sent_at === null ? null : String(r.sent_at),
+  }));
 }

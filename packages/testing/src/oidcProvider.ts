@@ -30,7 +30,12 @@ export interface TestProvider {
  * *site* than a web app on 127.0.0.1, so the browser's return to the callback is cross-site as in production.
  * `redirectUris` is read when the first request arrives: push to it until then.
  */
-export async function startOidcProvider(options: { redirectUris: string[]; clientId?: string; clientSecret?: string; issuerHost?: string }): Promise<TestProvider> {
+export async function startOidcProvider(options: {
+  redirectUris: string[];
+  clientId?: string;
+  clientSecret?: string;
+  issuerHost?: string;
+}): Promise<TestProvider> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const issuer = `http://${options.issuerHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
@@ -42,28 +47,29 @@ export async function startOidcProvider(options: { redirectUris: string[]; clien
   const clientSecret = options.clientSecret ?? 'portcullis-test-secret-0123456789abcdef';
 
   // Built on the first request, so redirect URIs pushed after start (a web port chosen later) count.
-  const build = () => new Provider(issuer, {
-    clients: [
-      {
-        client_id: clientId,
-        client_secret: clientSecret,
-        redirect_uris: options.redirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
+  const build = () =>
+    new Provider(issuer, {
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: options.redirectUris,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
+      jwks: { keys: [signingJwk] },
+      cookies: { keys: ['oidc-provider-test-cookie-key'] },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+      features: { devInteractions: { enabled: true } },
+      pkce: { required: () => true },
+      async findAccount(_ctx: unknown, sub: string) {
+        const account = accounts.get(sub);
+        if (!account) return undefined;
+        return { accountId: sub, claims: async () => ({ sub, ...account }) };
       },
-    ],
-    jwks: { keys: [signingJwk] },
-    cookies: { keys: ['oidc-provider-test-cookie-key'] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    features: { devInteractions: { enabled: true } },
-    pkce: { required: () => true },
-    async findAccount(_ctx: unknown, sub: string) {
-      const account = accounts.get(sub);
-      if (!account) return undefined;
-      return { accountId: sub, claims: async () => ({ sub, ...account }) };
-    },
-  });
+    });
   let handler: ReturnType<InstanceType<typeof Provider>['callback']> | undefined;
   server.on('request', (req, res) => {
     handler ??= build().callback();

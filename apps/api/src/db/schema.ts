@@ -41,10 +41,7 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('users_email_normalized_key').on(t.emailNormalized),
-    check('users_role_check', sql`${t.role} in ('user', 'moderator', 'admin')`),
-  ],
+  (t) => [uniqueIndex('users_email_normalized_key').on(t.emailNormalized), check('users_role_check', sql`${t.role} in ('user', 'moderator', 'admin')`)],
 );
 
 /** One login on one device. */
@@ -52,7 +49,9 @@ export const sessions = pgTable(
   'sessions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     ip: text('ip'),
     userAgent: text('user_agent'),
     device: text('device'),
@@ -65,7 +64,11 @@ export const sessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedReason: text('revoked_reason'),
     /** How it was signed in (RFC 8176 values, see Amr): ADMIN_REQUIRE_MFA looks for 'mfa'. */
-    amr: text('amr').array().$type<Amr[]>().notNull().default(sql`'{}'::text[]`),
+    amr: text('amr')
+      .array()
+      .$type<Amr[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
@@ -78,14 +81,20 @@ export const refreshTokens = pgTable(
   'refresh_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sessionId: uuid('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull(),
     parentId: uuid('parent_id'),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash), index('refresh_tokens_session_id_idx').on(t.sessionId), index('refresh_tokens_parent_id_idx').on(t.parentId)],
+  (t) => [
+    uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash),
+    index('refresh_tokens_session_id_idx').on(t.sessionId),
+    index('refresh_tokens_parent_id_idx').on(t.parentId),
+  ],
 );
 
 /** The signing key ring. Retired keys stay published until every token they signed has expired. */
@@ -129,7 +138,9 @@ export const oneTimeTokens = pgTable(
   'one_time_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose').$type<'email_verification' | 'password_reset' | 'email_change'>().notNull(),
     tokenHash: text('token_hash').notNull(),
     /** `email_change` only: the address asked for (as typed, trimmed); it becomes the account's once the link is followed. */
@@ -142,7 +153,9 @@ export const oneTimeTokens = pgTable(
 );
 
 export const totpCredentials = pgTable('totp_credentials', {
-  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   secretEncrypted: text('secret_encrypted').notNull(),
   /** Null while set up but not yet confirmed with a code. */
   enabledAt: timestamp('enabled_at', { withTimezone: true }),
@@ -155,7 +168,9 @@ export const recoveryCodes = pgTable(
   'recovery_codes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -171,7 +186,9 @@ export const mfaChallenges = pgTable(
   'mfa_challenges',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull(),
     attempts: integer('attempts').notNull().default(0),
     createdAt: createdAt(),
@@ -203,7 +220,9 @@ export const oauthAccounts = pgTable(
   'oauth_accounts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     provider: text('provider').notNull(),
     subject: text('subject').notNull(),
     email: text('email'),
@@ -218,7 +237,9 @@ export const projects = pgTable(
   'projects',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ownerId: uuid('owner_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     createdAt: createdAt(),
@@ -242,7 +263,11 @@ export const mailMessages = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
   },
-  (t) => [index('mail_messages_pending_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    index('mail_messages_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );
 
 /**
@@ -261,5 +286,9 @@ export const auditEvents = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_events_user_id_idx').on(t.userId, t.createdAt), index('audit_events_type_idx').on(t.type, t.createdAt), index('audit_events_created_at_idx').on(t.createdAt)],
+  (t) => [
+    index('audit_events_user_id_idx').on(t.userId, t.createdAt),
+    index('audit_events_type_idx').on(t.type, t.createdAt),
+    index('audit_events_created_at_idx').on(t.createdAt),
+  ],
 );

@@ -22,7 +22,9 @@ export function handleClientError(error: Error & { code?: string }, socket: Sock
 /** The status line and error for a refusal by Node's parser or its timers. */
 function describe(code: string | undefined): { status: string; error: { code: string; message: string } } {
   // headersTimeout / requestTimeout: the client was too slow to send its request (RFC 9110 §15.5.9).
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: '408 Request Timeout', error: { code: 'VALIDATION_FAILED', message: 'The request took too long to arrive.' } };
-  if (code === 'HPE_HEADER_OVERFLOW') return { status: '431 Request Header Fields Too Large', error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request URL or headers are too large.' } };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: '408 Request Timeout', error: { code: 'VALIDATION_FAILED', message: 'The request took too long to arrive.' } };
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return { status: '431 Request Header Fields Too Large', error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request URL or headers are too large.' } };
   return { status: '400 Bad Request', error: { code: 'VALIDATION_FAILED', message: 'The HTTP request is malformed.' } };
 }

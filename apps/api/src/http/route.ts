@@ -31,7 +31,11 @@ export interface HandlerInput<E extends EndpointDefinition> {
 }
 
 /** `:name` segments of a path pattern. */
-type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | ParamNames<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
 /** Every parameter the path names is present (Express matched it); a path typed only as string gives the loose record. */
 export type ParamsOf<P extends string> = string extends P ? Record<string, string | undefined> : { readonly [K in ParamNames<P>]: string };
 
@@ -83,9 +87,12 @@ function withFieldChecks(schema: z.ZodType | undefined, checks: FieldChecks | un
     Object.entries(checks).map(([name, check]) => {
       const field = schema.shape[name] as z.ZodType | undefined;
       if (!field || !check) throw new Error(`fieldChecks: the body has no field ${name}`);
-      return [name, field.superRefine((value, issues) => {
-        for (const message of check(value as never)) issues.addIssue({ code: 'custom', message });
-      })];
+      return [
+        name,
+        field.superRefine((value, issues) => {
+          for (const message of check(value as never)) issues.addIssue({ code: 'custom', message });
+        }),
+      ];
     }),
   );
   return schema.extend(refined);
@@ -119,7 +126,14 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
       query = parsed.data;
     }
     if (cache !== false) res.setHeader('Cache-Control', cache);
-    const answer = await implementation.handler({ req, res, auth: req.auth as AccessClaims, body: body as never, query: query as never, params: params as never });
+    const answer = await implementation.handler({
+      req,
+      res,
+      auth: req.auth as AccessClaims,
+      body: body as never,
+      query: query as never,
+      params: params as never,
+    });
     if (res.headersSent) return;
     if (endpoint.status === 204 || endpoint.response === undefined) {
       res.status(endpoint.status).end();

@@ -41,7 +41,14 @@ export async function seal(key: Uint8Array, purpose: string, lifetimeSeconds: nu
 }
 
 /** Opens a sealed value; `now` (ms) is for tests. Never throws for a bad value. */
-export async function unseal<T>(key: Uint8Array, purpose: string, lifetimeSeconds: number, shape: z.ZodType<T>, sealed: string, now?: number): Promise<Unsealed<T>> {
+export async function unseal<T>(
+  key: Uint8Array,
+  purpose: string,
+  lifetimeSeconds: number,
+  shape: z.ZodType<T>,
+  sealed: string,
+  now?: number,
+): Promise<Unsealed<T>> {
   let payload;
   try {
     ({ payload } = await jwtDecrypt(sealed, key, {

@@ -89,8 +89,14 @@ export function createMailer(options: { db: Db; config: Config; logger: Logger }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const final = message.attempts >= config.MAIL_MAX_ATTEMPTS;
-      logger.warn({ mailId: message.id, attempt: message.attempts, err: { message: reason } }, final ? 'mail send failed: giving up' : 'mail send failed: will retry');
-      await db.update(mailMessages).set({ lastError: reason.slice(0, 500) }).where(eq(mailMessages.id, message.id));
+      logger.warn(
+        { mailId: message.id, attempt: message.attempts, err: { message: reason } },
+        final ? 'mail send failed: giving up' : 'mail send failed: will retry',
+      );
+      await db
+        .update(mailMessages)
+        .set({ lastError: reason.slice(0, 500) })
+        .where(eq(mailMessages.id, message.id));
     }
   }
 

@@ -64,7 +64,9 @@ function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
     [String(e.status)]: {
       description: STATUS_TEXT[e.status] ?? 'Success.',
       ...(e.response ? { content: { 'application/json': { schema: e.response } } } : {}),
-      ...(e.headers ? { headers: z.object(Object.fromEntries(Object.entries(e.headers).map(([name, description]) => [name, z.string().optional().meta({ description })]))) } : {}),
+      ...(e.headers
+        ? { headers: z.object(Object.fromEntries(Object.entries(e.headers).map(([name, description]) => [name, z.string().optional().meta({ description })]))) }
+        : {}),
     },
   };
   for (const status of errorStatuses(e)) responses[String(status)] = errorResponse(status);
@@ -77,9 +79,17 @@ function operationOf(e: EndpointDefinition): ZodOpenApiOperationObject {
     ...(pathParams.length || e.query || e.requestHeaders
       ? {
           requestParams: {
-            ...(pathParams.length ? { path: z.object(Object.fromEntries(pathParams.map((name) => [name, /^(id|.+Id)$/.test(name) ? z.uuid() : z.string()]))) } : {}),
+            ...(pathParams.length
+              ? { path: z.object(Object.fromEntries(pathParams.map((name) => [name, /^(id|.+Id)$/.test(name) ? z.uuid() : z.string()]))) }
+              : {}),
             ...(e.query ? { query: e.query as z.ZodObject } : {}),
-            ...(e.requestHeaders ? { header: z.object(Object.fromEntries(Object.entries(e.requestHeaders).map(([name, description]) => [name, z.string().optional().meta({ description })]))) } : {}),
+            ...(e.requestHeaders
+              ? {
+                  header: z.object(
+                    Object.fromEntries(Object.entries(e.requestHeaders).map(([name, description]) => [name, z.string().optional().meta({ description })])),
+                  ),
+                }
+              : {}),
           },
         }
       : {}),
@@ -103,7 +113,12 @@ export function generatePaths(endpoints: EndpointDefinition[]): ZodOpenApiPathsO
 export const securitySchemes = {
   bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (at+jwt)' },
   refreshCookie: { type: 'apiKey', in: 'cookie', name: 'refresh_token' },
-  sessionCookie: { type: 'apiKey', in: 'cookie', name: 'portcullis_session', description: 'The signed session id the web app’s server reads; grants no token.' },
+  sessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'portcullis_session',
+    description: 'The signed session id the web app’s server reads; grants no token.',
+  },
 } as const;
 
 /** The generated document as JSON data (zod-openapi's own types are not exported by name). */

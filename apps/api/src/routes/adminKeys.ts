@@ -23,7 +23,8 @@ export function adminKeyRoutes(ctx: AppContext): Route[] {
         });
         if (!change) throw new Error('key rotation: a forced rotation reported no new key');
         // Every other instance reloads its ring now, not at its next periodic check; answer once they have the message.
-        if (!(await ctx.keyAnnouncements.announce())) ctx.logger.warn('key rotation: announcement not confirmed by the bus; other instances reload within a minute (the new key signs only later)');
+        if (!(await ctx.keyAnnouncements.announce()))
+          ctx.logger.warn('key rotation: announcement not confirmed by the bus; other instances reload within a minute (the new key signs only later)');
         return { kid: change.kid, alg: ctx.config.JWT_ALG, retiredKid: change.retiredKid, activatesAt: change.activatesAt };
       },
     }),

@@ -36,7 +36,6 @@ export function signedIn(ctx: AppContext, res: Response, result: SignedIn, bodyT
   return body;
 }
 
-
 /** A new password under the configured policy (PASSWORD_MIN_LENGTH, PASSWORD_REQUIRE_CLASSES). */
 function passwordSchema(ctx: AppContext) {
   const policy = configuredPasswordPolicy(ctx.config);
@@ -144,7 +143,11 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
         const only = params.id;
         // The audit names the id as it was sent (the route lower-cases it for the lookup).
         const details = { sessionId: String(req.params.id) };
-        const revoked = await revokeUserSessions(ctx, auth.sub, { only, reason: 'revoked_by_user', audit: { type: 'session.revoked', meta: requestMeta(req), details } });
+        const revoked = await revokeUserSessions(ctx, auth.sub, {
+          only,
+          reason: 'revoked_by_user',
+          audit: { type: 'session.revoked', meta: requestMeta(req), details },
+        });
         if (revoked === 0) throw notFound(endpoints.revokeSession.notFound);
       },
     }),

@@ -15,7 +15,14 @@ export function docsRoutes(ctx: AppContext, routes: Route[]): Router {
   // The docs page needs its own scripts and styles; everything else keeps the API's strict CSP.
   const docsCsp = helmet.contentSecurityPolicy({
     useDefaults: false,
-    directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], connectSrc: ["'self'"] },
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      frameAncestors: ["'none'"],
+      connectSrc: ["'self'"],
+    },
   });
   router.use('/docs', docsCsp, swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { url: '/api/openapi.json' } }));
   return router;

@@ -36,10 +36,14 @@ export function healthEndpoints(ctx: AppContext, checks: HealthChecks = healthCh
         // Shutting down (SIGTERM): out of rotation at once, whatever the database says.
         if (ctx.lifecycle.draining) return unready(res, { status: 'draining', checks: {} });
         // Within a second even when the database is frozen (connections open, nothing answers).
-        const withTimeout = (p: Promise<void>) => Promise.race([p, new Promise<void>((_, reject) => setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS).unref())]);
+        const withTimeout = (p: Promise<void>) =>
+          Promise.race([p, new Promise<void>((_, reject) => setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS).unref())]);
         // Both at once, so that a frozen database and a frozen Redis together still answer within a second.
         const [database, redis] = await Promise.all([
-          withTimeout(ctx.database.ping()).then(() => 'ok' as const, () => 'unavailable' as const),
+          withTimeout(ctx.database.ping()).then(
+            () => 'ok' as const,
+            () => 'unavailable' as const,
+          ),
           checks.redis?.(),
         ]);
         // Redis is an accelerator: without it the instance still serves (per-instance limits, events over

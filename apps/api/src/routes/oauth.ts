@@ -38,7 +38,9 @@ export type { OAuthErrorCode };
 export function oauthRoutes(ctx: AppContext): Route[] {
   const web = ctx.config.WEB_URL;
   const providers = new OAuthProviders(ctx.config);
-  const usedStates = new UsedStates(ctx.db, ctx.redis, (error) => ctx.logger.warn({ err: { message: error.message } }, 'oauth: redis unavailable for used-state markers'));
+  const usedStates = new UsedStates(ctx.db, ctx.redis, (error) =>
+    ctx.logger.warn({ err: { message: error.message } }, 'oauth: redis unavailable for used-state markers'),
+  );
   // The web app proxies /api/* to the API, so the provider comes back to the web app's origin
   // and the cookies set here are first-party there.
   const callbackUrl = (provider: ProviderDefinition) => `${web}/api/auth/oauth/${provider.id}/callback`;
@@ -113,7 +115,13 @@ export function oauthRoutes(ctx: AppContext): Route[] {
 
         const fail = async (code: OAuthErrorCode, reason: string, intent?: FlowIntent) => {
           const userId = intent?.kind === 'link' ? intent.userId : null;
-          await recordAudit(ctx.db, { type: 'login.failed', userId, actorId: userId, meta, details: { method: 'oauth', provider: provider.id, intent: intent?.kind ?? 'unknown', code, reason } });
+          await recordAudit(ctx.db, {
+            type: 'login.failed',
+            userId,
+            actorId: userId,
+            meta,
+            details: { method: 'oauth', provider: provider.id, intent: intent?.kind ?? 'unknown', code, reason },
+          });
           res.redirect(302, to(intent?.kind === 'link' ? SETTINGS_PATH : WEB_PAGES.login, { error: code }));
         };
 
@@ -170,7 +178,8 @@ export function oauthRoutes(ctx: AppContext): Route[] {
           const challenge = await createMfaChallenge(ctx, user, 'fed');
           await setMfaCookie(ctx, res, { mfaToken: challenge.mfaToken, methods: challenge.methods, redirect });
           // Linked only once the second factor is passed (http/oauth/pendingLink.ts).
-          if (resolution.kind === 'link_after_mfa') await setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
+          if (resolution.kind === 'link_after_mfa')
+            await setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
           return res.redirect(302, to(WEB_PAGES.login, { mfa: 'oauth' }));
         }
         const signedIn = await startSession(ctx, user, meta, ['fed'], { method: 'oauth', provider: provider.id, how });
@@ -196,7 +205,14 @@ export function oauthRoutes(ctx: AppContext): Route[] {
         return {
           // The web app shows "set a password first" instead of an Unlink that would be refused.
           hasPassword: Boolean(user?.passwordHash),
-          accounts: rows.map((r) => ({ id: r.id, provider: r.provider, name: providers.get(r.provider)?.name ?? r.provider, email: r.email, linkedAt: r.linkedAt.toISOString(), enabled: providers.get(r.provider) !== undefined })),
+          accounts: rows.map((r) => ({
+            id: r.id,
+            provider: r.provider,
+            name: providers.get(r.provider)?.name ?? r.provider,
+            email: r.email,
+            linkedAt: r.linkedAt.toISOString(),
+            enabled: providers.get(r.provider) !== undefined,
+          })),
         };
       },
     }),

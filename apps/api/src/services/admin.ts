@@ -48,11 +48,22 @@ export async function listAuditEvents(db: Db, filter: { userId?: string; actorId
   );
   return readPage('events', page, {
     items: async ({ limit, offset }) =>
-      (await db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)).limit(limit).offset(offset)).map(toAuditEvent),
+      (await db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)).limit(limit).offset(offset)).map(
+        toAuditEvent,
+      ),
     count: () => db.select({ n: count() }).from(auditEvents).where(where),
   });
 }
 
 function toAuditEvent(e: typeof auditEvents.$inferSelect): AuditEvent {
-  return { id: e.id, type: e.type, userId: e.userId, actorId: e.actorId, ip: e.ip, userAgent: e.userAgent, createdAt: e.createdAt.toISOString(), details: e.details };
+  return {
+    id: e.id,
+    type: e.type,
+    userId: e.userId,
+    actorId: e.actorId,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    createdAt: e.createdAt.toISOString(),
+    details: e.details,
+  };
 }

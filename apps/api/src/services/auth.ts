@@ -39,7 +39,8 @@ export async function register(ctx: AppContext, input: { email: string; password
     await queueVerificationMail(ctx, tx, user, meta);
     return { user: { ...user, mfaEnabled: false }, refresh };
   });
-  if (!created) throw new ApiError(409, 'EMAIL_TAKEN', 'An account with this email already exists.', [{ field: 'email', message: 'This email is already registered.' }]);
+  if (!created)
+    throw new ApiError(409, 'EMAIL_TAKEN', 'An account with this email already exists.', [{ field: 'email', message: 'This email is already registered.' }]);
   return signIn(ctx, created.user, created.refresh);
 }
 
@@ -53,7 +54,13 @@ export async function checkPassword(ctx: AppContext, email: string, password: st
   const user = await findUserByEmail(ctx.db, email);
   if (!user || !user.passwordHash) {
     await ctx.passwords.burn(password);
-    await recordAudit(ctx.db, { type: 'login.failed', userId: user?.id ?? null, actorId: null, meta, details: { reason: user ? 'no_password' : 'unknown_email' } });
+    await recordAudit(ctx.db, {
+      type: 'login.failed',
+      userId: user?.id ?? null,
+      actorId: null,
+      meta,
+      details: { reason: user ? 'no_password' : 'unknown_email' },
+    });
     return { ok: false };
   }
   if (!(await ctx.passwords.verify(user.passwordHash, password))) {

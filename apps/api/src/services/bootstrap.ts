@@ -31,7 +31,11 @@ export function checkAdminPassword(ctx: AppContext, password: string): void {
  * Creates an admin account. The operator typed the address, so it counts as verified. When
  * `onlyIfNoAdmin`, does nothing if an admin exists (checked under the advisory lock).
  */
-export async function createAdmin(ctx: AppContext, input: NewAdmin, options: { via: 'bootstrap' | 'cli'; onlyIfNoAdmin?: boolean }): Promise<PublicUser | undefined> {
+export async function createAdmin(
+  ctx: AppContext,
+  input: NewAdmin,
+  options: { via: 'bootstrap' | 'cli'; onlyIfNoAdmin?: boolean },
+): Promise<PublicUser | undefined> {
   const email = input.email.trim();
   // The same rules as sign-up, for input that came from a command line or the environment.
   if (!z.email().max(254).safeParse(email).success) throw new ApiError(400, 'VALIDATION_FAILED', `${JSON.stringify(email)} is not a valid email address.`);
@@ -47,10 +51,13 @@ export async function createAdmin(ctx: AppContext, input: NewAdmin, options: { v
     if (await findUserByEmail(tx, email)) {
       throw new ApiError(409, 'EMAIL_TAKEN', `An account with ${email} already exists; use set-role to make it an admin.`);
     }
-    const user = onlyRow(await tx
-      .insert(users)
-      .values({ email, emailNormalized: normalizeEmail(email), displayName, passwordHash, role: 'admin', emailVerifiedAt: new Date() })
-      .returning(), 'createAdmin');
+    const user = onlyRow(
+      await tx
+        .insert(users)
+        .values({ email, emailNormalized: normalizeEmail(email), displayName, passwordHash, role: 'admin', emailVerifiedAt: new Date() })
+        .returning(),
+      'createAdmin',
+    );
     await recordAudit(tx, { type: 'user.registered', userId: user.id, actorId: null, details: { via: options.via, role: 'admin' } });
     return toPublicUser({ ...user, mfaEnabled: false });
   });

@@ -36,7 +36,8 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
     // Another instance is at it: skip this round rather than wait or do the work twice.
     const lock = await tx.execute(sql`select pg_try_advisory_xact_lock(${CLEANUP_LOCK_ID}) as locked`);
     const locked = (lock as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked;
-    if (!locked) return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, usedTokens: 0, revocations: 0, mailMessages: 0, auditEvents: 0 };
+    if (!locked)
+      return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, usedTokens: 0, revocations: 0, mailMessages: 0, auditEvents: 0 };
 
     const count = (rows: unknown[]) => rows.length;
     const deadSessions = await tx
@@ -69,7 +70,10 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
     const audit =
       config.AUDIT_RETENTION === null
         ? []
-        : await tx.delete(auditEvents).where(lt(auditEvents.createdAt, new Date(now.getTime() - config.AUDIT_RETENTION))).returning({ id: auditEvents.id });
+        : await tx
+            .delete(auditEvents)
+            .where(lt(auditEvents.createdAt, new Date(now.getTime() - config.AUDIT_RETENTION)))
+            .returning({ id: auditEvents.id });
 
     return {
       ran: true,

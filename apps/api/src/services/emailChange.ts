@@ -23,8 +23,10 @@ import { webLink } from './webLinks.js';
 
 const STAGE = 'change_email';
 
-export const invalidEmailChangeToken = () => new ApiError(400, 'INVALID_TOKEN', 'This confirmation link is invalid, already used or expired. Ask for a new one.');
-const emailTaken = () => new ApiError(409, 'EMAIL_TAKEN', 'Another account uses this email address now.', [{ field: 'newEmail', message: 'This email is already registered.' }]);
+export const invalidEmailChangeToken = () =>
+  new ApiError(400, 'INVALID_TOKEN', 'This confirmation link is invalid, already used or expired. Ask for a new one.');
+const emailTaken = () =>
+  new ApiError(409, 'EMAIL_TAKEN', 'Another account uses this email address now.', [{ field: 'newEmail', message: 'This email is already registered.' }]);
 
 export async function requestEmailChange(
   ctx: AppContext,
@@ -32,7 +34,11 @@ export async function requestEmailChange(
   input: { newEmail: string; password?: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, { stage: STAGE, action: 'change your email address', failureType: 'login.failed' });
+  const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, {
+    stage: STAGE,
+    action: 'change your email address',
+    failureType: 'login.failed',
+  });
   // No code follows: a right password (or a fresh sign-in) is the whole proof.
   await succeeded();
   const newEmail = input.newEmail.trim();
@@ -67,11 +73,17 @@ export async function confirmEmailChange(ctx: AppContext, token: string, meta: R
     const row = await consumeOneTimeTokenRow(tx, token, 'email_change');
     if (!row?.newEmail) return undefined;
     const emailNormalized = normalizeEmail(row.newEmail);
-    const [other] = await tx.select({ id: users.id }).from(users).where(and(eq(users.emailNormalized, emailNormalized), ne(users.id, row.userId)));
+    const [other] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.emailNormalized, emailNormalized), ne(users.id, row.userId)));
     if (other) throw emailTaken();
     const [before] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, row.userId));
     if (!before) return undefined;
-    await tx.update(users).set({ email: row.newEmail, emailNormalized, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(users.id, row.userId));
+    await tx
+      .update(users)
+      .set({ email: row.newEmail, emailNormalized, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(users.id, row.userId));
     for (const purpose of ['email_change', 'password_reset', 'email_verification'] as const) await retireOneTimeTokens(tx, row.userId, purpose);
     // Neither address: the audit log is not a copy of people's data.
     await recordAudit(tx, { type: 'user.email_changed', userId: row.userId, meta });

@@ -14,10 +14,16 @@ import { webLink } from './webLinks.js';
 
 /** Email verification: a single-use, 24-hour link mailed at sign-up and on request. */
 
-export const invalidVerificationToken = () => new ApiError(400, 'INVALID_TOKEN', 'This verification link is invalid, already used or expired. Ask for a new one.');
+export const invalidVerificationToken = () =>
+  new ApiError(400, 'INVALID_TOKEN', 'This verification link is invalid, already used or expired. Ask for a new one.');
 
 /** Inside the caller's transaction (sign-up, resend), which wakes the mail sender once it commits. */
-export async function queueVerificationMail(ctx: AppContext, tx: Tx, user: { id: string; email: string; displayName: string }, meta: RequestMeta): Promise<void> {
+export async function queueVerificationMail(
+  ctx: AppContext,
+  tx: Tx,
+  user: { id: string; email: string; displayName: string },
+  meta: RequestMeta,
+): Promise<void> {
   const token = await issueOneTimeToken(tx, user.id, 'email_verification');
   const link = webLink(ctx.config, 'verifyEmail', { token });
   await enqueueMail(ctx, tx, user.email, verifyEmailMail({ displayName: user.displayName, link }), { link });

@@ -57,8 +57,7 @@ export const expiredBearer = () =>
 export const invalidCredentials = () => new ApiError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect.');
 export const forbidden = (message = 'You do not have permission to do this.') => new ApiError(403, 'FORBIDDEN', message);
 export const notFound = (message = 'Not found.') => new ApiError(404, 'NOT_FOUND', message);
-export const validationFailed = (details: FieldIssue[]) =>
-  new ApiError(400, 'VALIDATION_FAILED', 'Some fields are invalid.', details);
+export const validationFailed = (details: FieldIssue[]) => new ApiError(400, 'VALIDATION_FAILED', 'Some fields are invalid.', details);
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, 'RATE_LIMITED', 'Too many requests. Try again later.', undefined, { retryAfterSeconds });
 export const serviceUnavailable = (message = 'The service is temporarily unavailable. Try again shortly.', cause?: unknown) =>

@@ -148,10 +148,12 @@ export class KeyRing {
    */
   async reload(): Promise<void> {
     if (this.reloading) {
-      this.again ??= this.reloading.catch(() => {}).then(() => {
-        this.again = undefined;
-        return this.reload();
-      });
+      this.again ??= this.reloading
+        .catch(() => {})
+        .then(() => {
+          this.again = undefined;
+          return this.reload();
+        });
       return this.again;
     }
     this.reloading = this.load().finally(() => {
@@ -186,7 +188,13 @@ export class KeyRing {
         continue;
       }
       const privateJwk = JSON.parse(decrypt(this.options.encryptionKey, row.privateJwkEncrypted)) as JWK;
-      signers.push({ kid: row.kid, alg: row.alg as SigningAlg, key: (await importJWK(privateJwk, row.alg)) as CryptoKey, createdAt: row.createdAt, activatesAt });
+      signers.push({
+        kid: row.kid,
+        alg: row.alg as SigningAlg,
+        key: (await importJWK(privateJwk, row.alg)) as CryptoKey,
+        createdAt: row.createdAt,
+        activatesAt,
+      });
     }
     signers.sort((a, b) => a.activatesAt.getTime() - b.activatesAt.getTime());
     if (signers.length > 0) this.signers = signers;
@@ -204,11 +212,7 @@ export class KeyRing {
    * transaction-scoped advisory lock so that several instances rotate once, not N times.
    * `onRotated` runs inside the same transaction (to write the audit event with the change).
    */
-  async rotate(
-    force = true,
-    onRotated?: (tx: Db, change: RotationChange) => Promise<void>,
-    prepublishMs = this.options.prepublishMs ?? 0,
-  ): Promise<boolean> {
+  async rotate(force = true, onRotated?: (tx: Db, change: RotationChange) => Promise<void>, prepublishMs = this.options.prepublishMs ?? 0): Promise<boolean> {
     const { db, alg, encryptionKey, retiredKeyTtlMs, rotationIntervalMs } = this.options;
     const rotated = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_ID})`);

@@ -33,15 +33,27 @@ export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: Ren
   // Without an SMTP server (development) the outbox is the only destination: the message is
   // delivered the moment it is written.
   const outboxOnly = devOutboxEnabled(ctx.config);
-  const row = onlyRow(await tx
-    .insert(mailMessages)
-    // Bodies are sealed at rest: they may carry a reset, verification or email-change link (mail/sealedBody.ts).
-    .values({ to, subject: mail.subject, text: sealMailBody(ctx.keys.encryption, mail.text), html: sealMailBody(ctx.keys.encryption, mail.html), sentAt: outboxOnly ? new Date() : null })
-    .returning({ id: mailMessages.id }), 'enqueueMail');
+  const row = onlyRow(
+    await tx
+      .insert(mailMessages)
+      // Bodies are sealed at rest: they may carry a reset, verification or email-change link (mail/sealedBody.ts).
+      .values({
+        to,
+        subject: mail.subject,
+        text: sealMailBody(ctx.keys.encryption, mail.text),
+        html: sealMailBody(ctx.keys.encryption, mail.html),
+        sentAt: outboxOnly ? new Date() : null,
+      })
+      .returning({ id: mailMessages.id }),
+    'enqueueMail',
+  );
   mailAfterCommit(tx);
   if (!ctx.config.isProduction) {
     // One line a developer can act on with no mail server; never logged in production (the link is a credential).
-    ctx.logger.info({ mail: { to, subject: mail.subject, link: options.link } }, outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox, from this machine)' : 'mail queued for SMTP_URL');
+    ctx.logger.info(
+      { mail: { to, subject: mail.subject, link: options.link } },
+      outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox, from this machine)' : 'mail queued for SMTP_URL',
+    );
   }
   return { id: row.id, to };
 }

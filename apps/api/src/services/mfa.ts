@@ -65,7 +65,10 @@ export async function enableTotp(
   if (!credential) throw invalidMfaCode('Set up an authenticator app first.');
   if (credential.enabledAt) throw alreadyEnabled();
   // Before the code: the setup's secret is no proof, whoever holds the token chose it.
-  const { by: reauthenticatedBy } = await confirmRecentSignInOrPassword(ctx, auth, input.password, meta, { stage: 'enable', action: 'turn on two-step verification' });
+  const { by: reauthenticatedBy } = await confirmRecentSignInOrPassword(ctx, auth, input.password, meta, {
+    stage: 'enable',
+    action: 'turn on two-step verification',
+  });
   const step = matchTotpStep(decrypt(ctx.keys.encryption, credential.secretEncrypted), code);
   if (step === null) {
     await recordAudit(ctx.db, { type: 'mfa.failed', userId, meta, details: { stage: 'enable' } });
@@ -89,7 +92,12 @@ export async function enableTotp(
   return { recoveryCodes: codes };
 }
 
-export async function disableTotp(ctx: AppContext, auth: { userId: string; sessionId: string }, input: { password?: string; code: string }, meta: RequestMeta): Promise<void> {
+export async function disableTotp(
+  ctx: AppContext,
+  auth: { userId: string; sessionId: string },
+  input: { password?: string; code: string },
+  meta: RequestMeta,
+): Promise<void> {
   const { userId } = auth;
   const { user, succeeded } = await confirmIdentity(ctx, auth, input.password, meta, { stage: 'disable', action: 'turn off two-step verification' });
   if (!user.mfaEnabled) {

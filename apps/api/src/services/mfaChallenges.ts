@@ -35,7 +35,9 @@ export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa, fir
   const mfaToken = randomToken();
   await ctx.db.transaction(async (tx) => {
     await tx.delete(mfaChallenges).where(and(eq(mfaChallenges.userId, user.id), lt(mfaChallenges.expiresAt, sql`now()`)));
-    await tx.insert(mfaChallenges).values({ userId: user.id, tokenHash: sha256(mfaToken), expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_MS), firstFactor });
+    await tx
+      .insert(mfaChallenges)
+      .values({ userId: user.id, tokenHash: sha256(mfaToken), expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_MS), firstFactor });
   });
   return { mfaRequired: true, mfaToken, methods: [...MFA_METHODS] };
 }
@@ -49,7 +51,14 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   const [challenge] = await ctx.db
     .update(mfaChallenges)
     .set({ attempts: sql`${mfaChallenges.attempts} + 1` })
-    .where(and(eq(mfaChallenges.tokenHash, tokenHash), isNull(mfaChallenges.usedAt), gt(mfaChallenges.expiresAt, sql`now()`), lt(mfaChallenges.attempts, MAX_ATTEMPTS)))
+    .where(
+      and(
+        eq(mfaChallenges.tokenHash, tokenHash),
+        isNull(mfaChallenges.usedAt),
+        gt(mfaChallenges.expiresAt, sql`now()`),
+        lt(mfaChallenges.attempts, MAX_ATTEMPTS),
+      ),
+    )
     .returning();
   if (!challenge) throw await whyRefused(ctx, tokenHash);
   const user = await findUserById(ctx.db, challenge.userId);
@@ -64,7 +73,12 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   }
 
   const outcome = await ctx.db.transaction(async (tx): Promise<TotpCheck> => {
-    const check = 'code' in input ? await checkTotpCode(ctx, tx, challenge.userId, input.code) : (await useRecoveryCode(tx, challenge.userId, input.recoveryCode)) ? 'accepted' : 'wrong';
+    const check =
+      'code' in input
+        ? await checkTotpCode(ctx, tx, challenge.userId, input.code)
+        : (await useRecoveryCode(tx, challenge.userId, input.recoveryCode))
+          ? 'accepted'
+          : 'wrong';
     if (check !== 'accepted') return check;
     // Single use: of two right codes racing on one mfaToken, one wins; the other rolls back its code.
     const [claimed] = await tx
@@ -89,12 +103,14 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
     await inTransaction(ctx, async (tx) => {
       await recordAudit(tx, { type: 'mfa.failed', userId: challenge.userId, meta, details });
       // A right code used before, after the right password, on another mfaToken: tell the holder (ASVS 2.8.5).
-      if (outcome === 'replayed') await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: webLink(ctx.config, 'securitySettings') }));
+      if (outcome === 'replayed')
+        await enqueueMail(ctx, tx, user.email, totpCodeReplayedMail({ displayName: user.displayName, securityUrl: webLink(ctx.config, 'securitySettings') }));
       // Many in a row: tell the holder (at the warning mark and at the cap, not every time).
       await afterWrongSecondFactor(ctx, tx, user, failures, meta);
     });
     if (failures >= ctx.config.MFA_MAX_CONSECUTIVE_FAILURES) throw secondFactorLocked();
-    const message = method === 'totp' ? 'The code is not valid. Check your authenticator app and try again.' : 'The recovery code is not valid or was already used.';
+    const message =
+      method === 'totp' ? 'The code is not valid. Check your authenticator app and try again.' : 'The recovery code is not valid or was already used.';
     throw new ApiError(401, 'INVALID_MFA_CODE', message);
   }
 
@@ -114,7 +130,9 @@ async function whyRefused(ctx: AppContext, tokenHash: string): Promise<ApiError>
   const [row] = await ctx.db.select().from(mfaChallenges).where(eq(mfaChallenges.tokenHash, tokenHash));
   if (row && !row.usedAt && row.expiresAt.getTime() > Date.now() && row.attempts >= MAX_ATTEMPTS) {
     const retryAfter = Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000));
-    return new ApiError(429, 'RATE_LIMITED', 'Too many wrong codes for this sign-in. Sign in again with your password.', undefined, { retryAfterSeconds: retryAfter });
+    return new ApiError(429, 'RATE_LIMITED', 'Too many wrong codes for this sign-in. Sign in again with your password.', undefined, {
+      retryAfterSeconds: retryAfter,
+    });
   }
   return deadChallenge();
 }

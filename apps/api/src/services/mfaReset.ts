@@ -41,8 +41,16 @@ export async function resetMfa(ctx: AppContext, userId: string, by: MfaResetBy):
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
     await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
-    const live = await tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-    const entries = await revokeSessionRows(ctx, tx, live.map((s) => s.id), 'mfa_reset');
+    const live = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    const entries = await revokeSessionRows(
+      ctx,
+      tx,
+      live.map((s) => s.id),
+      'mfa_reset',
+    );
     await recordAudit(tx, {
       type: 'mfa.reset',
       userId,

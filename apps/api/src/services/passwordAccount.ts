@@ -86,29 +86,47 @@ export async function changePassword(
   await ctx.rateLimits.reserveLoginAttempt(user.email, meta.ip);
   if (!(await ctx.passwords.verify(user.passwordHash, input.currentPassword))) {
     await recordAudit(ctx.db, { type: 'password.change_failed', userId: user.id, meta, details: { reason: 'wrong_password' } });
-    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The current password is incorrect.', [{ field: 'currentPassword', message: 'The current password is incorrect.' }]);
+    throw new ApiError(401, 'INVALID_CREDENTIALS', 'The current password is incorrect.', [
+      { field: 'currentPassword', message: 'The current password is incorrect.' },
+    ]);
   }
   await ctx.rateLimits.loginSucceeded(user.email, meta.ip);
   const weak = checkPasswordAgainstEmail(input.newPassword, user.email, 'newPassword');
   if (weak.length) throw validationFailed(weak);
   const passwordHash = await ctx.passwords.hash(input.newPassword);
   await inTransaction(ctx, async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ passwordHash, updatedAt: sql`now()` })
+      .where(eq(users.id, user.id));
     const entries = await afterPasswordChange(ctx, tx, user.id, { how: 'changed', keepSessionId: input.sessionId });
     await recordAudit(tx, { type: 'password.changed', userId: user.id, meta, details: { sessionsRevoked: entries.length } });
   });
 }
 
 /** What every password change implies, inside its transaction. Returns the revocations (published on commit). */
-async function afterPasswordChange(ctx: AppContext, tx: Tx, userId: string, options: { how: 'changed' | 'reset'; keepSessionId: string | undefined }): Promise<RevocationMessage[]> {
-  const live = await tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+async function afterPasswordChange(
+  ctx: AppContext,
+  tx: Tx,
+  userId: string,
+  options: { how: 'changed' | 'reset'; keepSessionId: string | undefined },
+): Promise<RevocationMessage[]> {
+  const live = await tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
   const ids = live.map((s) => s.id).filter((id) => id !== options.keepSessionId);
   const entries = await revokeSessionRows(ctx, tx, ids, options.how === 'reset' ? 'password_reset' : 'password_changed');
   await retireOneTimeTokens(tx, userId, 'password_reset');
   // Someone halfway through an MFA login with the old password does not get to finish it.
   await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
   const user = onlyRow(await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId)), 'afterPasswordChange');
-  await enqueueMail(ctx, tx, user.email, passwordChangedMail({ displayName: user.displayName, how: options.how, securityUrl: webLink(ctx.config, 'securitySettings') }));
+  await enqueueMail(
+    ctx,
+    tx,
+    user.email,
+    passwordChangedMail({ displayName: user.displayName, how: options.how, securityUrl: webLink(ctx.config, 'securitySettings') }),
+  );
   return entries;
 }
 
@@ -117,6 +135,13 @@ async function isLiveResetToken(db: Db, token: string): Promise<boolean> {
   const [row] = await db
     .select({ id: oneTimeTokens.id })
     .from(oneTimeTokens)
-    .where(and(eq(oneTimeTokens.tokenHash, sha256(token)), eq(oneTimeTokens.purpose, 'password_reset'), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, sql`now()`)));
+    .where(
+      and(
+        eq(oneTimeTokens.tokenHash, sha256(token)),
+        eq(oneTimeTokens.purpose, 'password_reset'),
+        isNull(oneTimeTokens.usedAt),
+        gt(oneTimeTokens.expiresAt, sql`now()`),
+      ),
+    );
   return row !== undefined;
 }

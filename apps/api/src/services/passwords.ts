@@ -30,8 +30,7 @@ export interface PasswordHasher {
 }
 
 export function createPasswordHasher(kind: PasswordHashKind): PasswordHasher {
-  const hash = (password: string) =>
-    kind === 'argon2id' ? argon2Hash(password, ARGON2) : bcryptHash(password, { cost: BCRYPT_COST, version: '2b' });
+  const hash = (password: string) => (kind === 'argon2id' ? argon2Hash(password, ARGON2) : bcryptHash(password, { cost: BCRYPT_COST, version: '2b' }));
   let dummy: Promise<string> | undefined;
 
   const verify = async (stored: string, password: string): Promise<boolean> => {

@@ -22,7 +22,11 @@ const STAGE = 'delete_account';
 
 export async function updateDisplayName(ctx: AppContext, userId: string, displayName: string, meta: RequestMeta): Promise<PublicUser> {
   const user = await ctx.db.transaction(async (tx) => {
-    const [changed] = await tx.update(users).set({ displayName, updatedAt: sql`now()` }).where(eq(users.id, userId)).returning({ id: users.id });
+    const [changed] = await tx
+      .update(users)
+      .set({ displayName, updatedAt: sql`now()` })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id });
     if (!changed) return undefined;
     // Which fields changed, never their values: the audit log is not a copy of people's data.
     await recordAudit(tx, { type: 'user.updated', userId, meta, details: { fields: ['displayName'] } });
@@ -53,22 +57,32 @@ export async function deleteOwnAccount(ctx: AppContext, auth: { userId: string; 
 
   // The first proof. The attempt it takes from the login limits is given back only once the
   // whole proof was right: wrong codes count against the limits as wrong passwords do.
-  const { succeeded: giveBack } = await confirmIdentity(ctx, auth, proof.password, meta, { stage: STAGE, action: 'delete your account', failureType: 'login.failed' });
+  const { succeeded: giveBack } = await confirmIdentity(ctx, auth, proof.password, meta, {
+    stage: STAGE,
+    action: 'delete your account',
+    failureType: 'login.failed',
+  });
 
   try {
-    await deleteUser(ctx, user.id, { actorId: user.id, self: true, meta }, {
-      // In the deletion's transaction: the code is spent only if the account goes (not on LAST_ADMIN).
-      verify: user.mfaEnabled
-        ? async (tx) => {
-            const passed = proof.code !== undefined ? await useTotpCode(ctx, tx, user.id, proof.code) : await useRecoveryCode(tx, user.id, proof.recoveryCode ?? '');
-            if (!passed) throw new WrongSecondFactor();
-          }
-        : undefined,
-      // mail_messages has no foreign key to users: the notice outlives the account.
-      after: async (tx, deleted) => {
-        await enqueueMail(ctx, tx, deleted.email, accountDeletedMail({ displayName: deleted.displayName, email: deleted.email }));
+    await deleteUser(
+      ctx,
+      user.id,
+      { actorId: user.id, self: true, meta },
+      {
+        // In the deletion's transaction: the code is spent only if the account goes (not on LAST_ADMIN).
+        verify: user.mfaEnabled
+          ? async (tx) => {
+              const passed =
+                proof.code !== undefined ? await useTotpCode(ctx, tx, user.id, proof.code) : await useRecoveryCode(tx, user.id, proof.recoveryCode ?? '');
+              if (!passed) throw new WrongSecondFactor();
+            }
+          : undefined,
+        // mail_messages has no foreign key to users: the notice outlives the account.
+        after: async (tx, deleted) => {
+          await enqueueMail(ctx, tx, deleted.email, accountDeletedMail({ displayName: deleted.displayName, email: deleted.email }));
+        },
       },
-    });
+    );
   } catch (error) {
     if (error instanceof WrongSecondFactor) {
       await recordAudit(ctx.db, { type: 'mfa.failed', userId: user.id, meta, details: { stage: STAGE, reason: 'wrong_code' } });

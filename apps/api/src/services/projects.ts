@@ -48,7 +48,13 @@ export async function findProject(db: Db, id: string): Promise<PublicProject | u
 }
 
 export async function createProject(db: Db, ownerId: string, input: { name: string; description?: string }): Promise<PublicProject> {
-  const row = onlyRow(await db.insert(projects).values({ ownerId, name: input.name, description: input.description ?? '' }).returning(), 'createProject');
+  const row = onlyRow(
+    await db
+      .insert(projects)
+      .values({ ownerId, name: input.name, description: input.description ?? '' })
+      .returning(),
+    'createProject',
+  );
   return toPublicProject(row);
 }
 
@@ -63,11 +69,21 @@ export async function updateProject(db: Db, id: string, input: { name?: string; 
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(projects)
-      .set({ ...(input.name !== undefined && { name: input.name }), ...(input.description !== undefined && { description: input.description }), updatedAt: new Date() })
+      .set({
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.description !== undefined && { description: input.description }),
+        updatedAt: new Date(),
+      })
       .where(eq(projects.id, id))
       .returning();
     if (row && row.ownerId !== by.actorId) {
-      await recordAudit(tx, { type: 'project.updated', userId: row.ownerId, actorId: by.actorId, meta: by.meta, details: { projectId: row.id, fields: Object.keys(input) } });
+      await recordAudit(tx, {
+        type: 'project.updated',
+        userId: row.ownerId,
+        actorId: by.actorId,
+        meta: by.meta,
+        details: { projectId: row.id, fields: Object.keys(input) },
+      });
     }
     return row && toPublicProject(row);
   });
@@ -77,7 +93,13 @@ export async function deleteProject(db: Db, id: string, by: ChangedBy): Promise<
   return db.transaction(async (tx) => {
     const [row] = await tx.delete(projects).where(eq(projects.id, id)).returning();
     if (row && row.ownerId !== by.actorId) {
-      await recordAudit(tx, { type: 'project.deleted', userId: row.ownerId, actorId: by.actorId, meta: by.meta, details: { projectId: row.id, name: row.name } });
+      await recordAudit(tx, {
+        type: 'project.deleted',
+        userId: row.ownerId,
+        actorId: by.actorId,
+        meta: by.meta,
+        details: { projectId: row.id, name: row.name },
+      });
     }
     return row !== undefined;
   });

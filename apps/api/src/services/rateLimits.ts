@@ -165,5 +165,8 @@ function expandIpv6(ip: string): string[] {
  */
 export async function deploymentNamespace(db: Db): Promise<string> {
   const [first] = await db.select({ kid: signingKeys.kid }).from(signingKeys).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid)).limit(1);
-  return createHash('sha256').update(first?.kid ?? 'none').digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(first?.kid ?? 'none')
+    .digest('hex')
+    .slice(0, 12);
 }

@@ -95,7 +95,13 @@ export async function isFreshSignIn(db: Db, sessionId: string): Promise<boolean>
     .select({ id: sessions.id })
     .from(sessions)
     // The database's clock, the one that wrote created_at.
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.createdAt, sql`now() - interval '${sql.raw(String(FRESH_SIGN_IN_MINUTES))} minutes'`)));
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.createdAt, sql`now() - interval '${sql.raw(String(FRESH_SIGN_IN_MINUTES))} minutes'`),
+      ),
+    );
   return fresh !== undefined;
 }
 

@@ -71,7 +71,12 @@ export async function republishRecentRevocations(db: Db, publish: (entries: Revo
   await publish(rows.map(toMessage));
 }
 
-const toMessage = (r: typeof revocations.$inferSelect): RevocationMessage => ({ kind: r.kind, subject: r.subject, role: r.role, expiresAt: r.expiresAt.getTime() });
+const toMessage = (r: typeof revocations.$inferSelect): RevocationMessage => ({
+  kind: r.kind,
+  subject: r.subject,
+  role: r.role,
+  expiresAt: r.expiresAt.getTime(),
+});
 
 export async function deleteExpiredRevocations(db: Db): Promise<void> {
   await db.delete(revocations).where(lt(revocations.expiresAt, new Date()));
@@ -81,9 +86,7 @@ export async function deleteExpiredRevocations(db: Db): Promise<void> {
 export async function recordRevocations(tx: Tx, entries: RevocationMessage[]): Promise<void> {
   if (entries.length === 0) return;
   publishAfterCommit(tx, entries);
-  await tx.insert(revocations).values(
-    entries.map((e) => ({ kind: e.kind, subject: e.subject, role: e.role ?? null, expiresAt: new Date(e.expiresAt) })),
-  );
+  await tx.insert(revocations).values(entries.map((e) => ({ kind: e.kind, subject: e.subject, role: e.role ?? null, expiresAt: new Date(e.expiresAt) })));
 }
 
 export function createRevocationPublisher(list: RevocationList, bus: Bus) {

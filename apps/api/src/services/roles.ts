@@ -67,7 +67,13 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
     // Tokens that still carry the old role are refused at once; the client refreshes for the new one.
     const entries: RevocationMessage[] = [{ kind: 'role', subject: userId, role, expiresAt: revocationExpiry(ctx) }];
     await recordRevocations(tx, entries);
-    await recordAudit(tx, { type: 'user.role_changed', userId, actorId: by.actorId, meta: by.meta, details: { from: target.role, to: role, ...(by.via && { via: by.via }) } });
+    await recordAudit(tx, {
+      type: 'user.role_changed',
+      userId,
+      actorId: by.actorId,
+      meta: by.meta,
+      details: { from: target.role, to: role, ...(by.via && { via: by.via }) },
+    });
     return findUserById(tx, userId);
   });
   // The row was locked by lockForChange in the same transaction, so it is there.

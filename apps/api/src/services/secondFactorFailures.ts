@@ -47,7 +47,13 @@ export async function clearSecondFactorFailures(db: Db, userId: string): Promise
  * After a wrong code counted as the `failures`-th in a row: at the warning mark and at the cap the
  * holder is mailed (once each: every reservation sees its own count), and reaching the cap is audited.
  */
-export async function afterWrongSecondFactor(ctx: AppContext, tx: Tx, user: { id: string; email: string; displayName: string }, failures: number, meta: RequestMeta): Promise<boolean> {
+export async function afterWrongSecondFactor(
+  ctx: AppContext,
+  tx: Tx,
+  user: { id: string; email: string; displayName: string },
+  failures: number,
+  meta: RequestMeta,
+): Promise<boolean> {
   const cap = ctx.config.MFA_MAX_CONSECUTIVE_FAILURES;
   const locked = failures >= cap;
   if (!locked && failures !== FAILURE_WARNING_AT) return false;

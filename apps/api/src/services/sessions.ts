@@ -38,18 +38,21 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
   const now = Date.now();
   const absoluteExpiresAt = new Date(now + ctx.config.SESSION_MAX_AGE);
   const expiresAt = new Date(Math.min(now + ctx.config.JWT_REFRESH_TTL, absoluteExpiresAt.getTime()));
-  const session = onlyRow(await tx
-    .insert(sessions)
-    .values({
-      userId,
-      ip: meta.ip,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
-      device: describeDevice(meta.userAgent),
-      expiresAt,
-      absoluteExpiresAt,
-      amr,
-    })
-    .returning({ id: sessions.id }), 'createSession');
+  const session = onlyRow(
+    await tx
+      .insert(sessions)
+      .values({
+        userId,
+        ip: meta.ip,
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+        device: describeDevice(meta.userAgent),
+        expiresAt,
+        absoluteExpiresAt,
+        amr,
+      })
+      .returning({ id: sessions.id }),
+    'createSession',
+  );
   const refreshToken = randomToken();
   await tx.insert(refreshTokens).values({ sessionId: session.id, tokenHash: sha256(refreshToken), expiresAt });
   // Committed without the client hearing of it (a lost acknowledgement: it got a 503 and will sign
@@ -104,7 +107,10 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
       return user ? { ok: true, issued, user } : { ok: false, reason: 'no_user' };
     };
     const touch = () =>
-      tx.update(sessions).set({ lastActiveAt: now, expiresAt: idleExpiry, ip: meta.ip ?? session.ip }).where(eq(sessions.id, session.id));
+      tx
+        .update(sessions)
+        .set({ lastActiveAt: now, expiresAt: idleExpiry, ip: meta.ip ?? session.ip })
+        .where(eq(sessions.id, session.id));
 
     if (token.rotatedAt === null) {
       await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, token.id));
@@ -142,7 +148,10 @@ export async function revokeSessionRows(ctx: AppContext, tx: Tx, sessionIds: str
     .set({ revokedAt: new Date(), revokedReason: reason })
     .where(and(inArray(sessions.id, sessionIds), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
-  const entries = revokedEntries(ctx, revoked.map((r) => r.id));
+  const entries = revokedEntries(
+    ctx,
+    revoked.map((r) => r.id),
+  );
   await recordRevocations(tx, entries);
   return entries;
 }
@@ -157,7 +166,12 @@ export function revokedEntries(ctx: AppContext, sessionIds: string[]): Revocatio
 export async function revokeUserSessions(
   ctx: AppContext,
   userId: string,
-  options: { except?: string; only?: string; reason: string; audit?: { type: AuditType; actorId?: string | null; meta: RequestMeta; details?: Record<string, unknown> } },
+  options: {
+    except?: string;
+    only?: string;
+    reason: string;
+    audit?: { type: AuditType; actorId?: string | null; meta: RequestMeta; details?: Record<string, unknown> };
+  },
 ): Promise<number> {
   const entries = await inTransaction(ctx, async (tx) => {
     const live = await tx
@@ -190,7 +204,11 @@ export async function revokeByRefreshToken(ctx: AppContext, presented: string, m
     await publishAgain(ctx, revokedEntries(ctx, [found.sessionId]));
     return;
   }
-  await revokeUserSessions(ctx, found.userId, { only: found.sessionId, reason: 'logout', audit: { type: 'logout', meta, details: { sessionId: found.sessionId } } });
+  await revokeUserSessions(ctx, found.userId, {
+    only: found.sessionId,
+    reason: 'logout',
+    audit: { type: 'logout', meta, details: { sessionId: found.sessionId } },
+  });
 }
 
 export async function listLiveSessions(db: Db, userId: string): Promise<SessionRow[]> {

@@ -24,7 +24,13 @@ export async function checkTotpCode(ctx: AppContext, tx: Db, userId: string, cod
   const [accepted] = await tx
     .update(totpCredentials)
     .set({ lastUsedStep: step })
-    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.enabledAt), or(isNull(totpCredentials.lastUsedStep), lt(totpCredentials.lastUsedStep, step))))
+    .where(
+      and(
+        eq(totpCredentials.userId, userId),
+        isNotNull(totpCredentials.enabledAt),
+        or(isNull(totpCredentials.lastUsedStep), lt(totpCredentials.lastUsedStep, step)),
+      ),
+    )
     .returning({ userId: totpCredentials.userId });
   return accepted ? 'accepted' : 'replayed';
 }

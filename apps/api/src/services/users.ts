@@ -45,7 +45,9 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserWithMf
 }
 
 export async function countAdmins(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(users).where(eq(users.role, 'admin'));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(users)
+    .where(eq(users.role, 'admin'));
   return row?.n ?? 0;
 }
-

@@ -19,7 +19,8 @@ describe('POST /api/admin/users/:id/mfa/reset', () => {
     admin = await loginAdmin(server.url);
   });
 
-  const reset = (server: TestServer, who: Person, id: string) => request(server.url, 'POST', `/api/admin/users/${id}/mfa/reset`, { headers: bearer(who.accessToken) });
+  const reset = (server: TestServer, who: Person, id: string) =>
+    request(server.url, 'POST', `/api/admin/users/${id}/mfa/reset`, { headers: bearer(who.accessToken) });
   const row = async (server: TestServer, sqlText: string) => server.query(sqlText);
 
   async function mfaUser(server: TestServer): Promise<Person> {
@@ -31,7 +32,9 @@ describe('POST /api/admin/users/:id/mfa/reset', () => {
     return person;
   }
 
-  test('deletes the factor and the recovery codes, clears the lock, signs the user out everywhere; audited with the admin as actor and mailed', async ({ server }) => {
+  test('deletes the factor and the recovery codes, clears the lock, signs the user out everywhere; audited with the admin as actor and mailed', async ({
+    server,
+  }) => {
     const mia = await mfaUser(server);
     // A second session, say the thief's, and wrong codes counted against the account.
     const other = await request(server.url, 'POST', '/api/auth/login', { body: { email: mia.email, password: STRONG_PASSWORD } });
@@ -51,8 +54,14 @@ describe('POST /api/admin/users/:id/mfa/reset', () => {
 
     const events = await request(server.url, 'GET', `/api/admin/audit-events?userId=${mia.id}&type=mfa.reset`, { headers: bearer(admin.accessToken) });
     expect(events.body.events).toHaveLength(1);
-    expect(events.body.events[0]).toMatchObject({ actorId: admin.id, userId: mia.id, details: { via: 'api', wasEnabled: true, failuresCleared: 42, sessionsRevoked: 1 } });
-    expect(await row(server, `select 1 from mail_messages where "to" = '${mia.email}' and subject = 'Two-step verification was reset on your account'`)).toHaveLength(1);
+    expect(events.body.events[0]).toMatchObject({
+      actorId: admin.id,
+      userId: mia.id,
+      details: { via: 'api', wasEnabled: true, failuresCleared: 42, sessionsRevoked: 1 },
+    });
+    expect(
+      await row(server, `select 1 from mail_messages where "to" = '${mia.email}' and subject = 'Two-step verification was reset on your account'`),
+    ).toHaveLength(1);
 
     // The holder signs in with the password alone, and can enrol again.
     const back = await request(server.url, 'POST', '/api/auth/login', { body: { email: mia.email, password: STRONG_PASSWORD } });

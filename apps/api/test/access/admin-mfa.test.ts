@@ -22,7 +22,10 @@ describe('ADMIN_REQUIRE_MFA=true', () => {
   async function loginWithMfa(second: { code: string } | { recoveryCode: string }): Promise<Person> {
     const first = await request(server.url, 'POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
     expect(first.body.mfaRequired).toBe(true);
-    const res = await request(server.url, 'POST', '/api/auth/login/mfa', { body: { mfaToken: first.body.mfaToken, ...second }, headers: { 'x-token-transport': 'body' } });
+    const res = await request(server.url, 'POST', '/api/auth/login/mfa', {
+      body: { mfaToken: first.body.mfaToken, ...second },
+      headers: { 'x-token-transport': 'body' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return { id: res.body.user.id, email: ADMIN_EMAIL, password: ADMIN_PASSWORD, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
   }
@@ -55,7 +58,10 @@ describe('ADMIN_REQUIRE_MFA=true', () => {
     const admin = await loginAdmin(server.url);
     const setup = await request(server.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(admin.accessToken) });
     secret = setup.body.secret;
-    const enable = await request(server.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: codeAt(secret, Date.now()) }, headers: bearer(admin.accessToken) });
+    const enable = await request(server.url, 'POST', '/api/auth/mfa/totp/enable', {
+      body: { code: codeAt(secret, Date.now()) },
+      headers: bearer(admin.accessToken),
+    });
     expect(enable.status).toBe(200);
     recoveryCodes = enable.body.recoveryCodes;
 
@@ -83,7 +89,9 @@ describe('ADMIN_REQUIRE_MFA=true', () => {
     const owner = await newUser(server.url, 'Owner');
     await createProject(server.url, owner, 'Owned elsewhere');
     const mod = await newUser(server.url, 'Mod');
-    expect((await request(server.url, 'PATCH', `/api/admin/users/${mod.id}`, { body: { role: 'moderator' }, headers: bearer(admin.accessToken) })).status).toBe(200);
+    expect((await request(server.url, 'PATCH', `/api/admin/users/${mod.id}`, { body: { role: 'moderator' }, headers: bearer(admin.accessToken) })).status).toBe(
+      200,
+    );
     const moderator = await login(server.url, mod.email, STRONG_PASSWORD);
     expect(amrOf(moderator.accessToken)).toEqual(['pwd']);
     const all = await request(server.url, 'GET', '/api/projects?all=true', { headers: bearer(moderator.accessToken) });

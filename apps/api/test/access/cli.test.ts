@@ -68,7 +68,15 @@ describe('operator CLI', { timeout: 600_000 }, () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-cli-'));
     dirs.push(dataDir);
     // The embedded database, whatever this suite runs against.
-    const env = { DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', SECRET_KEY: TEST_SECRET_KEY, NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_ISSUER: 'http://portcullis.test' };
+    const env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      SECRET_KEY: TEST_SECRET_KEY,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      JWT_ISSUER: 'http://portcullis.test',
+    };
 
     const created = await cli(['create-admin', '--email', 'ops@example.com', '--name', 'Ops'], env, { input: `${CLI_PASSWORD}\n` });
     expect(created.stderr).toBe('');
@@ -134,13 +142,24 @@ describe('operator CLI', { timeout: 600_000 }, () => {
   it('reset-mfa: the user signs in with the password alone again; audited (via cli) and mailed', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-cli-'));
     dirs.push(dataDir);
-    const env = { DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', SECRET_KEY: TEST_SECRET_KEY, NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_ISSUER: 'http://portcullis.test' };
+    const env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      SECRET_KEY: TEST_SECRET_KEY,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      JWT_ISSUER: 'http://portcullis.test',
+    };
     let server = await startServer({ ...env, RATE_LIMITS: 'off' });
     let mia;
     try {
       mia = await newUser(server.url, 'Mia');
       const setup = await request(server.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(mia.accessToken) });
-      const enable = await request(server.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: codeAt(setup.body.secret, Date.now()) }, headers: bearer(mia.accessToken) });
+      const enable = await request(server.url, 'POST', '/api/auth/mfa/totp/enable', {
+        body: { code: codeAt(setup.body.secret, Date.now()) },
+        headers: bearer(mia.accessToken),
+      });
       expect(enable.status).toBe(200);
       await server.query(`update users set second_factor_failures = 7 where id = '${mia.id}'`);
     } finally {
@@ -161,9 +180,13 @@ describe('operator CLI', { timeout: 600_000 }, () => {
       expect(again.status).toBe(200);
       expect(again.body.user.mfaEnabled).toBe(false);
       expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(mia.accessToken) })).status).toBe(401);
-      const [event] = await server.query<{ actor_id: string | null; details: Record<string, unknown> }>(`select actor_id, details from audit_events where user_id = '${mia.id}' and type = 'mfa.reset'`);
+      const [event] = await server.query<{ actor_id: string | null; details: Record<string, unknown> }>(
+        `select actor_id, details from audit_events where user_id = '${mia.id}' and type = 'mfa.reset'`,
+      );
       expect(event).toMatchObject({ actor_id: null, details: { via: 'cli', wasEnabled: true, failuresCleared: 7 } });
-      expect(await server.query(`select 1 from mail_messages where "to" = '${mia.email}' and subject = 'Two-step verification was reset on your account'`)).toHaveLength(1);
+      expect(
+        await server.query(`select 1 from mail_messages where "to" = '${mia.email}' and subject = 'Two-step verification was reset on your account'`),
+      ).toHaveLength(1);
       expect(await server.query(`select 1 from recovery_codes where user_id = '${mia.id}'`)).toHaveLength(0);
     } finally {
       await server.close();

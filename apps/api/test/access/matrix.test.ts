@@ -52,18 +52,45 @@ async function targetIntact(server: TestServer, f: Fixture) {
 export const MATRIX: Row[] = [
   { operation: 'GET /api/projects', path: () => '/api/projects', expect: { ...NOBODY, owner: 200, other: 200, moderator: 200, admin: 200 } },
   { operation: 'GET /api/projects', path: () => '/api/projects?all=true', expect: { ...NOBODY, owner: 403, other: 403, moderator: 200, admin: 200 } },
-  { operation: 'POST /api/projects', path: () => '/api/projects', body: { name: 'New' }, expect: { ...NOBODY, owner: 201, other: 201, moderator: 201, admin: 201 } },
+  {
+    operation: 'POST /api/projects',
+    path: () => '/api/projects',
+    body: { name: 'New' },
+    expect: { ...NOBODY, owner: 201, other: 201, moderator: 201, admin: 201 },
+  },
   { operation: 'GET /api/projects/{id}', path: (f) => `/api/projects/${f.project.id}`, expect: OWNER_MOD_ADMIN(200) },
-  { operation: 'PATCH /api/projects/{id}', path: (f) => `/api/projects/${f.project.id}`, body: { name: 'Renamed' }, expect: OWNER_MOD_ADMIN(200), intact: projectIntact },
+  {
+    operation: 'PATCH /api/projects/{id}',
+    path: (f) => `/api/projects/${f.project.id}`,
+    body: { name: 'Renamed' },
+    expect: OWNER_MOD_ADMIN(200),
+    intact: projectIntact,
+  },
   { operation: 'DELETE /api/projects/{id}', path: (f) => `/api/projects/${f.project.id}`, expect: OWNER_MOD_ADMIN(204), intact: projectIntact },
   { operation: 'GET /api/admin/users', path: () => '/api/admin/users', expect: ADMIN_ONLY(200) },
   { operation: 'GET /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, expect: ADMIN_ONLY(200) },
-  { operation: 'PATCH /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, body: { role: 'moderator' }, expect: ADMIN_ONLY(200), intact: targetIntact },
+  {
+    operation: 'PATCH /api/admin/users/{id}',
+    path: (f) => `/api/admin/users/${f.target.id}`,
+    body: { role: 'moderator' },
+    expect: ADMIN_ONLY(200),
+    intact: targetIntact,
+  },
   { operation: 'DELETE /api/admin/users/{id}', path: (f) => `/api/admin/users/${f.target.id}`, expect: ADMIN_ONLY(204), intact: targetIntact },
-  { operation: 'POST /api/admin/users/{id}/sessions/revoke', path: (f) => `/api/admin/users/${f.target.id}/sessions/revoke`, expect: ADMIN_ONLY(204), intact: targetIntact },
+  {
+    operation: 'POST /api/admin/users/{id}/sessions/revoke',
+    path: (f) => `/api/admin/users/${f.target.id}/sessions/revoke`,
+    expect: ADMIN_ONLY(204),
+    intact: targetIntact,
+  },
   // The target has no second factor: an admin is told there is nothing to reset (409); the
   // reset itself is covered in admin-mfa-reset.test.ts. Here: nobody else gets that far.
-  { operation: 'POST /api/admin/users/{id}/mfa/reset', path: (f) => `/api/admin/users/${f.target.id}/mfa/reset`, expect: ADMIN_ONLY(409), intact: targetIntact },
+  {
+    operation: 'POST /api/admin/users/{id}/mfa/reset',
+    path: (f) => `/api/admin/users/${f.target.id}/mfa/reset`,
+    expect: ADMIN_ONLY(409),
+    intact: targetIntact,
+  },
   { operation: 'GET /api/admin/audit-events', path: () => '/api/admin/audit-events', expect: ADMIN_ONLY(200) },
   { operation: 'POST /api/admin/keys/rotate', path: () => '/api/admin/keys/rotate', expect: ADMIN_ONLY(200) },
 ];
@@ -87,27 +114,39 @@ describe('access control matrix', () => {
 
   const cells = MATRIX.flatMap((row) => ACTORS.map((actor) => ({ row, actor })));
 
-  test.for(cells.map((c) => [`${c.row.operation} ${c.row.path({ project: { id: ':project', name: '' }, target: { id: ':target' } as Person }).replace(/^[^?]*/, '')} as ${c.actor}`.replace(/ +/g, ' '), c] as const))(
-    '%s',
-    async ([, { row, actor }], { server }) => {
-      const fixture: Fixture = { project: await createProject(server.url, owner, `P ${Math.random()}`), target: await newUser(server.url, 'Target') };
-      const token = tokens[actor];
-      const res = await request(server.url, row.operation.split(' ')[0]!, row.path(fixture), {
-        body: row.body,
-        headers: token ? bearer(token) : {},
-      });
-      expect({ status: res.status, body: res.body }).toMatchObject({ status: row.expect[actor] });
-      if (res.status === 401) expect(res.body.error.code).toBe(actor === 'forged' ? 'INVALID_TOKEN' : 'UNAUTHENTICATED');
-      else if (CODES[res.status]) expect(res.body.error.code).toBe(CODES[res.status]);
-      if (res.status >= 400 && row.intact) await row.intact(server, fixture);
-    },
-  );
+  test.for(
+    cells.map(
+      (c) =>
+        [
+          `${c.row.operation} ${c.row.path({ project: { id: ':project', name: '' }, target: { id: ':target' } as Person }).replace(/^[^?]*/, '')} as ${c.actor}`.replace(
+            / +/g,
+            ' ',
+          ),
+          c,
+        ] as const,
+    ),
+  )('%s', async ([, { row, actor }], { server }) => {
+    const fixture: Fixture = { project: await createProject(server.url, owner, `P ${Math.random()}`), target: await newUser(server.url, 'Target') };
+    const token = tokens[actor];
+    const res = await request(server.url, row.operation.split(' ')[0]!, row.path(fixture), {
+      body: row.body,
+      headers: token ? bearer(token) : {},
+    });
+    expect({ status: res.status, body: res.body }).toMatchObject({ status: row.expect[actor] });
+    if (res.status === 401) expect(res.body.error.code).toBe(actor === 'forged' ? 'INVALID_TOKEN' : 'UNAUTHENTICATED');
+    else if (CODES[res.status]) expect(res.body.error.code).toBe(CODES[res.status]);
+    if (res.status >= 400 && row.intact) await row.intact(server, fixture);
+  });
 
   test('covers every operation the OpenAPI document lists under /api/projects and /api/admin', async ({ server }) => {
     const doc = await request(server.url, 'GET', '/api/openapi.json');
     const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
       .filter(([path]) => path.startsWith('/api/projects') || path.startsWith('/api/admin'))
-      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      );
     expect(new Set(MATRIX.map((r) => r.operation))).toEqual(new Set(documented));
   });
 });

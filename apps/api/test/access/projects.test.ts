@@ -81,9 +81,14 @@ describe('projects', () => {
     expect(patched.body.project.ownerId).toBe(alice.id);
   });
 
-  test('hides other people\'s projects from plain users (404), and a bad body does not reveal them either', async ({ server }) => {
+  test("hides other people's projects from plain users (404), and a bad body does not reveal them either", async ({ server }) => {
     const p = await createProject(server.url, alice, 'Secret');
-    for (const [method, body] of [['GET', undefined], ['PATCH', { name: 'Mine now' }], ['PATCH', { name: '' }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PATCH', { name: 'Mine now' }],
+      ['PATCH', { name: '' }],
+      ['DELETE', undefined],
+    ] as const) {
       const res = await request(server.url, method, `/api/projects/${p.id}`, { body, ...as(bob) });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
@@ -95,7 +100,7 @@ describe('projects', () => {
     expect((await server.query<{ name: string }>(`select name from projects where id = '${p.id}'`))[0]!.name).toBe('Secret');
   });
 
-  test('lets a moderator read, change and delete anyone\'s project', async ({ server }) => {
+  test("lets a moderator read, change and delete anyone's project", async ({ server }) => {
     const p = await createProject(server.url, bob, 'Moderated');
     expect((await request(server.url, 'GET', `/api/projects/${p.id}`, as(moderator))).status).toBe(200);
     const patched = await request(server.url, 'PATCH', `/api/projects/${p.id}`, { body: { name: 'Cleaned up' }, ...as(moderator) });
@@ -103,7 +108,7 @@ describe('projects', () => {
     expect((await request(server.url, 'DELETE', `/api/projects/${p.id}`, as(moderator))).status).toBe(204);
   });
 
-  test('audits a moderator\'s changes to someone else\'s project, with the actor; an owner\'s own changes are not', async ({ server }) => {
+  test("audits a moderator's changes to someone else's project, with the actor; an owner's own changes are not", async ({ server }) => {
     const p = await createProject(server.url, bob, 'Audited');
     await request(server.url, 'PATCH', `/api/projects/${p.id}`, { body: { name: 'Own change' }, ...as(bob) });
     await request(server.url, 'PATCH', `/api/projects/${p.id}`, { body: { description: 'Moderated' }, ...as(moderator) });
@@ -111,11 +116,17 @@ describe('projects', () => {
     const events = await request(server.url, 'GET', `/api/admin/audit-events?userId=${bob.id}&limit=100`, { headers: bearer(admin.accessToken) });
     const projectEvents = events.body.events.filter((e: { details: { projectId?: string } }) => e.details.projectId === p.id);
     expect(projectEvents).toHaveLength(2);
-    expect(projectEvents[0]).toMatchObject({ type: 'project.deleted', userId: bob.id, actorId: moderator.id, userAgent: 'ModTool/2', details: { projectId: p.id, name: 'Own change' } });
+    expect(projectEvents[0]).toMatchObject({
+      type: 'project.deleted',
+      userId: bob.id,
+      actorId: moderator.id,
+      userAgent: 'ModTool/2',
+      details: { projectId: p.id, name: 'Own change' },
+    });
     expect(projectEvents[1]).toMatchObject({ type: 'project.updated', actorId: moderator.id, details: { projectId: p.id, fields: ['description'] } });
   });
 
-  test('lists own projects, everyone\'s with all=true for moderators, paginated newest first', async ({ server }) => {
+  test("lists own projects, everyone's with all=true for moderators, paginated newest first", async ({ server }) => {
     const carol = await newUser(server.url, 'Carol');
     const names = ['c1', 'c2', 'c3', 'c4', 'c5'];
     for (const n of names) await createProject(server.url, carol, n);

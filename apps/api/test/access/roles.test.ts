@@ -57,7 +57,10 @@ describe('role changes and deletion', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000', "1' or '1'='1"]) {
-      const res = await request(server.url, 'PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { body: { role: 'admin' }, headers: bearer(admin.accessToken) });
+      const res = await request(server.url, 'PATCH', `/api/admin/users/${encodeURIComponent(id)}`, {
+        body: { role: 'admin' },
+        headers: bearer(admin.accessToken),
+      });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
     }
@@ -67,7 +70,10 @@ describe('role changes and deletion', () => {
     const solo = await startAccessServer();
     try {
       const root = await loginAdmin(solo.url);
-      for (const [method, body] of [['PATCH', { role: 'moderator' }], ['DELETE', undefined]] as const) {
+      for (const [method, body] of [
+        ['PATCH', { role: 'moderator' }],
+        ['DELETE', undefined],
+      ] as const) {
         const res = await request(solo.url, method, `/api/admin/users/${root.id}`, { body, headers: bearer(root.accessToken) });
         expect(res.status).toBe(409);
         expect(res.body.error.code).toBe('LAST_ADMIN');
@@ -143,7 +149,7 @@ describe('role changes and deletion', () => {
     expect((await request(server.url, 'POST', '/api/auth/login', { body: { email: carol.email, password: carol.password } })).status).toBe(401);
   });
 
-  test('revoking a user\'s sessions refuses their tokens at once and ends every refresh token', async ({ server }) => {
+  test("revoking a user's sessions refuses their tokens at once and ends every refresh token", async ({ server }) => {
     const dave = await newUser(server.url, 'Dave');
     const phone = await login(server.url, dave.email, dave.password);
     const res = await request(server.url, 'POST', `/api/admin/users/${dave.id}/sessions/revoke`, { headers: bearer(admin.accessToken) });

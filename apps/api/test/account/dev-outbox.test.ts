@@ -26,7 +26,22 @@ describe('isLoopbackAddress', () => {
   it.each(['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1', ' 127.0.0.1 '])('%j is loopback', (address) => {
     expect(isLoopbackAddress(address)).toBe(true);
   });
-  it.each(['192.0.2.2', '10.0.0.1', '::ffff:192.0.2.2', 'fd00::2', '0.0.0.0', '::', '128.0.0.1', 'localhost', '127.0.0.1:4000', '[::1]', 'unknown', '', undefined, null])('%j is not', (address) => {
+  it.each([
+    '192.0.2.2',
+    '10.0.0.1',
+    '::ffff:192.0.2.2',
+    'fd00::2',
+    '0.0.0.0',
+    '::',
+    '128.0.0.1',
+    'localhost',
+    '127.0.0.1:4000',
+    '[::1]',
+    'unknown',
+    '',
+    undefined,
+    null,
+  ])('%j is not', (address) => {
     expect(isLoopbackAddress(address)).toBe(false);
   });
 });
@@ -39,7 +54,10 @@ describe('GET /api/dev/outbox behind the web proxy (TRUST_PROXY=loopback, as npm
   });
 
   behindProxyTest('serves a browser on this machine, directly or relayed by the proxy', async ({ server }) => {
-    for (const headers of [{}, { 'x-forwarded-for': '127.0.0.1' }, { 'x-forwarded-for': '::1' }, { 'x-forwarded-for': '::ffff:127.0.0.1' }] as Record<string, string>[]) {
+    for (const headers of [{}, { 'x-forwarded-for': '127.0.0.1' }, { 'x-forwarded-for': '::1' }, { 'x-forwarded-for': '::ffff:127.0.0.1' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await outbox(server.url, headers);
       expect(res.status, JSON.stringify(headers)).toBe(200);
       expect(res.body.messages.length).toBeGreaterThan(0);
@@ -99,7 +117,11 @@ describe('GET /api/dev/outbox does not exist', () => {
       await mailbox.waitFor(user.email, /verify/i);
       expectNoRoute(await outbox(server.url));
       await expect
-        .poll(async () => server.query<{ text: string; html: string; sent_at: unknown }>(`select text, html, sent_at from mail_messages where "to" = '${user.email}'`), { timeout: 5_000 })
+        .poll(
+          async () =>
+            server.query<{ text: string; html: string; sent_at: unknown }>(`select text, html, sent_at from mail_messages where "to" = '${user.email}'`),
+          { timeout: 5_000 },
+        )
         .toEqual([{ text: '', html: '', sent_at: expect.anything() }]);
     } finally {
       await server.close();

@@ -13,12 +13,18 @@ const CONFIRM = '/api/auth/email/change/confirm';
 describe('changing the email address over real SMTP', () => {
   test.beforeAll(startApi);
 
-  const post = (server: TestServer, path: string, body: unknown, accessToken?: string) => request(server.url, 'POST', path, { body, headers: accessToken ? bearer(accessToken) : {} });
-  const login = (server: TestServer, email: string, password = STRONG_PASSWORD) => request(server.url, 'POST', '/api/auth/login', { body: { email, password } });
+  const post = (server: TestServer, path: string, body: unknown, accessToken?: string) =>
+    request(server.url, 'POST', path, { body, headers: accessToken ? bearer(accessToken) : {} });
+  const login = (server: TestServer, email: string, password = STRONG_PASSWORD) =>
+    request(server.url, 'POST', '/api/auth/login', { body: { email, password } });
   const me = async (server: TestServer, accessToken: string) => (await request(server.url, 'GET', '/api/auth/me', { headers: bearer(accessToken) })).body.user;
   const mailsTo = (mailbox: TestMailbox, email: string) => mailbox.messages.filter((m) => JSON.stringify(m.to).toLowerCase().includes(email.toLowerCase()));
   /** Asks for `newEmail` and returns the token of the link mailed to it. */
-  async function requestChange({ server, mailbox }: { server: TestServer; mailbox: TestMailbox }, person: { accessToken: string }, newEmail: string): Promise<string> {
+  async function requestChange(
+    { server, mailbox }: { server: TestServer; mailbox: TestMailbox },
+    person: { accessToken: string },
+    newEmail: string,
+  ): Promise<string> {
     expect((await post(server, CHANGE, { newEmail, password: STRONG_PASSWORD }, person.accessToken)).status).toBe(202);
     return linkToken((await mailbox.waitFor(newEmail, /confirm your new email/i)).text!, '/confirm-email-change');
   }
@@ -56,7 +62,9 @@ describe('changing the email address over real SMTP', () => {
     expect(again.body.error.code).toBe('INVALID_TOKEN');
 
     // Audited without either address.
-    const audit = await server.query<{ details: unknown }>(`select details from audit_events where type = 'user.email_changed' and user_id = '${alice.user.id}'`);
+    const audit = await server.query<{ details: unknown }>(
+      `select details from audit_events where type = 'user.email_changed' and user_id = '${alice.user.id}'`,
+    );
     expect(audit).toHaveLength(1);
     const details = JSON.stringify(audit[0]!.details).toLowerCase();
     expect(details).not.toContain(alice.email.toLowerCase());
@@ -72,7 +80,9 @@ describe('changing the email address over real SMTP', () => {
     await mailbox.waitFor(carol.email, /someone tried to use this address/i);
     await mailbox.waitFor(bob.email, /change of your email address was requested/i);
     expect(mailsTo(mailbox, carol.email).some((m) => /confirm-email-change/.test(m.text ?? ''))).toBe(false);
-    expect(await server.query(`select 1 from one_time_tokens where purpose = 'email_change' and user_id = '${bob.user.id}' and used_at is null`)).toHaveLength(0);
+    expect(await server.query(`select 1 from one_time_tokens where purpose = 'email_change' and user_id = '${bob.user.id}' and used_at is null`)).toHaveLength(
+      0,
+    );
     expect((await me(server, bob.accessToken)).email).toBe(bob.email);
   });
 
@@ -97,7 +107,9 @@ describe('changing the email address over real SMTP', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('EMAIL_TAKEN');
     expect((await me(server, erin.accessToken)).email).toBe(erin.email);
-    expect(await server.query(`select 1 from one_time_tokens where purpose = 'email_change' and user_id = '${erin.user.id}' and used_at is null`)).toHaveLength(1);
+    expect(await server.query(`select 1 from one_time_tokens where purpose = 'email_change' and user_id = '${erin.user.id}' and used_at is null`)).toHaveLength(
+      1,
+    );
     expect(await server.query(`select 1 from audit_events where type = 'user.email_changed' and user_id = '${erin.user.id}'`)).toHaveLength(0);
   });
 
@@ -124,7 +136,9 @@ describe('changing the email address over real SMTP', () => {
     // The per-account-and-address budget (5 per 15 minutes) is spent: the login form is refused too.
     expect((await post(server, CHANGE, { newEmail: uniqueEmail(), password: STRONG_PASSWORD }, gus.accessToken)).status).toBe(429);
     expect((await login(server, gus.email)).status).toBe(429);
-    const failed = await server.query(`select 1 from audit_events where type = 'login.failed' and user_id = '${gus.user.id}' and details->>'stage' = 'change_email'`);
+    const failed = await server.query(
+      `select 1 from audit_events where type = 'login.failed' and user_id = '${gus.user.id}' and details->>'stage' = 'change_email'`,
+    );
     expect(failed).toHaveLength(5);
     expect(await server.query(`select 1 from one_time_tokens where purpose = 'email_change' and user_id = '${gus.user.id}'`)).toHaveLength(0);
   });

@@ -12,9 +12,11 @@ import { linkToken, startMailbox, type TestMailbox } from '@portcullis/testing/s
  */
 
 type RawRow = { subject: string; text: string; html: string };
-const rawRows = (server: TestServer, to: string) => server.query<RawRow>(`select subject, text, html from mail_messages where "to" = '${to}' order by created_at`);
+const rawRows = (server: TestServer, to: string) =>
+  server.query<RawRow>(`select subject, text, html from mail_messages where "to" = '${to}' order by created_at`);
 const forgot = (server: TestServer, email: string) => request(server.url, 'POST', '/api/auth/password/forgot', { body: { email } });
-const resetWith = (server: TestServer, token: string) => request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword: 'Brand-New-Passw0rd!' } });
+const resetWith = (server: TestServer, token: string) =>
+  request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword: 'Brand-New-Passw0rd!' } });
 
 function expectSealed(rows: RawRow[]) {
   for (const row of rows) {
@@ -57,7 +59,9 @@ describe('a reset link queued for the mail server', () => {
 
   it('a message queued in plain text before bodies were sealed is still sent as written', async () => {
     mailbox ??= await startMailbox(port);
-    await server.query(`insert into mail_messages ("to", subject, text, html) values ('legacy@example.com', 'Queued by an older version', 'Plain body', '<p>Plain body</p>')`);
+    await server.query(
+      `insert into mail_messages ("to", subject, text, html) values ('legacy@example.com', 'Queued by an older version', 'Plain body', '<p>Plain body</p>')`,
+    );
     await server.ctx.mailer.flush();
     const mail = await mailbox.waitFor('legacy@example.com', /older version/, 15_000);
     expect(mail.text?.trim()).toBe('Plain body');

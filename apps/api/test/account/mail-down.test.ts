@@ -23,7 +23,13 @@ describe('a mail server that is down', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
 
     await expect
-      .poll(async () => (await server.query<{ last_error: string | null; attempts: string }>(`select last_error, attempts from mail_messages where "to" = '${alice.email}'`))[0], { timeout: 5_000 })
+      .poll(
+        async () =>
+          (
+            await server.query<{ last_error: string | null; attempts: string }>(`select last_error, attempts from mail_messages where "to" = '${alice.email}'`)
+          )[0],
+        { timeout: 5_000 },
+      )
       .toMatchObject({ last_error: expect.stringMatching(/ECONNREFUSED|connect/i) });
     const [queued] = await server.query<{ sent_at: string | null }>(`select sent_at from mail_messages where "to" = '${alice.email}'`);
     expect(queued!.sent_at).toBeNull();
@@ -32,7 +38,9 @@ describe('a mail server that is down', () => {
     const mail = await mailbox.waitFor(alice.email, /verify/i, 10_000);
     expect(mail.text).toContain('/verify-email?token=');
     await expect
-      .poll(async () => (await server.query<{ sent_at: string | null }>(`select sent_at from mail_messages where "to" = '${alice.email}'`))[0]!.sent_at, { timeout: 3_000 })
+      .poll(async () => (await server.query<{ sent_at: string | null }>(`select sent_at from mail_messages where "to" = '${alice.email}'`))[0]!.sent_at, {
+        timeout: 3_000,
+      })
       .not.toBeNull();
   });
 });

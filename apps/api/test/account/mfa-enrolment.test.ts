@@ -19,11 +19,16 @@ describe('turning MFA on needs a recent sign-in or the password', () => {
   test.beforeAll(startApi);
 
   const post = (server: TestServer, path: string, body?: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', path, { body, headers });
-  const signedInMinutesAgo = (server: TestServer, userId: string, minutes: number) => server.query(`update sessions set created_at = now() - interval '${minutes} minutes' where user_id = '${userId}'`);
-  const mfaEnabled = async (server: TestServer, accessToken: string) => (await request(server.url, 'GET', '/api/auth/me', { headers: bearer(accessToken) })).body.user.mfaEnabled as boolean;
-  const recoveryCodeRows = async (server: TestServer, userId: string) => (await server.query(`select 1 from recovery_codes where user_id = '${userId}'`)).length;
-  const enabledAudit = (server: TestServer, userId: string) => server.query<{ details: { reauthenticatedBy?: string } }>(`select details from audit_events where user_id = '${userId}' and type = 'mfa.enabled'`);
-  const onNotice = (server: TestServer, email: string) => server.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-factor authentication is on'`);
+  const signedInMinutesAgo = (server: TestServer, userId: string, minutes: number) =>
+    server.query(`update sessions set created_at = now() - interval '${minutes} minutes' where user_id = '${userId}'`);
+  const mfaEnabled = async (server: TestServer, accessToken: string) =>
+    (await request(server.url, 'GET', '/api/auth/me', { headers: bearer(accessToken) })).body.user.mfaEnabled as boolean;
+  const recoveryCodeRows = async (server: TestServer, userId: string) =>
+    (await server.query(`select 1 from recovery_codes where user_id = '${userId}'`)).length;
+  const enabledAudit = (server: TestServer, userId: string) =>
+    server.query<{ details: { reauthenticatedBy?: string } }>(`select details from audit_events where user_id = '${userId}' and type = 'mfa.enabled'`);
+  const onNotice = (server: TestServer, email: string) =>
+    server.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-factor authentication is on'`);
 
   /** A person whose session was signed in 11 minutes ago and refreshed since: what a thief's stolen token looks like. */
   async function staleSession(server: TestServer) {

@@ -22,8 +22,10 @@ describe('consecutive wrong second-factor codes are capped', () => {
   test.beforeAll(startApi);
 
   const post = (server: TestServer, path: string, body?: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', path, { body, headers });
-  const failures = async (server: TestServer, userId: string) => (await server.query<{ n: number }>(`select second_factor_failures as n from users where id = '${userId}'`))[0]!.n;
-  const mails = (server: TestServer, email: string, subject: string) => server.query(`select 1 from mail_messages where "to" = '${email}' and subject = '${subject}'`);
+  const failures = async (server: TestServer, userId: string) =>
+    (await server.query<{ n: number }>(`select second_factor_failures as n from users where id = '${userId}'`))[0]!.n;
+  const mails = (server: TestServer, email: string, subject: string) =>
+    server.query(`select 1 from mail_messages where "to" = '${email}' and subject = '${subject}'`);
 
   async function mfaUser(server: TestServer) {
     const person = await registerUser(server.url);
@@ -51,7 +53,7 @@ describe('consecutive wrong second-factor codes are capped', () => {
   /** `count` wrong codes, over as many sign-ins as the 5-per-mfaToken limit needs; returns the last answer. */
   async function guessWrong(server: TestServer, person: { email: string; wrongCode(): string }, count: number) {
     let last;
-    for (let done = 0; done < count; ) {
+    for (let done = 0; done < count;) {
       const token = await mfaToken(server, person.email);
       for (let i = 0; i < 5 && done < count; i += 1, done += 1) {
         last = await post(server, '/api/auth/login/mfa', { mfaToken: token, code: person.wrongCode() });
@@ -97,7 +99,9 @@ describe('consecutive wrong second-factor codes are capped', () => {
     expect(recovery.status).toBe(401);
     expect(recovery.body.error.message).toMatch(/locked/);
     expect(await failures(server, bob.user.id)).toBe(CAP);
-    expect(await server.query(`select 1 from audit_events where user_id = '${bob.user.id}' and type = 'mfa.failed' and details->>'reason' = 'locked'`)).toHaveLength(2);
+    expect(
+      await server.query(`select 1 from audit_events where user_id = '${bob.user.id}' and type = 'mfa.failed' and details->>'reason' = 'locked'`),
+    ).toHaveLength(2);
     expect(await server.query(`select 1 from recovery_codes where user_id = '${bob.user.id}' and used_at is null`)).toHaveLength(10);
 
     // The holder recovers the account: a password reset lifts the lock.

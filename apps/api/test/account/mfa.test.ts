@@ -45,7 +45,9 @@ describe('TOTP MFA', () => {
     expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
 
     // Encrypted at rest under SECRET_KEY.
-    const [row] = await server.query<{ secret_encrypted: string; enabled_at: string | null }>(`select secret_encrypted, enabled_at from totp_credentials where user_id = '${alice.user.id}'`);
+    const [row] = await server.query<{ secret_encrypted: string; enabled_at: string | null }>(
+      `select secret_encrypted, enabled_at from totp_credentials where user_id = '${alice.user.id}'`,
+    );
     expect(row!.secret_encrypted).not.toContain(secret);
     expect(decrypt(server.ctx.keys.encryption, row!.secret_encrypted)).toBe(secret);
     expect(row!.enabled_at).toBeNull();
@@ -120,9 +122,15 @@ describe('TOTP MFA', () => {
 
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: auth })).body.user.mfaEnabled).toBe(false);
     expect((await login(server, alice.email)).body.accessToken).toBeTypeOf('string');
-    expect(await server.query(`select 1 from totp_credentials where user_id = '${alice.user.id}' union all select 1 from recovery_codes where user_id = '${alice.user.id}'`)).toEqual([]);
+    expect(
+      await server.query(
+        `select 1 from totp_credentials where user_id = '${alice.user.id}' union all select 1 from recovery_codes where user_id = '${alice.user.id}'`,
+      ),
+    ).toEqual([]);
 
-    const events = await server.query<{ type: string; details: Record<string, unknown> }>(`select type, details from audit_events where user_id = '${alice.user.id}' order by created_at`);
+    const events = await server.query<{ type: string; details: Record<string, unknown> }>(
+      `select type, details from audit_events where user_id = '${alice.user.id}' order by created_at`,
+    );
     const types = events.map((e) => e.type);
     for (const t of ['mfa.setup_started', 'mfa.enabled', 'mfa.failed', 'mfa.recovery_code_used', 'mfa.disabled']) expect(types).toContain(t);
     expect(events.filter((e) => e.type === 'login.succeeded').map((e) => e.details.method)).toEqual(
@@ -160,7 +168,9 @@ describe('TOTP MFA', () => {
     const carol = await registerUser(server.url);
     const { recoveryCodes } = await enableMfa(server, carol.accessToken);
     const token = await mfaToken(server, carol.email);
-    const [challenge] = await server.query<{ lifetime: number }>(`select extract(epoch from expires_at - created_at)::int as lifetime from mfa_challenges where user_id = '${carol.user.id}'`);
+    const [challenge] = await server.query<{ lifetime: number }>(
+      `select extract(epoch from expires_at - created_at)::int as lifetime from mfa_challenges where user_id = '${carol.user.id}'`,
+    );
     expect(challenge!.lifetime).toBeGreaterThanOrEqual(299);
     expect(challenge!.lifetime).toBeLessThanOrEqual(300);
     await server.query(`update mfa_challenges set expires_at = now() - interval '1 second' where user_id = '${carol.user.id}'`);
@@ -168,7 +178,10 @@ describe('TOTP MFA', () => {
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('INVALID_TOKEN');
 
-    for (const body of [{ mfaToken: 'nope', code: '123456' }, { mfaToken: 'A'.repeat(43), code: '123456' }]) {
+    for (const body of [
+      { mfaToken: 'nope', code: '123456' },
+      { mfaToken: 'A'.repeat(43), code: '123456' },
+    ]) {
       const res = await post(server, '/api/auth/login/mfa', body);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('INVALID_TOKEN');
@@ -183,7 +196,11 @@ describe('TOTP MFA', () => {
     const { secret, enabledAt } = await enableMfa(server, frank.accessToken);
     const code = codeAt(secret, enabledAt + 30_000);
     const replayMails = async () =>
-      (await server.query<{ n: number }>(`select count(*)::int as n from mail_messages where "to" = '${frank.email}' and subject = 'A used sign-in code was tried on your account'`))[0]!.n;
+      (
+        await server.query<{ n: number }>(
+          `select count(*)::int as n from mail_messages where "to" = '${frank.email}' and subject = 'A used sign-in code was tried on your account'`,
+        )
+      )[0]!.n;
 
     const token = await mfaToken(server, frank.email);
     expect((await post(server, '/api/auth/login/mfa', { mfaToken: token, code })).status).toBe(200);
@@ -199,7 +216,9 @@ describe('TOTP MFA', () => {
     expect(replayed.status).toBe(401);
     expect(replayed.body.error.code).toBe('INVALID_MFA_CODE');
     expect(await replayMails()).toBe(1);
-    const events = await server.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'mfa.failed' and user_id = '${frank.user.id}' order by created_at`);
+    const events = await server.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'mfa.failed' and user_id = '${frank.user.id}' order by created_at`,
+    );
     expect(events.map((e) => e.details.reason ?? null)).toEqual([null, 'replayed']);
   });
 
@@ -220,7 +239,12 @@ describe('TOTP MFA', () => {
       const wrong = await post(server, '/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code: '000000' }, bearer(erin.accessToken));
       expect(wrong.status).toBe(400);
     }
-    const limited = await post(server, '/api/auth/mfa/totp/disable', { password: STRONG_PASSWORD, code: codeAt(secret, enabledAt + 30_000) }, bearer(erin.accessToken));
+    const limited = await post(
+      server,
+      '/api/auth/mfa/totp/disable',
+      { password: STRONG_PASSWORD, code: codeAt(secret, enabledAt + 30_000) },
+      bearer(erin.accessToken),
+    );
     expect(limited.status).toBe(429);
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(erin.accessToken) })).body.user.mfaEnabled).toBe(true);
   });
@@ -254,7 +278,9 @@ describe('MFA codes at login, across many mfaTokens', () => {
       for (let i = 0; i < 3; i++) expect((await post(server, '/api/auth/login/mfa', { mfaToken: mfa, code: '000000' })).status).toBe(401);
     }
     expect((await post(server, '/api/auth/login', { email: victim.email, password: STRONG_PASSWORD })).status).toBe(429);
-    const [failures] = await server.query<{ n: number }>(`select count(*)::int as n from audit_events where type = 'mfa.failed' and user_id = '${victim.user.id}'`);
+    const [failures] = await server.query<{ n: number }>(
+      `select count(*)::int as n from audit_events where type = 'mfa.failed' and user_id = '${victim.user.id}'`,
+    );
     expect(failures!.n).toBe(6);
   });
 

@@ -46,7 +46,9 @@ describe('password forgot, reset and change over real SMTP', () => {
     expect((await login(server, alice.email, NEW_PASSWORD)).status).toBe(200);
 
     await mailbox.waitFor(alice.email, /password was changed/i);
-    const types = await server.query<{ type: string }>(`select type from audit_events where user_id = '${alice.user.id}' and type like 'password.%' order by created_at`);
+    const types = await server.query<{ type: string }>(
+      `select type from audit_events where user_id = '${alice.user.id}' and type like 'password.%' order by created_at`,
+    );
     expect(types.map((t) => t.type)).toEqual(['password.reset_requested', 'password.reset']);
   });
 
@@ -114,7 +116,9 @@ describe('password forgot, reset and change over real SMTP', () => {
     const other = await login(server, dave.email, STRONG_PASSWORD);
     const change = (body: unknown, token = dave.accessToken) => request(server.url, 'POST', '/api/auth/password/change', { body, headers: bearer(token) });
 
-    expect((await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(401);
+    expect(
+      (await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD } })).status,
+    ).toBe(401);
     const wrong = await change({ currentPassword: 'Not-The-Password-1', newPassword: NEW_PASSWORD });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
@@ -141,7 +145,10 @@ describe('password forgot, reset and change over real SMTP', () => {
     const erin = await registerUser(server.url);
     await forgot(server, erin.email);
     const token = linkToken((await mailbox.waitFor(erin.email, /reset/i)).text!, '/reset-password');
-    await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD }, headers: bearer(erin.accessToken) });
+    await request(server.url, 'POST', '/api/auth/password/change', {
+      body: { currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD },
+      headers: bearer(erin.accessToken),
+    });
     const reset = await request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword: 'Attacker-Choice-9' } });
     expect(reset.status).toBe(400);
     expect((await login(server, erin.email, NEW_PASSWORD)).status).toBe(200);

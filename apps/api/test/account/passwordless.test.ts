@@ -14,7 +14,8 @@ const REGENERATE = '/api/auth/mfa/recovery-codes/regenerate';
  */
 function helpers(server: () => TestServer) {
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) => request(server().url, 'POST', path, { body, headers });
-  const mfaEnabled = async (accessToken: string) => (await request(server().url, 'GET', '/api/auth/me', { headers: bearer(accessToken) })).body.user.mfaEnabled as boolean;
+  const mfaEnabled = async (accessToken: string) =>
+    (await request(server().url, 'GET', '/api/auth/me', { headers: bearer(accessToken) })).body.user.mfaEnabled as boolean;
 
   /** Registers, turns MFA on, then (optionally) drops the password, as for an account made by an OAuth sign-in. */
   async function mfaUser({ passwordless = true } = {}) {
@@ -29,7 +30,8 @@ function helpers(server: () => TestServer) {
     const nextCode = codeAt(setup.body.secret, enabledAt + 30_000);
     return { ...person, auth, secret: setup.body.secret as string, codes: enable.body.recoveryCodes as string[], enabledAt, nextCode };
   }
-  const signedInMinutesAgo = (userId: string, minutes: number) => server().query(`update sessions set created_at = now() - interval '${minutes} minutes' where user_id = '${userId}'`);
+  const signedInMinutesAgo = (userId: string, minutes: number) =>
+    server().query(`update sessions set created_at = now() - interval '${minutes} minutes' where user_id = '${userId}'`);
 
   return { post, mfaEnabled, mfaUser, signedInMinutesAgo };
 }
@@ -91,7 +93,9 @@ describe('passwordless accounts: MFA changes need a fresh sign-in instead (not i
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('INVALID_MFA_CODE');
     expect((await post(REGENERATE, { code: '000000' }, eve.auth)).body.error.code).toBe('INVALID_MFA_CODE');
-    const failures = await server.query<{ details: Record<string, unknown> }>(`select details from audit_events where user_id = '${eve.user.id}' and type = 'mfa.failed' order by created_at`);
+    const failures = await server.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where user_id = '${eve.user.id}' and type = 'mfa.failed' order by created_at`,
+    );
     expect(failures.map((f) => f.details)).toEqual([
       { stage: 'disable', reason: 'wrong_code' },
       { stage: 'regenerate_recovery_codes', reason: 'wrong_code' },

@@ -17,11 +17,16 @@ describe('profile: rename and delete one’s own account (not in the contract)',
   test.beforeAll(startApi);
 
   const post = (server: TestServer, path: string, body?: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', path, { body, headers });
-  const rename = (server: TestServer, accessToken: string | undefined, body: unknown) => request(server.url, 'PATCH', ME, { body, headers: accessToken ? bearer(accessToken) : {} });
+  const rename = (server: TestServer, accessToken: string | undefined, body: unknown) =>
+    request(server.url, 'PATCH', ME, { body, headers: accessToken ? bearer(accessToken) : {} });
   const remove = (server: TestServer, accessToken: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
     request(server.url, 'DELETE', ME, { body, headers: { ...(accessToken ? bearer(accessToken) : {}), ...headers } });
   const userRow = async (server: TestServer, id: string) =>
-    (await server.query<{ display_name: string; email: string; role: string; email_verified_at: string | null; password_hash: string | null }>(`select * from users where id = '${id}'`))[0];
+    (
+      await server.query<{ display_name: string; email: string; role: string; email_verified_at: string | null; password_hash: string | null }>(
+        `select * from users where id = '${id}'`,
+      )
+    )[0];
 
   async function mfaUser(server: TestServer) {
     const person = await registerUser(server.url);
@@ -44,7 +49,9 @@ describe('profile: rename and delete one’s own account (not in the contract)',
     expect((await request(server.url, 'GET', '/api/auth/session', { headers: { cookie } })).body.user.displayName).toBe('Ada Lovelace <b>&</b>');
     expect((await userRow(server, ada.user.id))!.display_name).toBe('Ada Lovelace <b>&</b>');
 
-    const events = await server.query<{ details: unknown; actor_id: string }>(`select details, actor_id from audit_events where user_id = '${ada.user.id}' and type = 'user.updated'`);
+    const events = await server.query<{ details: unknown; actor_id: string }>(
+      `select details, actor_id from audit_events where user_id = '${ada.user.id}' and type = 'user.updated'`,
+    );
     expect(events).toEqual([{ details: { fields: ['displayName'] }, actor_id: ada.user.id }]);
     expect(JSON.stringify(events)).not.toContain('Lovelace');
   });
@@ -52,13 +59,28 @@ describe('profile: rename and delete one’s own account (not in the contract)',
   test('refuses a bad name, any other field and a missing bearer; nothing changes', async ({ server }) => {
     const bob = await registerUser(server.url, { displayName: 'Bob' });
     const before = await userRow(server, bob.user.id);
-    for (const body of [{}, { displayName: '' }, { displayName: '   ' }, { displayName: 'x'.repeat(101) }, { displayName: 'Bob\u0007' }, { displayName: 'Bob\nSmith' }, { displayName: 42 }]) {
+    for (const body of [
+      {},
+      { displayName: '' },
+      { displayName: '   ' },
+      { displayName: 'x'.repeat(101) },
+      { displayName: 'Bob\u0007' },
+      { displayName: 'Bob\nSmith' },
+      { displayName: 42 },
+    ]) {
       const res = await rename(server, bob.accessToken, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     // Mass assignment: only displayName may be sent, and not even it alongside anything else.
-    for (const extra of [{ role: 'admin' }, { email: 'mallory@example.com' }, { emailVerified: true }, { id: '00000000-0000-4000-8000-000000000000' }, { passwordHash: 'x' }, { mfaEnabled: false }]) {
+    for (const extra of [
+      { role: 'admin' },
+      { email: 'mallory@example.com' },
+      { emailVerified: true },
+      { id: '00000000-0000-4000-8000-000000000000' },
+      { passwordHash: 'x' },
+      { mfaEnabled: false },
+    ]) {
       const res = await rename(server, bob.accessToken, { displayName: 'Mallory', ...extra });
       expect(res.status, JSON.stringify(extra)).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -82,7 +104,9 @@ describe('profile: rename and delete one’s own account (not in the contract)',
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
     // Recorded as the failed authentication it is, not as an MFA event.
-    const events = await server.query<{ type: string; details: Record<string, unknown> }>(`select type, details from audit_events where user_id = '${carol.user.id}' and details->>'stage' = 'delete_account'`);
+    const events = await server.query<{ type: string; details: Record<string, unknown> }>(
+      `select type, details from audit_events where user_id = '${carol.user.id}' and details->>'stage' = 'delete_account'`,
+    );
     expect(events).toEqual([{ type: 'login.failed', details: { stage: 'delete_account', reason: 'wrong_password' } }]);
     expect((await remove(server, carol.accessToken, { password: STRONG_PASSWORD, role: 'admin' })).status).toBe(400);
     expect(await userRow(server, carol.user.id)).toBeDefined();
@@ -111,7 +135,9 @@ describe('profile: rename and delete one’s own account (not in the contract)',
     expect(refreshed.status).toBe(401);
     expect((await post(server, '/api/auth/login', { email: dave.email, password: STRONG_PASSWORD })).status).toBe(401);
 
-    const events = await server.query<{ actor_id: string; details: Record<string, unknown> }>(`select actor_id, details from audit_events where user_id = '${dave.user.id}' and type = 'user.deleted'`);
+    const events = await server.query<{ actor_id: string; details: Record<string, unknown> }>(
+      `select actor_id, details from audit_events where user_id = '${dave.user.id}' and type = 'user.deleted'`,
+    );
     expect(events).toEqual([{ actor_id: dave.user.id, details: { email: dave.email, role: 'user', projects: 1, sessions: 2, via: 'self' } }]);
     const mail = (await storedMail(server, dave.email)).filter((m) => m.subject.includes('deleted'));
     expect(mail).toHaveLength(1);

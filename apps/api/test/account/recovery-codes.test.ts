@@ -76,7 +76,9 @@ describe('recovery codes: how many are left, and a new set (not in the contract)
     expect(off.status).toBe(409);
     expect(off.body.error.code).toBe('CONFLICT');
 
-    const failures = await server.query<{ details: Record<string, unknown> }>(`select details from audit_events where user_id = '${bob.user.id}' and type = 'mfa.failed' order by created_at`);
+    const failures = await server.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where user_id = '${bob.user.id}' and type = 'mfa.failed' order by created_at`,
+    );
     expect(failures.map((f) => f.details.reason)).toEqual(['wrong_password', 'wrong_code', 'wrong_code']);
     expect(failures.every((f) => f.details.stage === 'regenerate_recovery_codes')).toBe(true);
   });

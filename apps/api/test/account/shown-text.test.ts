@@ -45,7 +45,9 @@ function expectRefused(res: { status: number; body: any }, field: string) {
 describe('display names', () => {
   test('register refuses each hidden character, naming displayName', async ({ server }) => {
     for (const [label, char] of HIDDEN) {
-      const res = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: `Ada${char}gnp.exe` } });
+      const res = await request(server.url, 'POST', '/api/auth/register', {
+        body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: `Ada${char}gnp.exe` },
+      });
       expect.soft(res.status, label).toBe(400);
       if (res.status === 400) expectRefused(res, 'displayName');
     }
@@ -69,7 +71,9 @@ describe('display names', () => {
   });
 
   test('the CLI and bootstrap admin follow the same rule', async ({ server }) => {
-    const error = await createAdmin(server.ctx, { email: uniqueEmail('ops'), password: STRONG_PASSWORD, displayName: 'Ops\u202E' }, { via: 'cli' }).catch((e) => e);
+    const error = await createAdmin(server.ctx, { email: uniqueEmail('ops'), password: STRONG_PASSWORD, displayName: 'Ops\u202E' }, { via: 'cli' }).catch(
+      (e) => e,
+    );
     expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(error.message).toContain('U+202E');
   });

@@ -38,17 +38,52 @@ const PUBLIC_ENDPOINTS: [string, string][] = [
 /** Requests that would end the fuzzer's own session; they still get every invalid token. */
 const KEEPS_SESSION = new Set(['POST /api/auth/logout-all']);
 
-const NASTY = ["' OR '1'='1", '../../etc/passwd', '\u0000', '%00', '%ff', '%c0%af', '%2e%2e%2f', '<script>', '{{7*7}}', '${jndi:x}', '__proto__', 'constructor', '😀', '\ud800', 'a'.repeat(5000)];
+const NASTY = [
+  "' OR '1'='1",
+  '../../etc/passwd',
+  '\u0000',
+  '%00',
+  '%ff',
+  '%c0%af',
+  '%2e%2e%2f',
+  '<script>',
+  '{{7*7}}',
+  '${jndi:x}',
+  '__proto__',
+  'constructor',
+  '😀',
+  '\ud800',
+  'a'.repeat(5000),
+];
 const nastyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom(...NASTY), fc.emailAddress(), fc.uuid());
 const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,200}$/);
 
-const fieldNames = ['email', 'password', 'displayName', 'token', 'newPassword', 'currentPassword', 'refreshToken', 'mfaToken', 'code', 'recoveryCode', 'name', 'description', 'role', 'redirect'];
-const contractBody = fc.dictionary(fc.constantFrom(...fieldNames, '__proto__', 'constructor', 'id', 'ownerId'), fc.oneof(nastyString, fc.jsonValue({ maxDepth: 3 })), { maxKeys: 6 });
+const fieldNames = [
+  'email',
+  'password',
+  'displayName',
+  'token',
+  'newPassword',
+  'currentPassword',
+  'refreshToken',
+  'mfaToken',
+  'code',
+  'recoveryCode',
+  'name',
+  'description',
+  'role',
+  'redirect',
+];
+const contractBody = fc.dictionary(
+  fc.constantFrom(...fieldNames, '__proto__', 'constructor', 'id', 'ownerId'),
+  fc.oneof(nastyString, fc.jsonValue({ maxDepth: 3 })),
+  { maxKeys: 6 },
+);
 const rawBody = fc.oneof(
   contractBody.map((b) => JSON.stringify(b)),
   fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
   fc.string({ unit: 'binary', maxLength: 500 }),
-  fc.constantFrom('', '{', '[]', 'null', '"x"', '{"a":1,}', '[' .repeat(3000), '{"email":"a@b.co","password":1e999}'),
+  fc.constantFrom('', '{', '[]', 'null', '"x"', '{"a":1,}', '['.repeat(3000), '{"email":"a@b.co","password":1e999}'),
 );
 
 /** Percent-encodes anything, lone surrogates included; an already percent-encoded value goes raw (invalid UTF-8 too). */
@@ -82,7 +117,10 @@ function expectContractAnswer(res: { status: number; headers: Headers; body: any
   expect(res.status, label).toBeLessThan(500);
   expect(res.headers.get('x-request-id'), label).toBeTruthy();
   if (res.status >= 400) {
-    expect(res.body, label).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }), requestId: expect.any(String) });
+    expect(res.body, label).toEqual({
+      error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }),
+      requestId: expect.any(String),
+    });
   }
 }
 
@@ -96,16 +134,38 @@ describe('fuzzing every endpoint', () => {
         fc.asyncProperty(
           fc.record({
             params: fc.array(fc.oneof(fc.uuid(), fc.constantFrom('github', 'google', 'oidc'), nastyString), { minLength: 3, maxLength: 3 }),
-            query: fc.dictionary(fc.constantFrom('redirect', 'all', 'page', 'limit', 'query', 'type', 'userId', 'code', 'state', 'error', 'access_token'), nastyString, { maxKeys: 3 }),
+            query: fc.dictionary(
+              fc.constantFrom('redirect', 'all', 'page', 'limit', 'query', 'type', 'userId', 'code', 'state', 'error', 'access_token'),
+              nastyString,
+              { maxKeys: 3 },
+            ),
             body: fc.option(rawBody, { nil: undefined }),
-            contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', undefined),
-            auth: fc.oneof(fc.constant(undefined), fc.constant('good'), headerValue, headerValue.map((t) => `Bearer ${t}`)),
-            extra: fc.dictionary(fc.constantFrom('origin', 'referer', 'cookie', 'x-request-id', 'x-forwarded-for', 'x-token-transport', 'accept'), headerValue, { maxKeys: 4 }),
+            contentType: fc.constantFrom(
+              'application/json',
+              'application/json; charset=utf-8',
+              'application/json; charset=utf-16',
+              'text/plain',
+              'application/x-www-form-urlencoded',
+              undefined,
+            ),
+            auth: fc.oneof(
+              fc.constant(undefined),
+              fc.constant('good'),
+              headerValue,
+              headerValue.map((t) => `Bearer ${t}`),
+            ),
+            extra: fc.dictionary(
+              fc.constantFrom('origin', 'referer', 'cookie', 'x-request-id', 'x-forwarded-for', 'x-token-transport', 'accept'),
+              headerValue,
+              { maxKeys: 4 },
+            ),
           }),
           async ({ params, query, body, contentType, auth, extra }) => {
             let i = 0;
             const path = template.replace(/\{[^}]+\}/g, () => enc(params[i++]!));
-            const qs = Object.entries(query).map(([k, v]) => `${k}=${enc(v)}`).join('&');
+            const qs = Object.entries(query)
+              .map(([k, v]) => `${k}=${enc(v)}`)
+              .join('&');
             const headers: Record<string, string> = { ...extra };
             if (contentType && body !== undefined) headers['content-type'] = contentType;
             if (auth === 'good') {
@@ -128,7 +188,12 @@ describe('fuzzing every endpoint', () => {
       .record({ header: fc.jsonValue({ maxDepth: 2 }), payload: fc.jsonValue({ maxDepth: 2 }), sig: fc.base64String({ maxLength: 120 }) })
       .map(({ header, payload, sig }) => `${b64url(header)}.${b64url(payload)}.${sig.replace(/=+$/, '')}`);
     const headerish = fc
-      .record({ alg: fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'EdDSA', 'PS256', ''), kid: nastyString, typ: fc.constantFrom('at+jwt', 'JWT', undefined), crit: fc.option(fc.array(fc.string())) })
+      .record({
+        alg: fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'EdDSA', 'PS256', ''),
+        kid: nastyString,
+        typ: fc.constantFrom('at+jwt', 'JWT', undefined),
+        crit: fc.option(fc.array(fc.string())),
+      })
       .chain((header) => fc.jsonValue({ maxDepth: 2 }).map((payload) => `${b64url(header)}.${b64url(payload)}.`));
     await fc.assert(
       fc.asyncProperty(fc.oneof(jwtLike, headerish, fc.stringMatching(/^[A-Za-z0-9_.~+/=-]{1,400}$/)), async (token) => {

@@ -18,7 +18,7 @@ describe('POST /api/auth/login', () => {
 
   const login = (url: string, body: unknown, headers: Record<string, string> = {}) => request(url, 'POST', '/api/auth/login', { body, headers });
   const storedHash = async (s: TestServer, userId: string) =>
-    ((await s.query<{ password_hash: string }>(`select password_hash from users where id = '${userId}'`))[0]!).password_hash;
+    (await s.query<{ password_hash: string }>(`select password_hash from users where id = '${userId}'`))[0]!.password_hash;
 
   /** A user inserted with a given stored hash, as if created by an older configuration. */
   async function insertUser(s: TestServer, passwordHash: string) {
@@ -74,7 +74,9 @@ describe('POST /api/auth/login', () => {
     }
     expect(wrong.body.error).toEqual({ code: 'INVALID_CREDENTIALS', message: expect.any(String) });
     expect(unknown.body.error).toEqual(wrong.body.error);
-    const failures = await server.query<{ details: { reason: string } }>(`select details from audit_events where user_id = '${alice.user.id}' and type = 'login.failed'`);
+    const failures = await server.query<{ details: { reason: string } }>(
+      `select details from audit_events where user_id = '${alice.user.id}' and type = 'login.failed'`,
+    );
     expect(failures.map((f) => f.details.reason)).toEqual(['wrong_password']);
   });
 

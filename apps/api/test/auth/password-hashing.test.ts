@@ -98,7 +98,8 @@ describe('mail-sending endpoints: 5 per account per hour', () => {
 
   mailLimitTest('verify-resend answers 429 on the sixth request for one account', async ({ server }) => {
     const carol = await registerUser(server.url);
-    for (let i = 0; i < 5; i++) expect((await request(server.url, 'POST', '/api/auth/email/verify/resend', { headers: bearer(carol.accessToken) })).status).toBe(202);
+    for (let i = 0; i < 5; i++)
+      expect((await request(server.url, 'POST', '/api/auth/email/verify/resend', { headers: bearer(carol.accessToken) })).status).toBe(202);
     const sixth = await request(server.url, 'POST', '/api/auth/email/verify/resend', { headers: bearer(carol.accessToken) });
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -79,14 +79,20 @@ describe('login brute force: 5 failures per account per address per 15 minutes',
     const erin = await registerUser(server.url);
     const auth = { authorization: `Bearer ${erin.accessToken}` };
     for (let i = 0; i < 3; i++) {
-      const res = await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: `guess-${i}`, newPassword: 'Another-Passw0rd!' }, headers: auth });
+      const res = await request(server.url, 'POST', '/api/auth/password/change', {
+        body: { currentPassword: `guess-${i}`, newPassword: 'Another-Passw0rd!' },
+        headers: auth,
+      });
       expect(res.status).toBe(401);
     }
     for (let i = 0; i < 2; i++) {
       const res = await request(server.url, 'POST', '/api/auth/mfa/totp/disable', { body: { password: `guess-${i}`, code: '123456' }, headers: auth });
       expect(res.status).toBe(401);
     }
-    const change = await request(server.url, 'POST', '/api/auth/password/change', { body: { currentPassword: erin.password, newPassword: 'Another-Passw0rd!' }, headers: auth });
+    const change = await request(server.url, 'POST', '/api/auth/password/change', {
+      body: { currentPassword: erin.password, newPassword: 'Another-Passw0rd!' },
+      headers: auth,
+    });
     expectRateLimited(change, 15 * 60);
     expect((await login(server.url, erin.email, erin.password)).status).toBe(429);
   });
@@ -143,7 +149,10 @@ describe('per-address limits', () => {
   perAddressTest('10 registrations per address per hour', async ({ server }) => {
     const ip = { 'x-forwarded-for': '192.0.2.10' };
     for (let i = 0; i < 10; i++) await registerUser(server.url, {}, ip);
-    const eleventh = await request(server.url, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Eleven' }, headers: ip });
+    const eleventh = await request(server.url, 'POST', '/api/auth/register', {
+      body: { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Eleven' },
+      headers: ip,
+    });
     expectRateLimited(eleventh, 60 * 60);
     await registerUser(server.url, {}, { 'x-forwarded-for': '192.0.2.11' });
   });
@@ -160,7 +169,9 @@ describe('per-address limits', () => {
     expect((await request(server.url, 'POST', '/api/auth/password/forgot', { body: {}, headers: ip })).status).toBe(429);
     expect((await request(server.url, 'POST', '/api/auth/PASSWORD/forgot/', { body: { email: uniqueEmail() }, headers: ip })).status).toBe(429);
     // Another address is untouched, and login from this one is a separate budget.
-    expect((await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: uniqueEmail() }, headers: { 'x-forwarded-for': '192.0.2.21' } })).status).toBe(202);
+    expect(
+      (await request(server.url, 'POST', '/api/auth/password/forgot', { body: { email: uniqueEmail() }, headers: { 'x-forwarded-for': '192.0.2.21' } })).status,
+    ).toBe(202);
     expect((await request(server.url, 'POST', '/api/auth/login', { body: {}, headers: ip })).status).toBe(400);
   });
 

@@ -47,10 +47,14 @@ describe('POST /api/auth/refresh', () => {
 
   it('renews the idle expiry and records activity on every rotation', async () => {
     const alice = await registerUser(server.url);
-    await server.query(`update sessions set expires_at = now() + interval '1 hour', last_active_at = now() - interval '1 hour' where user_id = '${alice.user.id}'`);
+    await server.query(
+      `update sessions set expires_at = now() + interval '1 hour', last_active_at = now() - interval '1 hour' where user_id = '${alice.user.id}'`,
+    );
     const res = await refreshWithCookie(alice.refreshToken);
     expect(res.status).toBe(200);
-    const [row] = await server.query<{ expires_at: Date; last_active_at: Date }>(`select expires_at, last_active_at from sessions where user_id = '${alice.user.id}'`);
+    const [row] = await server.query<{ expires_at: Date; last_active_at: Date }>(
+      `select expires_at, last_active_at from sessions where user_id = '${alice.user.id}'`,
+    );
     expect(new Date(row!.expires_at).getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 3600_000);
     expect(Date.now() - new Date(row!.last_active_at).getTime()).toBeLessThan(60_000);
   });
@@ -91,7 +95,9 @@ describe('POST /api/auth/refresh', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('INVALID_TOKEN');
     }
-    const [session] = await server.query<{ revoked_at: unknown; revoked_reason: string }>(`select revoked_at, revoked_reason from sessions where user_id = '${alice.user.id}'`);
+    const [session] = await server.query<{ revoked_at: unknown; revoked_reason: string }>(
+      `select revoked_at, revoked_reason from sessions where user_id = '${alice.user.id}'`,
+    );
     expect(session!.revoked_at).not.toBeNull();
     const events = await server.query<{ type: string }>(`select type from audit_events where user_id = '${alice.user.id}' and type = 'refresh.reuse_detected'`);
     expect(events).toHaveLength(1);
@@ -157,7 +163,9 @@ describe('POST /api/auth/refresh', () => {
 
     it('an idle-expired session: 401 INVALID_TOKEN', async () => {
       const alice = await registerUser(server.url);
-      await server.query(`update refresh_tokens set expires_at = now() - interval '1 second' where session_id in (select id from sessions where user_id = '${alice.user.id}')`);
+      await server.query(
+        `update refresh_tokens set expires_at = now() - interval '1 second' where session_id in (select id from sessions where user_id = '${alice.user.id}')`,
+      );
       await server.query(`update sessions set expires_at = now() - interval '1 second' where user_id = '${alice.user.id}'`);
       const res = await refreshWithCookie(alice.refreshToken);
       expect(res.status).toBe(401);
@@ -196,7 +204,9 @@ describe('POST /api/auth/refresh', () => {
     await server.query(`update sessions set absolute_expires_at = now() + interval '1 hour' where user_id = '${alice.user.id}'`);
     const res = await refreshWithCookie(alice.refreshToken);
     expect(res.status).toBe(200);
-    const [row] = await server.query<{ expires_at: Date; absolute_expires_at: Date }>(`select expires_at, absolute_expires_at from sessions where user_id = '${alice.user.id}'`);
+    const [row] = await server.query<{ expires_at: Date; absolute_expires_at: Date }>(
+      `select expires_at, absolute_expires_at from sessions where user_id = '${alice.user.id}'`,
+    );
     expect(new Date(row!.expires_at).getTime()).toBeLessThanOrEqual(new Date(row!.absolute_expires_at).getTime());
     expect(new Date(row!.absolute_expires_at).getTime()).toBeLessThan(Date.now() + 3600_000 + 1000);
   });
@@ -204,12 +214,18 @@ describe('POST /api/auth/refresh', () => {
   describe('non-browser body transport', () => {
     it('takes the token from the JSON body and answers in the body, without a cookie', async () => {
       const alice = await registerUser(server.url, {}, { 'x-token-transport': 'body' });
-      const res = await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: alice.refreshToken }, headers: { 'x-token-transport': 'body' } });
+      const res = await request(server.url, 'POST', '/api/auth/refresh', {
+        body: { refreshToken: alice.refreshToken },
+        headers: { 'x-token-transport': 'body' },
+      });
       expect(res.status).toBe(200);
       expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43,}$/);
       expect(res.body.refreshToken).not.toBe(alice.refreshToken);
       expect(findCookie(res.cookies, 'refresh_token')).toBeUndefined();
-      const next = await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: res.body.refreshToken }, headers: { 'x-token-transport': 'body' } });
+      const next = await request(server.url, 'POST', '/api/auth/refresh', {
+        body: { refreshToken: res.body.refreshToken },
+        headers: { 'x-token-transport': 'body' },
+      });
       expect(next.status).toBe(200);
     });
 
@@ -223,7 +239,9 @@ describe('POST /api/auth/refresh', () => {
 
     it('never moves a cookie token into JSON, where a script on the page could read it', async () => {
       const alice = await registerUser(server.url);
-      const res = await request(server.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${alice.refreshToken}`, 'x-token-transport': 'body' } });
+      const res = await request(server.url, 'POST', '/api/auth/refresh', {
+        headers: { cookie: `refresh_token=${alice.refreshToken}`, 'x-token-transport': 'body' },
+      });
       expect(res.status).toBe(200);
       expect(res.body.refreshToken).toBeUndefined();
       expect(findCookie(res.cookies, 'refresh_token')!.value).toMatch(/^[A-Za-z0-9_-]{43,}$/);

@@ -11,7 +11,8 @@ const test = apiTest(CORE_ENV);
 describe('POST /api/auth/register', () => {
   test.beforeAll(startApi);
 
-  const register = (server: TestServer, body: unknown, headers: Record<string, string> = {}) => request(server.url, 'POST', '/api/auth/register', { body, headers });
+  const register = (server: TestServer, body: unknown, headers: Record<string, string> = {}) =>
+    request(server.url, 'POST', '/api/auth/register', { body, headers });
 
   test('creates the account, signs in and sets the refresh cookie with the contract attributes', async ({ server }) => {
     const email = uniqueEmail('reg');
@@ -81,7 +82,10 @@ describe('POST /api/auth/register', () => {
     expect(res.status).toBe(201);
     expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(res.cookies).toEqual([]);
-    const refreshed = await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: res.body.refreshToken }, headers: { 'x-token-transport': 'body' } });
+    const refreshed = await request(server.url, 'POST', '/api/auth/refresh', {
+      body: { refreshToken: res.body.refreshToken },
+      headers: { 'x-token-transport': 'body' },
+    });
     expect(refreshed.status).toBe(200);
   });
 
@@ -172,7 +176,9 @@ describe('POST /api/auth/register', () => {
 
   test('answers two simultaneous sign-ups for one address with one 201 and one 409', async ({ server }) => {
     const email = uniqueEmail('race');
-    const results = await Promise.all([0, 1].map((i) => register(server, { email: i ? email.toUpperCase() : email, password: STRONG_PASSWORD, displayName: 'Racer' })));
+    const results = await Promise.all(
+      [0, 1].map((i) => register(server, { email: i ? email.toUpperCase() : email, password: STRONG_PASSWORD, displayName: 'Racer' })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const rows = await server.query(`select id from users where email_normalized = '${email.toLowerCase()}'`);
     expect(rows).toHaveLength(1);

@@ -11,7 +11,8 @@ describe('revocation', () => {
   test.beforeAll(startApi);
 
   const me = (server: TestServer, token: string, url = server.url) => request(url, 'GET', '/api/auth/me', { headers: bearer(token) });
-  const logout = (server: TestServer, headers: Record<string, string> = {}, body?: unknown) => request(server.url, 'POST', '/api/auth/logout', { headers, body });
+  const logout = (server: TestServer, headers: Record<string, string> = {}, body?: unknown) =>
+    request(server.url, 'POST', '/api/auth/logout', { headers, body });
   const refresh = (server: TestServer, token: string) => request(server.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${token}` } });
 
   function expectCleared(cookies: string[]) {
@@ -74,7 +75,12 @@ describe('revocation', () => {
 
     test('is idempotent: 204 with no token, a dead token or an unknown one, and the cookie cleared each time', async ({ server }) => {
       const alice = await registerUser(server.url);
-      for (const headers of <Record<string, string>[]>[{}, { cookie: `refresh_token=${alice.refreshToken}` }, { cookie: `refresh_token=${alice.refreshToken}` }, { cookie: 'refresh_token=unknown' }]) {
+      for (const headers of <Record<string, string>[]>[
+        {},
+        { cookie: `refresh_token=${alice.refreshToken}` },
+        { cookie: `refresh_token=${alice.refreshToken}` },
+        { cookie: 'refresh_token=unknown' },
+      ]) {
         const res = await logout(server, headers);
         expect(res.status).toBe(204);
         expectCleared(res.cookies);
@@ -105,7 +111,8 @@ describe('revocation', () => {
       expect(res.status).toBe(204);
       expectCleared(res.cookies);
       for (const token of [alice.accessToken, ...logins.map((l) => l.body.accessToken)]) await expectRevoked(server, token);
-      for (const token of [alice.refreshToken, ...logins.map((l) => cookieValue(l.cookies, 'refresh_token')!)]) expect((await refresh(server, token)).status).toBe(401);
+      for (const token of [alice.refreshToken, ...logins.map((l) => cookieValue(l.cookies, 'refresh_token')!)])
+        expect((await refresh(server, token)).status).toBe(401);
       const live = await server.query(`select id from sessions where user_id = '${alice.user.id}' and revoked_at is null`);
       expect(live).toHaveLength(0);
       expect((await me(server, bob.accessToken)).status).toBe(200);

@@ -19,7 +19,8 @@ describe('a new session at every login', () => {
   newSessionTest('each login creates its own session and refresh token; none is reused', async ({ server }) => {
     const alice = await registerUser(server.url, {}, BODY);
     const logins = [];
-    for (let i = 0; i < 3; i++) logins.push((await request(server.url, 'POST', '/api/auth/login', { body: { email: alice.email, password: STRONG_PASSWORD }, headers: BODY })).body);
+    for (let i = 0; i < 3; i++)
+      logins.push((await request(server.url, 'POST', '/api/auth/login', { body: { email: alice.email, password: STRONG_PASSWORD }, headers: BODY })).body);
     const tokens = [alice.refreshToken, ...logins.map((l) => l.refreshToken)];
     expect(new Set(tokens).size).toBe(4);
     const sessions = await request(server.url, 'GET', '/api/auth/sessions', { headers: bearer(logins[2].accessToken) });

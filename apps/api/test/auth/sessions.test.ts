@@ -43,7 +43,9 @@ describe('sessions', () => {
 
   test('stores ip, user agent and device on the session row', async ({ server }) => {
     const alice = await registerUser(server.url, {}, { 'user-agent': FIREFOX_WINDOWS });
-    const [row] = await server.query<{ ip: string; user_agent: string; device: string }>(`select ip, user_agent, device from sessions where user_id = '${alice.user.id}'`);
+    const [row] = await server.query<{ ip: string; user_agent: string; device: string }>(
+      `select ip, user_agent, device from sessions where user_id = '${alice.user.id}'`,
+    );
     expect(row).toMatchObject({ user_agent: FIREFOX_WINDOWS, device: 'Firefox on Windows' });
     expect(row!.ip).toMatch(/127\.0\.0\.1$/);
   });
@@ -74,7 +76,10 @@ describe('sessions', () => {
   test('revokes one of the caller’s sessions: its access token fails on the very next request, its refresh token too', async ({ server }) => {
     const alice = await registerUser(server.url);
     const laptop = await login(server, alice.email, alice.password, FIREFOX_WINDOWS);
-    const laptopRefresh = laptop.cookies.find((c) => c.startsWith('refresh_token='))!.split(';')[0]!.slice('refresh_token='.length);
+    const laptopRefresh = laptop.cookies
+      .find((c) => c.startsWith('refresh_token='))!
+      .split(';')[0]!
+      .slice('refresh_token='.length);
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(laptop.body.accessToken) })).status).toBe(200);
 
     const res = await revoke(server, alice.accessToken, sidOf(laptop.body.accessToken));
@@ -87,7 +92,9 @@ describe('sessions', () => {
     expect(refresh.status).toBe(401);
     // The caller's own session is untouched.
     expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(alice.accessToken) })).status).toBe(200);
-    const events = await server.query<{ details: { sessionId: string } }>(`select details from audit_events where user_id = '${alice.user.id}' and type = 'session.revoked'`);
+    const events = await server.query<{ details: { sessionId: string } }>(
+      `select details from audit_events where user_id = '${alice.user.id}' and type = 'session.revoked'`,
+    );
     expect(events.map((e) => e.details.sessionId)).toEqual([sidOf(laptop.body.accessToken)]);
   });
 

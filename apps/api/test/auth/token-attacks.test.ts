@@ -61,7 +61,9 @@ describe('token forgery and algorithm confusion', () => {
   test('HS256 signed with the server’s public key as the HMAC secret is refused', async ({ server }) => {
     const jwk = server.ctx.keyRing.jwks().keys[0]!;
     for (const secret of [Buffer.from(jwk.x!, 'base64url'), Buffer.from(JSON.stringify(jwk)), Buffer.from(jwk.x!)]) {
-      const token = await new SignJWT(claimsFrom(victim.accessToken, { role: 'admin' })).setProtectedHeader({ alg: 'HS256', kid: serverKid(server), typ: 'at+jwt' }).sign(secret);
+      const token = await new SignJWT(claimsFrom(victim.accessToken, { role: 'admin' }))
+        .setProtectedHeader({ alg: 'HS256', kid: serverKid(server), typ: 'at+jwt' })
+        .sign(secret);
       await refusedEverywhere(server, token);
     }
   });
@@ -69,7 +71,9 @@ describe('token forgery and algorithm confusion', () => {
   test('RS256, ES256 and EdDSA tokens signed with the attacker’s own key under the server’s kid are refused', async ({ server }) => {
     for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
       const { privateKey } = await generateKeyPair(alg);
-      const token = await new SignJWT(claimsFrom(victim.accessToken, { role: 'admin' })).setProtectedHeader({ alg, kid: serverKid(server), typ: 'at+jwt' }).sign(privateKey);
+      const token = await new SignJWT(claimsFrom(victim.accessToken, { role: 'admin' }))
+        .setProtectedHeader({ alg, kid: serverKid(server), typ: 'at+jwt' })
+        .sign(privateKey);
       await refusedEverywhere(server, token);
     }
   });
@@ -81,7 +85,10 @@ describe('token forgery and algorithm confusion', () => {
 
   test('kid path traversal is refused without touching the file system', async ({ server }) => {
     for (const kid of ['../../../../../../dev/null', '/etc/passwd', '..\\..\\windows\\win.ini', 'file:///dev/null']) {
-      await refusedEverywhere(server, await new SignJWT(claimsFrom(victim.accessToken)).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(new Uint8Array(32)));
+      await refusedEverywhere(
+        server,
+        await new SignJWT(claimsFrom(victim.accessToken)).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(new Uint8Array(32)),
+      );
       await refusedEverywhere(server, unsigned({ alg: 'EdDSA', kid, typ: 'at+jwt' }, claimsFrom(victim.accessToken), 'AAAA'));
     }
   });
@@ -189,7 +196,8 @@ describe('claims: expired, not yet valid, wrong issuer, wrong audience', () => {
 describe('refresh token theft and replay', () => {
   test('a stolen refresh token replayed after rotation revokes the whole session', async ({ server }) => {
     const alice = await registerUser(server.url, {}, { 'x-token-transport': 'body' });
-    const rotate = (refreshToken: string) => request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken }, headers: { 'x-token-transport': 'body' } });
+    const rotate = (refreshToken: string) =>
+      request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken }, headers: { 'x-token-transport': 'body' } });
     const legit = await rotate(alice.refreshToken);
     expect(legit.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_200)); // past REFRESH_REUSE_GRACE
@@ -212,7 +220,11 @@ describe('refresh token theft and replay', () => {
   });
 
   test('a refresh token is not accepted from the query string', async ({ server }) => {
-    const res = await request(server.url, 'POST', `/api/auth/refresh?refreshToken=${encodeURIComponent(victim.refreshToken)}&refresh_token=${encodeURIComponent(victim.refreshToken)}`);
+    const res = await request(
+      server.url,
+      'POST',
+      `/api/auth/refresh?refreshToken=${encodeURIComponent(victim.refreshToken)}&refresh_token=${encodeURIComponent(victim.refreshToken)}`,
+    );
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('UNAUTHENTICATED');
   });

@@ -52,7 +52,10 @@ describe('access tokens', () => {
   }
 
   /** A token signed with the server's own current key, with the given changes: only the change can make it fail. */
-  async function signWithServerKey(changes: { header?: Record<string, unknown>; claims?: Record<string, unknown>; drop?: string[] }, base: Record<string, unknown>) {
+  async function signWithServerKey(
+    changes: { header?: Record<string, unknown>; claims?: Record<string, unknown>; drop?: string[] },
+    base: Record<string, unknown>,
+  ) {
     const { kid, alg, key } = server.ctx.keyRing.signingKey();
     const claims: Record<string, unknown> = { ...base, jti: randomUUID(), ...changes.claims };
     for (const name of changes.drop ?? []) delete claims[name];
@@ -207,7 +210,8 @@ describe('access tokens', () => {
       const { privateKey, publicKey } = await generateKeyPair('EdDSA', { extractable: true });
       const jwk = await exportJWK(publicKey);
       const { kid } = decodeJwt(alice.accessToken).header as { kid: string };
-      const sign = (header: Record<string, unknown>) => new SignJWT(fresh()).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', ...header }).sign(privateKey as CryptoKey);
+      const sign = (header: Record<string, unknown>) =>
+        new SignJWT(fresh()).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', ...header }).sign(privateKey as CryptoKey);
       await expectRejected(await sign({ kid })); // the server's kid, another key
       await expectRejected(await sign({ kid: 'attacker', jwk }));
       await expectRejected(await sign({ kid, jwk }));
@@ -282,7 +286,9 @@ describe('access tokens', () => {
   });
 
   it('stores private signing keys encrypted, never as a JWK', async () => {
-    const rows = await server.query<{ kid: string; private_jwk_encrypted: string; public_jwk: Record<string, unknown> }>('select kid, private_jwk_encrypted, public_jwk from signing_keys');
+    const rows = await server.query<{ kid: string; private_jwk_encrypted: string; public_jwk: Record<string, unknown> }>(
+      'select kid, private_jwk_encrypted, public_jwk from signing_keys',
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.private_jwk_encrypted).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

@@ -18,7 +18,11 @@ function servedRoutes(server: TestServer): [string, string][] {
 }
 
 describe('OpenAPI document', () => {
-  let document: { openapi: string; paths: Record<string, Record<string, { responses?: Record<string, unknown>; security?: unknown }>>; components: { securitySchemes: Record<string, unknown> } };
+  let document: {
+    openapi: string;
+    paths: Record<string, Record<string, { responses?: Record<string, unknown>; security?: unknown }>>;
+    components: { securitySchemes: Record<string, unknown> };
+  };
   let served: [string, string][];
   test.beforeAll(async ({ server }) => {
     document = (await request(server.url, 'GET', '/api/openapi.json')).body;
@@ -30,14 +34,22 @@ describe('OpenAPI document', () => {
   });
 
   test('finds the core routes by introspection (the check below is not vacuous)', () => {
-    expect(served).toEqual(expect.arrayContaining([['POST', '/api/auth/register'], ['DELETE', '/api/auth/sessions/{id}'], ['GET', '/readyz'], ['GET', '/.well-known/jwks.json']]));
+    expect(served).toEqual(
+      expect.arrayContaining([
+        ['POST', '/api/auth/register'],
+        ['DELETE', '/api/auth/sessions/{id}'],
+        ['GET', '/readyz'],
+        ['GET', '/.well-known/jwks.json'],
+      ]),
+    );
     expect(served.length).toBeGreaterThanOrEqual(12);
   });
 
   test('describes every route the core serves, with its responses', () => {
     const missing = served.filter(([method, path]) => !document.paths[path]?.[method.toLowerCase()]);
     expect(missing).toEqual([]);
-    for (const [method, path] of served) expect(Object.keys(document.paths[path]![method.toLowerCase()]!.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+    for (const [method, path] of served)
+      expect(Object.keys(document.paths[path]![method.toLowerCase()]!.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
     // The MFA login step is part of the core flow, described with MFA.
     expect(document.paths['/api/auth/login/mfa']?.post).toBeDefined();
   });
@@ -53,7 +65,12 @@ describe('OpenAPI document', () => {
   });
 
   test('marks the bearer-protected and cookie endpoints with their security scheme', () => {
-    for (const [path, method] of [['/api/auth/me', 'get'], ['/api/auth/sessions', 'get'], ['/api/auth/sessions/{id}', 'delete'], ['/api/auth/logout-all', 'post']] as const) {
+    for (const [path, method] of [
+      ['/api/auth/me', 'get'],
+      ['/api/auth/sessions', 'get'],
+      ['/api/auth/sessions/{id}', 'delete'],
+      ['/api/auth/logout-all', 'post'],
+    ] as const) {
       expect(document.paths[path]![method]!.security, path).toEqual([{ bearer: [] }]);
     }
     expect(JSON.stringify(document.paths['/api/auth/refresh']!.post!.security)).toContain('refreshCookie');

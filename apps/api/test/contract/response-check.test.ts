@@ -14,7 +14,15 @@ const getUser = endpoint({
   status: 200,
   response: z.object({ user: User, sessions: z.array(z.object({ id: z.uuid(), current: z.boolean() })) }),
 });
-const list = endpoint({ method: 'get', path: '/api/example', auth: 'bearer', tags: ['example'], summary: 'A list', status: 200, response: pageOf('users', User) });
+const list = endpoint({
+  method: 'get',
+  path: '/api/example',
+  auth: 'bearer',
+  tags: ['example'],
+  summary: 'A list',
+  status: 200,
+  response: pageOf('users', User),
+});
 
 const user = {
   id: '3f6c1c2e-8a51-4d7e-9b0a-2c4e6f8a1b3d',

@@ -48,7 +48,9 @@ describe.skipIf('missing' in binaries)('PostgreSQL frozen', () => {
       const started = Date.now();
       const login = await request(server.url, 'POST', '/api/auth/login', { body: { email: alice.email, password: alice.password } });
       const requestMs = Date.now() - started;
-      console.log(`[faults] frozen database: /readyz 503 in ${probes.join(', ')} ms (median ${median(probes)}); a login answered ${login.status} after ${requestMs} ms`);
+      console.log(
+        `[faults] frozen database: /readyz 503 in ${probes.join(', ')} ms (median ${median(probes)}); a login answered ${login.status} after ${requestMs} ms`,
+      );
       // The readiness bound is 800 ms; the margin is for a busy machine, and is still under the old 2 s.
       expect(median(probes)).toBeLessThan(1_500);
       expect(login.status).toBe(503);

@@ -124,10 +124,13 @@ describe('lost commit acknowledgements', () => {
     // The whole request, then gone before the answer (password hashing alone takes longer).
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Token-Transport: body\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`, () => {
-          socket.destroy();
-          resolve();
-        });
+        socket.write(
+          `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Token-Transport: body\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+          () => {
+            socket.destroy();
+            resolve();
+          },
+        );
       });
       socket.on('error', reject);
     });
@@ -135,7 +138,9 @@ describe('lost commit acknowledgements', () => {
     let created = false;
     let live: string[] = ['?'];
     for (let i = 0; i < 100; i++) {
-      const all = await a.query<{ id: string; revoked_reason: string | null }>(`select id, revoked_reason from sessions where user_id = '${dave.user.id}' and revoked_reason is distinct from 'logout'`);
+      const all = await a.query<{ id: string; revoked_reason: string | null }>(
+        `select id, revoked_reason from sessions where user_id = '${dave.user.id}' and revoked_reason is distinct from 'logout'`,
+      );
       created = all.length > 0;
       live = all.filter((s) => s.revoked_reason === null).map((s) => s.id);
       if (created && live.length === 0) break;
@@ -143,7 +148,9 @@ describe('lost commit acknowledgements', () => {
     }
     expect(created, 'the sign-in never created its session').toBe(true);
     expect(live).toEqual([]);
-    const [reason] = await a.query<{ revoked_reason: string }>(`select revoked_reason from sessions where user_id = '${dave.user.id}' and revoked_reason <> 'logout'`);
+    const [reason] = await a.query<{ revoked_reason: string }>(
+      `select revoked_reason from sessions where user_id = '${dave.user.id}' and revoked_reason <> 'logout'`,
+    );
     expect(reason!.revoked_reason).toBe('response_undelivered');
   });
 });

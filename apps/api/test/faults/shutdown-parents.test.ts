@@ -26,7 +26,16 @@ afterAll(() => {
 function spawnParent(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'test', LOG_LEVEL: 'info', SECRET_KEY: TEST_SECRET_KEY, RATE_LIMITS: 'off', HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      SECRET_KEY: TEST_SECRET_KEY,
+      RATE_LIMITS: 'off',
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -40,7 +49,13 @@ async function waitReady(url: string, parent: ReturnType<typeof spawnParent>): P
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (parent.child.exitCode !== null) throw new Error(`exited early: ${parent.output.join('')}`);
-    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) return;
+    if (
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`not ready: ${parent.output.join('')}`);
@@ -52,7 +67,11 @@ async function signUps(url: string, count: number): Promise<Promise<number>[]> {
   const written: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const body = JSON.stringify({ email: uniqueEmail('parent'), password: STRONG_PASSWORD, displayName: 'Parent Test' });
-    const req = http.request(`${url}/api/auth/register`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const req = http.request(`${url}/api/auth/register`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
     written.push(new Promise((resolve) => req.once('finish', () => resolve())));
     answers.push(
       new Promise((resolve) => {
@@ -68,54 +87,66 @@ async function signUps(url: string, count: number): Promise<Promise<number>[]> {
   await Promise.all(written);
   // Let the server read them (they are accepted in order; a fresh connection answered after them
   // means they are in).
-  await new Promise<void>((resolve) => http.get(`${url}/healthz`, { agent: false }, (res) => res.resume().once('end', () => resolve())).once('error', () => resolve()));
+  await new Promise<void>((resolve) =>
+    http.get(`${url}/healthz`, { agent: false }, (res) => res.resume().once('end', () => resolve())).once('error', () => resolve()),
+  );
   return answers;
 }
 
 describe('parents forward SIGTERM and wait', () => {
-  it.skipIf(Boolean(process.env.DATABASE_URL))('npm start (scripts/start.mjs --api): the API drains, the lock is released, exit 0', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-start-'));
-    dirs.push(dataDir);
-    const port = await freePort();
-    const parent = spawnParent(['scripts/start.mjs', '--api'], { PORT: String(port), DATA_DIR: dataDir, SHUTDOWN_TIMEOUT: '60s' });
-    const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, parent);
-    const answers = await signUps(url, 5);
-    parent.child.kill('SIGTERM');
-    const statuses = await Promise.all(answers);
-    const code = await parent.exited;
-    console.log(`[faults] npm start: ${statuses.filter((s) => s === 201).length}/5 in-flight sign-ups completed; exit ${code}`);
-    expect(statuses, parent.output.join('')).toEqual([201, 201, 201, 201, 201]);
-    expect(code, parent.output.join('')).toBe(0);
-    expect(parent.output.join('')).toMatch(/shut down cleanly/);
-    // The API exited before its parent: its lock on the embedded database is gone.
-    expect(existsSync(path.join(dataDir, 'portcullis.lock'))).toBe(false);
-  }, 300_000);
-
-  it.skipIf(!process.env.DATABASE_URL)('npm run start:cluster: every worker drains, the primary exits 0 after them', async () => {
-    const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
-    try {
+  it.skipIf(Boolean(process.env.DATABASE_URL))(
+    'npm start (scripts/start.mjs --api): the API drains, the lock is released, exit 0',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-start-'));
+      dirs.push(dataDir);
       const port = await freePort();
-      const parent = spawnParent(['--import', 'tsx', 'apps/api/src/cluster.ts'], {
-        PORT: String(port),
-        DATABASE_URL: database.url,
-        DATABASE_POOL_SIZE: '15',
-        CLUSTER_WORKERS: '2',
-        SHUTDOWN_TIMEOUT: '60s',
-      });
+      const parent = spawnParent(['scripts/start.mjs', '--api'], { PORT: String(port), DATA_DIR: dataDir, SHUTDOWN_TIMEOUT: '60s' });
       const url = `http://127.0.0.1:${port}`;
       await waitReady(url, parent);
-      const answers = await signUps(url, 10);
+      const answers = await signUps(url, 5);
       parent.child.kill('SIGTERM');
       const statuses = await Promise.all(answers);
       const code = await parent.exited;
-      const cleanWorkers = parent.output.join('').match(/shut down cleanly/g)?.length ?? 0;
-      console.log(`[faults] start:cluster: ${statuses.filter((s) => s === 201).length}/10 in-flight sign-ups completed; ${cleanWorkers} workers shut down cleanly; exit ${code}`);
-      expect(statuses, parent.output.join('')).toEqual(Array(10).fill(201));
+      console.log(`[faults] npm start: ${statuses.filter((s) => s === 201).length}/5 in-flight sign-ups completed; exit ${code}`);
+      expect(statuses, parent.output.join('')).toEqual([201, 201, 201, 201, 201]);
       expect(code, parent.output.join('')).toBe(0);
-      expect(cleanWorkers).toBe(2);
-    } finally {
-      await database.drop();
-    }
-  }, 300_000);
+      expect(parent.output.join('')).toMatch(/shut down cleanly/);
+      // The API exited before its parent: its lock on the embedded database is gone.
+      expect(existsSync(path.join(dataDir, 'portcullis.lock'))).toBe(false);
+    },
+    300_000,
+  );
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'npm run start:cluster: every worker drains, the primary exits 0 after them',
+    async () => {
+      const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
+      try {
+        const port = await freePort();
+        const parent = spawnParent(['--import', 'tsx', 'apps/api/src/cluster.ts'], {
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          DATABASE_POOL_SIZE: '15',
+          CLUSTER_WORKERS: '2',
+          SHUTDOWN_TIMEOUT: '60s',
+        });
+        const url = `http://127.0.0.1:${port}`;
+        await waitReady(url, parent);
+        const answers = await signUps(url, 10);
+        parent.child.kill('SIGTERM');
+        const statuses = await Promise.all(answers);
+        const code = await parent.exited;
+        const cleanWorkers = parent.output.join('').match(/shut down cleanly/g)?.length ?? 0;
+        console.log(
+          `[faults] start:cluster: ${statuses.filter((s) => s === 201).length}/10 in-flight sign-ups completed; ${cleanWorkers} workers shut down cleanly; exit ${code}`,
+        );
+        expect(statuses, parent.output.join('')).toEqual(Array(10).fill(201));
+        expect(code, parent.output.join('')).toBe(0);
+        expect(cleanWorkers).toBe(2);
+      } finally {
+        await database.drop();
+      }
+    },
+    300_000,
+  );
 });

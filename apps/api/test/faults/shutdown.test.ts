@@ -91,7 +91,10 @@ async function drainUnderLoad(api: ApiProcess) {
     `[faults] drain: ${answers.filter((a) => a.status === 201).length}/${IN_FLIGHT} completed (${pendingAtSignal} in flight at SIGTERM, ${completedAfterSignal} completed after it); ` +
       `new connections refused after ${refusedAfterMs ?? '-'} ms; exit ${code} after ${exitMs} ms`,
   );
-  expect(answers.map((a) => a.status), `${JSON.stringify(answers)}\n${api.output.join('')}`).toEqual(Array(IN_FLIGHT).fill(201));
+  expect(
+    answers.map((a) => a.status),
+    `${JSON.stringify(answers)}\n${api.output.join('')}`,
+  ).toEqual(Array(IN_FLIGHT).fill(201));
   expect(pendingAtSignal, 'some requests were still in flight at SIGTERM').toBeGreaterThan(0);
   expect(refusedAfterMs, 'a new connection was refused while draining').toBeDefined();
   expect(code, api.output.join('')).toBe(0);
@@ -99,38 +102,51 @@ async function drainUnderLoad(api: ApiProcess) {
 }
 
 describe('SIGTERM drains in-flight requests', () => {
-  it.skipIf(Boolean(process.env.DATABASE_URL))('on the embedded database: all complete, exit 0, and the database reopens (warm restart timed)', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-drain-'));
-    dirs.push(dataDir);
-    const env = { DATA_DIR: dataDir, SHUTDOWN_TIMEOUT: '60s' };
-    const first = await spawnApi(env);
-    const coldMs = await waitUntilReady(first);
-    await drainUnderLoad(first);
+  it.skipIf(Boolean(process.env.DATABASE_URL))(
+    'on the embedded database: all complete, exit 0, and the database reopens (warm restart timed)',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-drain-'));
+      dirs.push(dataDir);
+      const env = { DATA_DIR: dataDir, SHUTDOWN_TIMEOUT: '60s' };
+      const first = await spawnApi(env);
+      const coldMs = await waitUntilReady(first);
+      await drainUnderLoad(first);
 
-    // Reopened at once: the lock was released and the database closed cleanly.
-    const second = await spawnApi(env);
-    try {
-      const warmMs = await waitUntilReady(second);
-      console.log(`[faults] embedded database: first start to ready ${coldMs} ms, warm restart after a drain ${warmMs} ms`);
-      const count = await request(second.url, 'GET', '/readyz');
-      expect(count.status).toBe(200);
-    } finally {
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
-    }
-  }, 900_000);
+      // Reopened at once: the lock was released and the database closed cleanly.
+      const second = await spawnApi(env);
+      try {
+        const warmMs = await waitUntilReady(second);
+        console.log(`[faults] embedded database: first start to ready ${coldMs} ms, warm restart after a drain ${warmMs} ms`);
+        const count = await request(second.url, 'GET', '/readyz');
+        expect(count.status).toBe(200);
+      } finally {
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toBe(0);
+      }
+    },
+    900_000,
+  );
 
-  it.skipIf(!process.env.DATABASE_URL)('on PostgreSQL: all complete and the process exits 0', async () => {
-    const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
-    try {
-      // A connection for each request: none waits for the pool (a wait past 3 s is a 503 on a busy machine).
-      const api = await spawnApi({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '25', SHUTDOWN_TIMEOUT: '60s', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
-      await waitUntilReady(api);
-      await drainUnderLoad(api);
-    } finally {
-      await database.drop();
-    }
-  }, 300_000);
+  it.skipIf(!process.env.DATABASE_URL)(
+    'on PostgreSQL: all complete and the process exits 0',
+    async () => {
+      const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
+      try {
+        // A connection for each request: none waits for the pool (a wait past 3 s is a 503 on a busy machine).
+        const api = await spawnApi({
+          DATABASE_URL: database.url,
+          DATABASE_POOL_SIZE: '25',
+          SHUTDOWN_TIMEOUT: '60s',
+          ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+        });
+        await waitUntilReady(api);
+        await drainUnderLoad(api);
+      } finally {
+        await database.drop();
+      }
+    },
+    300_000,
+  );
 });
 
 describe('readiness while draining', () => {
@@ -145,5 +161,5 @@ describe('readiness while draining', () => {
     } finally {
       await server.close();
     }
-   }, 120_000);
+  }, 120_000);
 });

@@ -64,13 +64,16 @@ describe('HTTP conventions', () => {
       expect((await request(server.url, 'GET', '/healthz', { headers: { 'x-request-id': longest } })).headers.get('x-request-id')).toBe(longest);
     });
 
-    it.each([['spaces', 'has space'], ['too long', 'a'.repeat(129)], ['markup', '<script>'], ['CRLF-like', 'a%0d%0ab'], ['slashes', '../etc']])(
-      'replaces an unsafe one (%s) with a fresh UUID',
-      async (_name, id) => {
-        const res = await request(server.url, 'GET', '/healthz', { headers: { 'x-request-id': id } });
-        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      },
-    );
+    it.each([
+      ['spaces', 'has space'],
+      ['too long', 'a'.repeat(129)],
+      ['markup', '<script>'],
+      ['CRLF-like', 'a%0d%0ab'],
+      ['slashes', '../etc'],
+    ])('replaces an unsafe one (%s) with a fresh UUID', async (_name, id) => {
+      const res = await request(server.url, 'GET', '/healthz', { headers: { 'x-request-id': id } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    });
 
     it('gives every request without one its own id', async () => {
       const [a, b] = await Promise.all([request(server.url, 'GET', '/healthz'), request(server.url, 'GET', '/healthz')]);
@@ -104,7 +107,10 @@ describe('HTTP conventions', () => {
       expect(none.status).toBe(415);
       expect(none.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       // JSON is UTF-8 (RFC 8259): another charset is refused as a media type the API does not take.
-      const latin1 = await request(server.url, 'POST', '/api/auth/login', { rawBody: JSON.stringify(register), headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+      const latin1 = await request(server.url, 'POST', '/api/auth/login', {
+        rawBody: JSON.stringify(register),
+        headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+      });
       expect(latin1.status).toBe(415);
       expect(latin1.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
@@ -131,11 +137,15 @@ describe('HTTP conventions', () => {
 
     it('refuses a chunked body (no Content-Length) over 16 KiB with 413 too', async () => {
       const res = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-        const req = httpRequest(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
-          let text = '';
-          r.on('data', (c) => (text += c));
-          r.on('end', () => resolve({ status: r.statusCode!, body: JSON.parse(text) }));
-        });
+        const req = httpRequest(
+          `${server.url}/api/auth/login`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+          (r) => {
+            let text = '';
+            r.on('data', (c) => (text += c));
+            r.on('end', () => resolve({ status: r.statusCode!, body: JSON.parse(text) }));
+          },
+        );
         req.on('error', reject);
         req.write('{"email":"a@example.com","password":"');
         for (let i = 0; i < 20; i++) req.write('x'.repeat(1024));
@@ -191,7 +201,13 @@ describe('HTTP conventions', () => {
 
     it('refuses a cross-site refresh with 403 CSRF_REJECTED and leaves the session untouched', async () => {
       const alice = await registerUser(server.url);
-      for (const headers of [{ origin: EVIL }, { origin: 'null' }, { referer: `${EVIL}/page` }, { referer: 'not a url' }, { origin: EVIL, referer: `${APP}/` }] as Record<string, string>[]) {
+      for (const headers of [
+        { origin: EVIL },
+        { origin: 'null' },
+        { referer: `${EVIL}/page` },
+        { referer: 'not a url' },
+        { origin: EVIL, referer: `${APP}/` },
+      ] as Record<string, string>[]) {
         const res = await request(server.url, 'POST', '/api/auth/refresh', withCookie(alice.refreshToken, headers));
         expectErrorShape(res, 403, 'CSRF_REJECTED', res.status);
         expect(findCookie(res.cookies, 'refresh_token')).toBeUndefined();
@@ -200,7 +216,12 @@ describe('HTTP conventions', () => {
       const ok = await request(server.url, 'POST', '/api/auth/refresh', withCookie(alice.refreshToken, { origin: APP }));
       expect(ok.status).toBe(200);
       expect(ok.headers.get('access-control-allow-origin')).toBe(APP);
-      const viaReferer = await request(server.url, 'POST', '/api/auth/refresh', withCookie(cookieValue(ok.cookies, 'refresh_token')!, { referer: `${OTHER_APP}/settings` }));
+      const viaReferer = await request(
+        server.url,
+        'POST',
+        '/api/auth/refresh',
+        withCookie(cookieValue(ok.cookies, 'refresh_token')!, { referer: `${OTHER_APP}/settings` }),
+      );
       expect(viaReferer.status).toBe(200);
     });
 

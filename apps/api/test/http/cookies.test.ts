@@ -15,7 +15,9 @@ const scope = { config, keys: { oauthState: key } };
 
 function response(): Response & { headers: string[] } {
   const headers: string[] = [];
-  return { headers, append: (name: string, value: string) => (expect(name).toBe('Set-Cookie'), headers.push(value)) } as unknown as Response & { headers: string[] };
+  return { headers, append: (name: string, value: string) => (expect(name).toBe('Set-Cookie'), headers.push(value)) } as unknown as Response & {
+    headers: string[];
+  };
 }
 const request = (cookie?: string) => ({ headers: cookie === undefined ? {} : { cookie } }) as Request;
 
@@ -26,7 +28,10 @@ describe('defineCookie', () => {
     const res = response();
     flow.set(scope, res, 'v1');
     flow.clear(scope, res);
-    expect(res.headers).toEqual(['demo=v1; Max-Age=600; Path=/api/demo; HttpOnly; Secure; SameSite=Lax', 'demo=; Max-Age=0; Path=/api/demo; HttpOnly; Secure; SameSite=Lax']);
+    expect(res.headers).toEqual([
+      'demo=v1; Max-Age=600; Path=/api/demo; HttpOnly; Secure; SameSite=Lax',
+      'demo=; Max-Age=0; Path=/api/demo; HttpOnly; Secure; SameSite=Lax',
+    ]);
   });
 
   it('Secure follows COOKIE_SECURE; HttpOnly only when not turned off', () => {

@@ -14,7 +14,11 @@ const test = apiTest({ CORS_ORIGINS: APP });
 
 test.beforeAll(startApi);
 
-const varies = (headers: Headers) => (headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase()).includes('origin');
+const varies = (headers: Headers) =>
+  (headers.get('vary') ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .includes('origin');
 
 const REQUESTS: [method: string, path: string, body?: unknown][] = [
   ['GET', '/healthz'],
@@ -25,7 +29,12 @@ const REQUESTS: [method: string, path: string, body?: unknown][] = [
 ];
 
 describe('Vary: Origin on every answer', () => {
-  for (const [label, origin] of [['an allowed Origin', APP], ['a refused Origin', EVIL], ['Origin "null"', 'null'], ['no Origin', undefined]] as const) {
+  for (const [label, origin] of [
+    ['an allowed Origin', APP],
+    ['a refused Origin', EVIL],
+    ['Origin "null"', 'null'],
+    ['no Origin', undefined],
+  ] as const) {
     test(`requests with ${label}`, async ({ server }) => {
       for (const [method, path, body] of REQUESTS) {
         const res = await request(server.url, method, path, { body, headers: origin ? { origin } : {} });

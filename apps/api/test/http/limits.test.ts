@@ -59,7 +59,10 @@ describe('HTTP limits', () => {
   });
 
   test('refuses just over 16 KiB announced the same way, on any route', async ({ server }) => {
-    const answer = await raw(server.url, 'POST /api/auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 16385\r\n\r\n{');
+    const answer = await raw(
+      server.url,
+      'POST /api/auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 16385\r\n\r\n{',
+    );
     expect(answer.head).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer.closed).toBe(true);
   });
@@ -114,5 +117,5 @@ describe('MAX_CONNECTIONS', () => {
       for (const socket of idle) socket.destroy();
       await server.close();
     }
-   }, 120_000);
+  }, 120_000);
 });

@@ -19,7 +19,11 @@ describe('withLoopbackSpellings', () => {
   it('adds 127.0.0.1 and [::1] for a localhost WEB_URL, same scheme and port, outside production', () => {
     expect(withLoopbackSpellings([LOCALHOST], LOCALHOST, false).sort()).toEqual([...SPELLINGS].sort());
     expect(withLoopbackSpellings(['http://127.0.0.1:3000'], 'http://127.0.0.1:3000', false)).toEqual(expect.arrayContaining(SPELLINGS));
-    expect(withLoopbackSpellings(['https://localhost:8443'], 'https://localhost:8443', false).sort()).toEqual(['https://127.0.0.1:8443', 'https://[::1]:8443', 'https://localhost:8443']);
+    expect(withLoopbackSpellings(['https://localhost:8443'], 'https://localhost:8443', false).sort()).toEqual([
+      'https://127.0.0.1:8443',
+      'https://[::1]:8443',
+      'https://localhost:8443',
+    ]);
   });
 
   it('widens nothing else', () => {
@@ -58,7 +62,13 @@ describe('the cookie endpoints and CORS outside production (WEB_URL http://local
   devTest('another port, another host, or a non-loopback origin is still refused', async ({ server }) => {
     const ada = await registerUser(server.url);
     const cookie = `refresh_token=${ada.refreshToken}`;
-    for (const origin of ['http://127.0.0.1:3001', 'https://127.0.0.1:3000', 'http://127.0.0.2:3000', 'http://localhost.evil.example:3000', 'https://evil.example']) {
+    for (const origin of [
+      'http://127.0.0.1:3001',
+      'https://127.0.0.1:3000',
+      'http://127.0.0.2:3000',
+      'http://localhost.evil.example:3000',
+      'https://evil.example',
+    ]) {
       const res = await request(server.url, 'POST', '/api/auth/logout', { headers: { cookie, origin } });
       expect(res.status, origin).toBe(403);
       expect(res.body.error.code).toBe('CSRF_REJECTED');

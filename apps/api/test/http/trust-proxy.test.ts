@@ -13,8 +13,7 @@ const direct = apiTest({ RATE_LIMIT_LOGIN_PER_IP: '3/1m' });
 const behindProxy = apiTest({ RATE_LIMIT_LOGIN_PER_IP: '3/1m', TRUST_PROXY: '127.0.0.1, ::1' });
 const otherProxy = apiTest({ RATE_LIMIT_LOGIN_PER_IP: '3/1m', TRUST_PROXY: '10.0.0.1' });
 
-const loginFrom = (url: string, forwardedFor: string) =>
-  request(url, 'POST', '/api/auth/login', { body: {}, headers: { 'x-forwarded-for': forwardedFor } });
+const loginFrom = (url: string, forwardedFor: string) => request(url, 'POST', '/api/auth/login', { body: {}, headers: { 'x-forwarded-for': forwardedFor } });
 
 async function sessionIp(server: TestServer, forwardedFor: string): Promise<string> {
   const user = await registerUser(server.url, {}, { 'x-forwarded-for': forwardedFor });

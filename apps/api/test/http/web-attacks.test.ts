@@ -27,7 +27,10 @@ const test = apiTest({
 test.beforeAll(startApi);
 
 const errorShape = (body: any) => {
-  expect(body).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }), requestId: expect.any(String) });
+  expect(body).toEqual({
+    error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }),
+    requestId: expect.any(String),
+  });
   expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(ts|js):\d+|select |insert |postgres|drizzle/i);
 };
 
@@ -36,7 +39,12 @@ describe('CSRF on the cookie endpoints', () => {
     test(`${path} refuses a cross-site Origin, a cross-site Referer and Origin "null"`, async ({ server }) => {
       const alice = await registerUser(server.url);
       const cookie = `refresh_token=${alice.refreshToken}`;
-      const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }, { origin: `${WEB}.evil.example` }];
+      const crossSite: Record<string, string>[] = [
+        { origin: 'https://evil.example' },
+        { referer: 'https://evil.example/page' },
+        { origin: 'null' },
+        { origin: `${WEB}.evil.example` },
+      ];
       for (const headers of crossSite) {
         const res = await request(server.url, 'POST', path, { headers: { cookie, ...headers } });
         expect(res.status).toBe(403);
@@ -58,9 +66,20 @@ describe('CSRF on the cookie endpoints', () => {
 
 describe('CORS origin tricks', () => {
   const preflight = (server: TestServer, origin: string) =>
-    request(server.url, 'OPTIONS', '/api/auth/me', { headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    request(server.url, 'OPTIONS', '/api/auth/me', {
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
 
-  for (const origin of ['null', `${WEB}.evil.example`, 'http://evilapp.example.com', 'http://app.example.co', 'https://app.example.com', 'http://app.example.com:8080', 'http://APP.example.com', '*']) {
+  for (const origin of [
+    'null',
+    `${WEB}.evil.example`,
+    'http://evilapp.example.com',
+    'http://app.example.co',
+    'https://app.example.com',
+    'http://app.example.com:8080',
+    'http://APP.example.com',
+    '*',
+  ]) {
     test(`no CORS grant for look-alike origin ${origin}`, async ({ server }) => {
       for (const res of [await request(server.url, 'GET', '/healthz', { headers: { origin } }), await preflight(server, origin)]) {
         expect(res.headers.get('access-control-allow-origin')).toBeNull();
@@ -76,7 +95,24 @@ describe('CORS origin tricks', () => {
 });
 
 describe('open redirects', () => {
-  const payloads = ['https://evil.example', '//evil.example', '/.//evil.example', '/..//evil.example', '/x/..//evil.example', '/%2e//evil.example', '/\\evil.example', '\\\\evil.example', 'http:evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example', '/\t/evil.example', ' //evil.example', 'https:/\\evil.example', `${WEB}.evil.example/x`, '@evil.example'];
+  const payloads = [
+    'https://evil.example',
+    '//evil.example',
+    '/.//evil.example',
+    '/..//evil.example',
+    '/x/..//evil.example',
+    '/%2e//evil.example',
+    '/\\evil.example',
+    '\\\\evil.example',
+    'http:evil.example',
+    'javascript:alert(1)',
+    '/%2F%2Fevil.example',
+    '/\t/evil.example',
+    ' //evil.example',
+    'https:/\\evil.example',
+    `${WEB}.evil.example/x`,
+    '@evil.example',
+  ];
 
   test('safeRedirectPath never leaves the web app', () => {
     for (const payload of payloads) {
@@ -92,7 +128,10 @@ describe('open redirects', () => {
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location')!);
       expect(location.origin).toBe('http://127.0.0.1:9');
-      const opened = await openState(server.ctx.keys.oauthState, cookieValue(res.cookies, stateCookieName(location.searchParams.get('state'))!), { provider: 'github', state: location.searchParams.get('state') });
+      const opened = await openState(server.ctx.keys.oauthState, cookieValue(res.cookies, stateCookieName(location.searchParams.get('state'))!), {
+        provider: 'github',
+        state: location.searchParams.get('state'),
+      });
       expect(opened.ok).toBe(true);
       if (opened.ok) expect(new URL(opened.flow.redirect, WEB).origin, payload).toBe(WEB);
     }
@@ -163,7 +202,8 @@ describe('user enumeration', () => {
 describe('brute force and address spoofing', () => {
   test('per account: the sixth wrong password in 15 minutes is refused, whatever the password', async ({ server }) => {
     const victim = await registerUser(server.url);
-    for (let i = 0; i < 5; i++) expect((await request(server.url, 'POST', '/api/auth/login', { body: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await request(server.url, 'POST', '/api/auth/login', { body: { email: victim.email, password: `guess-${i}` } })).status).toBe(401);
     const res = await request(server.url, 'POST', '/api/auth/login', { body: { email: victim.email, password: STRONG_PASSWORD } });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -191,22 +231,39 @@ describe('mass assignment', () => {
   test('register ignores role, id, emailVerified and mfaEnabled in the body', async ({ server }) => {
     const email = uniqueEmail();
     const res = await request(server.url, 'POST', '/api/auth/register', {
-      body: { email, password: STRONG_PASSWORD, displayName: 'M', role: 'admin', id: '00000000-0000-4000-8000-000000000000', emailVerified: true, mfaEnabled: true, emailVerifiedAt: '2020-01-01' },
+      body: {
+        email,
+        password: STRONG_PASSWORD,
+        displayName: 'M',
+        role: 'admin',
+        id: '00000000-0000-4000-8000-000000000000',
+        emailVerified: true,
+        mfaEnabled: true,
+        emailVerifiedAt: '2020-01-01',
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ role: 'user', emailVerified: false, mfaEnabled: false });
     expect(res.body.user.id).not.toBe('00000000-0000-4000-8000-000000000000');
-    const [row] = await server.query<{ role: string; email_verified_at: unknown }>(`select role, email_verified_at from users where id = '${res.body.user.id}'`);
+    const [row] = await server.query<{ role: string; email_verified_at: unknown }>(
+      `select role, email_verified_at from users where id = '${res.body.user.id}'`,
+    );
     expect(row).toEqual({ role: 'user', email_verified_at: null });
   });
 
   test('a project cannot be moved to another owner or given dates', async ({ server }) => {
     const owner = await registerUser(server.url);
     const other = await registerUser(server.url);
-    const created = await request(server.url, 'POST', '/api/projects', { body: { name: 'Mine', ownerId: other.user.id, id: '00000000-0000-4000-8000-000000000001' }, headers: bearer(owner.accessToken) });
+    const created = await request(server.url, 'POST', '/api/projects', {
+      body: { name: 'Mine', ownerId: other.user.id, id: '00000000-0000-4000-8000-000000000001' },
+      headers: bearer(owner.accessToken),
+    });
     expect(created.status).toBe(201);
     expect(created.body.project.ownerId).toBe(owner.user.id);
-    const patched = await request(server.url, 'PATCH', `/api/projects/${created.body.project.id}`, { body: { name: 'Still mine', ownerId: other.user.id, createdAt: '2000-01-01T00:00:00Z' }, headers: bearer(owner.accessToken) });
+    const patched = await request(server.url, 'PATCH', `/api/projects/${created.body.project.id}`, {
+      body: { name: 'Still mine', ownerId: other.user.id, createdAt: '2000-01-01T00:00:00Z' },
+      headers: bearer(owner.accessToken),
+    });
     expect([200, 400]).toContain(patched.status);
     const [row] = await server.query<{ owner_id: string }>(`select owner_id from projects where id = '${created.body.project.id}'`);
     expect(row!.owner_id).toBe(owner.user.id);
@@ -215,7 +272,10 @@ describe('mass assignment', () => {
 
 describe('hostile JSON', () => {
   test('a body over 16 KiB is 413 PAYLOAD_TOO_LARGE', async ({ server }) => {
-    const res = await request(server.url, 'POST', '/api/auth/login', { rawBody: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(20_000) }), headers: { 'content-type': 'application/json' } });
+    const res = await request(server.url, 'POST', '/api/auth/login', {
+      rawBody: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(20_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
     errorShape(res.body);
   });

@@ -17,7 +17,13 @@ const spyOnDatabaseReads = (ring: KeyRing) => vi.spyOn(ring as unknown as { load
 describe('a kid rotated in by another instance', () => {
   let other: KeyRing;
   test.beforeAll(async ({ server }) => {
-    other = new KeyRing({ db: server.ctx.db, alg: 'EdDSA', encryptionKey: server.ctx.keys.encryption, retiredKeyTtlMs: 60_000, rotationIntervalMs: 30 * 86_400_000 });
+    other = new KeyRing({
+      db: server.ctx.db,
+      alg: 'EdDSA',
+      encryptionKey: server.ctx.keys.encryption,
+      retiredKeyTtlMs: 60_000,
+      rotationIntervalMs: 30 * 86_400_000,
+    });
     await other.start();
   });
   afterEach(() => vi.restoreAllMocks());

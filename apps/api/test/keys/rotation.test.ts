@@ -38,56 +38,61 @@ describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
-  onDemandTest('a new key is published at once and signs from activatesAt; the old one signs until then, stays published until its tokens expired, then leaves', async ({ server }) => {
-    const boss = await admin(server);
-    const before = boss.accessToken;
-    const oldKid = kidOf(before);
+  onDemandTest(
+    'a new key is published at once and signs from activatesAt; the old one signs until then, stays published until its tokens expired, then leaves',
+    async ({ server }) => {
+      const boss = await admin(server);
+      const before = boss.accessToken;
+      const oldKid = kidOf(before);
 
-    const asked = Date.now();
-    const rotated = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(before) });
-    expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ kid: expect.any(String), alg: 'EdDSA', retiredKid: oldKid, activatesAt: expect.any(String) });
-    const newKid = rotated.body.kid;
-    expect(newKid).not.toBe(oldKid);
-    const activatesAt = Date.parse(rotated.body.activatesAt);
-    expect(activatesAt - asked).toBeGreaterThanOrEqual(1_900);
-    expect(activatesAt - asked).toBeLessThan(2_000 + (Date.now() - asked));
+      const asked = Date.now();
+      const rotated = await request(server.url, 'POST', '/api/admin/keys/rotate', { headers: bearer(before) });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body).toEqual({ kid: expect.any(String), alg: 'EdDSA', retiredKid: oldKid, activatesAt: expect.any(String) });
+      const newKid = rotated.body.kid;
+      expect(newKid).not.toBe(oldKid);
+      const activatesAt = Date.parse(rotated.body.activatesAt);
+      expect(activatesAt - asked).toBeGreaterThanOrEqual(1_900);
+      expect(activatesAt - asked).toBeLessThan(2_000 + (Date.now() - asked));
 
-    // Published before it signs, beside the old key; the token signed before still works and
-    // verifies offline against that JWKS (checked at once: it lives only 10 s).
-    const published = await jwks(server.url);
-    expect(published.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());
-    expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(before) })).status).toBe(200);
-    await jwtVerify(before, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis', currentDate: new Date(asked) });
-    // A sign-in answered before activatesAt still carries the old key.
-    const early = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
-    if (Date.now() < activatesAt) expect(kidOf(early.body.accessToken)).toBe(oldKid);
-    await sleep(Math.max(0, activatesAt - Date.now()) + 50);
+      // Published before it signs, beside the old key; the token signed before still works and
+      // verifies offline against that JWKS (checked at once: it lives only 10 s).
+      const published = await jwks(server.url);
+      expect(published.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());
+      expect((await request(server.url, 'GET', '/api/auth/me', { headers: bearer(before) })).status).toBe(200);
+      await jwtVerify(before, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis', currentDate: new Date(asked) });
+      // A sign-in answered before activatesAt still carries the old key.
+      const early = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
+      if (Date.now() < activatesAt) expect(kidOf(early.body.accessToken)).toBe(oldKid);
+      await sleep(Math.max(0, activatesAt - Date.now()) + 50);
 
-    const after = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
-    expect(kidOf(after.body.accessToken)).toBe(newKid);
-    // The key set published before the new key signed verifies what it signs.
-    await jwtVerify(after.body.accessToken, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis' });
+      const after = await request(server.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } });
+      expect(kidOf(after.body.accessToken)).toBe(newKid);
+      // The key set published before the new key signed verifies what it signs.
+      await jwtVerify(after.body.accessToken, createLocalJWKSet(published), { issuer: 'http://portcullis.test', audience: 'portcullis' });
 
-    const [audit] = await server.query<{ actor_id: string; details: { kid: string; retiredKid: string } }>(`select actor_id, details from audit_events where type = 'keys.rotated'`);
-    expect(audit).toMatchObject({ actor_id: boss.user.id, details: { kid: newKid, retiredKid: oldKid } });
+      const [audit] = await server.query<{ actor_id: string; details: { kid: string; retiredKid: string } }>(
+        `select actor_id, details from audit_events where type = 'keys.rotated'`,
+      );
+      expect(audit).toMatchObject({ actor_id: boss.user.id, details: { kid: newKid, retiredKid: oldKid } });
 
-    // Access TTL (10 s) + retirement grace (2 s) after the activation (when the old key stopped
-    // signing), it is gone: polled (up to 30 s past that) rather than one look after a fixed sleep.
-    // It must not go before the last token it signed has expired; a poll delayed by load can only
-    // see it gone later, never earlier, so that check cannot be flipped by a busy machine.
-    const lastOldToken = kidOf(early.body.accessToken) === oldKid ? early.body.accessToken : before;
-    const lastOldExpiry = (decodeJwt(lastOldToken).exp as number) * 1000;
-    let later = (await jwks(server.url)).keys.map((k) => k.kid);
-    const giveUpAt = activatesAt + 12_000 + 30_000;
-    while (later.includes(oldKid) && Date.now() < giveUpAt) {
-      await sleep(250);
-      later = (await jwks(server.url)).keys.map((k) => k.kid);
-    }
-    expect(later).toContain(newKid);
-    expect(later).not.toContain(oldKid);
-    expect(Date.now()).toBeGreaterThanOrEqual(lastOldExpiry);
-  });
+      // Access TTL (10 s) + retirement grace (2 s) after the activation (when the old key stopped
+      // signing), it is gone: polled (up to 30 s past that) rather than one look after a fixed sleep.
+      // It must not go before the last token it signed has expired; a poll delayed by load can only
+      // see it gone later, never earlier, so that check cannot be flipped by a busy machine.
+      const lastOldToken = kidOf(early.body.accessToken) === oldKid ? early.body.accessToken : before;
+      const lastOldExpiry = (decodeJwt(lastOldToken).exp as number) * 1000;
+      let later = (await jwks(server.url)).keys.map((k) => k.kid);
+      const giveUpAt = activatesAt + 12_000 + 30_000;
+      while (later.includes(oldKid) && Date.now() < giveUpAt) {
+        await sleep(250);
+        later = (await jwks(server.url)).keys.map((k) => k.kid);
+      }
+      expect(later).toContain(newKid);
+      expect(later).not.toContain(oldKid);
+      expect(Date.now()).toBeGreaterThanOrEqual(lastOldExpiry);
+    },
+  );
 });
 
 const underLoadTest = apiTest({ KEY_PREPUBLISH: '100ms' });
@@ -165,7 +170,9 @@ describe('scheduled rotation', () => {
       expect(keys).toContain(first[0]);
       const user = await registerUser(server.url);
       expect(kidOf(user.accessToken)).not.toBe(first[0]);
-      const audits = await server.query<{ actor_id: string | null; details: { retiredKid: string; trigger: string } }>(`select actor_id, details from audit_events where type = 'keys.rotated'`);
+      const audits = await server.query<{ actor_id: string | null; details: { retiredKid: string; trigger: string } }>(
+        `select actor_id, details from audit_events where type = 'keys.rotated'`,
+      );
       expect(audits[0]).toMatchObject({ actor_id: null, details: { retiredKid: first[0], trigger: 'schedule' } });
     } finally {
       await server.close();

@@ -37,7 +37,9 @@ describe('request log', () => {
     const wrong = await request(url, 'POST', '/api/auth/login', { body: { email: alice.email, password: 'Wrong-Password-1' } });
     const forged = await request(url, 'GET', '/api/auth/me', { headers: bearer('abc.def.ghi') });
     const forbidden = await request(url, 'GET', '/api/admin/users', { headers: bearer(alice.accessToken) });
-    const csrf = await request(url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${alice.refreshToken}`, origin: 'https://evil.example' } });
+    const csrf = await request(url, 'POST', '/api/auth/refresh', {
+      headers: { cookie: `refresh_token=${alice.refreshToken}`, origin: 'https://evil.example' },
+    });
     // The request line is written when the response has finished, which a busy machine can put
     // after the client already has the answer: wait for the lines (up to 10 s), not a fixed 50 ms.
     // A line that is never written still fails here.

@@ -33,11 +33,18 @@ describe('request logging', () => {
 
   it('writes one line per request with its id, and never the password or a token', async () => {
     const email = uniqueEmail('log');
-    const reg = await request(running.url, 'POST', '/api/auth/register', { body: { email, password: STRONG_PASSWORD, displayName: 'Log' }, headers: { 'x-request-id': 'log-req-1' } });
+    const reg = await request(running.url, 'POST', '/api/auth/register', {
+      body: { email, password: STRONG_PASSWORD, displayName: 'Log' },
+      headers: { 'x-request-id': 'log-req-1' },
+    });
     expect(reg.status).toBe(201);
     const refreshToken = cookieValue(reg.cookies, 'refresh_token')!;
-    const refreshed = await request(running.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${refreshToken}`, 'x-request-id': 'log-req-2' } });
-    await request(running.url, 'GET', `/api/auth/me?access_token=${reg.body.accessToken}`, { headers: { ...bearer(reg.body.accessToken), 'x-request-id': 'log-req-3' } });
+    const refreshed = await request(running.url, 'POST', '/api/auth/refresh', {
+      headers: { cookie: `refresh_token=${refreshToken}`, 'x-request-id': 'log-req-2' },
+    });
+    await request(running.url, 'GET', `/api/auth/me?access_token=${reg.body.accessToken}`, {
+      headers: { ...bearer(reg.body.accessToken), 'x-request-id': 'log-req-3' },
+    });
     await request(running.url, 'POST', '/api/auth/login', { body: { email, password: 'Wrong-Password-1' }, headers: { 'x-request-id': 'log-req-4' } });
     // Each line is written when its response has finished, which a busy machine can put after the
     // client has the answer: wait for all four (up to 10 s) rather than a fixed 50 ms. A line that
@@ -51,7 +58,14 @@ describe('request logging', () => {
       expect(line).toMatchObject({ method: expect.any(String), status: expect.any(Number), ms: expect.any(Number) });
     }
     expect(lines.find((l) => l.requestId === 'log-req-3')!.path).toBe('/api/auth/me');
-    for (const secret of [STRONG_PASSWORD, 'Wrong-Password-1', refreshToken, cookieValue(refreshed.cookies, 'refresh_token')!, reg.body.accessToken, refreshed.body.accessToken]) {
+    for (const secret of [
+      STRONG_PASSWORD,
+      'Wrong-Password-1',
+      refreshToken,
+      cookieValue(refreshed.cookies, 'refresh_token')!,
+      reg.body.accessToken,
+      refreshed.body.accessToken,
+    ]) {
       expect(raw).not.toContain(secret);
     }
   });
@@ -76,7 +90,11 @@ describe('unexpected errors', () => {
       expect(res.status).toBe(500);
       expect(res.body).toEqual({ error: { code: 'INTERNAL', message: expect.any(String) }, requestId: 'boom-1' });
       expect(JSON.stringify(res.body)).not.toMatch(/users|select|\.ts/);
-      const line = logged.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected error');
+      const line = logged
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'unexpected error');
       expect(line).toMatchObject({ requestId: 'boom-1', level: 50 });
       expect(line.err.stack).toMatch(/relation "users"[\s\S]*logging\.test\.ts/);
     } finally {

@@ -37,7 +37,15 @@ describe('safeRedirectPath', () => {
 describe('OAuth configuration', () => {
   it('enables a provider only when its client id and secret are set', () => {
     expect(configuredProviders(loadConfig(base))).toEqual([]);
-    const config = loadConfig({ ...base, GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret', OIDC_ISSUER: 'https://sso.example.com', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', OIDC_NAME: 'Example SSO' });
+    const config = loadConfig({
+      ...base,
+      GITHUB_CLIENT_ID: 'id',
+      GITHUB_CLIENT_SECRET: 'secret',
+      OIDC_ISSUER: 'https://sso.example.com',
+      OIDC_CLIENT_ID: 'c',
+      OIDC_CLIENT_SECRET: 's',
+      OIDC_NAME: 'Example SSO',
+    });
     expect(configuredProviders(config).map((p) => [p.id, p.name])).toEqual([
       ['github', 'GitHub'],
       ['oidc', 'Example SSO'],
@@ -45,12 +53,16 @@ describe('OAuth configuration', () => {
   });
 
   it('refuses a half-configured provider with one line naming the missing variable', () => {
-    expect(() => loadConfig({ ...base, GOOGLE_CLIENT_ID: 'id' })).toThrow(new ConfigError('Invalid configuration: GOOGLE_CLIENT_SECRET: required when GOOGLE_CLIENT_ID is set'));
+    expect(() => loadConfig({ ...base, GOOGLE_CLIENT_ID: 'id' })).toThrow(
+      new ConfigError('Invalid configuration: GOOGLE_CLIENT_SECRET: required when GOOGLE_CLIENT_ID is set'),
+    );
     expect(() => loadConfig({ ...base, OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' })).toThrow(/OIDC_ISSUER: required when OIDC_CLIENT_ID is set/);
     expect(() => loadConfig({ ...base, GITHUB_TOKEN_URL: 'ftp://example.com' })).toThrow(/GITHUB_TOKEN_URL: expected an absolute http\(s\) URL/);
   });
 
   it('refuses plain-http providers in production', () => {
-    expect(() => loadConfig({ ...base, NODE_ENV: 'production', OAUTH_ALLOW_INSECURE_REQUESTS: 'true' })).toThrow(/OAUTH_ALLOW_INSECURE_REQUESTS: plain-http OAuth providers are refused in production/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', OAUTH_ALLOW_INSECURE_REQUESTS: 'true' })).toThrow(
+      /OAUTH_ALLOW_INSECURE_REQUESTS: plain-http OAuth providers are refused in production/,
+    );
   });
 });

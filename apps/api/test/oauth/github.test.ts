@@ -69,10 +69,13 @@ describe('GitHub sign-in', () => {
     const local = await registerUser(f.api.url, { email: unique('secondary') });
     await f.api.query(`update users set email_verified_at = now() where id = '${local.user.id}'`);
     const primary = unique('primary');
-    f.github.signInAs = ghUser([
-      { email: primary, primary: true, verified: false, visibility: null },
-      { email: local.email, primary: false, verified: true, visibility: null },
-    ], null);
+    f.github.signInAs = ghUser(
+      [
+        { email: primary, primary: true, verified: false, visibility: null },
+        { email: local.email, primary: false, verified: true, visibility: null },
+      ],
+      null,
+    );
     const browser = f.browser();
     const user = await expectSignedIn(browser, (await viaGitHub(browser)).page);
     expect(user).toMatchObject({ email: primary, emailVerified: false });

@@ -24,12 +24,16 @@ const unique = (prefix: string) => `${prefix}.${Date.now()}.${Math.random().toSt
 const startLink = (browser: Browser, accessToken: string, proof: Record<string, string> = {}, provider = 'oidc') =>
   browser.request('POST', `${WEB_URL}/api/auth/oauth/${provider}/link`, { headers: bearer(accessToken), json: proof });
 
-const identities = (userId: string) => f.api.query<{ provider: string; subject: string }>(`select provider, subject from oauth_accounts where user_id = '${userId}'`);
+const identities = (userId: string) =>
+  f.api.query<{ provider: string; subject: string }>(`select provider, subject from oauth_accounts where user_id = '${userId}'`);
 const mailsTo = (email: string) => storedMail(f.api, email);
 
 async function enableMfa(user: { accessToken: string; password: string }): Promise<string> {
   const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(user.accessToken) });
-  const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: await previousStepCode(setup.body.secret), password: user.password }, headers: bearer(user.accessToken) });
+  const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', {
+    body: { code: await previousStepCode(setup.body.secret), password: user.password },
+    headers: bearer(user.accessToken),
+  });
   expect(enable.status).toBe(200);
   return setup.body.secret as string;
 }
@@ -42,7 +46,9 @@ describe('a stolen access token cannot link a provider', () => {
     expect(res.status).toBe(403);
     expect(JSON.parse(res.text).error.code).toBe('FORBIDDEN');
     expect(res.setCookies.some((c) => c.startsWith('portcullis_oauth_'))).toBe(false);
-    const [event] = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'login.failed' and user_id = '${victim.user.id}' order by created_at desc limit 1`);
+    const [event] = await f.api.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'login.failed' and user_id = '${victim.user.id}' order by created_at desc limit 1`,
+    );
     expect(event!.details).toEqual({ stage: 'link_provider', reason: 'no_session_cookie' });
   });
 
@@ -111,7 +117,9 @@ describe('every new link is audited and mailed to the holder', () => {
     const page = await holder.browser.get(await holder.browser.throughProvider(JSON.parse(start.text).url, { login }));
     expect(page.location).toBe(`${WEB_URL}/settings/security?linked=oidc`);
     expect(await identities(holder.user.id)).toEqual([{ provider: 'oidc', subject: login }]);
-    const [event] = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.linked' and user_id = '${holder.user.id}'`);
+    const [event] = await f.api.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'oauth.linked' and user_id = '${holder.user.id}'`,
+    );
     expect(event!.details).toEqual({ provider: 'oidc', via: 'settings' });
     const notice = (await mailsTo(holder.email)).find((m) => m.subject === 'Acme SSO can now sign in to your account');
     expect(notice!.text).toContain(`${WEB_URL}/settings/security`);
@@ -121,8 +129,12 @@ describe('every new link is audited and mailed to the holder', () => {
   it('an automatic link at a sign-in with a verified address', async () => {
     const holder = await browserUser(f);
     const browser = f.browser();
-    expect((await expectSignedIn(browser, await signInVia(browser, { provider: 'google', login: f.account({ email: holder.email, email_verified: true }) }))).id).toBe(holder.user.id);
-    const [event] = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.linked' and user_id = '${holder.user.id}'`);
+    expect(
+      (await expectSignedIn(browser, await signInVia(browser, { provider: 'google', login: f.account({ email: holder.email, email_verified: true }) }))).id,
+    ).toBe(holder.user.id);
+    const [event] = await f.api.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'oauth.linked' and user_id = '${holder.user.id}'`,
+    );
     expect(event!.details).toEqual({ provider: 'google', via: 'verified_email' });
     const notice = (await mailsTo(holder.email)).find((m) => m.subject === 'Google can now sign in to your account');
     expect(notice!.text).toContain('shares your verified email address');

@@ -45,7 +45,9 @@ describe('which account an identity signs in to', () => {
     const user = await expectSignedIn(browser, await signInVia(browser, { login }));
     expect(user.id).toBe(local.user.id);
     expect(await links(local.user.id)).toEqual([{ provider: 'oidc', subject: login }]);
-    const [event] = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.linked' and user_id = '${local.user.id}'`);
+    const [event] = await f.api.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'oauth.linked' and user_id = '${local.user.id}'`,
+    );
     expect(event!.details).toEqual({ provider: 'oidc', via: 'verified_email' });
   });
 
@@ -74,7 +76,9 @@ describe('which account an identity signs in to', () => {
     const b = f.browser();
     const user = await expectSignedIn(b, await signInVia(b, { login: unverifiedLogin }));
     expect(user.emailVerified).toBe(false);
-    const [row] = await f.api.query<{ email_verified_at: string | null; password_hash: string | null }>(`select email_verified_at, password_hash from users where id = '${user.id}'`);
+    const [row] = await f.api.query<{ email_verified_at: string | null; password_hash: string | null }>(
+      `select email_verified_at, password_hash from users where id = '${user.id}'`,
+    );
     expect(row).toEqual({ email_verified_at: null, password_hash: null });
   });
 
@@ -85,7 +89,6 @@ describe('which account an identity signs in to', () => {
 });
 
 describe('MFA after the provider', () => {
-
   it('a user with TOTP gets the MFA step: no session until the code, and the mfaToken never in a URL', async () => {
     const local = await verifiedUser();
     const setup = await post('/api/auth/mfa/totp/setup', undefined, bearer(local.accessToken));
@@ -145,7 +148,10 @@ describe('linked providers in settings', () => {
 
     const listed = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: auth });
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ hasPassword: false, accounts: [{ id: expect.any(String), provider: 'oidc', name: 'Acme SSO', email: expect.any(String), linkedAt: expect.any(String), enabled: true }] });
+    expect(listed.body).toEqual({
+      hasPassword: false,
+      accounts: [{ id: expect.any(String), provider: 'oidc', name: 'Acme SSO', email: expect.any(String), linkedAt: expect.any(String), enabled: true }],
+    });
     const oidcId = listed.body.accounts[0].id;
 
     const refused = await request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${oidcId}`, { headers: auth });
@@ -160,14 +166,18 @@ describe('linked providers in settings', () => {
     expect(linked.location).toBe(`${WEB_URL}/settings/security?linked=google`);
     const after = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: auth });
     expect(after.body.accounts.map((a: { provider: string }) => a.provider)).toEqual(['oidc', 'google']);
-    const [event] = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.linked' and user_id = '${refreshed.user.id}' and details->>'via' = 'settings'`);
+    const [event] = await f.api.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'oauth.linked' and user_id = '${refreshed.user.id}' and details->>'via' = 'settings'`,
+    );
     expect(event!.details).toEqual({ provider: 'google', via: 'settings' });
 
     // Now the first one can go; the last one cannot.
     expect((await request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${oidcId}`, { headers: auth })).status).toBe(204);
     const googleId = after.body.accounts[1].id;
     expect((await request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${googleId}`, { headers: auth })).status).toBe(409);
-    const [unlinked] = await f.api.query<{ n: number }>(`select count(*)::int as n from audit_events where type = 'oauth.unlinked' and user_id = '${refreshed.user.id}'`);
+    const [unlinked] = await f.api.query<{ n: number }>(
+      `select count(*)::int as n from audit_events where type = 'oauth.unlinked' and user_id = '${refreshed.user.id}'`,
+    );
     expect(unlinked!.n).toBe(1);
   });
 
@@ -180,7 +190,9 @@ describe('linked providers in settings', () => {
     const listed = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: bearer(accessToken) });
     expect(listed.body.accounts).toHaveLength(2);
     const statuses = await Promise.all(
-      listed.body.accounts.map((a: { id: string }) => request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${a.id}`, { headers: bearer(accessToken) }).then((r) => r.status)),
+      listed.body.accounts.map((a: { id: string }) =>
+        request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${a.id}`, { headers: bearer(accessToken) }).then((r) => r.status),
+      ),
     );
     expect(statuses.sort()).toEqual([204, 409]);
     const after = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: bearer(accessToken) });
@@ -190,10 +202,14 @@ describe('linked providers in settings', () => {
   it('a user with a password may unlink their only identity', async () => {
     const local = await browserUser(f);
     const login = f.account({ email: unique('x'), email_verified: true });
-    expect((await linkFlow(local.browser, local.accessToken, 'oidc', login, { password: local.password })).location).toBe(`${WEB_URL}/settings/security?linked=oidc`);
+    expect((await linkFlow(local.browser, local.accessToken, 'oidc', login, { password: local.password })).location).toBe(
+      `${WEB_URL}/settings/security?linked=oidc`,
+    );
     const listed = await request(f.api.url, 'GET', '/api/auth/oauth/accounts', { headers: bearer(local.accessToken) });
     expect(listed.body.hasPassword).toBe(true);
-    expect((await request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${listed.body.accounts[0].id}`, { headers: bearer(local.accessToken) })).status).toBe(204);
+    expect((await request(f.api.url, 'DELETE', `/api/auth/oauth/accounts/${listed.body.accounts[0].id}`, { headers: bearer(local.accessToken) })).status).toBe(
+      204,
+    );
   });
 
   it("refuses to link an identity that belongs to someone else, or to unlink another user's identity", async () => {
@@ -231,7 +247,10 @@ describe('linked providers in settings', () => {
   it("a flow's state is bound to its provider", async () => {
     const local = await browserUser(f);
     const browser = local.browser;
-    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/oidc/link`, { headers: bearer(local.accessToken), json: { password: local.password } });
+    const start = await browser.request('POST', `${WEB_URL}/api/auth/oauth/oidc/link`, {
+      headers: bearer(local.accessToken),
+      json: { password: local.password },
+    });
     const callback = new URL(await browser.throughProvider(JSON.parse(start.text).url, { login: f.account({ email: unique('y'), email_verified: true }) }));
     callback.pathname = '/api/auth/oauth/google/callback';
     expectFailure(await browser.get(callback.toString()), 'oauth_state_invalid');

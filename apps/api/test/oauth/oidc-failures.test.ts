@@ -1,7 +1,17 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openState, sealState } from '../../src/http/oauth/stateCookie.js';
-import { expectFailure, expectSignedIn, flowCookie, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
+import {
+  expectFailure,
+  expectSignedIn,
+  flowCookie,
+  lastFailure,
+  signInVia,
+  startOAuthFixture,
+  toCallback,
+  WEB_URL,
+  type OAuthFixture,
+} from './helpers/fixture.js';
 
 /** Every way the OAuth flow must fail, each against the real OpenID Provider. */
 
@@ -40,7 +50,10 @@ describe('state', () => {
   it('a tampered state parameter fails the flow', async () => {
     const browser = f.browser();
     const callback = new URL(await toCallback(browser, { login: person() }));
-    callback.searchParams.set('state', callback.searchParams.get('state')!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')));
+    callback.searchParams.set(
+      'state',
+      callback.searchParams.get('state')!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+    );
     expectFailure(await browser.get(callback.toString()), 'oauth_state_invalid');
     // Each flow's cookie is named after its state: another state finds no cookie at all.
     expect((await lastFailure(f.api)).reason).toBe('missing');
@@ -109,7 +122,10 @@ describe('the code and the ID token', () => {
 
   it('an ID token with another nonce fails', async () => {
     const browser = f.browser();
-    const callback = await toCallback(browser, { login: person(), editAuthorizeUrl: (url) => url.searchParams.set('nonce', 'a-nonce-this-browser-never-chose-123') });
+    const callback = await toCallback(browser, {
+      login: person(),
+      editAuthorizeUrl: (url) => url.searchParams.set('nonce', 'a-nonce-this-browser-never-chose-123'),
+    });
     expectFailure(await browser.get(callback), 'oauth_exchange_failed');
     expect((await lastFailure(f.api)).reason).toMatch(/nonce/);
   });
@@ -158,7 +174,13 @@ describe('the provider says no', () => {
 
   it('an unreachable provider fails at the start with a clear code', async () => {
     const { startServer } = await import('@portcullis/testing/server');
-    const api = await startServer({ WEB_URL, OAUTH_ALLOW_INSECURE_REQUESTS: 'true', OIDC_ISSUER: 'http://127.0.0.1:9/', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' });
+    const api = await startServer({
+      WEB_URL,
+      OAUTH_ALLOW_INSECURE_REQUESTS: 'true',
+      OIDC_ISSUER: 'http://127.0.0.1:9/',
+      OIDC_CLIENT_ID: 'x',
+      OIDC_CLIENT_SECRET: 'y',
+    });
     try {
       const res = await fetch(`${api.url}/api/auth/oauth/oidc/authorize`, { redirect: 'manual' });
       expect(res.status).toBe(302);

@@ -18,7 +18,13 @@ describe('GET /api/auth/oauth/providers', () => {
   it('lists the configured providers with their display names', async () => {
     const res = await request(f.api.url, 'GET', '/api/auth/oauth/providers');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ providers: [{ id: 'google', name: 'Google' }, { id: 'github', name: 'GitHub' }, { id: 'oidc', name: 'Acme SSO' }] });
+    expect(res.body).toEqual({
+      providers: [
+        { id: 'google', name: 'Google' },
+        { id: 'github', name: 'GitHub' },
+        { id: 'oidc', name: 'Acme SSO' },
+      ],
+    });
   });
 
   it('lists none when none is configured, and refuses their routes with 404', async () => {
@@ -89,7 +95,9 @@ describe('the full flow', () => {
     expect(row!.password_hash).toBeNull();
     const links = await f.api.query(`select provider, subject, email, email_verified from oauth_accounts where user_id = '${user.id}'`);
     expect(links).toEqual([{ provider: 'oidc', subject: login, email, email_verified: true }]);
-    const events = await f.api.query<{ type: string; details: Record<string, unknown> }>(`select type, details from audit_events where user_id = '${user.id}' order by created_at`);
+    const events = await f.api.query<{ type: string; details: Record<string, unknown> }>(
+      `select type, details from audit_events where user_id = '${user.id}' order by created_at`,
+    );
     expect(events.map((e) => e.type)).toEqual(['user.registered', 'oauth.linked', 'login.succeeded']);
     expect(events[2]!.details).toMatchObject({ method: 'oauth', provider: 'oidc', how: 'created' });
   });

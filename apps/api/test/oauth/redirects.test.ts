@@ -35,8 +35,46 @@ describe('safeRedirectPath after normalising', () => {
 });
 
 /** URL-like strings from the pieces open-redirect payloads are made of. */
-const PIECES = ['/', '//', '\\', '.', '..', '%2e', '%2E', '%2f', '%2F', '%5c', '%5C', '%252f', '%25', '%', 'evil.example', 'x', ':', '@', '?', '#', 'http:', 'https:', 'javascript:', '\t', '\n', '\r', ' ', '\u0000', '%09', '%00', '\u00a0', '\u2028', '\u3002', '\uff0f', 'é'];
-const urlLike = fc.array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 3 }) }), { maxLength: 14 }).map((parts) => parts.join(''));
+const PIECES = [
+  '/',
+  '//',
+  '\\',
+  '.',
+  '..',
+  '%2e',
+  '%2E',
+  '%2f',
+  '%2F',
+  '%5c',
+  '%5C',
+  '%252f',
+  '%25',
+  '%',
+  'evil.example',
+  'x',
+  ':',
+  '@',
+  '?',
+  '#',
+  'http:',
+  'https:',
+  'javascript:',
+  '\t',
+  '\n',
+  '\r',
+  ' ',
+  '\u0000',
+  '%09',
+  '%00',
+  '\u00a0',
+  '\u2028',
+  '\u3002',
+  '\uff0f',
+  'é',
+];
+const urlLike = fc
+  .array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 3 }) }), { maxLength: 14 })
+  .map((parts) => parts.join(''));
 const pathLike = urlLike.map((rest) => `/${rest}`);
 
 describe('safeRedirectPath: properties over URL-like strings', () => {

@@ -6,7 +6,19 @@ import { bearer, request } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
 import { previousStepCode } from '@portcullis/testing/totp';
 import { Browser } from './helpers/browser.js';
-import { browserUser, expectFailure, expectSignedIn, flowCookie, flowCookies, lastFailure, signInVia, startOAuthFixture, toCallback, WEB_URL, type OAuthFixture } from './helpers/fixture.js';
+import {
+  browserUser,
+  expectFailure,
+  expectSignedIn,
+  flowCookie,
+  flowCookies,
+  lastFailure,
+  signInVia,
+  startOAuthFixture,
+  toCallback,
+  WEB_URL,
+  type OAuthFixture,
+} from './helpers/fixture.js';
 
 /**
  * Issue 10, item 6: the MFA hand-off is single-use on the server; used `state` markers are shared
@@ -27,11 +39,16 @@ describe('the MFA hand-off after a provider sign-in', () => {
   it('opens once: a copy of its cookie replayed later is refused', async () => {
     const holder = await browserUser(f);
     const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(holder.accessToken) });
-    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: await previousStepCode(setup.body.secret), password: holder.password }, headers: bearer(holder.accessToken) });
+    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', {
+      body: { code: await previousStepCode(setup.body.secret), password: holder.password },
+      headers: bearer(holder.accessToken),
+    });
     expect(enable.status).toBe(200);
 
     const browser = f.browser();
-    expect((await signInVia(browser, { provider: 'google', login: f.account({ email: holder.email, email_verified: true }) })).location).toBe(`${WEB_URL}/login?mfa=oauth`);
+    expect((await signInVia(browser, { provider: 'google', login: f.account({ email: holder.email, email_verified: true }) })).location).toBe(
+      `${WEB_URL}/login?mfa=oauth`,
+    );
     const copied = browser.cookie(WEB_URL, 'portcullis_oauth_mfa')!;
     const first = await browser.request('POST', `${WEB_URL}/api/auth/oauth/mfa`, { headers: { origin: WEB_URL } });
     expect(first.status).toBe(200);
@@ -78,7 +95,9 @@ describe('used states are shared, not kept in one process', () => {
       const other = new Browser(WEB_URL, b.url);
       other.setCookie(WEB_URL, name, sealed, '/api/auth/oauth');
       expectFailure(await other.get(callback), 'oauth_state_invalid');
-      const [row] = await b.query<{ details: Record<string, string> }>(`select details from audit_events where type = 'login.failed' order by created_at desc limit 1`);
+      const [row] = await b.query<{ details: Record<string, string> }>(
+        `select details from audit_events where type = 'login.failed' order by created_at desc limit 1`,
+      );
       expect(row!.details.reason).toBe('replayed');
     });
   });

@@ -24,7 +24,10 @@ afterAll(async () => {
   await f?.close();
 });
 
-const identities = (userId: string) => f.api.query<{ provider: string; subject: string; email_verified: boolean }>(`select provider, subject, email_verified from oauth_accounts where user_id = '${userId}' order by linked_at`);
+const identities = (userId: string) =>
+  f.api.query<{ provider: string; subject: string; email_verified: boolean }>(
+    `select provider, subject, email_verified from oauth_accounts where user_id = '${userId}' order by linked_at`,
+  );
 const userIdOf = async (email: string) => (await f.api.query<{ id: string }>(`select id from users where email = '${email}'`))[0]!.id;
 
 /** The newest mail to `email` with a link to `path`, waited for (forgot-password answers before it writes the mail). */
@@ -38,7 +41,9 @@ async function mailedToken(email: string, path: '/verify-email' | '/reset-passwo
 }
 
 async function expectRemovalRecorded(userId: string, email: string, proof: string, sessionsRevoked = 0) {
-  const events = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.unlinked' and user_id = '${userId}'`);
+  const events = await f.api.query<{ details: Record<string, unknown> }>(
+    `select details from audit_events where type = 'oauth.unlinked' and user_id = '${userId}'`,
+  );
   expect(events.map((e) => e.details)).toEqual([{ provider: 'oidc', reason: 'unverified_email', proof, sessionsRevoked }]);
   const [notice] = (await storedMail(f.api, email)).filter((m) => m.subject === REMOVED_SUBJECT);
   expect(notice!.text).toContain('Acme SSO');
@@ -53,7 +58,9 @@ describe('proving the address removes identities linked without a proof of it', 
     const userId = await userIdOf(victim);
 
     expect((await request(f.api.url, 'POST', '/api/auth/password/forgot', { body: { email: victim } })).status).toBe(202);
-    const reset = await request(f.api.url, 'POST', '/api/auth/password/reset', { body: { token: await mailedToken(victim, '/reset-password'), newPassword: 'Victim-Owns-This-1' } });
+    const reset = await request(f.api.url, 'POST', '/api/auth/password/reset', {
+      body: { token: await mailedToken(victim, '/reset-password'), newPassword: 'Victim-Owns-This-1' },
+    });
     expect(reset.status).toBe(204);
 
     expect(await identities(userId)).toEqual([]);
@@ -86,9 +93,14 @@ describe('proving the address removes identities linked without a proof of it', 
     const link = async (provider: string, login: string) => {
       // Google is the same test provider here: forget its session, so the new login is used.
       for (const name of holder.browser.cookieNames(f.provider.issuer)) holder.browser.deleteCookie(f.provider.issuer, name);
-      const start = await holder.browser.request('POST', `${WEB_URL}/api/auth/oauth/${provider}/link`, { headers: bearer(holder.accessToken), json: { password: holder.password } });
+      const start = await holder.browser.request('POST', `${WEB_URL}/api/auth/oauth/${provider}/link`, {
+        headers: bearer(holder.accessToken),
+        json: { password: holder.password },
+      });
       expect(start.status).toBe(200);
-      expect((await holder.browser.get(await holder.browser.throughProvider(JSON.parse(start.text).url, { login }))).location).toBe(`${WEB_URL}/settings/security?linked=${provider}`);
+      expect((await holder.browser.get(await holder.browser.throughProvider(JSON.parse(start.text).url, { login }))).location).toBe(
+        `${WEB_URL}/settings/security?linked=${provider}`,
+      );
     };
     const unproved = f.account({ email: unique('unproved'), email_verified: false });
     const proved = f.account({ email: unique('proved'), email_verified: true });
@@ -96,8 +108,13 @@ describe('proving the address removes identities linked without a proof of it', 
     await link('google', proved);
 
     const newEmail = unique('moved');
-    expect((await request(f.api.url, 'POST', '/api/auth/email/change', { body: { newEmail, password: holder.password }, headers: bearer(holder.accessToken) })).status).toBe(202);
-    const confirmed = await request(f.api.url, 'POST', '/api/auth/email/change/confirm', { body: { token: await mailedToken(newEmail, '/confirm-email-change') } });
+    expect(
+      (await request(f.api.url, 'POST', '/api/auth/email/change', { body: { newEmail, password: holder.password }, headers: bearer(holder.accessToken) }))
+        .status,
+    ).toBe(202);
+    const confirmed = await request(f.api.url, 'POST', '/api/auth/email/change/confirm', {
+      body: { token: await mailedToken(newEmail, '/confirm-email-change') },
+    });
     expect(confirmed.status).toBe(200);
     expect(await identities(holder.user.id)).toEqual([{ provider: 'google', subject: proved, email_verified: true }]);
     await expectRemovalRecorded(holder.user.id, newEmail, 'email_changed');
@@ -128,7 +145,10 @@ describe('automatic linking by address only where the provider is believed', () 
 
     // Google is believed: the same kind of claim links.
     const google = untrusted.browser();
-    expect((await expectSignedIn(google, await signInVia(google, { provider: 'google', login: untrusted.account({ email: holder.email, email_verified: true }) }))).id).toBe(holder.user.id);
+    expect(
+      (await expectSignedIn(google, await signInVia(google, { provider: 'google', login: untrusted.account({ email: holder.email, email_verified: true }) })))
+        .id,
+    ).toBe(holder.user.id);
   });
 });
 
@@ -136,7 +156,10 @@ describe('into an account with MFA, only after the second factor', () => {
   async function mfaHolder() {
     const holder = await browserUser(f);
     const setup = await request(f.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: bearer(holder.accessToken) });
-    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', { body: { code: await previousStepCode(setup.body.secret), password: holder.password }, headers: bearer(holder.accessToken) });
+    const enable = await request(f.api.url, 'POST', '/api/auth/mfa/totp/enable', {
+      body: { code: await previousStepCode(setup.body.secret), password: holder.password },
+      headers: bearer(holder.accessToken),
+    });
     expect(enable.status).toBe(200);
     return { ...holder, secret: setup.body.secret as string };
   }
@@ -150,7 +173,8 @@ describe('into an account with MFA, only after the second factor', () => {
     return { login, mfaToken: JSON.parse(handoff.text).mfaToken };
   }
 
-  const mfaStep = (browser: Browser, body: Record<string, string>) => browser.request('POST', `${WEB_URL}/api/auth/login/mfa`, { headers: { origin: WEB_URL }, json: body });
+  const mfaStep = (browser: Browser, body: Record<string, string>) =>
+    browser.request('POST', `${WEB_URL}/api/auth/login/mfa`, { headers: { origin: WEB_URL }, json: body });
 
   it('nothing is linked before the code; a wrong code links nothing; the right one links, audited and mailed', async () => {
     const holder = await mfaHolder();
@@ -166,9 +190,13 @@ describe('into an account with MFA, only after the second factor', () => {
     expect(right.status).toBe(200);
     expect(right.setCookies.some((c) => /^portcullis_oauth_link=;.*Max-Age=0/i.test(c))).toBe(true);
     expect(await identities(holder.user.id)).toEqual([{ provider: 'google', subject: login, email_verified: true }]);
-    const [event] = await f.api.query<{ details: Record<string, unknown> }>(`select details from audit_events where type = 'oauth.linked' and user_id = '${holder.user.id}'`);
+    const [event] = await f.api.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'oauth.linked' and user_id = '${holder.user.id}'`,
+    );
     expect(event!.details).toEqual({ provider: 'google', via: 'verified_email' });
-    const [notice] = await f.api.query<{ n: number }>(`select count(*)::int as n from mail_messages where "to" = '${holder.email}' and subject = 'Google can now sign in to your account'`);
+    const [notice] = await f.api.query<{ n: number }>(
+      `select count(*)::int as n from mail_messages where "to" = '${holder.email}' and subject = 'Google can now sign in to your account'`,
+    );
     expect(notice!.n).toBe(1);
   });
 

@@ -47,14 +47,19 @@ describe('cleanup job', () => {
 
     const report = await runCleanup(server.ctx.db, server.ctx.config);
     expect(report).toMatchObject({ ran: true, sessions: 2, oneTimeTokens: 1, mfaChallenges: 1, revocations: 1, mailMessages: 2, auditEvents: 0 });
-    expect((await server.query<{ subject: string }>('select subject from mail_messages order by subject')).map((m) => m.subject)).toEqual(['delivered today', 'still retrying']);
+    expect((await server.query<{ subject: string }>('select subject from mail_messages order by subject')).map((m) => m.subject)).toEqual([
+      'delivered today',
+      'still retrying',
+    ]);
 
     const sessionsLeft = await server.query<{ user_id: string }>('select user_id from sessions');
     expect(sessionsLeft.map((s) => s.user_id).sort()).toEqual([live.user.id, recentlyRevoked.user.id].sort());
     // Refresh tokens went with their sessions.
     expect(await count(server, `select count(*) as n from refresh_tokens where session_id not in (select id from sessions)`)).toBe(0);
     expect(await count(server, `select count(*) as n from refresh_tokens`)).toBe(2);
-    expect((await server.query<{ token_hash: string }>("select token_hash from one_time_tokens where token_hash in ('old', 'fresh')")).map((r) => r.token_hash)).toEqual(['fresh']);
+    expect(
+      (await server.query<{ token_hash: string }>("select token_hash from one_time_tokens where token_hash in ('old', 'fresh')")).map((r) => r.token_hash),
+    ).toEqual(['fresh']);
     expect((await server.query<{ token_hash: string }>('select token_hash from mfa_challenges')).map((r) => r.token_hash)).toEqual(['fresh']);
     expect((await server.query<{ kind: string }>('select kind from revocations')).map((r) => r.kind)).toContain('user');
     expect(await count(server, `select count(*) as n from revocations where expires_at < now()`)).toBe(0);

@@ -46,7 +46,14 @@ describe('loadConfig', () => {
   });
 
   it('parses durations, lists and booleans', () => {
-    const config = loadConfig({ ...base, JWT_ACCESS_TTL: '2s', JWT_REFRESH_TTL: '12h', REFRESH_REUSE_GRACE: '500ms', CORS_ORIGINS: 'https://a.test/, http://b.test:8080', COOKIE_SECURE: 'true' });
+    const config = loadConfig({
+      ...base,
+      JWT_ACCESS_TTL: '2s',
+      JWT_REFRESH_TTL: '12h',
+      REFRESH_REUSE_GRACE: '500ms',
+      CORS_ORIGINS: 'https://a.test/, http://b.test:8080',
+      COOKIE_SECURE: 'true',
+    });
     expect(config).toMatchObject({ JWT_ACCESS_TTL: 2_000, JWT_REFRESH_TTL: 12 * 3_600_000, REFRESH_REUSE_GRACE: 500, COOKIE_SECURE: true });
     expect(config.CORS_ORIGINS).toEqual(['https://a.test', 'http://b.test:8080']);
   });
@@ -95,7 +102,9 @@ describe('loadConfig', () => {
     });
 
     it('refuses the bootstrap admin', () => {
-      expect(configError({ ...prod, ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Correct-Horse-9' })).toMatch(/ALLOW_BOOTSTRAP/);
+      expect(
+        configError({ ...prod, ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'Correct-Horse-9' }),
+      ).toMatch(/ALLOW_BOOTSTRAP/);
     });
 
     it('refuses the embedded database on disk (no fsync) unless EMBEDDED_DB_IN_PRODUCTION=accept-risk says the operator accepts it', () => {
@@ -191,14 +200,25 @@ describe('starting the server with a bad configuration', () => {
     // its exit code comes back (tsx's CLI would SIGKILL a child slow to confirm the signal).
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? dir, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, SECRET_KEY: SECRET, RATE_LIMITS: 'off' },
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME ?? dir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        SECRET_KEY: SECRET,
+        RATE_LIMITS: 'off',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       let health = 0;
       for (let i = 0; i < 100 && health !== 200; i++) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (health !== 200) await new Promise((r) => setTimeout(r, 250));
       }
       expect(health).toBe(200);

@@ -105,7 +105,10 @@ describe.skipIf(!base)('database outage', () => {
   async function expectUnavailable(alice: Awaited<ReturnType<typeof registerUser>>, limitMs: number, only?: string[]) {
     const calls: [string, () => Promise<JsonResponse>][] = [
       ['login', () => request(server.url, 'POST', '/api/auth/login', { body: { email: alice.email, password: alice.password } })],
-      ['register', () => request(server.url, 'POST', '/api/auth/register', { body: { email: `x${Date.now()}@example.com`, password: alice.password, displayName: 'X' } })],
+      [
+        'register',
+        () => request(server.url, 'POST', '/api/auth/register', { body: { email: `x${Date.now()}@example.com`, password: alice.password, displayName: 'X' } }),
+      ],
       ['refresh', () => request(server.url, 'POST', '/api/auth/refresh', { headers: { cookie: `refresh_token=${alice.refreshToken}` } })],
       ['sessions', () => request(server.url, 'GET', '/api/auth/sessions', { headers: bearer(alice.accessToken) })],
     ];

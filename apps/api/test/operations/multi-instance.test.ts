@@ -215,10 +215,14 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
 /** One request on a new connection, so the cluster's round-robin hands it to the next worker. */
 function freshConnectionLogin(url: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/api/auth/login`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
+    const req = http.request(
+      `${url}/api/auth/login`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });

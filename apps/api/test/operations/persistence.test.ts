@@ -17,7 +17,10 @@ async function restartScenario(start: () => Promise<{ url: string; close(): Prom
   const alice = await registerUser(running.url);
   const bob = await registerUser(running.url);
   const loggedOut = await request(running.url, 'POST', '/api/auth/login', { body: { email: bob.email, password: bob.password } });
-  expect((await request(running.url, 'POST', '/api/auth/logout', { headers: { cookie: `refresh_token=${cookieValue(loggedOut.cookies, 'refresh_token')}` } })).status).toBe(204);
+  expect(
+    (await request(running.url, 'POST', '/api/auth/logout', { headers: { cookie: `refresh_token=${cookieValue(loggedOut.cookies, 'refresh_token')}` } }))
+      .status,
+  ).toBe(204);
   const kid = decodeJwt(alice.accessToken).header.kid;
   await running.close();
 

@@ -21,7 +21,9 @@ function failureMessage(error: unknown): string {
 export function ConfirmEmailChange({ token, signedIn }: { token: string; signedIn: boolean }) {
   const { client, ready, userChanged } = useAuth();
   const router = useRouter();
-  const [state, setState] = useState<State>(token ? { kind: 'confirming' } : { kind: 'failed', message: 'This link is incomplete. Open the link from the email again, or ask for a new one.' });
+  const [state, setState] = useState<State>(
+    token ? { kind: 'confirming' } : { kind: 'failed', message: 'This link is incomplete. Open the link from the email again, or ask for a new one.' },
+  );
   const sent = useRef(false);
 
   useEffect(() => {

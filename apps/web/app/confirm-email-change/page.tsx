@@ -14,7 +14,10 @@ export default async function ConfirmEmailChangePage({ searchParams }: { searchP
   const token = (Array.isArray(raw) ? raw[0] : raw) ?? '';
   const user = await getSessionUser();
   return (
-    <AuthShell title="Confirm your new email address" footer={<Link href={user ? '/settings/profile' : '/login'}>{user ? 'Back to your profile' : 'Back to sign in'}</Link>}>
+    <AuthShell
+      title="Confirm your new email address"
+      footer={<Link href={user ? '/settings/profile' : '/login'}>{user ? 'Back to your profile' : 'Back to sign in'}</Link>}
+    >
       <ConfirmEmailChange token={token} signedIn={user !== null} />
     </AuthShell>
   );

@@ -15,7 +15,15 @@ export default async function DashboardPage() {
   const user = await requireUser('/dashboard');
   return (
     <div className="container page">
-      <PageHeader eyebrow="Dashboard" title={<>Welcome, <span data-testid="welcome-name">{user.displayName}</span></>} description="Your account at a glance." />
+      <PageHeader
+        eyebrow="Dashboard"
+        title={
+          <>
+            Welcome, <span data-testid="welcome-name">{user.displayName}</span>
+          </>
+        }
+        description="Your account at a glance."
+      />
       {!user.emailVerified && <VerifyEmailBanner email={user.email} />}
       <div className="grid">
         <Card title="Account" description="The details we hold about you.">
@@ -24,8 +32,7 @@ export default async function DashboardPage() {
             <dd>{user.displayName}</dd>
             <dt>Email</dt>
             <dd>
-              {user.email}{' '}
-              <span className={user.emailVerified ? styles.good : styles.warn}>{user.emailVerified ? 'Verified' : 'Not verified'}</span>
+              {user.email} <span className={user.emailVerified ? styles.good : styles.warn}>{user.emailVerified ? 'Verified' : 'Not verified'}</span>
             </dd>
             <dt>Role</dt>
             <dd className={styles.capitalize}>{user.role}</dd>

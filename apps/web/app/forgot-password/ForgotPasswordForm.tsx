@@ -40,7 +40,18 @@ export function ForgotPasswordForm() {
   return (
     <form className={shell.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
       <FormAlert>{errors.message}</FormAlert>
-      <Field label="Email" name="email" type="email" autoComplete="username" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} autoFocus />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        inputMode="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={errors.fields.email}
+        autoFocus
+      />
       <Button type="submit" block loading={busy} loadingText="Sending…">
         Send reset link
       </Button>

@@ -94,7 +94,8 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
     setErrors(NO_ERRORS);
     try {
       const { mfaToken } = step.challenge;
-      const result = step.kind === 'totp' ? await client.loginMfa({ mfaToken, code: value.replace(/\s+/g, '') }) : await client.loginMfa({ mfaToken, recoveryCode: value });
+      const result =
+        step.kind === 'totp' ? await client.loginMfa({ mfaToken, code: value.replace(/\s+/g, '') }) : await client.loginMfa({ mfaToken, recoveryCode: value });
       finish(result.user);
     } catch (error) {
       if (isAuthError(error) && error.code === 'INVALID_TOKEN') {
@@ -126,7 +127,18 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
     return (
       <form className={shell.form} onSubmit={onPassword} noValidate aria-busy={busy}>
         <FormAlert>{errors.message}</FormAlert>
-        <Field label="Email" name="email" type="email" autoComplete="username" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={errors.fields.email} autoFocus />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.fields.email}
+          autoFocus
+        />
         <Field
           ref={passwordRef}
           label="Password"
@@ -151,7 +163,9 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
   return (
     <form className={shell.form} onSubmit={onCode} noValidate aria-busy={busy}>
       <p className="muted" id="mfa-help">
-        {totp ? 'Your account has two-step verification. Enter the 6-digit code from your authenticator app.' : 'Enter one of the recovery codes you saved when you turned on two-step verification. Each code works once.'}
+        {totp
+          ? 'Your account has two-step verification. Enter the 6-digit code from your authenticator app.'
+          : 'Enter one of the recovery codes you saved when you turned on two-step verification. Each code works once.'}
       </p>
       <FormAlert>{errors.message}</FormAlert>
       <Field

@@ -13,7 +13,17 @@ export interface ProjectInput {
 }
 
 /** Name and description of a project, for creating one or changing it. */
-export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: { initial?: ProjectInput; submitLabel: string; onSubmit(input: ProjectInput): Promise<void>; onCancel?(): void }) {
+export function ProjectForm({
+  initial,
+  submitLabel,
+  onSubmit,
+  onCancel,
+}: {
+  initial?: ProjectInput;
+  submitLabel: string;
+  onSubmit(input: ProjectInput): Promise<void>;
+  onCancel?(): void;
+}) {
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -40,7 +50,16 @@ export function ProjectForm({ initial, submitLabel, onSubmit, onCancel }: { init
   return (
     <form className={styles.form} onSubmit={submit} noValidate>
       <FormAlert>{errors.message}</FormAlert>
-      <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} maxLength={LIMITS.projectName} required autoComplete="off" />
+      <Field
+        label="Name"
+        name="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.fields.name}
+        maxLength={LIMITS.projectName}
+        required
+        autoComplete="off"
+      />
       <div className={styles.textareaField}>
         <label className={styles.label} htmlFor={descriptionId}>
           Description <span className="muted">(optional)</span>

@@ -25,7 +25,13 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
   const { client } = useAuth();
   const [everyone, setEveryone] = useState(false);
   const [page, setPage] = useState(1);
-  const { data, setData, loading, error: loadError, reload: load } = useApiGet<Page>(`/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`);
+  const {
+    data,
+    setData,
+    loading,
+    error: loadError,
+    reload: load,
+  } = useApiGet<Page>(`/api/projects${queryString({ all: everyone ? 'true' : undefined, page, limit: LIMIT })}`);
   const [actionError, setError] = useState<string>();
   const error = actionError ?? (loadError ? formErrorsFrom(loadError, []).message : undefined);
   const [notice, setNotice] = useState<string>();
@@ -34,7 +40,10 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
   const [deleting, setDeleting] = useState(false);
 
   async function create(input: ProjectInput) {
-    const { project } = await apiJson<ResponseOf<typeof projects.createProject>>(client, 'POST', '/api/projects', { name: input.name, description: input.description || undefined });
+    const { project } = await apiJson<ResponseOf<typeof projects.createProject>>(client, 'POST', '/api/projects', {
+      name: input.name,
+      description: input.description || undefined,
+    });
     setNotice(`Created “${project.name}”.`);
     if (page === 1) await load();
     else setPage(1);
@@ -78,7 +87,13 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
               <Button size="sm" variant={everyone ? 'ghost' : 'secondary'} aria-pressed={!everyone} onClick={() => (setEveryone(false), setPage(1))}>
                 Mine
               </Button>
-              <Button size="sm" variant={everyone ? 'secondary' : 'ghost'} aria-pressed={everyone} onClick={() => (setEveryone(true), setPage(1))} data-testid="view-all-projects">
+              <Button
+                size="sm"
+                variant={everyone ? 'secondary' : 'ghost'}
+                aria-pressed={everyone}
+                onClick={() => (setEveryone(true), setPage(1))}
+                data-testid="view-all-projects"
+              >
                 Everyone’s
               </Button>
             </div>
@@ -109,7 +124,8 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
                       <p className={styles.name}>{project.name}</p>
                       {project.description && <p className={styles.description}>{project.description}</p>}
                       <p className={styles.details}>
-                        {project.ownerId === userId ? 'Yours' : <span data-testid="project-owner">Owner {project.ownerId.slice(0, 8)}</span>} · Updated {formatDateTime(project.updatedAt)}
+                        {project.ownerId === userId ? 'Yours' : <span data-testid="project-owner">Owner {project.ownerId.slice(0, 8)}</span>} · Updated{' '}
+                        {formatDateTime(project.updatedAt)}
                       </p>
                     </div>
                     {confirming === project.id ? (
@@ -124,10 +140,20 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
                       </div>
                     ) : (
                       <div className={styles.actions}>
-                        <Button size="sm" variant="secondary" onClick={() => (setEditing(project.id), setNotice(undefined))} aria-label={`Edit ${project.name}`}>
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          onClick={() => (setEditing(project.id), setNotice(undefined))}
+                          aria-label={`Edit ${project.name}`}
+                        >
                           Edit
                         </Button>
-                        <Button size="sm" variant="danger" onClick={() => (setConfirming(project.id), setNotice(undefined))} aria-label={`Delete ${project.name}`}>
+                        <Button
+                          size="sm"
+                          variant="danger"
+                          onClick={() => (setConfirming(project.id), setNotice(undefined))}
+                          aria-label={`Delete ${project.name}`}
+                        >
                           Delete
                         </Button>
                       </div>

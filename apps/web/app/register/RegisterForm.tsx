@@ -43,9 +43,41 @@ export function RegisterForm({ redirectTo }: { redirectTo: string }) {
   return (
     <form className={shell.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
       <FormAlert>{errors.message}</FormAlert>
-      <Field label="Name" name="displayName" autoComplete="name" maxLength={LIMITS.displayName} required value={values.displayName} onChange={set('displayName')} error={errors.fields.displayName} hint="How we greet you. Others you work with may see it." autoFocus />
-      <Field label="Email" name="email" type="email" autoComplete="email" inputMode="email" required value={values.email} onChange={set('email')} error={errors.fields.email} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={values.password} onChange={set('password')} error={errors.fields.password} hint={<PasswordRules password={values.password} />} />
+      <Field
+        label="Name"
+        name="displayName"
+        autoComplete="name"
+        maxLength={LIMITS.displayName}
+        required
+        value={values.displayName}
+        onChange={set('displayName')}
+        error={errors.fields.displayName}
+        hint="How we greet you. Others you work with may see it."
+        autoFocus
+      />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        value={values.email}
+        onChange={set('email')}
+        error={errors.fields.email}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        maxLength={LIMITS.passwordMax}
+        required
+        value={values.password}
+        onChange={set('password')}
+        error={errors.fields.password}
+        hint={<PasswordRules password={values.password} />}
+      />
       <Button type="submit" block loading={busy} loadingText="Creating your account…">
         Create account
       </Button>

@@ -64,8 +64,30 @@ export function ResetPasswordForm({ token }: { token: string }) {
   return (
     <form className={shell.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
       <FormAlert>{errors.message}</FormAlert>
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={password} onChange={(e) => setPassword(e.target.value)} error={errors.fields.newPassword} hint={<PasswordRules password={password} />} autoFocus />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.fields.confirmPassword} />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        maxLength={LIMITS.passwordMax}
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.fields.newPassword}
+        hint={<PasswordRules password={password} />}
+        autoFocus
+      />
+      <Field
+        label="Confirm new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        maxLength={LIMITS.passwordMax}
+        required
+        value={confirm}
+        onChange={(e) => setConfirm(e.target.value)}
+        error={errors.fields.confirmPassword}
+      />
       <Button type="submit" block loading={busy} loadingText="Saving…">
         Set new password
       </Button>

@@ -11,7 +11,9 @@ type State = { kind: 'verifying' } | { kind: 'verified'; email: string } | { kin
 
 /** Posts the token once on arrival (scanners that only fetch the link do not use it up). */
 export function VerifyEmail({ token, signedIn }: { token: string; signedIn: boolean }) {
-  const [state, setState] = useState<State>(token ? { kind: 'verifying' } : { kind: 'failed', message: 'This link is incomplete. Open the link from the email again, or ask for a new one.' });
+  const [state, setState] = useState<State>(
+    token ? { kind: 'verifying' } : { kind: 'failed', message: 'This link is incomplete. Open the link from the email again, or ask for a new one.' },
+  );
   const sent = useRef(false);
 
   useEffect(() => {
@@ -24,7 +26,10 @@ export function VerifyEmail({ token, signedIn }: { token: string; signedIn: bool
       .catch((error: unknown) =>
         setState({
           kind: 'failed',
-          message: isAuthError(error) && error.code === 'INVALID_TOKEN' ? 'This link is invalid, already used or expired.' : (formErrorsFrom(error, []).message ?? 'Something went wrong.'),
+          message:
+            isAuthError(error) && error.code === 'INVALID_TOKEN'
+              ? 'This link is invalid, already used or expired.'
+              : (formErrorsFrom(error, []).message ?? 'Something went wrong.'),
         }),
       );
   }, [token]);

@@ -15,7 +15,15 @@ export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'web');
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -33,7 +41,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Registers through the real form and waits for the dashboard. */
-export async function registerViaForm(page: Page, input: { displayName: string; email?: string; password?: string }): Promise<{ email: string; password: string }> {
+export async function registerViaForm(
+  page: Page,
+  input: { displayName: string; email?: string; password?: string },
+): Promise<{ email: string; password: string }> {
   const email = input.email ?? uniqueEmail('web');
   const password = input.password ?? STRONG_PASSWORD;
   await page.goto('/register');

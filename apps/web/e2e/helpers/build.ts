@@ -24,7 +24,9 @@ const LOCK_STALE_MS = 10 * 60_000;
 const READER_WAIT_MS = 5 * 60_000;
 
 /** Everything a build depends on. */
-const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'global.d.ts'].map((p) => path.join(WEB_DIR, p));
+const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json', 'global.d.ts'].map((p) =>
+  path.join(WEB_DIR, p),
+);
 // The workspace packages the web app bundles from source: a change there needs a new build too.
 const PACKAGE_SOURCES = ['sdk', 'contract'].map((name) => path.join(ROOT, 'packages', name, 'src'));
 

@@ -8,12 +8,15 @@ export type MailedPath = '/verify-email' | '/reset-password' | '/confirm-email-c
 export async function mailedLink(webUrl: string, email: string, path: MailedPath, previous?: string): Promise<string> {
   let link: string | undefined;
   await expect
-    .poll(async () => {
-      const { messages } = (await (await fetch(`${webUrl}/api/dev/outbox`)).json()) as { messages: { to: string; text: string }[] };
-      const found = messages.find((m) => m.to === email && m.text.includes(path));
-      link = found?.text.match(new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_-]+`))?.[0];
-      return link !== undefined && link !== previous;
-    }, { timeout: 5_000 })
+    .poll(
+      async () => {
+        const { messages } = (await (await fetch(`${webUrl}/api/dev/outbox`)).json()) as { messages: { to: string; text: string }[] };
+        const found = messages.find((m) => m.to === email && m.text.includes(path));
+        link = found?.text.match(new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_-]+`))?.[0];
+        return link !== undefined && link !== previous;
+      },
+      { timeout: 5_000 },
+    )
     .toBe(true);
   return link!;
 }

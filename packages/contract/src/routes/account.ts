@@ -40,7 +40,9 @@ export const forgotPassword = endpoint({
   description:
     'Always `202`, in the same time, whether or not an account has this address; a known address is mailed a single-use link valid 1 hour (`{WEB_URL}/reset-password?token=…`). Limits: `RATE_LIMIT_PASSWORD_FORGOT` (5 per hour) per address asked for, and `RATE_LIMIT_PASSWORD_FORGOT_PER_IP` (20 per hour, counted before the body is read; beyond the contract) per client address, across accounts: `429 RATE_LIMITED` with `Retry-After`.',
   // Looser than `email`: any address is answered the same, so it is only bounded, not judged.
-  body: z.object({ email: z.string({ message: 'Enter your email address.' }).trim().min(3, 'Enter your email address.').max(LIMITS.loginEmailMax, 'Email is too long.') }),
+  body: z.object({
+    email: z.string({ message: 'Enter your email address.' }).trim().min(3, 'Enter your email address.').max(LIMITS.loginEmailMax, 'Email is too long.'),
+  }),
   status: 202,
   rateLimit: 'password_forgot',
 });

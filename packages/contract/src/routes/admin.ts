@@ -93,8 +93,9 @@ export const resetMfa = endpoint({
   tags,
   extension: true,
   summary: "Reset a user's two-step verification (not in the contract)",
-  description: "Not in the contract: an extension. For a user who lost their authenticator and recovery codes, or whose account someone else enrolled. Deletes the TOTP credential and every recovery code, ends any MFA sign-in in progress, clears the wrong-code lock (`MFA_MAX_CONSECUTIVE_FAILURES`), and revokes every session of the user (their access tokens are refused at once). Audited as `mfa.reset` with the admin as actor; the user is mailed. `403 FORBIDDEN` for one's own account (use `POST /api/auth/mfa/totp/disable`); `409 CONFLICT` when MFA is off and no wrong codes are counted. Also `npm run cli -- reset-mfa <email>`." +
-      idNote,
+  description:
+    "Not in the contract: an extension. For a user who lost their authenticator and recovery codes, or whose account someone else enrolled. Deletes the TOTP credential and every recovery code, ends any MFA sign-in in progress, clears the wrong-code lock (`MFA_MAX_CONSECUTIVE_FAILURES`), and revokes every session of the user (their access tokens are refused at once). Audited as `mfa.reset` with the admin as actor; the user is mailed. `403 FORBIDDEN` for one's own account (use `POST /api/auth/mfa/totp/disable`); `409 CONFLICT` when MFA is off and no wrong codes are counted. Also `npm run cli -- reset-mfa <email>`." +
+    idNote,
   status: 200,
   response: z.object({ user: User, sessionsRevoked: z.number().int().min(0) }),
   errors: [404, 409],
@@ -130,7 +131,8 @@ export const rotateKeys = endpoint({
   tags,
   extension: true,
   summary: 'Rotate the access-token signing key (not in the contract)',
-  description: "Not in the contract: the contract says keys rotate on demand, this is how. The new key is in every instance's `/.well-known/jwks.json` when this answers, and signs every token from `activatesAt` (`KEY_PREPUBLISH`, default 60 s, later), so verifiers have it before any token it signed exists; until then the current key keeps signing. The retired key stays in the JWKS until every token it signed has expired, so no token is refused because of the rotation. Keys also rotate on a schedule (`KEY_ROTATION_INTERVAL`, default 30 days). Audited as `keys.rotated`.",
+  description:
+    "Not in the contract: the contract says keys rotate on demand, this is how. The new key is in every instance's `/.well-known/jwks.json` when this answers, and signs every token from `activatesAt` (`KEY_PREPUBLISH`, default 60 s, later), so verifiers have it before any token it signed exists; until then the current key keeps signing. The retired key stays in the JWKS until every token it signed has expired, so no token is refused because of the rotation. Keys also rotate on a schedule (`KEY_ROTATION_INTERVAL`, default 30 days). Audited as `keys.rotated`.",
   status: 200,
   response: z.object({
     kid: z.string().meta({ description: 'The new key: published now, signing from `activatesAt`.' }),

@@ -42,7 +42,10 @@ export const deletionProof = z
     code: totpCode.optional(),
     recoveryCode: recoveryCode.optional().meta({ description: 'Instead of `code`, never with it.' }),
   })
-  .refine((body) => body.code === undefined || body.recoveryCode === undefined, { path: ['code'], message: 'Send either a code or a recovery code, not both.' });
+  .refine((body) => body.code === undefined || body.recoveryCode === undefined, {
+    path: ['code'],
+    message: 'Send either a code or a recovery code, not both.',
+  });
 
 export const register = endpoint({
   method: 'post',
@@ -210,7 +213,8 @@ export const session = endpoint({
       id: z.uuid(),
       expiresAt: z.iso.datetime({ offset: true }),
       amr: z.array(z.enum(AMR)).meta({
-        description: 'Not in the contract. How the session was signed in (RFC 8176): `mfa` when a second factor was used; empty for sessions from before this was recorded.',
+        description:
+          'Not in the contract. How the session was signed in (RFC 8176): `mfa` when a second factor was used; empty for sessions from before this was recorded.',
       }),
     }),
     adminRequiresMfa: z.boolean().meta({ description: 'Not in the contract. `ADMIN_REQUIRE_MFA`: admin features need a session whose `amr` has `mfa`.' }),

@@ -36,8 +36,7 @@ export const loginMfa = endpoint({
   requestHeaders: { 'X-Token-Transport': '`body` (mobile, CLI): the refresh token comes back in the JSON field `refreshToken` and no cookie is set.' },
   headers: {
     'Cache-Control': '`no-store`: tokens are never cached.',
-    'Set-Cookie':
-      '`refresh_token` and `portcullis_session`, as for login (`POST /api/auth/login`). Not set with `X-Token-Transport: body`.',
+    'Set-Cookie': '`refresh_token` and `portcullis_session`, as for login (`POST /api/auth/login`). Not set with `X-Token-Transport: body`.',
   },
 });
 
@@ -66,11 +65,13 @@ export const enableTotp = endpoint({
   summary: 'Turn TOTP on with a code from the app',
   description: [
     'Returns 10 single-use recovery codes, shown only this once (stored hashed). A wrong code is `400 INVALID_MFA_CODE`; `409 CONFLICT` when MFA is on already. A notice is mailed; `mfa.enabled` is audited (with `reauthenticatedBy`).',
-    "Beyond the contract (an extension): turning MFA on re-authenticates, since a stolen access token must not enrol the thief's authenticator. Either the session was signed in (not refreshed) within the last 10 minutes, or the body also carries the account's `password` (optional field, not in the contract; checked whenever it is sent, on the login limits). Otherwise `401 INVALID_CREDENTIALS`: `details: [{ field: \"password\", … }]` for an account with a password (send it, or sign in again), `[{ field: \"session\", … }]` for one without (sign in again, then retry). A wrong password is `401 INVALID_CREDENTIALS` (field `password`); repeated ones `429`.",
+    'Beyond the contract (an extension): turning MFA on re-authenticates, since a stolen access token must not enrol the thief\'s authenticator. Either the session was signed in (not refreshed) within the last 10 minutes, or the body also carries the account\'s `password` (optional field, not in the contract; checked whenever it is sent, on the login limits). Otherwise `401 INVALID_CREDENTIALS`: `details: [{ field: "password", … }]` for an account with a password (send it, or sign in again), `[{ field: "session", … }]` for one without (sign in again, then retry). A wrong password is `401 INVALID_CREDENTIALS` (field `password`); repeated ones `429`.',
   ].join('\n\n'),
   body: z.object({
     code: totpCode,
-    password: reauthPassword.meta({ description: "Not in the contract. The account's password; needed unless the session was signed in within the last 10 minutes." }),
+    password: reauthPassword.meta({
+      description: "Not in the contract. The account's password; needed unless the session was signed in within the last 10 minutes.",
+    }),
   }),
   status: 200,
   response: recoveryCodes,
@@ -115,8 +116,7 @@ export const regenerateRecoveryCodes = endpoint({
   tags,
   extension: true,
   summary: 'Replace the recovery codes with a new set (not in the contract)',
-  description:
-    `Not in the contract: an extension. Needs the password and a current 6-digit TOTP code (accepted once, as everywhere; a recovery code is not accepted here). Replaces every recovery code, used or not, with 10 new ones in one transaction: the old ones stop working at once. Writes the audit event \`mfa.recovery_codes_regenerated\` and mails a notice. Errors as for disable: \`401 INVALID_CREDENTIALS\` (wrong password), \`409 CONFLICT\` (MFA is not on), \`400 INVALID_MFA_CODE\` (wrong or already used code). Each attempt counts against the login limits for the account until it succeeds, so wrong passwords and wrong codes alike lead to \`429\`. ${reauthNote} The new codes are shown only this once (stored hashed).`,
+  description: `Not in the contract: an extension. Needs the password and a current 6-digit TOTP code (accepted once, as everywhere; a recovery code is not accepted here). Replaces every recovery code, used or not, with 10 new ones in one transaction: the old ones stop working at once. Writes the audit event \`mfa.recovery_codes_regenerated\` and mails a notice. Errors as for disable: \`401 INVALID_CREDENTIALS\` (wrong password), \`409 CONFLICT\` (MFA is not on), \`400 INVALID_MFA_CODE\` (wrong or already used code). Each attempt counts against the login limits for the account until it succeeds, so wrong passwords and wrong codes alike lead to \`429\`. ${reauthNote} The new codes are shown only this once (stored hashed).`,
   body: z.object({ password, code: totpCode }),
   status: 200,
   response: recoveryCodes,

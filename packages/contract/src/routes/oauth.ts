@@ -42,7 +42,11 @@ const stateCookie =
  * A query parameter of a browser navigation, taken as it comes: a repeated one arrives as a list,
  * which counts as no valid value (never a `400`: a navigation always lands on a page).
  */
-const navigationParam = (description: string) => z.union([z.string(), z.array(z.string())]).optional().meta({ description });
+const navigationParam = (description: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .meta({ description });
 
 const Identity = z
   .object({
@@ -95,7 +99,9 @@ export const callback = endpoint({
     error: navigationParam('Set by the provider when the sign-in failed there (`access_denied`: the person declined).'),
   }),
   status: 302,
-  headers: { Location: 'To the web app: the saved redirect (refresh cookie set), `/login?mfa=oauth`, `/settings/security?linked=<provider>`, or an error page.' },
+  headers: {
+    Location: 'To the web app: the saved redirect (refresh cookie set), `/login?mfa=oauth`, `/settings/security?linked=<provider>`, or an error page.',
+  },
   errors: [404],
 });
 
@@ -126,7 +132,10 @@ export const startLink = endpoint({
       code: totpCode.optional().meta({ description: 'A current TOTP code; required (or recoveryCode) when MFA is on.' }),
       recoveryCode: recoveryCode.optional().meta({ description: 'Instead of `code`, never with it.' }),
     })
-    .refine((body) => body.code === undefined || body.recoveryCode === undefined, { path: ['code'], message: 'Send either a code or a recovery code, not both.' }),
+    .refine((body) => body.code === undefined || body.recoveryCode === undefined, {
+      path: ['code'],
+      message: 'Send either a code or a recovery code, not both.',
+    }),
   status: 200,
   response: z.object({ url: z.url().meta({ description: "The provider's authorization URL." }) }),
   errors: [403, 404, 429, 503],
@@ -139,7 +148,8 @@ export const listLinkedAccounts = endpoint({
   auth: 'bearer',
   tags,
   summary: 'Your linked identities',
-  description: 'Not in the contract (an extension). Linked identities, oldest first. `hasPassword` lets the web app offer "set a password first" instead of an unlink that would be refused.',
+  description:
+    'Not in the contract (an extension). Linked identities, oldest first. `hasPassword` lets the web app offer "set a password first" instead of an unlink that would be refused.',
   status: 200,
   response: z.object({ accounts: z.array(Identity), hasPassword: z.boolean() }),
   extension: true,

@@ -67,7 +67,13 @@ export const jwks = endpoint({
   cache: 'public, max-age=60',
 });
 
-const OutboxMessage = z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string(), sentAt: z.iso.datetime({ offset: true }).nullable() });
+const OutboxMessage = z.object({
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  sentAt: z.iso.datetime({ offset: true }).nullable(),
+});
 
 export const devOutbox = endpoint({
   method: 'get',

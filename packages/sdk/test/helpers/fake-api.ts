@@ -105,7 +105,9 @@ export function createFakeApi(knobs: Partial<FakeApiKnobs> = {}) {
         validTokens.clear();
         return json(204);
       case 'GET /api/auth/sessions':
-        return json(200, { sessions: [{ id: 's1', createdAt: 'x', lastActiveAt: 'x', expiresAt: 'x', ip: null, userAgent: null, device: null, current: true }] });
+        return json(200, {
+          sessions: [{ id: 's1', createdAt: 'x', lastActiveAt: 'x', expiresAt: 'x', ip: null, userAgent: null, device: null, current: true }],
+        });
       case 'POST /api/auth/logout-all':
         validTokens.clear();
         return json(204);

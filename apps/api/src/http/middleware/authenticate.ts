@@ -8,12 +8,14 @@ import { ApiError, invalidBearer, unauthenticated } from '../../services/errors.
  * database query. A refused token is remembered and thrown by requireAuth, so public routes
  * are unaffected by a stale header.
  */
-export const authenticate = (ctx: AppContext): RequestHandler => (req, _res, next) => {
-  const header = req.get('authorization');
-  // No header (most public and cookie requests): synchronous, no promise per request (issue 12).
-  if (header === undefined) return next();
-  return verifyBearer(ctx, req, header, next);
-};
+export const authenticate =
+  (ctx: AppContext): RequestHandler =>
+  (req, _res, next) => {
+    const header = req.get('authorization');
+    // No header (most public and cookie requests): synchronous, no promise per request (issue 12).
+    if (header === undefined) return next();
+    return verifyBearer(ctx, req, header, next);
+  };
 
 async function verifyBearer(ctx: AppContext, req: Request, header: string, next: NextFunction): Promise<void> {
   const token = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim())?.[1];

@@ -5,12 +5,14 @@ import { forbidden, notFound, unauthenticated } from '../../services/errors.js';
 import { hasPermission, mayAccess, type Permission } from '../../services/permissions.js';
 
 /** 401 without a valid token, 403 FORBIDDEN when the token's role lacks any of the permissions. */
-export const requirePermission = (...permissions: Permission[]): RequestHandler => (req, _res, next) => {
-  const auth = req.auth;
-  if (!auth) return next(req.authError ?? unauthenticated());
-  if (!permissions.every((p) => hasPermission(auth.role, p))) return next(forbidden());
-  next();
-};
+export const requirePermission =
+  (...permissions: Permission[]): RequestHandler =>
+  (req, _res, next) => {
+    const auth = req.auth;
+    if (!auth) return next(req.authError ?? unauthenticated());
+    if (!permissions.every((p) => hasPermission(auth.role, p))) return next(forbidden());
+    next();
+  };
 
 export const ADMIN_MFA_MESSAGE = 'Sign in with two-step verification to use admin features.';
 
@@ -42,9 +44,11 @@ function idParam(req: Request, name = 'id'): string {
  * reach over everyone's resources. Anyone else gets `404`, never `403`, so that ids of other
  * people's resources cannot be probed. `ownerOf` returns undefined when the resource is unknown.
  */
-export const requireOwnerOr = (permission: Permission, ownerOf: (id: string) => Promise<string | undefined>): RequestHandler => async (req, _res, next) => {
-  if (!req.auth) return next(req.authError ?? unauthenticated());
-  const ownerId = await ownerOf(idParam(req));
-  if (ownerId === undefined || !mayAccess({ id: req.auth.sub, role: req.auth.role }, ownerId, permission)) return next(notFound());
-  next();
-};
+export const requireOwnerOr =
+  (permission: Permission, ownerOf: (id: string) => Promise<string | undefined>): RequestHandler =>
+  async (req, _res, next) => {
+    if (!req.auth) return next(req.authError ?? unauthenticated());
+    const ownerId = await ownerOf(idParam(req));
+    if (ownerId === undefined || !mayAccess({ id: req.auth.sub, role: req.auth.role }, ownerId, permission)) return next(notFound());
+    next();
+  };

@@ -16,13 +16,31 @@ const BODY_ERRORS: Record<string, () => ApiError> = {
   'request.size.invalid': () => new ApiError(400, 'INVALID_JSON', 'The request body length does not match Content-Length.'),
 };
 
-const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+const DB_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && DB_UNAVAILABLE.has(code)) return true;
-    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|is not queryable/i.test(message)) return true;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|is not queryable/i.test(message)
+    )
+      return true;
   }
   return false;
 }
@@ -50,8 +68,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   // The router could not percent-decode a path parameter (say `%c0%af`): the URL is malformed.
   else if (error instanceof URIError || (error?.status === 400 && /^Failed to decode param/.test(String(error?.message)))) {
     apiError = new ApiError(400, 'VALIDATION_FAILED', 'The URL contains invalid percent-encoding.');
-  }
-  else if (isDatabaseUnavailable(error)) {
+  } else if (isDatabaseUnavailable(error)) {
     req.log?.warn({ err: { message: error?.message, code: error?.code } }, 'database unavailable');
     apiError = serviceUnavailable(undefined, error);
   } else if (isBadInput(error)) {

@@ -10,8 +10,7 @@ import type { Route } from '../route.js';
  * names the proxy it came through.
  */
 /** Routes not yet defined with route() (http/route.ts); those name their limit in their endpoint. */
-const LEGACY_LIMITED: Record<string, AddressLimit> = {
-};
+const LEGACY_LIMITED: Record<string, AddressLimit> = {};
 
 /** `METHOD /path` → limit, from the endpoint definitions. Limited paths are literal (no parameters). */
 function limitTable(routes: Route[]): Record<string, AddressLimit> {
@@ -38,12 +37,12 @@ export const rateLimit = (ctx: AppContext, routes: Route[]): RequestHandler => {
   const LIMITED = limitTable(routes);
   const LIMITED_METHODS = new Set(Object.keys(LIMITED).map((key) => key.slice(0, key.indexOf(' '))));
   return (req, _res, next) => {
-  // Most requests use a method no limit names: they skip building the key, and every unlimited
-  // request stays synchronous (no promise per request; issue 12, per-request work).
-  if (!LIMITED_METHODS.has(req.method)) return next();
-  // Express matches routes case-insensitively and with a trailing slash, so the key must too.
-  const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
-  if (!kind) return next();
-  return consume(ctx, kind, req.ip ?? null, next);
+    // Most requests use a method no limit names: they skip building the key, and every unlimited
+    // request stays synchronous (no promise per request; issue 12, per-request work).
+    if (!LIMITED_METHODS.has(req.method)) return next();
+    // Express matches routes case-insensitively and with a trailing slash, so the key must too.
+    const kind = LIMITED[`${req.method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
+    if (!kind) return next();
+    return consume(ctx, kind, req.ip ?? null, next);
   };
 };

@@ -25,7 +25,10 @@ function recordHelmet(handler: RequestHandler): HeaderStep[] {
 
 /** Strict headers for a JSON API: nothing may be framed, sniffed or loaded from a response. */
 export const helmetOptions = (options: { production: boolean }): Parameters<typeof helmet>[0] => ({
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  },
   frameguard: { action: 'deny' },
   referrerPolicy: { policy: 'no-referrer' },
   strictTransportSecurity: options.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,

@@ -35,7 +35,14 @@ const shape = z.object({
   id: z.string().min(20).max(64),
 });
 
-const mfaCookie = defineSealedCookie({ name: 'portcullis_oauth_mfa', path: '/api/auth/oauth/mfa', sameSite: 'strict', maxAge: MFA_TTL_MS / 1000, purpose: 'oauth-mfa', shape });
+const mfaCookie = defineSealedCookie({
+  name: 'portcullis_oauth_mfa',
+  path: '/api/auth/oauth/mfa',
+  sameSite: 'strict',
+  maxAge: MFA_TTL_MS / 1000,
+  purpose: 'oauth-mfa',
+  shape,
+});
 export const MFA_COOKIE = mfaCookie.name;
 
 export interface MfaHandoff {

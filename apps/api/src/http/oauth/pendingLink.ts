@@ -25,13 +25,29 @@ const shape = z.object({
   userId: z.uuid(),
   challenge: z.string().length(64),
   provider: z.enum(PROVIDER_IDS),
-  profile: z.object({ subject: z.string().min(1).max(512), email: z.string().max(320).nullable(), emailVerified: z.boolean(), name: z.string().max(512).nullable() }),
+  profile: z.object({
+    subject: z.string().min(1).max(512),
+    email: z.string().max(320).nullable(),
+    emailVerified: z.boolean(),
+    name: z.string().max(512).nullable(),
+  }),
 });
 
-const pendingLinkCookie = defineSealedCookie({ name: 'portcullis_oauth_link', path: '/api/auth/login/mfa', sameSite: 'strict', maxAge: TTL_MS / 1000, purpose: 'oauth-pending-link', shape });
+const pendingLinkCookie = defineSealedCookie({
+  name: 'portcullis_oauth_link',
+  path: '/api/auth/login/mfa',
+  sameSite: 'strict',
+  maxAge: TTL_MS / 1000,
+  purpose: 'oauth-pending-link',
+  shape,
+});
 export const PENDING_LINK_COOKIE = pendingLinkCookie.name;
 
-export async function setPendingLinkCookie(ctx: AppContext, res: Response, link: { userId: string; mfaToken: string; provider: ProviderId; profile: ProviderProfile }): Promise<void> {
+export async function setPendingLinkCookie(
+  ctx: AppContext,
+  res: Response,
+  link: { userId: string; mfaToken: string; provider: ProviderId; profile: ProviderProfile },
+): Promise<void> {
   const { userId, mfaToken, provider, profile } = link;
   await pendingLinkCookie.set(ctx, res, { userId, challenge: sha256(mfaToken), provider, profile });
 }
@@ -40,7 +56,13 @@ export async function setPendingLinkCookie(ctx: AppContext, res: Response, link:
  * After a successful `login/mfa`: links the identity remembered for exactly this challenge and
  * account, if any (audited and mailed by linkByVerifiedEmail). The cookie is spent either way.
  */
-export async function completePendingLink(ctx: AppContext, req: Request, res: Response, signedIn: { mfaToken: string; userId: string }, meta: RequestMeta): Promise<void> {
+export async function completePendingLink(
+  ctx: AppContext,
+  req: Request,
+  res: Response,
+  signedIn: { mfaToken: string; userId: string },
+  meta: RequestMeta,
+): Promise<void> {
   const opened = await pendingLinkCookie.open(ctx, req);
   if (!opened.ok) return;
   pendingLinkCookie.clear(ctx, res);

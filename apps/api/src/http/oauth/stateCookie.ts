@@ -57,10 +57,7 @@ const sealedShape = z.object({
   codeVerifier: z.string().min(43).max(128),
   nonce: z.string().min(16).max(128).optional(),
   redirect: z.string().max(2048),
-  intent: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('login') }),
-    z.object({ kind: z.literal('link'), userId: z.uuid(), sessionId: z.uuid() }),
-  ]),
+  intent: z.discriminatedUnion('kind', [z.object({ kind: z.literal('login') }), z.object({ kind: z.literal('link'), userId: z.uuid(), sessionId: z.uuid() })]),
 });
 type SealedFlow = z.infer<typeof sealedShape>;
 
@@ -80,7 +77,12 @@ export function sealState(key: Uint8Array, flow: FlowState): Promise<string> {
 export type OpenedState = { ok: true; flow: FlowState } | { ok: false; reason: 'missing' | 'tampered' | 'expired' | 'wrong_provider' | 'state_mismatch' };
 
 /** Every check the callback needs before the code is even looked at, each named. */
-export async function openState(key: Uint8Array, sealed: string | undefined, expected: { provider: string; state: unknown }, now?: number): Promise<OpenedState> {
+export async function openState(
+  key: Uint8Array,
+  sealed: string | undefined,
+  expected: { provider: string; state: unknown },
+  now?: number,
+): Promise<OpenedState> {
   if (!sealed) return { ok: false, reason: 'missing' };
   const opened = await anyFlow.unseal({ keys: { oauthState: key } }, sealed, now);
   if (!opened.ok) return { ok: false, reason: opened.reason === 'expired' ? 'expired' : 'tampered' };

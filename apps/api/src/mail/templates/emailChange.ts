@@ -16,7 +16,9 @@ export function confirmEmailChangeMail(input: { displayName: string; link: strin
   return renderMail({
     subject: 'Confirm your new email address',
     greetingName: input.displayName,
-    paragraphs: ['You asked to use this address for your Portcullis account. Confirm it to make the change; until then your account keeps its current address.'],
+    paragraphs: [
+      'You asked to use this address for your Portcullis account. Confirm it to make the change; until then your account keeps its current address.',
+    ],
     action: { label: 'Confirm new email address', url: input.link },
     footer: ['This link works once and expires in 24 hours.', 'If you did not ask for this, you can ignore this message: nothing changes.'],
   });

@@ -12,7 +12,7 @@ export function mfaChangedMail(input: { displayName: string; enabled: boolean; s
     action: { label: 'Review your security settings', url: input.securityUrl },
     footer: [
       input.enabled
-        ? 'If this was not you, someone else\'s authenticator app now guards your account: reset your password at once from the sign-in page and ask an administrator to reset two-step verification.'
+        ? "If this was not you, someone else's authenticator app now guards your account: reset your password at once from the sign-in page and ask an administrator to reset two-step verification."
         : 'If this was not you, reset your password at once from the sign-in page and review your sessions.',
     ],
   });

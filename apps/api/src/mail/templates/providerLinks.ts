@@ -1,7 +1,12 @@
 import { renderMail, type RenderedMail } from './layout.js';
 
 /** A sign-in provider was linked: by the holder from settings, or automatically at a sign-in with a verified address. */
-export function providerLinkedMail(input: { displayName: string; providerName: string; via: 'settings' | 'verified_email'; securityUrl: string }): RenderedMail {
+export function providerLinkedMail(input: {
+  displayName: string;
+  providerName: string;
+  via: 'settings' | 'verified_email';
+  securityUrl: string;
+}): RenderedMail {
   const how =
     input.via === 'settings'
       ? `was linked to your Portcullis account from your security settings.`
@@ -11,9 +16,7 @@ export function providerLinkedMail(input: { displayName: string; providerName: s
     greetingName: input.displayName,
     paragraphs: [`An account at ${input.providerName} ${how} It can now be used to sign in to your account.`],
     action: { label: 'Review linked providers', url: input.securityUrl },
-    footer: [
-      `If this was not you, open Settings → Security, unlink ${input.providerName}, sign out everywhere and change your password.`,
-    ],
+    footer: [`If this was not you, open Settings → Security, unlink ${input.providerName}, sign out everywhere and change your password.`],
   });
 }
 

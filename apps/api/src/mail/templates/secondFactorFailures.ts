@@ -4,7 +4,13 @@ import { renderMail, type RenderedMail } from './layout.js';
  * Wrong sign-in codes in a row (services/secondFactorFailures.ts): sent once at the warning mark and
  * once when the second factor locks, never per failure. Whoever typed them got past the password.
  */
-export function secondFactorFailuresMail(input: { displayName: string; failures: number; locked: boolean; securityUrl: string; forgotUrl: string }): RenderedMail {
+export function secondFactorFailuresMail(input: {
+  displayName: string;
+  failures: number;
+  locked: boolean;
+  securityUrl: string;
+  forgotUrl: string;
+}): RenderedMail {
   const { failures, locked } = input;
   return renderMail({
     subject: locked ? 'Two-step verification is locked on your account' : 'Wrong sign-in codes were entered for your account',

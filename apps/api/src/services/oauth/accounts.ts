@@ -69,7 +69,12 @@ export async function resolveLogin(ctx: AppContext, provider: ProviderId, profil
   throw new ApiError(409, 'CONFLICT', 'This sign-in collided with another one. Try again.');
 }
 
-async function createUserWithIdentity(ctx: AppContext, provider: ProviderId, profile: ProviderProfile & { email: string }, meta: RequestMeta): Promise<UserWithMfa | undefined> {
+async function createUserWithIdentity(
+  ctx: AppContext,
+  provider: ProviderId,
+  profile: ProviderProfile & { email: string },
+  meta: RequestMeta,
+): Promise<UserWithMfa | undefined> {
   return inTransaction(ctx, async (tx) => {
     const [user] = await tx
       .insert(users)
@@ -101,7 +106,13 @@ class RetryResolution extends Error {}
  * The automatic link of a sign-in whose verified address matched the account (after the second
  * factor when the account has MFA). False when the identity was linked meanwhile (a lost race).
  */
-export async function linkByVerifiedEmail(ctx: AppContext, userId: string, provider: ProviderId, profile: ProviderProfile, meta: RequestMeta): Promise<boolean> {
+export async function linkByVerifiedEmail(
+  ctx: AppContext,
+  userId: string,
+  provider: ProviderId,
+  profile: ProviderProfile,
+  meta: RequestMeta,
+): Promise<boolean> {
   return inTransaction(ctx, async (tx) => {
     const row = await insertIdentity(tx, userId, provider, profile);
     if (row) await recordLink(ctx, tx, userId, provider, 'verified_email', meta);
@@ -114,7 +125,12 @@ async function recordLink(ctx: AppContext, tx: Tx, userId: string, provider: Pro
   await recordAudit(tx, { type: 'oauth.linked', userId, meta, details: { provider, via } });
   const user = await findUserById(tx, userId);
   if (!user) return;
-  const mail = providerLinkedMail({ displayName: user.displayName, providerName: providerName(ctx.config, provider), via, securityUrl: webLink(ctx.config, 'securitySettings') });
+  const mail = providerLinkedMail({
+    displayName: user.displayName,
+    providerName: providerName(ctx.config, provider),
+    via,
+    securityUrl: webLink(ctx.config, 'securitySettings'),
+  });
   await enqueueMail(ctx, tx, user.email, mail);
 }
 
@@ -126,7 +142,10 @@ export async function linkIdentity(ctx: AppContext, userId: string, provider: Pr
     await lockUser(tx, userId);
     const known = await findIdentity(tx, provider, profile.subject);
     if (known) return known.userId === userId ? 'already_linked' : 'identity_in_use';
-    const [sameProvider] = await tx.select({ id: oauthAccounts.id }).from(oauthAccounts).where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.provider, provider)));
+    const [sameProvider] = await tx
+      .select({ id: oauthAccounts.id })
+      .from(oauthAccounts)
+      .where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.provider, provider)));
     if (sameProvider) return 'provider_already_linked';
     if (!(await insertIdentity(tx, userId, provider, profile))) return 'identity_in_use';
     await recordLink(ctx, tx, userId, provider, 'settings', meta);
@@ -160,7 +179,10 @@ export async function unlinkIdentity(ctx: AppContext, userId: string, identityId
 }
 
 async function findIdentity(db: Db, provider: ProviderId, subject: string): Promise<IdentityRow | undefined> {
-  const [row] = await db.select().from(oauthAccounts).where(and(eq(oauthAccounts.provider, provider), eq(oauthAccounts.subject, subject)));
+  const [row] = await db
+    .select()
+    .from(oauthAccounts)
+    .where(and(eq(oauthAccounts.provider, provider), eq(oauthAccounts.subject, subject)));
   return row;
 }
 
@@ -186,5 +208,5 @@ async function lockUser(tx: Db, userId: string): Promise<{ hasPassword: boolean 
 function displayNameFor(profile: ProviderProfile & { email: string }): string {
   // Cleaned again after the cut: a cut can split a surrogate pair or leave a trailing space.
   const fit = (text: string) => cleanShownText(cleanShownText(text).slice(0, 100));
-  return fit(profile.name ?? '') || fit((profile.email.split('@')[0] ?? '')) || 'User';
+  return fit(profile.name ?? '') || fit(profile.email.split('@')[0] ?? '') || 'User';
 }

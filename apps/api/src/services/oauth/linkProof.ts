@@ -29,8 +29,7 @@ export interface LinkProof {
 
 const STAGE = 'link_provider';
 
-export const wrongBrowser = () =>
-  new ApiError(403, 'FORBIDDEN', 'Link a provider from the browser you signed in with: sign in again here, then try again.');
+export const wrongBrowser = () => new ApiError(403, 'FORBIDDEN', 'Link a provider from the browser you signed in with: sign in again here, then try again.');
 
 export interface LinkRequester {
   userId: string;

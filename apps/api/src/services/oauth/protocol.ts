@@ -34,7 +34,11 @@ export class OAuthFlowError extends Error {
   }
 }
 
-export async function beginAuthorization(providers: OAuthProviders, provider: ProviderDefinition, redirectUri: string): Promise<{ url: URL; secrets: FlowSecrets }> {
+export async function beginAuthorization(
+  providers: OAuthProviders,
+  provider: ProviderDefinition,
+  redirectUri: string,
+): Promise<{ url: URL; secrets: FlowSecrets }> {
   const configuration = await providers.configuration(provider).catch((error: unknown) => {
     throw new OAuthFlowError('oauth_provider_unavailable', describe(error));
   });
@@ -59,7 +63,12 @@ export async function beginAuthorization(providers: OAuthProviders, provider: Pr
  * exchanges the code. `callbackUrl` is the redirect_uri the provider was given plus the query
  * the browser brought back: the token request must repeat that exact redirect_uri.
  */
-export async function completeAuthorization(providers: OAuthProviders, provider: ProviderDefinition, callbackUrl: URL, secrets: FlowSecrets): Promise<ProviderProfile> {
+export async function completeAuthorization(
+  providers: OAuthProviders,
+  provider: ProviderDefinition,
+  callbackUrl: URL,
+  secrets: FlowSecrets,
+): Promise<ProviderProfile> {
   const configuration = await providers.configuration(provider).catch((error: unknown) => {
     throw new OAuthFlowError('oauth_provider_unavailable', describe(error));
   });
@@ -80,7 +89,10 @@ export async function completeAuthorization(providers: OAuthProviders, provider:
   }
 }
 
-async function oidcProfile(configuration: client.Configuration, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<ProviderProfile> {
+async function oidcProfile(
+  configuration: client.Configuration,
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): Promise<ProviderProfile> {
   const claims = tokens.claims();
   if (!claims) throw new Error('no ID token');
   let source: Record<string, unknown> = claims;
@@ -114,7 +126,11 @@ interface GitHubEmail {
  * is taken, and it counts as verified only when GitHub says so (`/user/emails`); the public
  * `email` of `/user` is ignored (it carries no verification flag).
  */
-async function githubProfile(configuration: client.Configuration, provider: Extract<ProviderDefinition, { kind: 'github' }>, accessToken: string): Promise<ProviderProfile> {
+async function githubProfile(
+  configuration: client.Configuration,
+  provider: Extract<ProviderDefinition, { kind: 'github' }>,
+  accessToken: string,
+): Promise<ProviderProfile> {
   const user = (await githubGet(configuration, `${provider.apiUrl}/user`, accessToken)) as GitHubUser;
   if (typeof user?.id !== 'number' && typeof user?.id !== 'string') throw new Error('GitHub /user has no id');
   const emails = (await githubGet(configuration, `${provider.apiUrl}/user/emails`, accessToken)) as GitHubEmail[];

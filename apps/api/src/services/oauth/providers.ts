@@ -19,7 +19,17 @@ interface Endpoints {
 
 export type ProviderDefinition =
   | { id: ProviderId; name: string; kind: 'oidc'; issuer: string; clientId: string; clientSecret: string; scope: string; overrides: Endpoints }
-  | { id: ProviderId; name: string; kind: 'github'; clientId: string; clientSecret: string; scope: string; authorizeUrl: string; tokenUrl: string; apiUrl: string };
+  | {
+      id: ProviderId;
+      name: string;
+      kind: 'github';
+      clientId: string;
+      clientSecret: string;
+      scope: string;
+      authorizeUrl: string;
+      tokenUrl: string;
+      apiUrl: string;
+    };
 
 export function configuredProviders(config: Config): ProviderDefinition[] {
   const list: ProviderDefinition[] = [];

@@ -25,7 +25,13 @@ import { webLink } from '../webLinks.js';
 
 export type AddressProof = 'password_reset' | 'email_verified' | 'email_changed';
 
-export async function removeUnverifiedIdentities(ctx: AppContext, tx: Tx, userId: string, proof: AddressProof, meta: RequestMeta): Promise<RevocationMessage[]> {
+export async function removeUnverifiedIdentities(
+  ctx: AppContext,
+  tx: Tx,
+  userId: string,
+  proof: AddressProof,
+  meta: RequestMeta,
+): Promise<RevocationMessage[]> {
   const removed = await tx
     .delete(oauthAccounts)
     .where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.emailVerified, false)))
@@ -42,13 +48,23 @@ export async function removeUnverifiedIdentities(ctx: AppContext, tx: Tx, userId
     'unverified_identity_removed',
   );
   for (const { provider } of removed) {
-    await recordAudit(tx, { type: 'oauth.unlinked', userId, meta, details: { provider, reason: 'unverified_email', proof, sessionsRevoked: revocations.length } });
+    await recordAudit(tx, {
+      type: 'oauth.unlinked',
+      userId,
+      meta,
+      details: { provider, reason: 'unverified_email', proof, sessionsRevoked: revocations.length },
+    });
   }
   // After the proof's own update: the address the notice goes to is the one just proved.
   const [holder] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, userId));
   if (holder) {
     const providerNames = [...new Set(removed.map((r) => providerName(ctx.config, r.provider)))];
-    await enqueueMail(ctx, tx, holder.email, unverifiedProvidersRemovedMail({ displayName: holder.displayName, providerNames, securityUrl: webLink(ctx.config, 'securitySettings') }));
+    await enqueueMail(
+      ctx,
+      tx,
+      holder.email,
+      unverifiedProvidersRemovedMail({ displayName: holder.displayName, providerNames, securityUrl: webLink(ctx.config, 'securitySettings') }),
+    );
   }
   return revocations;
 }

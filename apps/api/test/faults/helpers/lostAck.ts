@@ -30,7 +30,7 @@ export function loseNextCommitAck(ctx: AppContext, pattern: RegExp): { fired: Pr
       const query = pc.query.bind(pc) as (...a: unknown[]) => Promise<unknown>;
       let matched = false;
       (pc as { query: unknown }).query = (...a: unknown[]) => {
-        const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string })?.text ?? '';
+        const text = typeof a[0] === 'string' ? a[0] : ((a[0] as { text?: string })?.text ?? '');
         if (pattern.test(text)) matched = true;
         if (armed && matched && /^\s*commit\b/i.test(text)) {
           armed = false;

@@ -40,13 +40,27 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'portcullis-pg-'));
   const dataDir = path.join(dir, 'data');
   if (asRoot) chownSync(dir, pgUid(), pgGid());
-  const run = (bin: string, args: string[]) => (asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(found.dir, bin), ...args]] : [path.join(found.dir, bin), args]) as [string, string[]];
+  const run = (bin: string, args: string[]) =>
+    (asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(found.dir, bin), ...args]] : [path.join(found.dir, bin), args]) as [string, string[]];
 
   const [initCmd, initArgs] = run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   execFileSync(initCmd, initArgs, { stdio: 'ignore' });
 
   const port = await freePort();
-  const [cmd, args] = run('postgres', ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50']);
+  const [cmd, args] = run('postgres', [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'max_connections=50',
+  ]);
   const child: ChildProcess = spawn(cmd, args, { stdio: 'ignore' });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 60_000;
@@ -170,7 +184,10 @@ export async function waitUntilReady(api: ApiProcess, timeoutMs = 300_000): Prom
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output.join('')}`);
-    const status = await fetch(`${api.url}/readyz`).then((r) => r.status, () => 0);
+    const status = await fetch(`${api.url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return Date.now() - started;
     await new Promise((r) => setTimeout(r, 25));
   }

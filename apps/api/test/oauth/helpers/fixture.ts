@@ -75,7 +75,10 @@ export const authorizeUrl = (provider: string, redirect?: string) =>
   `${WEB_URL}/api/auth/oauth/${provider}/authorize${redirect === undefined ? '' : `?redirect=${encodeURIComponent(redirect)}`}`;
 
 /** Starts at the API, signs in at the provider; returns the callback URL the provider sent back (not yet visited). */
-export async function toCallback(browser: Browser, options: { provider?: string; login: string; redirect?: string; consent?: 'allow' | 'deny'; editAuthorizeUrl?: (url: URL) => void }): Promise<string> {
+export async function toCallback(
+  browser: Browser,
+  options: { provider?: string; login: string; redirect?: string; consent?: 'allow' | 'deny'; editAuthorizeUrl?: (url: URL) => void },
+): Promise<string> {
   const start = await browser.get(authorizeUrl(options.provider ?? 'oidc', options.redirect));
   expect(start.status).toBe(302);
   const url = new URL(start.location!);
@@ -111,7 +114,11 @@ export function flowCookie(browser: Browser): string {
 }
 
 /** Asserts the callback signed the person in: session cookies set and a working refresh, like a password login. */
-export async function expectSignedIn(browser: Browser, page: Page, path = '/dashboard'): Promise<{ id: string; email: string; emailVerified: boolean; mfaEnabled: boolean }> {
+export async function expectSignedIn(
+  browser: Browser,
+  page: Page,
+  path = '/dashboard',
+): Promise<{ id: string; email: string; emailVerified: boolean; mfaEnabled: boolean }> {
   expect(page.status).toBe(302);
   expect(page.location).toBe(WEB_URL + path);
   expect(page.setCookies.find((c) => c.startsWith('refresh_token='))).toMatch(/HttpOnly/i);
@@ -125,7 +132,9 @@ export async function expectSignedIn(browser: Browser, page: Page, path = '/dash
 
 /** The newest login.failed audit event's details (the reason behind an oauth error code). */
 export async function lastFailure(api: TestServer): Promise<Record<string, string>> {
-  const [row] = await api.query<{ details: Record<string, string> }>(`select details from audit_events where type = 'login.failed' order by created_at desc limit 1`);
+  const [row] = await api.query<{ details: Record<string, string> }>(
+    `select details from audit_events where type = 'login.failed' order by created_at desc limit 1`,
+  );
   return row!.details;
 }
 

@@ -48,7 +48,12 @@ export async function startGitHubStub(client: { clientId: string; clientSecret: 
         redirect.searchParams.set('error_description', 'The user has denied your application access.');
       } else {
         const code = randomBytes(10).toString('hex');
-        codes.set(code, { user: stub.signInAs, challenge: url.searchParams.get('code_challenge')!, redirectUri: url.searchParams.get('redirect_uri')!, used: false });
+        codes.set(code, {
+          user: stub.signInAs,
+          challenge: url.searchParams.get('code_challenge')!,
+          redirectUri: url.searchParams.get('redirect_uri')!,
+          used: false,
+        });
         redirect.searchParams.set('code', code);
       }
       res.writeHead(302, { location: redirect.toString() });

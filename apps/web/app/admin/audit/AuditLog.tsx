@@ -27,7 +27,9 @@ export function AuditLog({ initial }: { initial: Filters }) {
   const [form, setForm] = useState<Filters>(initial);
   const [filters, setFilters] = useState<Filters>(initial);
   const [page, setPage] = useState(1);
-  const { data, loading, error } = useApiGet<ResponseOf<typeof admin.listAuditEvents>>(`/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`);
+  const { data, loading, error } = useApiGet<ResponseOf<typeof admin.listAuditEvents>>(
+    `/api/admin/audit-events${queryString({ ...filters, page, limit: LIMIT })}`,
+  );
   const errors: FormErrors = error ? formErrorsFrom(error, ['userId', 'actorId', 'type']) : { fields: {} };
 
   function apply(event: FormEvent) {
@@ -52,8 +54,24 @@ export function AuditLog({ initial }: { initial: Filters }) {
             ))}
           </select>
         </div>
-        <Field label="User id" name="userId" value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} error={errors.fields.userId} placeholder="any" autoComplete="off" />
-        <Field label="Actor id" name="actorId" value={form.actorId} onChange={(e) => setForm({ ...form, actorId: e.target.value })} error={errors.fields.actorId} placeholder="any" autoComplete="off" />
+        <Field
+          label="User id"
+          name="userId"
+          value={form.userId}
+          onChange={(e) => setForm({ ...form, userId: e.target.value })}
+          error={errors.fields.userId}
+          placeholder="any"
+          autoComplete="off"
+        />
+        <Field
+          label="Actor id"
+          name="actorId"
+          value={form.actorId}
+          onChange={(e) => setForm({ ...form, actorId: e.target.value })}
+          error={errors.fields.actorId}
+          placeholder="any"
+          autoComplete="off"
+        />
         <Button type="submit" variant="secondary">
           Apply filters
         </Button>
@@ -88,7 +106,15 @@ export function AuditLog({ initial }: { initial: Filters }) {
                     <code>{e.type}</code>
                   </td>
                   <td>{shortId(e.userId)}</td>
-                  <td>{e.actorId === null ? <span className="muted">system</span> : e.actorId === e.userId ? <span className="muted">self</span> : shortId(e.actorId)}</td>
+                  <td>
+                    {e.actorId === null ? (
+                      <span className="muted">system</span>
+                    ) : e.actorId === e.userId ? (
+                      <span className="muted">self</span>
+                    ) : (
+                      shortId(e.actorId)
+                    )}
+                  </td>
                   <td>
                     <div className={styles.person}>
                       <span>{e.ip ?? '—'}</span>

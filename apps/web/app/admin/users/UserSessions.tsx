@@ -44,7 +44,8 @@ export function UserSessions({ userId, version }: { userId: string; version: num
     <ul className={styles.sessions} aria-label="Sessions" data-testid="user-sessions">
       {sessions.map((s) => (
         <li key={s.id}>
-          <strong>{s.device ?? 'Unknown device'}</strong> · {s.ip ?? 'unknown address'} · last active <span title={formatDateTime(s.lastActiveAt)}>{timeAgo(s.lastActiveAt)}</span> · signed in {formatDateTime(s.createdAt)}
+          <strong>{s.device ?? 'Unknown device'}</strong> · {s.ip ?? 'unknown address'} · last active{' '}
+          <span title={formatDateTime(s.lastActiveAt)}>{timeAgo(s.lastActiveAt)}</span> · signed in {formatDateTime(s.createdAt)}
         </li>
       ))}
     </ul>

@@ -28,7 +28,12 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
   const [query, setQuery] = useState(initialQuery);
   const [search, setSearch] = useState(initialQuery);
   const [page, setPage] = useState(1);
-  const { data, loading, error: loadError, reload: load } = useApiGet<ResponseOf<typeof admin.listUsers>>(`/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
+  const {
+    data,
+    loading,
+    error: loadError,
+    reload: load,
+  } = useApiGet<ResponseOf<typeof admin.listUsers>>(`/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
   const [actionError, setError] = useState<string>();
   const error = actionError ?? (loadError ? formErrorsFrom(loadError, []).message : undefined);
   const [notice, setNotice] = useState<string>();
@@ -85,7 +90,10 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
   const pages = data ? Math.max(1, Math.ceil(data.total / LIMIT)) : 1;
 
   return (
-    <Card title="Accounts" description={data ? `${data.total} ${data.total === 1 ? 'account' : 'accounts'}${search ? ` matching “${search}”` : ''}` : undefined}>
+    <Card
+      title="Accounts"
+      description={data ? `${data.total} ${data.total === 1 ? 'account' : 'accounts'}${search ? ` matching “${search}”` : ''}` : undefined}
+    >
       <form className={styles.filters} onSubmit={onSearch} role="search">
         <Field label="Search by email or name" name="query" value={query} onChange={(e) => setQuery(e.target.value)} maxLength={200} autoComplete="off" />
         <Button type="submit" variant="secondary" loading={loading && data !== null}>
@@ -206,12 +214,24 @@ function UserRow({ user, isSelf, pending, working, open, version, onToggle, onAs
               <Link href={`/admin/audit?userId=${user.id}`} className={styles.link}>
                 Activity
               </Link>
-              <Button size="sm" variant="secondary" onClick={() => onAsk({ user, kind: 'revoke' })} disabled={working} aria-label={`Sign out ${user.email} everywhere`}>
+              <Button
+                size="sm"
+                variant="secondary"
+                onClick={() => onAsk({ user, kind: 'revoke' })}
+                disabled={working}
+                aria-label={`Sign out ${user.email} everywhere`}
+              >
                 Sign out everywhere
               </Button>
               {/* Not for oneself: turning off one's own goes through the security page's re-authentication. */}
               {user.mfaEnabled && !isSelf && (
-                <Button size="sm" variant="secondary" onClick={() => onAsk({ user, kind: 'mfa' })} disabled={working} aria-label={`Reset two-step verification of ${user.email}`}>
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  onClick={() => onAsk({ user, kind: 'mfa' })}
+                  disabled={working}
+                  aria-label={`Reset two-step verification of ${user.email}`}
+                >
                   Reset two-step
                 </Button>
               )}
@@ -237,7 +257,8 @@ function confirmText(pending: Pending, isSelf: boolean): string {
   const who = isSelf ? 'yourself' : pending.user.displayName;
   if (pending.kind === 'role') return `Make ${who} ${article(pending.role)} ${pending.role}? They are signed in again with the new role.`;
   if (pending.kind === 'revoke') return `Sign ${who} out on every device?`;
-  if (pending.kind === 'mfa') return `Reset ${who}’s two-step verification? Their authenticator app and recovery codes stop working, and they are signed out everywhere.`;
+  if (pending.kind === 'mfa')
+    return `Reset ${who}’s two-step verification? Their authenticator app and recovery codes stop working, and they are signed out everywhere.`;
   return `Delete ${pending.user.email} and all their projects? This cannot be undone.`;
 }
 

@@ -13,7 +13,11 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
   const params = await searchParams;
   return (
     <div className="container page">
-      <PageHeader eyebrow="Admin" title="Users" description="Search accounts, change roles, sign people out, or delete accounts. Every action is recorded in the audit log." />
+      <PageHeader
+        eyebrow="Admin"
+        title="Users"
+        description="Search accounts, change roles, sign people out, or delete accounts. Every action is recorded in the audit log."
+      />
       <AdminNav current="users" />
       <UsersAdmin adminId={admin.id} initialQuery={first(params.query).trim()} />
     </div>

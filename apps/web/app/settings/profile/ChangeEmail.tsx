@@ -18,7 +18,8 @@ const NO_ERRORS: ReauthFormErrors = { fields: {} };
 function changeErrors(error: unknown): ReauthFormErrors {
   const stale = staleSignInErrors(error);
   if (stale) return stale;
-  if (isAuthError(error) && error.code === 'INVALID_CREDENTIALS') return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
+  if (isAuthError(error) && error.code === 'INVALID_CREDENTIALS')
+    return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
   return formErrorsFrom(error, ['newEmail', 'password']);
 }
 
@@ -97,11 +98,23 @@ export function ChangeEmail({ email }: { email: string }) {
         returnTo="/settings/profile"
         intro={
           <p className={styles.note}>
-            Your address is <strong className={styles.address}>{email}</strong>. We will email a link to the new address; your address changes when you follow it.
+            Your address is <strong className={styles.address}>{email}</strong>. We will email a link to the new address; your address changes when you follow
+            it.
           </p>
         }
       />
-      <Field label="New email address" name="newEmail" type="email" autoComplete="email" maxLength={LIMITS.email} required value={newEmail} onChange={(e) => setNewEmail(e.target.value)} error={errors.fields.newEmail} autoFocus={!hasPassword} />
+      <Field
+        label="New email address"
+        name="newEmail"
+        type="email"
+        autoComplete="email"
+        maxLength={LIMITS.email}
+        required
+        value={newEmail}
+        onChange={(e) => setNewEmail(e.target.value)}
+        error={errors.fields.newEmail}
+        autoFocus={!hasPassword}
+      />
       <div className={styles.actions}>
         <Button type="submit" loading={busy} loadingText="Sending…">
           Send confirmation link

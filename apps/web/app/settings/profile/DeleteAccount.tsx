@@ -20,7 +20,8 @@ function deleteErrors(error: unknown): ReauthFormErrors {
   const found = formErrorsFrom(error, ['password', 'code']);
   if (!isAuthError(error)) return found;
   if (error.code === 'INVALID_CREDENTIALS') return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
-  if (error.code === 'INVALID_MFA_CODE') return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
+  if (error.code === 'INVALID_MFA_CODE')
+    return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
   return found;
 }
 
@@ -92,7 +93,17 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
         }
       />
       {mfaEnabled && (
-        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={LIMITS.recoveryCodeMax} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+        <Field
+          label="Code from the app, or a recovery code"
+          name="code"
+          autoComplete="one-time-code"
+          maxLength={LIMITS.recoveryCodeMax}
+          required
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          error={errors.fields.code}
+          autoFocus={!hasPassword}
+        />
       )}
       <div className={styles.actions}>
         <Button type="submit" variant="danger" loading={busy} loadingText="Deleting…">

@@ -23,7 +23,11 @@ export function ProfileForm({ initialName }: { initialName: string }) {
     setDone(undefined);
     const displayName = name.trim();
     if (!displayName) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: 'Enter your name.' } });
-    if (displayName.length > LIMITS.displayName) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: `Name must be at most ${LIMITS.displayName} characters.` } });
+    if (displayName.length > LIMITS.displayName)
+      return setErrors({
+        message: 'Please correct the field marked below.',
+        fields: { displayName: `Name must be at most ${LIMITS.displayName} characters.` },
+      });
     setBusy(true);
     setErrors({ fields: {} });
     try {
@@ -45,7 +49,16 @@ export function ProfileForm({ initialName }: { initialName: string }) {
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Your name">
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
-      <Field label="Display name" name="displayName" autoComplete="name" maxLength={LIMITS.displayName} required value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.displayName} />
+      <Field
+        label="Display name"
+        name="displayName"
+        autoComplete="name"
+        maxLength={LIMITS.displayName}
+        required
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.fields.displayName}
+      />
       <div>
         <Button type="submit" loading={busy} loadingText="Saving…">
           Save name

@@ -63,9 +63,39 @@ export function ChangePasswordForm({ email }: { email: string }) {
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required value={values.currentPassword} onChange={set('currentPassword')} error={errors.fields.currentPassword} />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={values.newPassword} onChange={set('newPassword')} error={errors.fields.newPassword} hint={<PasswordRules password={values.newPassword} />} />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" maxLength={LIMITS.passwordMax} required value={values.confirmPassword} onChange={set('confirmPassword')} error={errors.fields.confirmPassword} />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={values.currentPassword}
+        onChange={set('currentPassword')}
+        error={errors.fields.currentPassword}
+      />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        maxLength={LIMITS.passwordMax}
+        required
+        value={values.newPassword}
+        onChange={set('newPassword')}
+        error={errors.fields.newPassword}
+        hint={<PasswordRules password={values.newPassword} />}
+      />
+      <Field
+        label="Confirm new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        maxLength={LIMITS.passwordMax}
+        required
+        value={values.confirmPassword}
+        onChange={set('confirmPassword')}
+        error={errors.fields.confirmPassword}
+      />
       <div>
         <Button type="submit" loading={busy} loadingText="Changing password…">
           Change password

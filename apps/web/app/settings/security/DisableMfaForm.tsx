@@ -35,7 +35,10 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
     setErrors(NO_ERRORS);
     try {
       await ready();
-      await postAuthed(client, '/api/auth/mfa/totp/disable', { ...(hasPassword ? { password } : {}), code: code.trim().replace(/^(\d{3})\s+(\d{3})$/, '$1$2') });
+      await postAuthed(client, '/api/auth/mfa/totp/disable', {
+        ...(hasPassword ? { password } : {}),
+        code: code.trim().replace(/^(\d{3})\s+(\d{3})$/, '$1$2'),
+      });
       onDone();
     } catch (error) {
       setErrors(mfaFormErrors(error, ['password', 'code']));
@@ -46,7 +49,18 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Turn off two-step verification">
       <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" />
-      <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={LIMITS.recoveryCodeMax} spellCheck={false} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+      <Field
+        label="Code from the app, or a recovery code"
+        name="code"
+        autoComplete="one-time-code"
+        maxLength={LIMITS.recoveryCodeMax}
+        spellCheck={false}
+        required
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        error={errors.fields.code}
+        autoFocus={!hasPassword}
+      />
       <div className={styles.actions}>
         <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">
           Turn off two-step verification

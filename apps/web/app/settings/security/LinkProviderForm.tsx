@@ -19,7 +19,8 @@ function linkErrors(error: unknown): ReauthFormErrors {
   const found = formErrorsFrom(error, ['password', 'code']);
   if (!isAuthError(error)) return found;
   if (error.code === 'INVALID_CREDENTIALS') return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
-  if (error.code === 'INVALID_MFA_CODE') return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
+  if (error.code === 'INVALID_MFA_CODE')
+    return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
   if (error.code === 'FORBIDDEN') return { message: error.message, fields: {}, signInAgain: true };
   return found;
 }
@@ -29,7 +30,13 @@ function linkErrors(error: unknown): ReauthFormErrors {
  * so the API asks for the password (or, without one, a sign-in of the last few minutes) and a code
  * when MFA is on, as for deleting the account. Then the browser goes to the provider.
  */
-export function LinkProviderForm(props: { provider: { id: string; name: string }; email: string; hasPassword: boolean; mfaEnabled: boolean; onCancel(): void }) {
+export function LinkProviderForm(props: {
+  provider: { id: string; name: string };
+  email: string;
+  hasPassword: boolean;
+  mfaEnabled: boolean;
+  onCancel(): void;
+}) {
   const { provider, email, hasPassword, mfaEnabled, onCancel } = props;
   const { client, ready } = useAuth();
   const [password, setPassword] = useState('');
@@ -68,10 +75,22 @@ export function LinkProviderForm(props: { provider: { id: string; name: string }
         onPassword={setPassword}
         errors={errors}
         returnTo="/settings/security"
-        intro={<p className="muted">Once linked, {provider.name} can sign in to your account. Confirm it is you first; we will email you when the link is made.</p>}
+        intro={
+          <p className="muted">Once linked, {provider.name} can sign in to your account. Confirm it is you first; we will email you when the link is made.</p>
+        }
       />
       {mfaEnabled && (
-        <Field label="Code from the app, or a recovery code" name="code" autoComplete="one-time-code" maxLength={LIMITS.recoveryCodeMax} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+        <Field
+          label="Code from the app, or a recovery code"
+          name="code"
+          autoComplete="one-time-code"
+          maxLength={LIMITS.recoveryCodeMax}
+          required
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          error={errors.fields.code}
+          autoFocus={!hasPassword}
+        />
       )}
       <div>
         <Button type="submit" loading={busy} loadingText="Going to the provider…">

@@ -34,7 +34,9 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
   const [providers, setProviders] = useState<Provider[]>([]);
   const [hasPassword, setHasPassword] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | undefined>(error ? (Object.hasOwn(LINK_ERRORS, error) ? LINK_ERRORS[error] : loginErrorMessage(error)) : undefined);
+  const [message, setMessage] = useState<string | undefined>(
+    error ? (Object.hasOwn(LINK_ERRORS, error) ? LINK_ERRORS[error] : loginErrorMessage(error)) : undefined,
+  );
   const [notice, setNotice] = useState<string | undefined>();
   const [linking, setLinking] = useState<Provider | null>(null);
 
@@ -120,12 +122,27 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
         </ul>
       )}
       {linking ? (
-        <LinkProviderForm provider={linking} email={user?.email ?? ''} hasPassword={hasPassword} mfaEnabled={user?.mfaEnabled ?? false} onCancel={() => setLinking(null)} />
+        <LinkProviderForm
+          provider={linking}
+          email={user?.email ?? ''}
+          hasPassword={hasPassword}
+          mfaEnabled={user?.mfaEnabled ?? false}
+          onCancel={() => setLinking(null)}
+        />
       ) : (
         unlinked.length > 0 && (
           <div>
             {unlinked.map((p) => (
-              <Button key={p.id} variant="secondary" size="sm" disabled={busy !== null} onClick={() => { setMessage(undefined); setLinking(p); }}>
+              <Button
+                key={p.id}
+                variant="secondary"
+                size="sm"
+                disabled={busy !== null}
+                onClick={() => {
+                  setMessage(undefined);
+                  setLinking(p);
+                }}
+              >
                 Link {p.name}
               </Button>
             ))}

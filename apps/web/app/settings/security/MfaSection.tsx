@@ -93,8 +93,26 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
               </code>
             </p>
             <form className={styles.form} onSubmit={enable} noValidate aria-busy={busy} aria-label="Turn on two-step verification">
-              <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" />
-              <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+              <ReauthFields
+                email={email}
+                hasPassword={hasPassword}
+                password={password}
+                onPassword={setPassword}
+                errors={errors}
+                returnTo="/settings/security"
+              />
+              <Field
+                label="Code from the app"
+                name="code"
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                maxLength={7}
+                required
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                error={errors.fields.code}
+                autoFocus={!hasPassword}
+              />
               <div className={styles.actions}>
                 <Button type="submit" loading={busy} loadingText="Turning on…">
                   Turn on

@@ -43,8 +43,27 @@ export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string
 
   return (
     <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Generate new recovery codes">
-      <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" intro={<p>Your current recovery codes stop working as soon as the new ones are made.</p>} />
-      <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" maxLength={7} required value={code} onChange={(e) => setCode(e.target.value)} error={errors.fields.code} autoFocus={!hasPassword} />
+      <ReauthFields
+        email={email}
+        hasPassword={hasPassword}
+        password={password}
+        onPassword={setPassword}
+        errors={errors}
+        returnTo="/settings/security"
+        intro={<p>Your current recovery codes stop working as soon as the new ones are made.</p>}
+      />
+      <Field
+        label="Code from the app"
+        name="code"
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        maxLength={7}
+        required
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        error={errors.fields.code}
+        autoFocus={!hasPassword}
+      />
       <div className={styles.actions}>
         <Button type="submit" loading={busy} loadingText="Generating…">
           Generate new codes

@@ -86,7 +86,14 @@ export function SessionsList() {
                   <span>Signed in {formatDateTime(session.createdAt)}</span>
                 </p>
               </div>
-              <Button variant={session.current ? 'secondary' : 'danger'} size="sm" loading={revoking === session.id} disabled={revoking !== null} onClick={() => revoke(session)} aria-label={session.current ? 'Sign out of this device' : `Revoke ${describe(session)}`}>
+              <Button
+                variant={session.current ? 'secondary' : 'danger'}
+                size="sm"
+                loading={revoking === session.id}
+                disabled={revoking !== null}
+                onClick={() => revoke(session)}
+                aria-label={session.current ? 'Sign out of this device' : `Revoke ${describe(session)}`}
+              >
                 {session.current ? 'Sign out' : 'Revoke'}
               </Button>
             </li>

@@ -36,7 +36,9 @@ export function SetPasswordByMail({ email }: { email: string }) {
   }
   return (
     <div className="stack">
-      <p className="muted">Your account has no password: you sign in through a provider. To be able to sign in with a password too, we email you a link to choose one.</p>
+      <p className="muted">
+        Your account has no password: you sign in through a provider. To be able to sign in with a password too, we email you a link to choose one.
+      </p>
       <FormAlert>{error}</FormAlert>
       <div>
         <Button type="button" variant="secondary" loading={busy} onClick={send}>

@@ -25,7 +25,8 @@ export default async function SecurityPage({ searchParams }: { searchParams: Sea
         title="Security"
         description={
           <>
-            Signed in as <strong>{user.displayName}</strong> ({user.email}). Change your name or delete your account on your <Link href="/settings/profile">profile</Link>.
+            Signed in as <strong>{user.displayName}</strong> ({user.email}). Change your name or delete your account on your{' '}
+            <Link href="/settings/profile">profile</Link>.
           </>
         }
       />
