@@ -210,7 +210,7 @@ describe('brute force and address spoofing', () => {
     errorShape(res.body);
   });
 
-  test('per address: login and register are limited per client address (defaults in hardening/rateLimits)', async () => {
+  test('per address: login and register are limited per client address (defaults in auth/rate-limits)', async () => {
     const strict = await startServer({ RATE_LIMIT_LOGIN_PER_IP: '30/1m', RATE_LIMIT_REGISTER_PER_IP: '10/1h' });
     try {
       for (let i = 0; i < 30; i++) await request(strict.url, 'POST', '/api/auth/login', { body: {} });
