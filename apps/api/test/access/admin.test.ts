@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { ADMIN_PASSWORD, createProject, login, loginAdmin, newUser, accessEnv, type Person } from '@portcullis/testing/access';
 import { bearer, registerUser, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { USER_KEYS } from '@portcullis/testing/core';
 import { apiTest } from '@portcullis/testing/fixtures';
 
 const test = apiTest(accessEnv());
@@ -27,7 +28,7 @@ describe('admin API and audit log', () => {
     expect(found.status).toBe(200);
     expect(found.body.total).toBe(2);
     expect(found.body.users).toHaveLength(2);
-    for (const u of found.body.users) expect(Object.keys(u).sort()).toEqual(['createdAt', 'displayName', 'email', 'emailVerified', 'id', 'mfaEnabled', 'role']);
+    for (const u of found.body.users) expect(Object.keys(u).sort()).toEqual(USER_KEYS);
 
     // `%` and `_` match themselves only: `%` alone is not "everything".
     const percent = await request(server.url, 'GET', `/api/admin/users?query=${encodeURIComponent('%')}`, as(admin));
