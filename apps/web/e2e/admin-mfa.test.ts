@@ -22,13 +22,13 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
 
   test.beforeAll(startStackAndBrowser, 600_000);
 
-  test('explains the 403 to a password-only admin, and opens after a sign-in with a code', { timeout: 60_000 }, async ({ stack, page }) => {
+  test('explains the 403 to a password-only admin, and opens after a sign-in with a code', async ({ stack, page }) => {
     await loginViaForm(page, ADMIN);
     await page.waitForURL('**/dashboard');
 
     const refused = await page.goto('/admin/users');
     expect(refused!.status()).toBe(403);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toContain('two-step verification');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('two-step verification');
     expect(await page.locator('main, body').first().innerText()).toContain('Settings → Security');
     expect(await page.getByRole('link', { name: 'Go to Security settings' }).getAttribute('href')).toBe('/settings/security');
     expect(await refused!.text()).not.toContain('Search by email or name');
@@ -53,53 +53,49 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
 
     const allowed = await page.goto('/admin/users');
     expect(allowed!.status()).toBe(200);
-    await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toContain(ADMIN.email);
+    await expect.poll(() => page.locator('main').innerText()).toContain(ADMIN.email);
   });
 
-  test(
-    "an admin resets a user's two-step verification from the users page, after confirming; audited and mailed",
-    { timeout: 60_000 },
-    async ({ stack, page }) => {
-      // A user with two-step verification on (through the API).
-      const email = `mfa.lost.${Date.now()}@example.com`;
-      const registered = await request(stack.api.url, 'POST', '/api/auth/register', {
-        body: { email, password: 'Lost-Phone-Pass-1', displayName: 'Lost Phone' },
-      });
-      const auth = bearer(registered.body.accessToken);
-      const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: auth, body: {} });
-      expect(
-        (await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: auth, body: { code: codeAt(setup.body.secret, Date.now()) } })).status,
-      ).toBe(200);
+  test("an admin resets a user's two-step verification from the users page, after confirming; audited and mailed", async ({ stack, page }) => {
+    // A user with two-step verification on (through the API).
+    const email = `mfa.lost.${Date.now()}@example.com`;
+    const registered = await request(stack.api.url, 'POST', '/api/auth/register', {
+      body: { email, password: 'Lost-Phone-Pass-1', displayName: 'Lost Phone' },
+    });
+    const auth = bearer(registered.body.accessToken);
+    const setup = await request(stack.api.url, 'POST', '/api/auth/mfa/totp/setup', { headers: auth, body: {} });
+    expect(
+      (await request(stack.api.url, 'POST', '/api/auth/mfa/totp/enable', { headers: auth, body: { code: codeAt(setup.body.secret, Date.now()) } })).status,
+    ).toBe(200);
 
-      // The admin signs in with a recovery code (their TOTP codes of this minute are spent).
-      await loginViaForm(page, ADMIN);
-      await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
-      await page.getByLabel('Recovery code').fill(adminRecoveryCodes[0]!);
-      await page.keyboard.press('Enter');
-      await page.waitForURL('**/dashboard');
+    // The admin signs in with a recovery code (their TOTP codes of this minute are spent).
+    await loginViaForm(page, ADMIN);
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(adminRecoveryCodes[0]!);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/dashboard');
 
-      await page.goto(`/admin/users?query=${encodeURIComponent(email)}`);
-      const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
-      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-      // Not offered for oneself.
-      expect(await page.getByRole('button', { name: `Reset two-step verification of ${ADMIN.email}` }).count()).toBe(0);
-      await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).click();
-      const confirm = row.getByRole('group', { name: 'Confirm' });
-      await expect.poll(() => confirm.innerText()).toContain('recovery codes stop working');
-      await screenshot(page, 'admin-reset-mfa-confirm');
-      await confirm.getByRole('button', { name: 'Confirm' }).click();
-      await expect.poll(() => page.locator('main').innerText()).toContain('two-step verification has been reset');
+    await page.goto(`/admin/users?query=${encodeURIComponent(email)}`);
+    const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    // Not offered for oneself.
+    expect(await page.getByRole('button', { name: `Reset two-step verification of ${ADMIN.email}` }).count()).toBe(0);
+    await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).click();
+    const confirm = row.getByRole('group', { name: 'Confirm' });
+    await expect.poll(() => confirm.innerText()).toContain('recovery codes stop working');
+    await screenshot(page, 'admin-reset-mfa-confirm');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('two-step verification has been reset');
 
-      const userId = registered.body.user.id as string;
-      expect(await stack.api.query(`select 1 from totp_credentials where user_id = '${userId}'`)).toHaveLength(0);
-      const [event] = await stack.api.query<{ actor_id: string }>(`select actor_id from audit_events where user_id = '${userId}' and type = 'mfa.reset'`);
-      const [admin] = await stack.api.query<{ id: string }>(`select id from users where email = '${ADMIN.email}'`);
-      expect(event!.actor_id).toBe(admin!.id);
-      expect(
-        await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-step verification was reset on your account'`),
-      ).toHaveLength(1);
-      // The button is gone with the factor.
-      expect(await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).count()).toBe(0);
-    },
-  );
+    const userId = registered.body.user.id as string;
+    expect(await stack.api.query(`select 1 from totp_credentials where user_id = '${userId}'`)).toHaveLength(0);
+    const [event] = await stack.api.query<{ actor_id: string }>(`select actor_id from audit_events where user_id = '${userId}' and type = 'mfa.reset'`);
+    const [admin] = await stack.api.query<{ id: string }>(`select id from users where email = '${ADMIN.email}'`);
+    expect(event!.actor_id).toBe(admin!.id);
+    expect(
+      await stack.api.query(`select 1 from mail_messages where "to" = '${email}' and subject = 'Two-step verification was reset on your account'`),
+    ).toHaveLength(1);
+    // The button is gone with the factor.
+    expect(await row.getByRole('button', { name: `Reset two-step verification of ${email}` }).count()).toBe(0);
+  });
 });

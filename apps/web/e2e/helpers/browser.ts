@@ -68,8 +68,9 @@ export async function settle(page: Page): Promise<void> {
 /** Signs in through the real form; `redirect` is appended raw to /login. */
 export async function loginViaForm(page: Page, credentials: { email: string; password: string }, redirect?: string): Promise<void> {
   await page.goto(redirect === undefined ? '/login' : `/login?redirect=${redirect}`);
-  await page.getByLabel('Email').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
+  // Exact labels: a signed-in page's banner ("Email verification") must not pass for the form.
+  await page.getByLabel('Email', { exact: true }).fill(credentials.email);
+  await page.getByLabel('Password', { exact: true }).fill(credentials.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
