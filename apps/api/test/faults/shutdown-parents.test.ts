@@ -132,6 +132,9 @@ describe('parents forward SIGTERM and wait', () => {
         });
         const url = `http://127.0.0.1:${port}`;
         await waitReady(url, parent);
+        // Both workers listening, not just the first: a worker stopped while still starting is another case.
+        const listening = () => parent.output.join('').match(/Portcullis API listening/g)?.length ?? 0;
+        for (let i = 0; i < 1200 && listening() < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
         const answers = await signUps(url, 10);
         parent.child.kill('SIGTERM');
         const statuses = await Promise.all(answers);
