@@ -23,11 +23,15 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promi
   // Logs go to stderr, so that stdout holds only the command's output.
   // Quiet unless LOG_LEVEL asks for more: the commands report for themselves.
   const logger = pino({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'error' }, pino.destination(2));
-  const ctx = await createContext(config, logger);
+  const startup = {};
+  const ctx = await createContext(config, logger, startup);
+  logger.debug({ startup }, 'cli: services open');
   try {
     return await fn(ctx);
   } finally {
+    logger.debug('cli: command done, closing');
     await ctx.close();
+    logger.debug('cli: closed');
   }
 }
 

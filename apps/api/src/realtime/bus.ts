@@ -133,6 +133,12 @@ class PostgresBus implements Bus {
       try {
         await client.connect();
         await client.query(`listen ${CHANNEL}`);
+        // Closed while connecting (a CLI command that ended quickly on a busy machine): this
+        // connection would otherwise stay open and keep the process alive for ever.
+        if (this.closed) {
+          await client.end().catch(() => {});
+          return;
+        }
         this.listener = client;
         if (attempt > 0) onReconnect();
       } catch {

@@ -22,17 +22,28 @@ interface Run {
   stderr: string;
 }
 
+/** A CLI run that has not ended after this long hangs: it is killed and the test fails with its output. */
+const CLI_RUN_LIMIT_MS = 150_000;
+
 /** Runs the CLI; `viaNpm` goes through the root `npm run cli` script, as an operator would. */
 function cli(args: string[], env: Record<string, string>, options: { input?: string; viaNpm?: boolean } = {}): Promise<Run> {
   const [cmd, argv] = options.viaNpm ? ['npm', ['run', '--silent', 'cli', '--', ...args]] : [process.execPath, ['--import', 'tsx', CLI, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv as string[], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so that a hung run is killed with npm's children.
+    const child = spawn(cmd, argv as string[], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
+    const hung = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      reject(new Error(`portcullis ${args.join(' ')} did not end within ${CLI_RUN_LIMIT_MS / 1000} s.\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, CLI_RUN_LIMIT_MS);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^npm warn.*\n/gm, '') }));
+    child.on('close', (code) => {
+      clearTimeout(hung);
+      resolve({ code, stdout, stderr: stderr.replace(/^npm warn.*\n/gm, '') });
+    });
     child.stdin.end(options.input ?? '');
   });
 }
@@ -196,7 +207,8 @@ describe('operator CLI', { timeout: 600_000 }, () => {
   it.skipIf(!process.env.DATABASE_URL)('runs beside a live server on PostgreSQL, whose changes apply at once', async () => {
     const server = await startServer({ RATE_LIMITS: 'off' });
     try {
-      const env = { ...server.env, LOG_LEVEL: 'silent' };
+      // Debug logs on stderr say where a run that hangs was waiting.
+      const env = { ...server.env, LOG_LEVEL: 'debug' };
       const created = await cli(['create-admin', '--email', 'pg.ops@example.com'], env, { input: `${CLI_PASSWORD}\n`, viaNpm: true });
       expect(created.code).toBe(0);
       const ops = await login(server.url, 'pg.ops@example.com', CLI_PASSWORD);
