@@ -23,8 +23,13 @@ if (cluster.isPrimary) {
   let stopping = false;
   const recentDeaths: number[] = [];
 
-  const fork = () => cluster.fork();
+  const serving = new Set<number>();
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.once('listening', () => serving.add(worker.id));
+  };
   cluster.on('exit', (worker: Worker, code, signal) => {
+    serving.delete(worker.id);
     if (stopping) return;
     // A worker that keeps dying at start (bad database, say) is restarted ever more slowly.
     const now = Date.now();
@@ -45,8 +50,11 @@ if (cluster.isPrimary) {
     let failed = false;
     if (left === 0) process.exit(0);
     for (const worker of workers) {
-      worker.once('exit', (code) => {
-        if (code !== 0) failed = true;
+      // A worker still loading its modules (before main.ts takes the signal over) ends by the signal
+      // itself: it served nothing, so that is a clean stop too.
+      const wasServing = serving.has(worker.id);
+      worker.once('exit', (code, exitSignal) => {
+        if (code !== 0 && !(exitSignal === signal && !wasServing)) failed = true;
         if (--left === 0) process.exit(failed ? 1 : 0);
       });
       worker.process.kill(signal);

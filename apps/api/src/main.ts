@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { loadConfigOrExit } from './environment.js';
+import type { RunningServer } from './server.js';
 
 // Few static imports on purpose: the database starts opening (PGlite: compiling and starting
 // PostgreSQL's WebAssembly, most of a restart) while the rest of the API loads (issue 17).
@@ -7,6 +9,10 @@ async function main() {
   // Since the process began: Node itself, tsx (when used) and the configuration's modules.
   const loadMs = Math.round(performance.now());
   const config = loadConfigOrExit();
+  // A signal that arrives while the API is still starting (start:cluster stopping a worker it just
+  // forked, Ctrl-C during a slow first start) is kept, and served once start-up is done: the
+  // embedded database is never cut off halfway through its migrations, and the exit is still 0.
+  const shutdown = stopOnSignal(config.SHUTDOWN_TIMEOUT);
   const started = Date.now();
   const { databaseOptions, openDatabase } = await import('./db/client.js');
   const database = openDatabase(databaseOptions(config));
@@ -27,32 +33,47 @@ async function main() {
     },
     `Portcullis API listening on http://localhost:${config.PORT}`,
   );
+  shutdown.ready(running, logger);
+}
 
-  // SIGTERM/SIGINT: drain (server.ts shutdown(): stop accepting, finish in-flight requests within
-  // SHUTDOWN_TIMEOUT), close everything, exit 0. A close that hangs (a frozen database) ends the
-  // process with 1 shortly after. A repeated signal changes nothing: Ctrl-C reaches this process
-  // both from the terminal and from a parent that forwards it (npm start, start:cluster).
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT }, 'shutting down: draining in-flight requests');
+/**
+ * SIGTERM/SIGINT: drain (server.ts shutdown(): stop accepting, finish in-flight requests within
+ * SHUTDOWN_TIMEOUT), close everything, exit 0. A close that hangs (a frozen database) ends the
+ * process with 1 shortly after. A repeated signal changes nothing: Ctrl-C reaches this process
+ * both from the terminal and from a parent that forwards it (npm start, start:cluster).
+ */
+function stopOnSignal(timeoutMs: number) {
+  let requested: string | undefined;
+  let stop: ((signal: string) => Promise<void>) | undefined;
+  const onSignal = (signal: string) => {
+    if (requested) return;
+    requested = signal;
     setTimeout(() => {
-      logger.error('shutdown did not finish in time: exiting');
+      console.error(`Portcullis API: shutdown after ${signal} did not finish in time: exiting`);
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT + 5_000).unref();
-    try {
-      const drained = await running.shutdown();
-      if (drained.unfinished > 0) logger.warn(drained, 'shutdown: requests still running at SHUTDOWN_TIMEOUT were cut off');
-      else logger.info(drained, 'shut down cleanly');
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'error while shutting down');
-      process.exit(1);
-    }
+    }, timeoutMs + 5_000).unref();
+    if (stop) void stop(signal);
+    else console.error(`Portcullis API: ${signal} while starting: stopping as soon as start-up is done`);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return {
+    ready(running: RunningServer, logger: Logger) {
+      stop = async (signal) => {
+        logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight requests');
+        try {
+          const drained = await running.shutdown();
+          if (drained.unfinished > 0) logger.warn(drained, 'shutdown: requests still running at SHUTDOWN_TIMEOUT were cut off');
+          else logger.info(drained, 'shut down cleanly');
+          process.exit(0);
+        } catch (err) {
+          logger.error({ err }, 'error while shutting down');
+          process.exit(1);
+        }
+      };
+      if (requested) void stop(requested);
+    },
+  };
 }
 
 /** CPU time this process has used so far, all threads, in ms. */

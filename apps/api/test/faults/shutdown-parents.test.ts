@@ -117,6 +117,29 @@ describe('parents forward SIGTERM and wait', () => {
     300_000,
   );
 
+  it.skipIf(Boolean(process.env.DATABASE_URL))(
+    'a SIGTERM while the API is still starting: it finishes starting, shuts down cleanly and exits 0',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-starting-'));
+      dirs.push(dataDir);
+      const port = await freePort();
+      const api = spawnParent(['--import', 'tsx', 'apps/api/src/main.ts'], { PORT: String(port), DATA_DIR: dataDir, SHUTDOWN_TIMEOUT: '60s' });
+      // The data directory's lock is taken while the database opens: the signal handling is in
+      // place by then, and serving is seconds away (opening PGlite and migrating a new database).
+      const lock = path.join(dataDir, 'portcullis.lock');
+      for (let i = 0; i < 3600 && !existsSync(lock) && api.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+      api.child.kill('SIGTERM');
+      const code = await api.exited;
+      const output = api.output.join('');
+      console.log(`[faults] SIGTERM ${output.includes('while starting') ? 'during start-up' : 'after start-up (start was quick)'}: exit ${code}`);
+      // Killed by the signal before the fix: code null.
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/shut down cleanly/);
+      expect(existsSync(lock)).toBe(false);
+    },
+    300_000,
+  );
+
   it.skipIf(!process.env.DATABASE_URL)(
     'npm run start:cluster: every worker drains, the primary exits 0 after them',
     async () => {
