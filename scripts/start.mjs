@@ -1,7 +1,9 @@
 // `npm start`: the API (port 4000) and the web app (port 3000) together, from a fresh clone.
 //
-//   node scripts/start.mjs           production mode; builds the web app first when its build is
-//                                    missing or older than its sources
+//   node scripts/start.mjs           production mode with plain node: builds the API (apps/api/dist,
+//                                    about a second) and the web app when its build is missing or
+//                                    older than its sources
+//   node scripts/start.mjs --prod    the same without building: `npm run build` ran before
 //   node scripts/start.mjs --dev     both in development mode (API restarts on change, Next dev)
 //   node scripts/start.mjs --web     only the web app (--api: only the API)
 //
@@ -16,6 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WEB_DIR = path.join(ROOT, 'apps', 'web');
 const args = new Set(process.argv.slice(2));
 const dev = args.has('--dev');
+const prebuilt = args.has('--prod');
 const runApi = !args.has('--web');
 const runWeb = !args.has('--api');
 
@@ -116,18 +119,33 @@ async function ensureBuild() {
 
 // --- run both ----------------------------------------------------------------------------------
 
-if (runWeb && !dev) await ensureBuild();
+const API_BUNDLE = path.join(ROOT, 'apps', 'api', 'dist', 'main.js');
+
+/** The API as plain JavaScript (apps/api/scripts/build.mjs): a second, and always current. */
+async function buildApi() {
+  const child = run('build', process.execPath, [path.join(ROOT, 'apps', 'api', 'scripts', 'build.mjs')]);
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0) {
+    console.error(`[build] the API build failed (exit ${code})`);
+    process.exit(1);
+  }
+}
+
+if (prebuilt) {
+  const missing = [runApi && !existsSync(API_BUNDLE) && 'apps/api/dist', runWeb && !existsSync(BUILD_ID) && 'apps/web/.next'].filter(Boolean);
+  if (missing.length) {
+    console.error(`No build in ${missing.join(' and ')}: run \`npm run build\` first (or \`npm start\`, which builds).`);
+    process.exit(1);
+  }
+} else if (!dev) {
+  if (runApi) await buildApi();
+  if (runWeb) await ensureBuild();
+}
 
 const children = [];
 const tsxCli = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-// In production one process (`node --import tsx`), not tsx's CLI: that wrapper relays a signal to
-// its child and SIGKILLs it when the child does not confirm within 30 ms, which a busy machine
-// misses, cutting the API's drain short.
-if (runApi)
-  children.push([
-    'api',
-    run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : ['--import', 'tsx', 'apps/api/src/main.ts']),
-  ]);
+// In production the built API under plain node: no TypeScript compiled at each start.
+if (runApi) children.push(['api', run('api', process.execPath, dev ? [tsxCli, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'] : [API_BUNDLE])]);
 if (runWeb) children.push(['web', run('web', process.execPath, dev ? ['server.mjs', '--dev'] : ['server.mjs'], { cwd: WEB_DIR })]);
 
 /** SHUTDOWN_TIMEOUT as the API reads it (a number of ms, or 500ms, 10s, 1m), default 10 s. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { REPO_ROOT } from './paths.js';
 
 /**
  * How every process of the API (server, cluster, CLI) reads its configuration, so they all agree:
@@ -9,7 +9,6 @@ import { ConfigError, loadConfig, type Config } from './config.js';
  * and a relative DATA_DIR taken from the repository root, wherever npm happens to run the process.
  */
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function loadEnvironmentConfig(env: NodeJS.ProcessEnv = process.env): Config {
   dotenv.config({ quiet: true });

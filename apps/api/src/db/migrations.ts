@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS } from '../paths.js';
 
 /**
  * Drizzle's migrator reads and hashes every migration file and runs DDL (CREATE SCHEMA / TABLE IF
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
  * SELECT says so. Anything else (a new migration, no table yet) goes to the migrator as before.
  */
 
-export const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export { MIGRATIONS };
 
 /** The journal's newest `when`: the migrations folder's own record of what it holds. */
 function newestMigration(): number {

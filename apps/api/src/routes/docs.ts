@@ -8,8 +8,10 @@ import { generateDocument } from '../openapi/generate.js';
 /** GET /api/openapi.json and the interactive page at /api/docs (assets served locally). */
 export function docsRoutes(ctx: AppContext, routes: Route[]): Router {
   const router = Router();
-  const document = generateDocument({ serverUrl: ctx.config.JWT_ISSUER, endpoints: routes.map((r) => r.endpoint) });
+  // Generated on first request, not at start-up: a restart serves sooner (issue 17).
+  let document: ReturnType<typeof generateDocument> | undefined;
   router.get('/openapi.json', (_req, res) => {
+    document ??= generateDocument({ serverUrl: ctx.config.JWT_ISSUER, endpoints: routes.map((r) => r.endpoint) });
     res.json(document);
   });
   // The docs page needs its own scripts and styles; everything else keeps the API's strict CSP.
@@ -24,6 +26,6 @@ export function docsRoutes(ctx: AppContext, routes: Route[]): Router {
       connectSrc: ["'self'"],
     },
   });
-  router.use('/docs', docsCsp, swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { url: '/api/openapi.json' } }));
+  router.use('/docs', docsCsp, swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/api/openapi.json' } }));
   return router;
 }

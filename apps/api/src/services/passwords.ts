@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { LIMITS } from '@portcullis/contract/limits';
 import { PASSWORD_CLASSES } from '@portcullis/contract/passwordPolicy';
 import type { Config } from '../config.js';
+import { API_DATA } from '../paths.js';
 import type { FieldIssue } from './errors.js';
 
 /**
@@ -105,7 +107,7 @@ export function checkPasswordAgainstEmail(password: string, email: string, field
 let commonPasswords: Set<string> | undefined;
 export function isCommonPassword(password: string): boolean {
   commonPasswords ??= new Set(
-    readFileSync(new URL('../../data/common-passwords.txt', import.meta.url), 'utf8')
+    readFileSync(path.join(API_DATA, 'common-passwords.txt'), 'utf8')
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean),

@@ -152,10 +152,13 @@ export interface ApiProcess {
   exited: Promise<number | null>;
 }
 
-/** The API as a real child process (tsx apps/api/src/main.ts) on a port of its own. */
-export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
+/**
+ * The API as a real child process on a port of its own: tsx apps/api/src/main.ts, or with `built`
+ * the production build (apps/api/dist/main.js, `npm run build:api`) under plain node.
+ */
+export async function spawnApi(env: Record<string, string>, options: { built?: boolean } = {}): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
+  const child = spawn(process.execPath, options.built ? ['apps/api/dist/main.js'] : ['--import', 'tsx', 'apps/api/src/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
