@@ -14,6 +14,8 @@ import { createRedisClient, redisReady, RedisHealth } from './realtime/redis.js'
 import { recordAudit } from './services/audit.js';
 import { FollowUps, watchCommitOutcomes } from './services/commitOutcome.js';
 import { IdentityCache } from './services/identityCache.js';
+import { CLOCK_TOLERANCE_S } from './services/accessTokens.js';
+import { VerifiedTokens } from './services/verifiedTokens.js';
 import { KeyAnnouncements } from './services/keyAnnouncement.js';
 import { startCleanupJob } from './services/cleanup.js';
 import { bootstrapAdmin } from './services/bootstrap.js';
@@ -114,7 +116,14 @@ export async function createContext(
     redis,
     redisHealth,
     keyRing,
-    tokens: { keyRing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlMs: config.JWT_ACCESS_TTL, includeAmr: config.ADMIN_REQUIRE_MFA },
+    tokens: {
+      keyRing,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlMs: config.JWT_ACCESS_TTL,
+      includeAmr: config.ADMIN_REQUIRE_MFA,
+      verified: new VerifiedTokens(10_000, CLOCK_TOLERANCE_S),
+    },
     passwords: createPasswordHasher(config.PASSWORD_HASH),
     revocations,
     rateLimits: createRateLimits(config, redisHealth, namespace),
