@@ -11,15 +11,23 @@
  * not the absolute numbers. It passes or fails nothing.
  *
  *   --quick           2 rounds of 1 s per path (default: 3 rounds of 3 s; BENCH_ROUNDS, BENCH_SECONDS)
- *   --only=a,b        only these rows: node-http, headers, healthz, me, session, sdk, login, refresh
+ *   --only=a,b        only these rows: node-http, headers, healthz, me, session, sdk, login, refresh,
+ *                     web (TTFB of the web app: builds it first if needed), memory, startup
  *   --cpu-prof=DIR    write a CPU profile of the measured process to DIR (node --cpu-prof)
+ *
+ * After the table: the web app's time to first byte at 1, 4 and 16 concurrent page views, the
+ * memory per 100,000 users and 10,000 live sessions, and `bench/startup.ts` (cold first start
+ * and warm restarts to serving, embedded database) run as it is, 3 restarts.
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { createAccount, PASSWORD, refreshTokens } from './lib/accounts.js';
 import { CONNECTIONS, load, median, type LoadRequest, type Sample } from './lib/load.js';
-import { printTable, type Row } from './lib/report.js';
+import { memoryRows } from './lib/memory.js';
+import { NODE_HTTP, printTable, type Row } from './lib/report.js';
 import { rotationLoad } from './lib/rotations.js';
 import { startTarget } from './lib/target.js';
+import { webRows } from './lib/web.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) =>
@@ -34,6 +42,7 @@ const loadBefore = os.loadavg();
 const target = await startTarget({ cpuProfileDir: flag('cpu-prof') || undefined });
 const { api, express, http, sdk } = target.ready;
 const rows: Row[] = [];
+const after: string[] = [];
 
 try {
   const account = await createAccount(api);
@@ -83,7 +92,7 @@ try {
     return s;
   };
   const EXPRESS = 'bare Express';
-  if (wanted('node-http')) await versus('bare node:http handler', () => load(http, healthz, seconds), bareExpress, EXPRESS);
+  if (wanted('node-http')) await versus(NODE_HTTP, () => load(http, healthz, seconds), bareExpress, EXPRESS);
   if (wanted('headers')) await versus("bare Express + /healthz's headers", () => load(express, { path: '/healthz-headers' }, seconds), bareExpress, EXPRESS);
   if (wanted('healthz')) await versus('GET /healthz (whole chain)', () => load(api, healthz, seconds), bareExpress, EXPRESS);
   if (wanted('me')) await versus('GET /api/auth/me', () => load(api, { path: '/api/auth/me', headers: bearer }, seconds), bareExpress, EXPRESS);
@@ -165,6 +174,17 @@ try {
   }
 
   if (baselineSamples.length) rows.unshift(summarise('bare Express handler (baseline)', baselineSamples, 1, EXPRESS));
+
+  // The web app in front of this API; a failure here (no build possible) is reported, not fatal.
+  if (wanted('web')) {
+    try {
+      for (const { label, sample } of await webRows(api, account.sessionCookie, seconds))
+        rows.push({ ...summarise(label, [sample], undefined, ''), label: `${label} (TTFB)` });
+    } catch (error) {
+      after.push(`web rows not measured: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (wanted('memory')) after.push('', ...(await memoryRows(target, api)));
 } finally {
   await target.stop();
 }
@@ -177,3 +197,11 @@ printTable(rows, {
   loadBefore,
   loadAfter: os.loadavg(),
 });
+for (const line of after) console.log(line);
+
+// Start-up is measured by its own bench (a fresh process each time, so not in the table's process).
+if (wanted('startup')) {
+  console.log('');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/startup.ts', `--rounds=${quick ? 1 : 3}`], { stdio: 'inherit' });
+  await new Promise((resolve) => child.once('exit', resolve));
+}

@@ -12,6 +12,8 @@ export interface Row {
   relativeTo: string;
 }
 
+export const NODE_HTTP = 'bare node:http handler';
+
 const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
 export function printTable(
@@ -28,7 +30,9 @@ export function printTable(
     `run: ${run.database}, JWT_ALG ${run.alg}, ${CONNECTIONS} connections, ${run.rounds} rounds × ${run.seconds} s per path, medians; NODE_ENV=production, RATE_LIMITS=off`,
   );
   console.log('');
-  const header = ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'relative to', 'failures'];
+  // The second baseline: every path measured against bare Express, also as a share of bare node:http (medians).
+  const nodeHttp = rows.find((r) => r.label === NODE_HTTP)?.rps;
+  const header = ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'relative to', '÷ node:http', 'failures'];
   const body = rows.map((r) => [
     r.label,
     num(r.rps),
@@ -36,6 +40,7 @@ export function printTable(
     num(r.p99, 1),
     r.ratio === undefined ? '' : num(r.ratio, 2),
     r.relativeTo,
+    nodeHttp && r.relativeTo === 'bare Express' ? num(r.rps / nodeHttp, 2) : '',
     String(r.failures),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -1,40 +1,34 @@
 /**
- * The raw ceiling for POST /api/auth/refresh: the statements one rotation issues
- * (services/sessions.ts rotateRefreshToken, first-use branch) sent by a bare `pg` pool with no
- * HTTP, no ORM and no JSON, one chain of tokens per client as the bench's refresh clients do.
- * Unnamed statements, as drizzle sends them. Only meaningful on PostgreSQL.
+ * The raw ceiling for POST /api/auth/refresh: the statement one rotation issues (the common case,
+ * a live token's first use: apps/api/src/services/refreshFirstUse.ts, imported, so it is exactly
+ * the API's text) sent by a bare `pg` pool with no HTTP and no JSON, one chain of tokens per
+ * client as the bench's refresh clients do. A named prepared statement under the API's own name,
+ * as the API sends it. Only meaningful on PostgreSQL.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { FIRST_USE_STATEMENT, firstUseStatement } from '../../apps/api/src/services/refreshFirstUse.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const dialect = new PgDialect();
+const IDLE_MS = 7 * 86_400_000;
 
 async function rotate(client: pg.PoolClient, presented: string): Promise<string> {
-  const hash = sha256(presented);
-  await client.query('begin');
-  try {
-    const found = await client.query('select session_id from refresh_tokens where token_hash = $1', [hash]);
-    const sessionId = found.rows[0].session_id as string;
-    const session = (await client.query('select * from sessions where id = $1 for update', [sessionId])).rows[0];
-    const token = (await client.query('select * from refresh_tokens where token_hash = $1', [hash])).rows[0];
-    const now = new Date();
-    const idleExpiry = new Date(Math.min(now.getTime() + 7 * 86_400_000, session.absolute_expires_at.getTime()));
-    const successor = randomBytes(32).toString('base64url');
-    await client.query('update refresh_tokens set rotated_at = $1 where id = $2', [now, token.id]);
-    await client.query('insert into refresh_tokens (session_id, token_hash, parent_id, expires_at) values ($1, $2, $3, $4)', [
-      session.id,
-      sha256(successor),
-      token.id,
-      idleExpiry,
-    ]);
-    await client.query('update sessions set last_active_at = $1, expires_at = $2, ip = $3 where id = $4', [now, idleExpiry, session.ip, session.id]);
-    await client.query('select * from users where id = $1', [session.user_id]);
-    await client.query('commit');
-    return successor;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  }
+  const successor = randomBytes(32).toString('base64url');
+  const now = new Date();
+  const query = dialect.sqlToQuery(
+    firstUseStatement({
+      presentedHash: sha256(presented),
+      successorHash: sha256(successor),
+      now,
+      idleExpiry: new Date(now.getTime() + IDLE_MS),
+      ip: '127.0.0.1',
+    }),
+  );
+  const { rows } = await client.query({ name: FIRST_USE_STATEMENT, text: query.sql, values: query.params });
+  if (rows.length !== 1) throw new Error('the rotation statement rotated nothing');
+  return successor;
 }
 
 /** Rotations per second over `ms`, one chain per token, each chain on its own pooled client; `tokens` are each chain's last. */

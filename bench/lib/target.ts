@@ -25,11 +25,13 @@ export async function startTarget(options: { cpuProfileDir?: string }): Promise<
     ...process.env,
     NODE_ENV: 'production',
     RATE_LIMITS: 'off',
-    SECRET_KEY: randomBytes(32).toString('base64url'),
+    // A database written by an earlier run needs that run's key (its signing keys are sealed with it).
+    SECRET_KEY: process.env.SECRET_KEY ?? randomBytes(32).toString('base64url'),
     JWT_ACCESS_TTL: '1h',
     ...(process.env.DATABASE_URL ? {} : { DATA_DIR: 'memory://' }),
   };
-  const execArgv = ['--import', 'tsx', ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
+  // --expose-gc: the memory rows collect before they read the resident size.
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
   const child: ChildProcess = fork(path.join(here, 'targets.ts'), [], { env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Ready));

@@ -17,6 +17,7 @@ import { loadConfig } from '../../apps/api/src/config.js';
 import { startServer } from '../../apps/api/src/server.js';
 import { createPasswordHasher } from '../../apps/api/src/services/passwords.js';
 import { createVerifier, requireAccessToken } from '../../packages/sdk/src/server.js';
+import { footprint, seedSessions, seedUsers } from './population.js';
 import { rotationSqlRate } from './rotationSql.js';
 
 const HEALTHY = JSON.stringify({ status: 'ok' });
@@ -96,12 +97,18 @@ async function hashRate(concurrency: number, ms: number): Promise<number> {
 type Command =
   | { id: number; kind: 'hashRate'; concurrency: number; ms: number }
   | { id: number; kind: 'rotationSql'; tokens: string[]; ms: number }
+  | { id: number; kind: 'footprint' }
+  | { id: number; kind: 'seedUsers'; count: number }
+  | { id: number; kind: 'seedSessions'; tag: string; count: number }
   | { id: number; kind: 'stop' };
 
 process.on('message', (command: Command) => {
   const answer = async () => {
     if (command.kind === 'hashRate') return hashRate(command.concurrency, command.ms);
     if (command.kind === 'rotationSql') return rotationSqlRate(config.DATABASE_URL!, command.tokens, command.ms, config.DATABASE_POOL_SIZE);
+    if (command.kind === 'footprint') return footprint(api.ctx);
+    if (command.kind === 'seedUsers') return seedUsers(api.ctx, command.count);
+    if (command.kind === 'seedSessions') return seedSessions(api.ctx, command.tag, command.count);
     await api.close();
     process.exit(0);
   };

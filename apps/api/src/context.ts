@@ -4,10 +4,11 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { Lifecycle } from './http/drain.js';
 import type { Mailer } from './mail/sender.js';
-import type { Bus, RevocationMessage } from './realtime/bus.js';
+import type { Bus, InvalidationMessage, RevocationMessage } from './realtime/bus.js';
 import type { RedisHealth } from './realtime/redis.js';
 import type { AccessTokenOptions } from './services/accessTokens.js';
 import type { FollowUps } from './services/commitOutcome.js';
+import type { IdentityCache } from './services/identityCache.js';
 import type { KeyAnnouncements } from './services/keyAnnouncement.js';
 import type { KeyRing } from './services/keyRing.js';
 import type { PasswordHasher } from './services/passwords.js';
@@ -35,6 +36,10 @@ export interface AppContext {
   /** Every rate limit of the contract (services/rateLimits.ts). */
   rateLimits: RateLimits;
   publishRevocations(entries: RevocationMessage[]): Promise<void>;
+  /** Users and sessions as `GET /api/auth/me` and `/session` answer them, without a query (services/identityCache.ts). */
+  identities: IdentityCache;
+  /** Drops cached copies here at once and on every other instance through the bus (only services/transaction.ts calls it). */
+  publishInvalidations(message: Omit<InvalidationMessage, 'type'>): Promise<void>;
   /** Work retried until the database answers, after a transaction whose outcome is unknown (services/commitOutcome.ts). */
   followUps: FollowUps;
   /** Announces a key-ring change to every instance and waits for the bus to deliver it. */

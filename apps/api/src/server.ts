@@ -13,6 +13,9 @@ import { createBus } from './realtime/bus.js';
 import { createRedisClient, redisReady, RedisHealth } from './realtime/redis.js';
 import { recordAudit } from './services/audit.js';
 import { FollowUps, watchCommitOutcomes } from './services/commitOutcome.js';
+import { IdentityCache } from './services/identityCache.js';
+import { CLOCK_TOLERANCE_S } from './services/accessTokens.js';
+import { VerifiedTokens } from './services/verifiedTokens.js';
 import { KeyAnnouncements } from './services/keyAnnouncement.js';
 import { startCleanupJob } from './services/cleanup.js';
 import { bootstrapAdmin } from './services/bootstrap.js';
@@ -88,6 +91,7 @@ export async function createContext(
     prepublishMs: config.KEY_PREPUBLISH,
   });
   const revocations = new RevocationList();
+  const identities = new IdentityCache();
   // Independent of one another, so at once: the key ring (which creates the first key of a new
   // database), the revocations in force, and the wait for Redis. Limits counted before Redis
   // answers would fall to this instance's own counters: it is waited for briefly (not at all when
@@ -112,11 +116,24 @@ export async function createContext(
     redis,
     redisHealth,
     keyRing,
-    tokens: { keyRing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlMs: config.JWT_ACCESS_TTL, includeAmr: config.ADMIN_REQUIRE_MFA },
+    tokens: {
+      keyRing,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlMs: config.JWT_ACCESS_TTL,
+      includeAmr: config.ADMIN_REQUIRE_MFA,
+      verified: new VerifiedTokens(10_000, CLOCK_TOLERANCE_S),
+    },
     passwords: createPasswordHasher(config.PASSWORD_HASH),
     revocations,
     rateLimits: createRateLimits(config, redisHealth, namespace),
-    publishRevocations: createRevocationPublisher(revocations, bus),
+    publishRevocations: createRevocationPublisher(revocations, bus, identities),
+    identities,
+    async publishInvalidations(message) {
+      // This instance drops at once; the others within the bus's latency.
+      identities.invalidate(message);
+      await bus.publish({ type: 'invalidate', ...message }).catch(() => {});
+    },
     followUps,
     keyAnnouncements: new KeyAnnouncements(bus),
     mailer,
@@ -136,18 +153,25 @@ export async function createContext(
   watchCommitOutcomes(database.db, (tasks, startedAt) => {
     logger.warn('a transaction ended without a known outcome: re-publishing its revocations once the database answers');
     followUps.run('republish revocations', () => republishRecentRevocations(database.db, ctx.publishRevocations, startedAt));
+    // It may also have changed users or sessions that instances hold cached: they all drop everything.
+    followUps.run('flush identity caches', () => ctx.publishInvalidations({ all: true }));
     for (const task of tasks) followUps.run('transaction follow-up', task);
   });
   // Messages arrive once per bus (PostgreSQL and Redis): applying them twice is harmless.
   bus.subscribe(
     (message) => {
-      if (message.type === 'revocations') revocations.apply(message.entries);
+      if (message.type === 'revocations') {
+        revocations.apply(message.entries);
+        identities.applyRevocations(message.entries);
+      } else if (message.type === 'invalidate') identities.invalidate(message);
       else if (message.type === 'keys') {
         void keyRing.reload().catch(() => {});
         ctx.keyAnnouncements.received(message.id);
       }
     },
     () => {
+      // Messages may have been lost while the connection was down: nothing cached is trusted.
+      identities.clear();
       void reloadRevocations();
       void keyRing.reload().catch(() => {});
     },

@@ -16,7 +16,11 @@ export interface TestServer {
   ctx: AppContext;
   /** The Node HTTP server itself, for tests of its timers and connection handling. */
   http: Server;
-  /** Real SQL against the server's own database, for assertions. */
+  /**
+   * Real SQL against the server's own database, for assertions and for setting up states no endpoint
+   * makes. A write here bypasses the services, so the server's identity cache is dropped after it,
+   * as an operator who edits rows by hand must (services/identityCache.ts).
+   */
   query<T = Record<string, unknown>>(text: string): Promise<T[]>;
   /** The environment the server was started with (to start a second instance on the same database). */
   env: Record<string, string>;
@@ -52,6 +56,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     env: fullEnv,
     async query<T>(text: string) {
       const result = (await running.ctx.db.execute(sql.raw(text))) as unknown as { rows: T[] };
+      // Reads leave it: a test's assertion must not hide a stale entry.
+      if (!/^\s*(select\b|with\b)/i.test(text)) running.ctx.identities.clear();
       return result.rows;
     },
     async close() {

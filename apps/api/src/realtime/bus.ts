@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createRedisClient } from './redis.js';
 
 /**
- * Fan-out of small events (revocations, key rotations) to every API instance: PostgreSQL
+ * Fan-out of small events (revocations, key rotations, cache invalidations) to every API instance: PostgreSQL
  * LISTEN/NOTIFY on a real server, and Redis pub/sub beside it when REDIS_URL is set; in-process on
  * PGlite (which only one process can open anyway). With both, every message travels on both and
  * receivers apply it idempotently, so Redis down or frozen delays nothing: PostgreSQL carries it.
@@ -16,7 +16,16 @@ import { createRedisClient } from './redis.js';
 export type BusMessage =
   | { type: 'revocations'; entries: RevocationMessage[] }
   /** `id` lets the announcer see its own message come back (services/keyAnnouncement.ts). */
-  | { type: 'keys'; id?: string };
+  | { type: 'keys'; id?: string }
+  | InvalidationMessage;
+
+/** Users and sessions whose cached copy (services/identityCache.ts) is out of date; `all`: every entry. */
+export interface InvalidationMessage {
+  type: 'invalidate';
+  users?: string[];
+  sessions?: string[];
+  all?: boolean;
+}
 
 export interface RevocationMessage {
   kind: 'session' | 'user' | 'role';
@@ -66,6 +75,7 @@ class BothBuses implements Bus {
 }
 
 function split(message: BusMessage): BusMessage[] {
+  if (message.type === 'invalidate') return splitInvalidation(message);
   if (message.type !== 'revocations' || message.entries.length <= MAX_ENTRIES_PER_MESSAGE) return [message];
   const parts: BusMessage[] = [];
   for (let i = 0; i < message.entries.length; i += MAX_ENTRIES_PER_MESSAGE) {
@@ -74,10 +84,33 @@ function split(message: BusMessage): BusMessage[] {
   return parts;
 }
 
+/** A UUID is 36 characters (40 quoted with its comma): 150 of them stay far below the NOTIFY limit. */
+const MAX_IDS_PER_MESSAGE = 150;
+
+function splitInvalidation(message: InvalidationMessage): BusMessage[] {
+  const ids = [...(message.users ?? []).map((id) => ['users', id] as const), ...(message.sessions ?? []).map((id) => ['sessions', id] as const)];
+  if (message.all || ids.length <= MAX_IDS_PER_MESSAGE) return [message];
+  const parts: BusMessage[] = [];
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_MESSAGE) {
+    const slice = ids.slice(i, i + MAX_IDS_PER_MESSAGE);
+    parts.push({
+      type: 'invalidate',
+      users: slice.flatMap(([k, id]) => (k === 'users' ? [id] : [])),
+      sessions: slice.flatMap(([k, id]) => (k === 'sessions' ? [id] : [])),
+    });
+  }
+  return parts;
+}
+
+const isIdList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+
 function parse(payload: string): BusMessage | undefined {
   try {
     const message = JSON.parse(payload) as BusMessage;
-    return message && (message.type === 'keys' || (message.type === 'revocations' && Array.isArray(message.entries))) ? message : undefined;
+    if (!message) return undefined;
+    if (message.type === 'keys' || (message.type === 'revocations' && Array.isArray(message.entries))) return message;
+    if (message.type === 'invalidate' && isIdList(message.users) && isIdList(message.sessions)) return message;
+    return undefined;
   } catch {
     return undefined;
   }

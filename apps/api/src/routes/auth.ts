@@ -12,8 +12,8 @@ import { ApiError, invalidBearer, notFound, unauthenticated } from '../services/
 import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy, configuredPasswordPolicy } from '../services/passwords.js';
 import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
-import { findLiveSessionWithUser, listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
-import { findUserById, toPublicUser } from '../services/users.js';
+import { currentUser, liveSession } from '../services/identities.js';
+import { listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
 
 /**
  * The core auth endpoints (packages/contract routes/auth.ts): sign-up, sign-in, the token flow,
@@ -112,9 +112,9 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
 
     route(endpoints.me, {
       async handler({ auth }) {
-        const user = await findUserById(ctx.db, auth.sub);
+        const user = await currentUser(ctx, auth.sub);
         if (!user) throw invalidBearer('This account no longer exists.');
-        return { user: toPublicUser(user) };
+        return { user };
       },
     }),
 
@@ -159,13 +159,13 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
     route(endpoints.session, {
       async handler({ req }) {
         const sessionId = readSessionCookie(ctx, req);
-        const found = sessionId ? await findLiveSessionWithUser(ctx.db, sessionId) : undefined;
+        const found = sessionId ? await liveSession(ctx, sessionId) : undefined;
         if (!found) throw unauthenticated();
         const { session, user } = found;
         // amr and adminRequiresMfa let the web app explain an admin 403 (not in the contract).
         return {
-          user: toPublicUser(user),
-          session: { id: session.id, expiresAt: session.expiresAt.toISOString(), amr: session.amr },
+          user,
+          session: { id: session.id, expiresAt: new Date(session.expiresAt).toISOString(), amr: session.amr },
           adminRequiresMfa: ctx.config.ADMIN_REQUIRE_MFA,
         };
       },

@@ -5,6 +5,7 @@ import { fields } from '@portcullis/contract';
 import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
+import type { VerifiedTokens } from './verifiedTokens.js';
 
 /**
  * Access tokens: RFC 9068 JWTs with exactly the contract's claims, plus `amr` (RFC 9068 2.2.3.1)
@@ -30,10 +31,12 @@ export interface AccessTokenOptions {
   ttlMs: number;
   /** ADMIN_REQUIRE_MFA: the admin gate reads `amr` from the token, so no request needs the database. */
   includeAmr: boolean;
+  /** Tokens verified before (services/verifiedTokens.ts): a repeated token skips the signature check. */
+  verified?: VerifiedTokens;
 }
 
 const TYP = 'at+jwt';
-const CLOCK_TOLERANCE_S = 2;
+export const CLOCK_TOLERANCE_S = 2;
 /** The ids this server signs are lower case (the database's form); any other spelling was not issued here. */
 const isIssuedId = (value: unknown): value is string => typeof value === 'string' && fields.isUuid(value) && value === value.toLowerCase();
 const ROLES = new Set<string>(['user', 'moderator', 'admin']);
@@ -58,6 +61,15 @@ export async function issueAccessToken(options: AccessTokenOptions, subject: { u
 
 /** Throws `401 TOKEN_EXPIRED` or `401 INVALID_TOKEN`; never anything else. */
 export async function verifyAccessToken(options: AccessTokenOptions, token: string): Promise<AccessClaims> {
+  const known = options.verified?.lookup(token);
+  if (known === 'expired') throw expiredBearer();
+  if (known) return known;
+  const claims = await verifyOnce(options, token);
+  options.verified?.remember(token, claims);
+  return claims;
+}
+
+async function verifyOnce(options: AccessTokenOptions, token: string): Promise<AccessClaims> {
   const { keyRing } = options;
   // One token, one spelling: padding, standard-alphabet characters or set unused bits would decode
   // (and verify) the same, so a copy could pass under a string no deny list or cache has seen.

@@ -9,7 +9,7 @@ import { consumeOneTimeTokenRow, issueOneTimeToken, retireOneTimeTokens } from '
 import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
 import { confirmIdentity } from './reauthentication.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, userChangedAfterCommit } from './transaction.js';
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 import { webLink } from './webLinks.js';
 
@@ -84,6 +84,7 @@ export async function confirmEmailChange(ctx: AppContext, token: string, meta: R
       .update(users)
       .set({ email: row.newEmail, emailNormalized, emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(users.id, row.userId));
+    userChangedAfterCommit(tx, row.userId);
     for (const purpose of ['email_change', 'password_reset', 'email_verification'] as const) await retireOneTimeTokens(tx, row.userId, purpose);
     // Neither address: the audit log is not a copy of people's data.
     await recordAudit(tx, { type: 'user.email_changed', userId: row.userId, meta });

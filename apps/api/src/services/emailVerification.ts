@@ -8,7 +8,7 @@ import { enqueueMail } from './mail.js';
 import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './oneTimeTokens.js';
 import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { consumeAccountAction } from './rateLimits.js';
-import { inTransaction, type Tx } from './transaction.js';
+import { inTransaction, userChangedAfterCommit, type Tx } from './transaction.js';
 import { findUserById, type PublicUser, toPublicUser } from './users.js';
 import { webLink } from './webLinks.js';
 
@@ -59,6 +59,7 @@ export async function verifyEmail(ctx: AppContext, token: string, meta: RequestM
       .update(users)
       .set({ emailVerifiedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(users.id, id), isNull(users.emailVerifiedAt)));
+    userChangedAfterCommit(tx, id);
     // Older links for the same address are of no further use.
     await retireOneTimeTokens(tx, id, 'email_verification');
     await recordAudit(tx, { type: 'email.verified', userId: id, meta });

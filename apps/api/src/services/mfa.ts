@@ -10,7 +10,7 @@ import { confirmIdentity, confirmRecentSignInOrPassword } from './reauthenticati
 import { replaceRecoveryCodes, useRecoveryCode } from './recoveryCodes.js';
 import { useTotpCode } from './totpCodes.js';
 import { decrypt, encrypt } from './secrets.js';
-import { inTransaction, type Tx } from './transaction.js';
+import { inTransaction, userChangedAfterCommit, type Tx } from './transaction.js';
 import { matchTotpStep, newTotpSecret, totpUri } from './totp.js';
 import { findUserById } from './users.js';
 import { webLink } from './webLinks.js';
@@ -81,6 +81,7 @@ export async function enableTotp(
       .where(and(eq(totpCredentials.userId, userId), isNull(totpCredentials.enabledAt), eq(totpCredentials.secretEncrypted, credential.secretEncrypted)))
       .returning({ userId: totpCredentials.userId });
     if (!enabled) return undefined; // a concurrent enable or a new setup won
+    userChangedAfterCommit(tx, userId);
     const plain = await replaceRecoveryCodes(tx, userId);
     // A new factor: earlier wrong guesses were against no factor of this one.
     await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
@@ -109,6 +110,7 @@ export async function disableTotp(
     const passed = /^\d+$/.test(input.code) ? await useTotpCode(ctx, tx, userId, input.code) : await useRecoveryCode(tx, userId, input.code);
     if (!passed) return false;
     await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
+    userChangedAfterCommit(tx, userId);
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
     await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));

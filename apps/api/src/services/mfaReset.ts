@@ -6,7 +6,7 @@ import { recordAudit } from './audit.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { enqueueMail } from './mail.js';
 import { revokeSessionRows } from './sessions.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, userChangedAfterCommit } from './transaction.js';
 import { findUserById } from './users.js';
 import { webLink } from './webLinks.js';
 
@@ -38,6 +38,7 @@ export async function resetMfa(ctx: AppContext, userId: string, by: MfaResetBy):
 
   const revoked = await inTransaction(ctx, async (tx) => {
     await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
+    userChangedAfterCommit(tx, userId);
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId));
     await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));

@@ -14,7 +14,7 @@ import { consumeOneTimeToken, issueOneTimeToken, retireOneTimeTokens } from './o
 import { removeUnverifiedIdentities } from './oauth/unverifiedIdentities.js';
 import { sha256 } from './secrets.js';
 import { revokeSessionRows } from './sessions.js';
-import { inTransaction, type Tx } from './transaction.js';
+import { inTransaction, userChangedAfterCommit, type Tx } from './transaction.js';
 import { findUserByEmail, findUserById } from './users.js';
 import { webLink } from './webLinks.js';
 
@@ -61,6 +61,7 @@ export async function resetPassword(ctx: AppContext, input: { token: string; new
       // A reset is the holder's recovery: it also lifts the lock on wrong second-factor codes (secondFactorFailures.ts).
       .set({ passwordHash, updatedAt: sql`now()`, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, secondFactorFailures: 0 })
       .where(eq(users.id, userId));
+    userChangedAfterCommit(tx, userId);
     const entries = await afterPasswordChange(ctx, tx, userId, { how: 'reset', keepSessionId: undefined });
     await recordAudit(tx, { type: 'password.reset', userId, meta, details: { sessionsRevoked: entries.length } });
     // Proving the address also drops identities linked without a proof of it (pre-account hijack);

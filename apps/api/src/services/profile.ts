@@ -10,6 +10,7 @@ import { confirmIdentity } from './reauthentication.js';
 import { useRecoveryCode } from './recoveryCodes.js';
 import { deleteUser } from './roles.js';
 import { useTotpCode } from './totpCodes.js';
+import { inTransaction, userChangedAfterCommit } from './transaction.js';
 import { findUserById, toPublicUser, type PublicUser } from './users.js';
 
 /**
@@ -21,13 +22,14 @@ import { findUserById, toPublicUser, type PublicUser } from './users.js';
 const STAGE = 'delete_account';
 
 export async function updateDisplayName(ctx: AppContext, userId: string, displayName: string, meta: RequestMeta): Promise<PublicUser> {
-  const user = await ctx.db.transaction(async (tx) => {
+  const user = await inTransaction(ctx, async (tx) => {
     const [changed] = await tx
       .update(users)
       .set({ displayName, updatedAt: sql`now()` })
       .where(eq(users.id, userId))
       .returning({ id: users.id });
     if (!changed) return undefined;
+    userChangedAfterCommit(tx, userId);
     // Which fields changed, never their values: the audit log is not a copy of people's data.
     await recordAudit(tx, { type: 'user.updated', userId, meta, details: { fields: ['displayName'] } });
     return findUserById(tx, userId);

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { revocations } from '../db/schema.js';
 import type { Bus, RevocationMessage } from '../realtime/bus.js';
 import type { AccessClaims } from './accessTokens.js';
+import type { IdentityCache } from './identityCache.js';
 import { publishAfterCommit, type Tx } from './transaction.js';
 
 /**
@@ -21,6 +22,12 @@ export class RevocationList {
     if (live(this.sessions.get(claims.sid)) || live(this.users.get(claims.sub))) return true;
     const role = this.roles.get(claims.sub);
     return role !== undefined && role.until > now && role.role !== claims.role;
+  }
+
+  /** Whether this session's tokens are refused now (the session was revoked within an access-token lifetime). */
+  isSessionRevoked(sessionId: string): boolean {
+    const until = this.sessions.get(sessionId);
+    return until !== undefined && until > Date.now();
   }
 
   apply(entries: RevocationMessage[]): void {
@@ -89,11 +96,12 @@ export async function recordRevocations(tx: Tx, entries: RevocationMessage[]): P
   await tx.insert(revocations).values(entries.map((e) => ({ kind: e.kind, subject: e.subject, role: e.role ?? null, expiresAt: new Date(e.expiresAt) })));
 }
 
-export function createRevocationPublisher(list: RevocationList, bus: Bus) {
+export function createRevocationPublisher(list: RevocationList, bus: Bus, identities: IdentityCache) {
   return async (entries: RevocationMessage[]) => {
     if (entries.length === 0) return;
     // This instance applies at once; the others within the bus's latency.
     list.apply(entries);
+    identities.applyRevocations(entries);
     await bus.publish({ type: 'revocations', entries }).catch(() => {});
   };
 }

@@ -7,7 +7,7 @@ import { recordAudit } from './audit.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { hasPermission } from './permissions.js';
 import { recordRevocations } from './revocations.js';
-import { inTransaction, type Tx } from './transaction.js';
+import { inTransaction, userChangedAfterCommit, type Tx } from './transaction.js';
 import { findUserById, toPublicUser, type PublicUser, type UserRow } from './users.js';
 
 /**
@@ -64,6 +64,7 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
     if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
 
     await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId));
+    userChangedAfterCommit(tx, userId);
     // Tokens that still carry the old role are refused at once; the client refreshes for the new one.
     const entries: RevocationMessage[] = [{ kind: 'role', subject: userId, role, expiresAt: revocationExpiry(ctx) }];
     await recordRevocations(tx, entries);
@@ -97,6 +98,7 @@ export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy, 
     const removedSessions = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
     const removedProjects = await tx.delete(projects).where(eq(projects.ownerId, userId)).returning({ id: projects.id });
     await tx.delete(users).where(eq(users.id, userId));
+    userChangedAfterCommit(tx, userId);
     await recordAudit(tx, {
       type: 'user.deleted',
       userId,

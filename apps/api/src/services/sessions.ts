@@ -8,6 +8,7 @@ import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
 import { ifOutcomeUnknown } from './commitOutcome.js';
+import { rotateFirstUse } from './refreshFirstUse.js';
 import { recordRevocations } from './revocations.js';
 import { inTransaction, publishAfterCommit, publishAgain, type Tx } from './transaction.js';
 import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
@@ -82,6 +83,22 @@ export type RotationResult =
 export async function rotateRefreshToken(ctx: AppContext, presented: string, meta: RequestMeta): Promise<RotationResult> {
   const { config } = ctx;
   const presentedHash = sha256(presented);
+  const successor = hmac(ctx.keys.refreshSuccessor, presented);
+  // The common case in one statement; anything else (unknown, expired, revoked, a replay) in the transaction below.
+  const firstNow = new Date();
+  const first = await rotateFirstUse(ctx.db, {
+    presentedHash,
+    successorHash: sha256(successor),
+    now: firstNow,
+    idleExpiry: new Date(firstNow.getTime() + config.JWT_REFRESH_TTL),
+    ip: meta.ip ?? null,
+  });
+  if (first) {
+    const { session, user } = first;
+    if (!user) return { ok: false, reason: 'no_user' };
+    const issued = { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: session.expiresAt, amr: session.amr };
+    return { ok: true, issued, user };
+  }
   return inTransaction(ctx, async (tx): Promise<RotationResult> => {
     const [found] = await tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
     if (!found) return { ok: false, reason: 'unknown' };
@@ -98,7 +115,6 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     // An old token's own expiry is no excuse: presented after rotation it is still a replay (below).
     if (session.absoluteExpiresAt <= now || (token.rotatedAt === null && token.expiresAt <= now)) return { ok: false, reason: 'expired' };
 
-    const successor = hmac(ctx.keys.refreshSuccessor, presented);
     const idleExpiry = new Date(Math.min(now.getTime() + config.JWT_REFRESH_TTL, session.absoluteExpiresAt.getTime()));
     // The user is read in the same transaction: once the rotation has committed, nothing left to
     // do can fail, so a committed rotation is never answered 503 (its successor would be lost).

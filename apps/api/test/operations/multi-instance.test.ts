@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
+import { bearer, cookieValue, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { TEST_SECRET_KEY } from '@portcullis/testing/server';
 import { freePort } from '@portcullis/testing/ports';
 
@@ -66,6 +66,7 @@ describe.skipIf(!BASE_URL)('several API instances on one database (needs DATABAS
   let db: pg.Client;
   let a: Instance;
   let b: Instance;
+  let instanceEnv: Record<string, string>;
 
   const sql = async <T = Record<string, unknown>>(text: string) => (await db.query(text)).rows as T[];
 
@@ -92,6 +93,7 @@ describe.skipIf(!BASE_URL)('several API instances on one database (needs DATABAS
       KEY_PREPUBLISH: '300ms',
       ...(REDIS_URL ? { REDIS_URL } : {}),
     };
+    instanceEnv = env;
     const [portA, portB] = [await freePort(), await freePort()];
     // Both at once on an empty database: migrations and the first key must happen once.
     a = spawnInstance(env, portA);
@@ -140,6 +142,95 @@ describe.skipIf(!BASE_URL)('several API instances on one database (needs DATABAS
     expect(refusedAfter).toBeDefined();
     expect(refusedAfter!).toBeLessThan(1_000);
   });
+
+  /** Polls `read` on an instance until `done` holds (bus latency only); fails after a second. */
+  async function seenWithin(read: () => Promise<{ status: number; body: any }>, done: (r: { status: number; body: any }) => boolean) {
+    const started = Date.now();
+    for (;;) {
+      const r = await read();
+      if (done(r)) return Date.now() - started;
+      if (Date.now() - started > 1_000) throw new Error(`still ${r.status} ${JSON.stringify(r.body)} after a second`);
+      await sleep(10);
+    }
+  }
+
+  it('no instance serves a stale user or a revoked session from its cache (/me, /session)', async () => {
+    const webOrigin = { origin: 'http://localhost:3000' };
+    const alice = await registerUser(a.url, { displayName: 'Alice' });
+    const cookie = { cookie: `portcullis_session=${cookieValue(alice.cookies, 'portcullis_session')}` };
+    const meOn =
+      (inst: Instance, token = alice.accessToken) =>
+      () =>
+        request(inst.url, 'GET', '/api/auth/me', { headers: bearer(token) });
+    const sessionOn = (inst: Instance) => () => request(inst.url, 'GET', '/api/auth/session', { headers: cookie });
+    const warm = async () => {
+      for (const read of [meOn(b), sessionOn(b), meOn(b), sessionOn(b)]) expect((await read()).status).toBe(200);
+    };
+
+    // B really answers from its cache: a row changed behind the services' back is not seen (until the TTL).
+    await warm();
+    await sql(`update users set display_name = 'Behind the back' where id = '${alice.user.id}'`);
+    expect((await meOn(b)()).body.user.displayName).toBe('Alice');
+
+    // A change through A reaches B's cache through the bus.
+    expect((await request(a.url, 'PATCH', '/api/auth/me', { headers: bearer(alice.accessToken), body: { displayName: 'Alice B.' } })).status).toBe(200);
+    await seenWithin(meOn(b), (r) => r.body.user?.displayName === 'Alice B.');
+    await seenWithin(sessionOn(b), (r) => r.body.user?.displayName === 'Alice B.');
+
+    // A role change (the CLI's and the admin endpoint's service) on A: B's /session shows it.
+    await warm();
+    const boss = await registerUser(a.url);
+    await sql(`update users set role = 'admin' where id = '${boss.user.id}'`);
+    const adminToken = (await request(a.url, 'POST', '/api/auth/login', { body: { email: boss.email, password: STRONG_PASSWORD } })).body.accessToken;
+    const promoted = await request(a.url, 'PATCH', `/api/admin/users/${alice.user.id}`, { headers: bearer(adminToken), body: { role: 'moderator' } });
+    expect(promoted.status).toBe(200);
+    await seenWithin(sessionOn(b), (r) => r.body.user?.role === 'moderator');
+
+    // Logout on A: B refuses the session cookie.
+    await warm().catch(() => {});
+    expect((await sessionOn(b)()).status).toBe(200);
+    const out = await request(a.url, 'POST', '/api/auth/logout', { headers: { ...webOrigin, cookie: `refresh_token=${alice.refreshToken}` } });
+    expect(out.status).toBe(204);
+    await seenWithin(sessionOn(b), (r) => r.status === 401);
+
+    // Deletion on A: B refuses both the session and the token of the deleted user.
+    const bob = await registerUser(a.url, {}, {});
+    const bobCookie = { cookie: `portcullis_session=${cookieValue(bob.cookies, 'portcullis_session')}` };
+    const bobSession = () => request(b.url, 'GET', '/api/auth/session', { headers: bobCookie });
+    for (let i = 0; i < 2; i++) {
+      expect((await bobSession()).status).toBe(200);
+      expect((await meOn(b, bob.accessToken)()).status).toBe(200);
+    }
+    const deleted = await request(a.url, 'DELETE', '/api/auth/me', { headers: bearer(bob.accessToken), body: { password: STRONG_PASSWORD } });
+    expect(deleted.status).toBe(204);
+    await seenWithin(bobSession, (r) => r.status === 401);
+    await seenWithin(meOn(b, bob.accessToken), (r) => r.status === 401);
+  });
+
+  it('a role changed by the CLI, another process, is served at once by both instances', async () => {
+    const carol = await registerUser(a.url);
+    const cookie = { cookie: `portcullis_session=${cookieValue(carol.cookies, 'portcullis_session')}` };
+    for (const inst of [a, b, a, b]) expect((await request(inst.url, 'GET', '/api/auth/session', { headers: cookie })).body.user.role).toBe('user');
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/cli.ts', 'set-role', carol.email, 'moderator'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: instanceEnv.DATABASE_URL,
+        SECRET_KEY: TEST_SECRET_KEY,
+        ...(REDIS_URL ? { REDIS_URL } : {}),
+      },
+      stdio: 'ignore',
+    });
+    expect(await new Promise((resolve) => cli.once('exit', resolve))).toBe(0);
+    for (const inst of [a, b]) {
+      await seenWithin(
+        () => request(inst.url, 'GET', '/api/auth/session', { headers: cookie }),
+        (r) => r.body.user?.role === 'moderator',
+      );
+    }
+  }, 120_000);
 
   it.skipIf(!REDIS_URL)('a rate limit reached through one instance applies through the other (needs REDIS_URL)', async () => {
     const bob = await registerUser(a.url);
