@@ -94,6 +94,6 @@ export function createRevocationPublisher(list: RevocationList, bus: Bus) {
     if (entries.length === 0) return;
     // This instance applies at once; the others within the bus's latency.
     list.apply(entries);
-    await bus.publish({ type: 'revocations', entries }).catch(() => {});
+    await bus.publish({ type: 'revocations', entries, sentAt: Date.now() }).catch(() => {});
   };
 }
