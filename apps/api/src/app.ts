@@ -13,6 +13,8 @@ import { adminFallback } from './routes/admin.js';
 import { docsRoutes } from './routes/docs.js';
 import { mountRoutes } from './http/route.js';
 import { apiRoutes } from './routes/index.js';
+import { metricsRoute } from './http/metricsEndpoint.js';
+import { metricsMiddleware } from './services/metrics.js';
 
 /**
  * The HTTP application. The middleware chain reads top to bottom in the order every request
@@ -27,6 +29,9 @@ export function createApp(ctx: AppContext): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId());
+  // Only when metrics are on: otherwise a request pays nothing for them.
+  if (ctx.config.METRICS_TOKEN !== undefined || ctx.config.METRICS_PORT !== undefined) app.use(metricsMiddleware);
+  if (ctx.config.METRICS_TOKEN !== undefined) app.get('/metrics', metricsRoute(ctx.config.METRICS_TOKEN));
   app.use(requestLogging(ctx.logger));
   app.use(securityHeaders({ production: ctx.config.isProduction }));
   app.use(cors(ctx.config.CORS_ORIGINS));

@@ -129,6 +129,17 @@ const schema = z.object({
   /** A failed send is retried after MAIL_RETRY_BASE, then twice as long each time (at most 1 h apart). */
   MAIL_RETRY_BASE: duration('30s'),
   MAIL_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(50).default(8),
+  /** Webhook targets on private, loopback or link-local addresses are refused (SSRF) unless this is true (tests, internal receivers). */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** A failed webhook delivery is retried after WEBHOOK_RETRY_BASE, then twice as long each time (at most 1 h apart). */
+  WEBHOOK_RETRY_BASE: duration('10s'),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(50).default(12),
+  /** How long one delivery attempt may take before it counts as failed. */
+  WEBHOOK_TIMEOUT: duration('10s'),
+  /** `/metrics` (Prometheus) on the API port answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not routed there. */
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** `/metrics` on its own port (bind it to a private interface); unset, no such listener. */
+  METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).optional(),
   ALLOW_BOOTSTRAP: bool(false),
   BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'expected an email address' }).optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),

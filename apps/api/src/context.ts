@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { Lifecycle } from './http/drain.js';
 import type { Mailer } from './mail/sender.js';
+import type { WebhookSender } from './services/webhooks/sender.js';
 import type { Bus, InvalidationMessage, RevocationMessage } from './realtime/bus.js';
 import type { RedisHealth } from './realtime/redis.js';
 import type { AccessTokenOptions } from './services/accessTokens.js';
@@ -48,6 +49,8 @@ export interface AppContext {
   lifecycle: Lifecycle;
   /** Delivers queued mail in the background (services/mail.ts enqueues). */
   mailer: Mailer;
+  /** Delivers queued webhook events in the background (services/webhooks/outbox.ts enqueues). */
+  webhooks: WebhookSender;
   keys: {
     encryption: Buffer;
     refreshSuccessor: Buffer;

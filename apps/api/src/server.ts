@@ -9,6 +9,11 @@ import { handleClientError } from './http/clientError.js';
 import { capConnections } from './http/connectionCap.js';
 import { createLifecycle, drainable, type DrainResult } from './http/drain.js';
 import { createMailer } from './mail/sender.js';
+import { createWebhookSender } from './services/webhooks/sender.js';
+import { startMetricsServer } from './http/metricsEndpoint.js';
+import { addMetricsSource, observeBusLag } from './services/metrics.js';
+import { and, count, isNull, lt } from 'drizzle-orm';
+import { mailMessages } from './db/schema.js';
 import { createBus } from './realtime/bus.js';
 import { createRedisClient, redisReady, RedisHealth } from './realtime/redis.js';
 import { recordAudit } from './services/audit.js';
@@ -54,6 +59,8 @@ export interface RunningServer {
   startup: StartupPhases;
   server: Server;
   url: string;
+  /** `/metrics` on its own listener, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   /**
    * Drains (http/drain.ts: stop accepting, finish in-flight requests within SHUTDOWN_TIMEOUT),
    * then closes the mailer, the bus, Redis and the database. Says how the drain went.
@@ -107,6 +114,7 @@ export async function createContext(
   const namespace = await deploymentNamespace(database.db);
   mark('namespaceMs');
   const mailer = createMailer({ db: database.db, config, logger });
+  const webhooks = createWebhookSender({ db: database.db, config, logger });
   const ctx: AppContext = {
     config,
     logger,
@@ -137,6 +145,7 @@ export async function createContext(
     followUps,
     keyAnnouncements: new KeyAnnouncements(bus),
     mailer,
+    webhooks,
     lifecycle: createLifecycle(),
     keys: {
       encryption,
@@ -161,6 +170,7 @@ export async function createContext(
   bus.subscribe(
     (message) => {
       if (message.type === 'revocations') {
+        observeBusLag(message.sentAt);
         revocations.apply(message.entries);
         identities.applyRevocations(message.entries);
       } else if (message.type === 'invalidate') identities.invalidate(message);
@@ -200,15 +210,28 @@ export async function createContext(
   timers.push(setInterval(() => void keyRing.reload().catch(() => {}), 60_000));
   for (const t of timers) t.unref();
   const stopCleanup = startCleanupJob(database.db, config, logger);
+  const removeMetricsSource = addMetricsSource({
+    pool: database.pool,
+    webhookQueue: () => webhooks.pending(),
+    async mailQueue() {
+      const [row] = await database.db
+        .select({ n: count() })
+        .from(mailMessages)
+        .where(and(isNull(mailMessages.sentAt), lt(mailMessages.attempts, config.MAIL_MAX_ATTEMPTS)));
+      return row?.n ?? 0;
+    },
+  });
 
   return {
     ...ctx,
     async close() {
       for (const t of timers) clearInterval(t);
       stopCleanup();
+      removeMetricsSource();
       followUps.close();
       redisHealth?.close();
       await mailer.close();
+      await webhooks.close();
       await bus.close();
       redis?.disconnect();
       await database.close();
@@ -243,6 +266,7 @@ export async function startServer(
     server.once('error', reject);
     server.listen(options.port ?? config.PORT, options.host ?? config.HOST, () => resolve());
   });
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(config.METRICS_PORT, options.host ?? config.HOST);
   mark('listenMs');
   const { port } = server.address() as AddressInfo;
   const running: RunningServer = {
@@ -250,7 +274,9 @@ export async function startServer(
     startup,
     server,
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: metricsServer && `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`,
     async shutdown() {
+      metricsServer?.close();
       const result = await drain(config.SHUTDOWN_TIMEOUT);
       await ctx.close();
       return result;

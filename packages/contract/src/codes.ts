@@ -70,6 +70,16 @@ export const AUDIT_EVENT_TYPES = [
   'oauth.linked',
   'oauth.unlinked',
   'keys.rotated',
+  // Extensions (issue 15): webhook endpoints, API keys and service accounts.
+  'webhook.endpoint_created',
+  'webhook.endpoint_updated',
+  'webhook.endpoint_deleted',
+  'webhook.resent',
+  'api_key.created',
+  'api_key.revoked',
+  'service_account.created',
+  'service_account.deleted',
+  'service_account.token_issued',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -108,3 +118,21 @@ export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 /** Second factors accepted at sign-in. */
 export const MFA_METHODS = ['totp', 'recovery_code'] as const;
 export type MfaMethod = (typeof MFA_METHODS)[number];
+
+/**
+ * Webhook event types (an extension, issue 15): what an endpoint may subscribe to. Each is written
+ * to the webhook outbox in the transaction of the change it reports (Standard Webhooks payload:
+ * `{ type, timestamp, data }`).
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'user.locked',
+  'session.created',
+  'session.revoked',
+  'role.changed',
+  'mfa.enabled',
+  'mfa.disabled',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -46,6 +46,14 @@ export interface EndpointDefinition {
   notFound?: string;
   /** Response headers worth documenting (name → description). */
   headers?: Record<string, string>;
+  /**
+   * Whether a personal API key or a service account's token (issue 15) may call a `bearer`
+   * endpoint: `true`, or the permission a personal key must carry to call it. Endpoints gated by a
+   * permission (`{ permission }`, `admin`) accept them within the key's permissions; the other
+   * `bearer` endpoints manage the account itself (password, MFA, sessions, keys) and need a
+   * signed-in session unless they say so here.
+   */
+  machineCallers?: true | Permission;
   /** Optional request headers the endpoint reads (name → description), such as `X-Token-Transport`. */
   requestHeaders?: Record<string, string>;
 }

@@ -2,7 +2,19 @@
 // address, recovery codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
 import { jsonPost, readJson } from '#sdk/http';
 import { createClientSession } from '#sdk/session';
-import type { AuthClient, AuthClientOptions, AuthResult, LoginResult, MfaChallenge, MfaResetResult, Session, TotpSetup, User } from '#sdk/types';
+import type {
+  ApiKey,
+  AuthClient,
+  AuthClientOptions,
+  AuthResult,
+  CreatedApiKey,
+  LoginResult,
+  MfaChallenge,
+  MfaResetResult,
+  Session,
+  TotpSetup,
+  User,
+} from '#sdk/types';
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const session = createClientSession(options);
@@ -18,6 +30,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   return {
+    async listApiKeys() {
+      return (await authedJson<{ apiKeys: ApiKey[] }>('/api/auth/api-keys')).apiKeys;
+    },
+    async createApiKey(input) {
+      return authedJson<CreatedApiKey>('/api/auth/api-keys', jsonPost(input));
+    },
+    async revokeApiKey(id) {
+      await authedJson<void>(`/api/auth/api-keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
     async register({ email, password, displayName }) {
       return session.signedIn(await session.post<AuthResult>('/api/auth/register', { email, password, displayName }, true));
     },

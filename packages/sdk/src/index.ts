@@ -8,8 +8,10 @@ export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE,
 export type { Permission, Scope } from '#sdk/permissions';
 export type { AuthErrorInit, ErrorCode, ErrorDetail, HeaderLookup, KnownErrorCode } from '#sdk/errors';
 export type {
+  ApiKey,
   AuthClient,
   AuditEvent,
+  CreatedApiKey,
   AuthClientOptions,
   AuthResult,
   DeleteAccountInput,

@@ -7,3 +7,6 @@ export { AuthError, isAuthError } from '#sdk/errors';
 export type { ErrorCode, ErrorDetail } from '#sdk/errors';
 // The API refuses non-canonical tokens with the same check (one rule for both).
 export { isCanonicalBase64url, isCanonicalCompactJws } from '#sdk/tokenFormat';
+// Services: access tokens from a service account's id and secret (client credentials grant).
+export { clientCredentials } from '#sdk/clientCredentials';
+export type { ClientCredentialsOptions, ServiceTokenSource } from '#sdk/clientCredentials';

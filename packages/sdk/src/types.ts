@@ -4,6 +4,8 @@
 import type {
   account,
   admin,
+  apiKeys,
+  ApiKey,
   auth,
   oauth,
   AuditEvent,
@@ -20,7 +22,7 @@ import type {
 } from '@portcullis/contract';
 import type { AuthError } from '#sdk/errors';
 
-export type { AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };
+export type { ApiKey, AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };
 
 /** Login finished: the client now holds an access token for `user`. */
 export interface SignedIn {
@@ -79,7 +81,18 @@ export interface AuthClientOptions {
   refreshToken?: string;
 }
 
+/** `createApiKey`: the key's record and the key itself, shown this once. */
+export type CreatedApiKey = ResponseOf<typeof apiKeys.createApiKey>;
+
 export interface AuthClient {
+  /**
+   * Not in the contract (issue 15): personal API keys of the signed-in user, for scripts and CLIs
+   * (`Authorization: Bearer pk_…`). Creating one re-authenticates (`password`, or a sign-in of the
+   * last 10 minutes); permissions beyond the role are FORBIDDEN. Revoked keys are refused at once.
+   */
+  listApiKeys(): Promise<ApiKey[]>;
+  createApiKey(input: BodyInputOf<typeof apiKeys.createApiKey>): Promise<CreatedApiKey>;
+  revokeApiKey(id: string): Promise<void>;
   register(input: BodyInputOf<typeof auth.register>): Promise<SignedIn>;
   login(input: BodyInputOf<typeof auth.login>): Promise<LoginResult>;
   loginMfa(input: MfaLoginInput): Promise<SignedIn>;

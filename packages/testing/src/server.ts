@@ -22,6 +22,8 @@ export interface TestServer {
    * as an operator who edits rows by hand must (services/identityCache.ts).
    */
   query<T = Record<string, unknown>>(text: string): Promise<T[]>;
+  /** `/metrics` on its own listener when the server was started with METRICS_PORT. */
+  metricsUrl: string | undefined;
   /** The environment the server was started with (to start a second instance on the same database). */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     url: running.url,
     ctx: running.ctx,
     http: running.server,
+    metricsUrl: running.metricsUrl,
     env: fullEnv,
     async query<T>(text: string) {
       const result = (await running.ctx.db.execute(sql.raw(text))) as unknown as { rows: T[] };

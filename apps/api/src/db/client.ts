@@ -22,6 +22,8 @@ export interface Database {
   url?: string;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The connection pool's state (PostgreSQL only), for the metrics. */
+  pool?: () => { total: number; idle: number; waiting: number };
   /** How long opening took, in ms: the database itself, then the migrations check (logged at start-up). */
   openedIn: { openMs: number; migrationsMs: number };
 }
@@ -93,6 +95,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     ping: async () => {
       await pool.query({ text: 'select 1', query_timeout: PING_TIMEOUT_MS } as pg.QueryConfig);
     },
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

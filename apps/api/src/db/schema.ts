@@ -292,3 +292,94 @@ export const auditEvents = pgTable(
     index('audit_events_created_at_idx').on(t.createdAt),
   ],
 );
+
+/**
+ * Webhook endpoints (issue 15): where events are POSTed, signed with the endpoint's Standard
+ * Webhooks secret, which is stored encrypted under SECRET_KEY (shown to the admin once).
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  events: jsonb('events').$type<string[]>().notNull(),
+  secret: text('secret').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The webhook outbox and delivery log: one row per event per subscribed endpoint, written in the
+ * transaction of the change (services/webhooks/outbox.ts), delivered by the background sender.
+ * `payload` is the body exactly as it is signed.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    responseStatus: integer('response_status'),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+  ],
+);
+
+/**
+ * Personal API keys (issue 15): a bearer credential for scripts, stored as its SHA-256 only, with
+ * permissions no wider than the owner's role (checked again on every use against the current role).
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the key, to recognise it in a list; not enough to use it. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    permissions: jsonb('permissions').$type<string[]>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_keys_token_hash_key').on(t.tokenHash), index('api_keys_user_id_idx').on(t.userId)],
+);
+
+/**
+ * Service accounts (issue 15): machine clients of the OAuth 2.0 client credentials grant. The
+ * client secret is stored as its SHA-256 (it is 256 random bits, so no password hash is needed).
+ */
+export const serviceAccounts = pgTable(
+  'service_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    clientId: text('client_id').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    role: text('role').$type<Role>().notNull().default('user'),
+    createdBy: uuid('created_by'),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('service_accounts_client_id_key').on(t.clientId), check('service_accounts_role_check', sql`${t.role} in ('user', 'moderator', 'admin')`)],
+);

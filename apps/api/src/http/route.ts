@@ -5,7 +5,7 @@ import { fields, type FieldIssue } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
 import type { AccessClaims } from '../services/accessTokens.js';
 import { notFound, validationFailed } from '../services/errors.js';
-import { requirePermission, requireManageUsers } from './middleware/authorize.js';
+import { requireKeyPermission, requirePermission, requireManageUsers, requireSession } from './middleware/authorize.js';
 import { requireAuth } from './middleware/authenticate.js';
 import { checkResponse, responseChecksEnabled } from './responseCheck.js';
 
@@ -68,7 +68,11 @@ const ID_PARAM = /^(id|.+Id)$/;
 function authGate(ctx: AppContext, endpoint: EndpointDefinition): RequestHandler[] {
   const { auth } = endpoint;
   if (auth === 'none' || auth === 'refresh' || auth === 'session') return [];
-  if (auth === 'bearer') return [requireAuth];
+  if (auth === 'bearer') {
+    const machines = endpoint.machineCallers;
+    if (!machines) return [requireSession];
+    return machines === true ? [requireAuth] : [requireAuth, requireKeyPermission(machines)];
+  }
   if (auth === 'admin') return [requireManageUsers(ctx.config)];
   return [requirePermission(auth.permission)];
 }

@@ -14,7 +14,8 @@ import { createRedisClient } from './redis.js';
  */
 
 export type BusMessage =
-  | { type: 'revocations'; entries: RevocationMessage[] }
+  /** `sentAt` (ms since the epoch): when it was published, for the metrics' bus lag. */
+  | { type: 'revocations'; entries: RevocationMessage[]; sentAt?: number }
   /** `id` lets the announcer see its own message come back (services/keyAnnouncement.ts). */
   | { type: 'keys'; id?: string }
   | InvalidationMessage;
@@ -79,7 +80,7 @@ function split(message: BusMessage): BusMessage[] {
   if (message.type !== 'revocations' || message.entries.length <= MAX_ENTRIES_PER_MESSAGE) return [message];
   const parts: BusMessage[] = [];
   for (let i = 0; i < message.entries.length; i += MAX_ENTRIES_PER_MESSAGE) {
-    parts.push({ type: 'revocations', entries: message.entries.slice(i, i + MAX_ENTRIES_PER_MESSAGE) });
+    parts.push({ type: 'revocations', entries: message.entries.slice(i, i + MAX_ENTRIES_PER_MESSAGE), sentAt: message.sentAt });
   }
   return parts;
 }

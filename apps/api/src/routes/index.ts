@@ -3,11 +3,13 @@ import type { Route } from '../http/route.js';
 import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
 import { adminKeyRoutes } from './adminKeys.js';
+import { apiKeyRoutes } from './apiKeys.js';
 import { coreAuthRoutes } from './auth.js';
 import { devOutboxRoutes } from './devOutbox.js';
 import { healthEndpoints } from './health.js';
 import { oauthRoutes } from './oauth.js';
 import { projectRoutes } from './projects.js';
+import { webhookRoutes } from './webhooks.js';
 import { wellKnownEndpoints } from './wellKnown.js';
 
 /**
@@ -25,6 +27,8 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...accountRoutes(ctx),
     ...adminRoutes(ctx),
     ...adminKeyRoutes(ctx),
+    ...webhookRoutes(ctx),
+    ...apiKeyRoutes(ctx),
     // Only when devOutboxEnabled (not production, no SMTP_URL): otherwise no route at all.
     ...devOutboxRoutes(ctx),
   ];

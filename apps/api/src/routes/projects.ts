@@ -20,7 +20,11 @@ export function projectRoutes(ctx: AppContext): Route[] {
       },
     }),
     route(endpoints.createProject, {
-      handler: async ({ auth, body }) => ({ project: await createProject(ctx.db, auth.sub, body) }),
+      async handler({ auth, body }) {
+        // A project belongs to a person: a service account's token (issue 15) may read and change them as its role allows, not own one.
+        if (auth.client_id !== undefined) throw forbidden('A service account cannot own projects.');
+        return { project: await createProject(ctx.db, auth.sub, body) };
+      },
     }),
     route(endpoints.getProject, {
       guards: [requireOwnerOr('read', ownerOf)],

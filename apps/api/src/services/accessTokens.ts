@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { isCanonicalCompactJws } from '@portcullis/sdk/server';
-import { fields } from '@portcullis/contract';
+import { fields, type Permission } from '@portcullis/contract';
 import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
@@ -22,6 +22,10 @@ export interface AccessClaims {
   jti: string;
   /** How the session was signed in; present only in tokens issued with `includeAmr`. */
   amr?: Amr[];
+  /** RFC 9068 `client_id`: present only in a service account's token (client credentials grant); `sub` and `sid` are then the service account's id. */
+  client_id?: string;
+  /** Set (by the authentication middleware, never from a JWT) when the caller sent a personal API key: what the key may do. */
+  apiKey?: { id: string; permissions: readonly Permission[] };
 }
 
 export interface AccessTokenOptions {
@@ -42,11 +46,19 @@ const isIssuedId = (value: unknown): value is string => typeof value === 'string
 const ROLES = new Set<string>(['user', 'moderator', 'admin']);
 const AMRS = new Set<string>(AMR_VALUES);
 
-export async function issueAccessToken(options: AccessTokenOptions, subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[] }) {
+export async function issueAccessToken(
+  options: AccessTokenOptions,
+  subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[]; clientId?: string },
+) {
   const { kid, alg, key } = options.keyRing.signingKey();
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = Math.max(1, Math.floor(options.ttlMs / 1000));
-  const claims = { sid: subject.sessionId, role: subject.role, ...(options.includeAmr && { amr: [...subject.amr] }) };
+  const claims = {
+    sid: subject.sessionId,
+    role: subject.role,
+    ...(options.includeAmr && { amr: [...subject.amr] }),
+    ...(subject.clientId !== undefined && { client_id: subject.clientId }),
+  };
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg, kid, typ: TYP })
     .setIssuer(options.issuer)
@@ -104,12 +116,13 @@ async function verifyOnce(options: AccessTokenOptions, token: string): Promise<A
     throw invalidBearer();
   }
 
-  const { sub, sid, role, iat, exp, jti, amr } = payload;
+  const { sub, sid, role, iat, exp, jti, amr, client_id } = payload;
   if (!isIssuedId(sub) || !isIssuedId(sid)) throw invalidBearer();
   if (typeof role !== 'string' || !ROLES.has(role) || typeof jti !== 'string') throw invalidBearer();
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalidBearer();
   // A token dated in the future was not issued by this server's clock.
   if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw invalidBearer();
   if (amr !== undefined && !(Array.isArray(amr) && amr.length <= AMRS.size && amr.every((v) => typeof v === 'string' && AMRS.has(v)))) throw invalidBearer();
-  return { sub, sid, role: role as Role, iat, exp, jti, ...(amr !== undefined && { amr: amr as Amr[] }) };
+  if (client_id !== undefined && (typeof client_id !== 'string' || client_id.length > 200)) throw invalidBearer();
+  return { sub, sid, role: role as Role, iat, exp, jti, ...(amr !== undefined && { amr: amr as Amr[] }), ...(client_id !== undefined && { client_id }) };
 }

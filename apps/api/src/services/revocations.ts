@@ -102,6 +102,6 @@ export function createRevocationPublisher(list: RevocationList, bus: Bus, identi
     // This instance applies at once; the others within the bus's latency.
     list.apply(entries);
     identities.applyRevocations(entries);
-    await bus.publish({ type: 'revocations', entries }).catch(() => {});
+    await bus.publish({ type: 'revocations', entries, sentAt: Date.now() }).catch(() => {});
   };
 }

@@ -10,6 +10,7 @@ import { describeDevice } from './device.js';
 import { ifOutcomeUnknown } from './commitOutcome.js';
 import { rotateFirstUse } from './refreshFirstUse.js';
 import { recordRevocations } from './revocations.js';
+import { emitWebhookEvent } from './webhooks/outbox.js';
 import { inTransaction, publishAfterCommit, publishAgain, type Tx } from './transaction.js';
 import { hmac, randomToken, safeEqual, sha256 } from './secrets.js';
 import { findUserById, withMfa, type UserWithMfa } from './users.js';
@@ -54,6 +55,7 @@ export async function createSession(ctx: AppContext, tx: Db, userId: string, met
       .returning({ id: sessions.id }),
     'createSession',
   );
+  await emitWebhookEvent(tx, { type: 'session.created', userId, data: { sessionId: session.id, amr } });
   const refreshToken = randomToken();
   await tx.insert(refreshTokens).values({ sessionId: session.id, tokenHash: sha256(refreshToken), expiresAt });
   // Committed without the client hearing of it (a lost acknowledgement: it got a 503 and will sign
@@ -163,7 +165,8 @@ export async function revokeSessionRows(ctx: AppContext, tx: Tx, sessionIds: str
     .update(sessions)
     .set({ revokedAt: new Date(), revokedReason: reason })
     .where(and(inArray(sessions.id, sessionIds), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+    .returning({ id: sessions.id, userId: sessions.userId });
+  for (const row of revoked) await emitWebhookEvent(tx, { type: 'session.revoked', userId: row.userId, data: { sessionId: row.id, reason } });
   const entries = revokedEntries(
     ctx,
     revoked.map((r) => r.id),

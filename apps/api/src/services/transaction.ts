@@ -29,6 +29,8 @@ const afterCommit: unique symbol = Symbol('afterCommit');
 
 interface Effects {
   mail: boolean;
+  /** A webhook event was written to the outbox (services/webhooks/outbox.ts). */
+  webhooks: boolean;
   revocations: RevocationMessage[];
   /** Users whose public record the transaction changed, as its service named them. */
   users: Set<string>;
@@ -40,11 +42,11 @@ interface Effects {
 /** A transaction opened by inTransaction: the only kind in which mail can be queued or tokens revoked. */
 export type Tx = Db & { readonly [afterCommit]: Effects };
 
-export type EffectsContext = Pick<AppContext, 'db' | 'mailer' | 'publishRevocations' | 'publishInvalidations'>;
+export type EffectsContext = Pick<AppContext, 'db' | 'mailer' | 'publishRevocations' | 'publishInvalidations'> & Partial<Pick<AppContext, 'webhooks'>>;
 
 /** Runs `body` in a transaction, then, once it has committed, the effects it recorded. */
 export async function inTransaction<T>(ctx: EffectsContext, body: (tx: Tx) => Promise<T>): Promise<T> {
-  const effects: Effects = { mail: false, revocations: [], users: new Set(), wroteUsers: false, wroteSessions: false };
+  const effects: Effects = { mail: false, webhooks: false, revocations: [], users: new Set(), wroteUsers: false, wroteSessions: false };
   const value = await ctx.db.transaction(async (raw) => {
     // The drizzle transaction object lives as long as this transaction: the effects ride on it.
     const tx = Object.assign(watchWrites(raw as unknown as Db, effects), { [afterCommit]: effects }) as Tx;
@@ -66,6 +68,7 @@ async function runEffects(ctx: EffectsContext, effects: Effects): Promise<void> 
     ]);
   } finally {
     if (effects.mail) ctx.mailer.kick();
+    if (effects.webhooks) ctx.webhooks?.kick();
   }
 }
 
@@ -143,6 +146,15 @@ export function userChangedAfterCommit(tx: Tx, userId: string): void {
 /** Wakes the mail sender after `tx` commits (services/mail.ts calls it for every queued message). */
 export function mailAfterCommit(tx: Tx): void {
   tx[afterCommit].mail = true;
+}
+
+/**
+ * Wakes the webhook sender after the transaction commits, when `db` is one opened by inTransaction;
+ * in any other transaction the sender's own timer picks the event up (within WEBHOOK_RETRY_BASE, at most 5 s).
+ */
+export function webhooksAfterCommit(db: Db): void {
+  const effects = (db as Partial<Tx>)[afterCommit];
+  if (effects) effects.webhooks = true;
 }
 
 /** Publishes `entries` to every instance after `tx` commits (recordRevocations calls it for the rows it writes). */

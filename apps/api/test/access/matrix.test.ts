@@ -35,6 +35,7 @@ interface Row {
 }
 
 const NOBODY = { anonymous: 401, forged: 401 } as const;
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const ADMIN_ONLY = (ok: number) => ({ ...NOBODY, owner: 403, other: 403, moderator: 403, admin: ok });
 const OWNER_MOD_ADMIN = (ok: number) => ({ ...NOBODY, owner: ok, other: 404, moderator: ok, admin: ok });
 
@@ -93,6 +94,25 @@ export const MATRIX: Row[] = [
   },
   { operation: 'GET /api/admin/audit-events', path: () => '/api/admin/audit-events', expect: ADMIN_ONLY(200) },
   { operation: 'POST /api/admin/keys/rotate', path: () => '/api/admin/keys/rotate', expect: ADMIN_ONLY(200) },
+  // Webhooks and service accounts (issue 15). An event nothing here causes, so nothing is sent out.
+  { operation: 'GET /api/admin/webhooks', path: () => '/api/admin/webhooks', expect: ADMIN_ONLY(200) },
+  {
+    operation: 'POST /api/admin/webhooks',
+    path: () => '/api/admin/webhooks',
+    body: { url: 'https://93.184.216.34/hook', events: ['user.locked'] },
+    expect: ADMIN_ONLY(201),
+  },
+  { operation: 'PATCH /api/admin/webhooks/{id}', path: () => `/api/admin/webhooks/${UNKNOWN}`, body: { enabled: false }, expect: ADMIN_ONLY(404) },
+  { operation: 'DELETE /api/admin/webhooks/{id}', path: () => `/api/admin/webhooks/${UNKNOWN}`, expect: ADMIN_ONLY(404) },
+  { operation: 'GET /api/admin/webhooks/{id}/deliveries', path: () => `/api/admin/webhooks/${UNKNOWN}/deliveries`, expect: ADMIN_ONLY(404) },
+  {
+    operation: 'POST /api/admin/webhooks/{id}/deliveries/{deliveryId}/resend',
+    path: () => `/api/admin/webhooks/${UNKNOWN}/deliveries/${UNKNOWN}/resend`,
+    expect: ADMIN_ONLY(404),
+  },
+  { operation: 'GET /api/admin/service-accounts', path: () => '/api/admin/service-accounts', expect: ADMIN_ONLY(200) },
+  { operation: 'POST /api/admin/service-accounts', path: () => '/api/admin/service-accounts', body: { name: 'svc' }, expect: ADMIN_ONLY(201) },
+  { operation: 'DELETE /api/admin/service-accounts/{id}', path: () => `/api/admin/service-accounts/${UNKNOWN}`, expect: ADMIN_ONLY(404) },
 ];
 
 const CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };

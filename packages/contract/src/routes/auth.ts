@@ -131,6 +131,7 @@ export const me = endpoint({
   auth: 'bearer',
   tags,
   summary: 'The signed-in user',
+  machineCallers: true,
   status: 200,
   response: userBody,
   headers: noStore,

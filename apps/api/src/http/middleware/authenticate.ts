@@ -1,11 +1,12 @@
 import type { NextFunction, Request, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { verifyAccessToken } from '../../services/accessTokens.js';
+import { API_KEY_PREFIX, authenticateApiKey } from '../../services/apiKeys.js';
 import { ApiError, invalidBearer, unauthenticated } from '../../services/errors.js';
 
 /**
  * Reads a bearer token if one came, verifies it and checks the in-memory revocation list: no
- * database query. A refused token is remembered and thrown by requireAuth, so public routes
+ * database query (except for a personal API key, `pk_…`, which is looked up by its hash). A refused token is remembered and thrown by requireAuth, so public routes
  * are unaffected by a stale header.
  */
 export const authenticate =
@@ -24,7 +25,8 @@ async function verifyBearer(ctx: AppContext, req: Request, header: string, next:
     return next();
   }
   try {
-    const claims = await verifyAccessToken(ctx.tokens, token);
+    // A personal API key (services/apiKeys.ts) rather than a JWT: looked up by its hash.
+    const claims = token.startsWith(API_KEY_PREFIX) ? await authenticateApiKey(ctx, token) : await verifyAccessToken(ctx.tokens, token);
     if (ctx.revocations.isRevoked(claims)) throw invalidBearer('The access token has been revoked.');
     req.auth = claims;
   } catch (error) {

@@ -4,13 +4,36 @@ import type { Config } from '../../config.js';
 import { forbidden, notFound, unauthenticated } from '../../services/errors.js';
 import { hasPermission, mayAccess, type Permission } from '../../services/permissions.js';
 
-/** 401 without a valid token, 403 FORBIDDEN when the token's role lacks any of the permissions. */
+/** A personal API key acts only within its own permissions (services/apiKeys.ts), beside its owner's role. */
+const keyAllows = (auth: NonNullable<Request['auth']>, permission: Permission) => !auth.apiKey || auth.apiKey.permissions.includes(permission);
+
+/**
+ * `bearer` endpoints that manage the account itself (password, MFA, sessions, keys) need a signed-in
+ * session: a personal API key or a service account's token gets 403 unless the endpoint says
+ * `machineCallers: true`.
+ */
+export const requireSession: RequestHandler = (req, _res, next) => {
+  const auth = req.auth;
+  if (!auth) return next(req.authError ?? unauthenticated());
+  if (auth.apiKey || auth.client_id !== undefined) return next(forbidden('API keys and service tokens cannot do this: sign in.'));
+  next();
+};
+
+/** An endpoint open to machine callers that needs `permission` of a personal key (the endpoint's `machineCallers`). */
+export const requireKeyPermission =
+  (permission: Permission): RequestHandler =>
+  (req, _res, next) => {
+    if (req.auth && !keyAllows(req.auth, permission)) return next(forbidden(`This API key does not have the ${permission} permission.`));
+    next();
+  };
+
+/** 401 without a valid token, 403 FORBIDDEN when the token's role (or API key) lacks any of the permissions. */
 export const requirePermission =
   (...permissions: Permission[]): RequestHandler =>
   (req, _res, next) => {
     const auth = req.auth;
     if (!auth) return next(req.authError ?? unauthenticated());
-    if (!permissions.every((p) => hasPermission(auth.role, p))) return next(forbidden());
+    if (!permissions.every((p) => hasPermission(auth.role, p) && keyAllows(auth, p))) return next(forbidden());
     next();
   };
 
@@ -50,5 +73,6 @@ export const requireOwnerOr =
     if (!req.auth) return next(req.authError ?? unauthenticated());
     const ownerId = await ownerOf(idParam(req));
     if (ownerId === undefined || !mayAccess({ id: req.auth.sub, role: req.auth.role }, ownerId, permission)) return next(notFound());
+    if (!keyAllows(req.auth, permission)) return next(forbidden());
     next();
   };

@@ -23,8 +23,11 @@ const refuseAnnouncedOversize: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** The OAuth 2.0 token endpoint takes a form body (RFC 6749 4.4.2), as every OAuth client sends it. */
+const FORM_PATHS = new Set(['/api/oauth/token']);
+
 const requireJson: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !req.is('application/json')) {
+  if (hasBody(req) && !req.is('application/json') && !(FORM_PATHS.has(req.path) && req.is('application/x-www-form-urlencoded'))) {
     next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
     return;
   }
@@ -34,6 +37,7 @@ const requireJson: RequestHandler = (req, _res, next) => {
 /** A body must be JSON (415 otherwise) and at most 16 KiB (413); body-parser's errors map in errorHandler. */
 export const bodyParsing = (): RequestHandler => {
   const json = express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: 'application/json' });
+  const form = express.urlencoded({ limit: BODY_LIMIT_BYTES, extended: false, type: 'application/x-www-form-urlencoded' });
   return (req, res, next) => {
     // No Content-Length and no Transfer-Encoding: no body (type-is's hasBody, body-parser's own
     // test), so none of the three steps below would do anything but what body-parser does here.
@@ -44,7 +48,11 @@ export const bodyParsing = (): RequestHandler => {
     }
     refuseAnnouncedOversize(req, res, (error?: unknown) => {
       if (error) return next(error);
-      requireJson(req, res, (error2?: unknown) => (error2 ? next(error2) : json(req, res, next)));
+      requireJson(req, res, (error2?: unknown) => {
+        if (error2) return next(error2);
+        if (FORM_PATHS.has(req.path) && req.is('application/x-www-form-urlencoded')) return form(req, res, next);
+        json(req, res, next);
+      });
     });
   };
 };

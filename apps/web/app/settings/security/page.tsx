@@ -26,7 +26,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Sea
         description={
           <>
             Signed in as <strong>{user.displayName}</strong> ({user.email}). Change your name or delete your account on your{' '}
-            <Link href="/settings/profile">profile</Link>.
+            <Link href="/settings/profile">profile</Link>. Keys for scripts and CLIs are under <Link href="/settings/api-keys">API keys</Link>.
           </>
         }
       />
