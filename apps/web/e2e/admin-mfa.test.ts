@@ -4,7 +4,7 @@
 import { describe, expect } from 'vitest';
 import { bearer, request } from '@portcullis/testing/http';
 import { codeAt } from '@portcullis/testing/totp';
-import { loginViaForm, screenshot } from './helpers/browser.js';
+import { loginViaForm, screenshot, signOutViaMenu } from './helpers/browser.js';
 import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 const ADMIN = { email: 'mfa.admin@example.com', password: 'Web-Admin-Pass-1!' };
@@ -44,7 +44,7 @@ describe('web: admin pages with ADMIN_REQUIRE_MFA=true', () => {
     expect(enabled.status).toBe(200);
     adminRecoveryCodes = enabled.body.recoveryCodes;
     await page.goto('/dashboard');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutViaMenu(page);
     await page.waitForURL((url) => url.pathname === '/login');
     await loginViaForm(page, ADMIN);
     await page.getByLabel('Authentication code').fill(codeAt(setup.body.secret, Date.now() + 30_000));
