@@ -32,7 +32,9 @@ export async function proxy(request: NextRequest) {
 
   if (isProtected && state.kind === 'unavailable') return unavailable(request);
   if (isProtected && state.kind !== 'signed-in') {
-    return noStore(NextResponse.redirect(new URL(loginUrlFor(pathname + search), request.url)));
+    // A session that ended (revoked, password changed elsewhere, …) is explained on the sign-in page.
+    const ended = state.kind === 'signed-out' ? state.ended : undefined;
+    return noStore(NextResponse.redirect(new URL(loginUrlFor(pathname + search, ended), request.url)));
   }
   if (isGuestOnlyPath(pathname) && state.kind === 'signed-in') {
     return noStore(NextResponse.redirect(new URL(safeRedirect(searchParams.get('redirect')), request.url)));

@@ -40,13 +40,21 @@ export function Field({ label, name, error, hint, labelAside, trailing, after, c
             id={id}
             name={name}
             className={`${styles.input} ${styles.withTrailing}`}
-            aria-invalid={error ? true : undefined}
+            aria-invalid={error || input['aria-invalid'] ? true : undefined}
             aria-describedby={describedBy}
           />
           <div className={styles.trailing}>{trailing}</div>
         </div>
       ) : (
-        <input {...input} ref={ref} id={id} name={name} className={styles.input} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
+        <input
+          {...input}
+          ref={ref}
+          id={id}
+          name={name}
+          className={styles.input}
+          aria-invalid={error || input['aria-invalid'] ? true : undefined}
+          aria-describedby={describedBy}
+        />
       )}
       {after}
       {error && (
