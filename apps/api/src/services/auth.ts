@@ -4,7 +4,7 @@ import { users, type Amr } from '../db/schema.js';
 import { issueAccessToken } from './accessTokens.js';
 import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
-import { ApiError, invalidCredentials } from './errors.js';
+import { accountLocked, ApiError, invalidCredentials } from './errors.js';
 import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
 import { inTransaction } from './transaction.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
@@ -87,6 +87,11 @@ export async function login(ctx: AppContext, input: { email: string; password: s
   // Only after the password is proven, so this tells nothing to someone guessing addresses.
   if (ctx.config.REQUIRE_EMAIL_VERIFICATION && !user.emailVerifiedAt) {
     throw new ApiError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email address before signing in.');
+  }
+  // Only after the password is proven, as above: a locked account is not told to a guesser.
+  if (user.lockedAt) {
+    await recordAudit(ctx.db, { type: 'login.failed', userId: user.id, meta, details: { reason: 'account_locked' } });
+    throw accountLocked();
   }
   if (user.mfaEnabled) return { kind: 'mfa_required', user };
   return { kind: 'signed_in', result: await startSession(ctx, user, meta, ['pwd'], { method: 'password' }) };
