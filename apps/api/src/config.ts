@@ -79,6 +79,16 @@ const schema = z.object({
   KEY_PREPUBLISH: duration('60s'),
   SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
   WEB_URL: origin.default('http://localhost:3000'),
+  /** Branding, shared with the web app (which reads the same variables): the name, logo and colour of the mails. */
+  APP_NAME: z.string().trim().min(1).max(60, 'expected at most 60 characters').default('Portcullis'),
+  APP_LOGO_URL: z
+    .string()
+    .regex(/^https:\/\/[^\s"'<>]+$/, 'expected an https:// URL')
+    .optional(),
+  APP_ACCENT_COLOR: z
+    .string()
+    .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'expected a hex colour such as #4f46e5')
+    .optional(),
   CORS_ORIGINS: z.string().optional(),
   COOKIE_SECURE: bool(false).optional(),
   TRUST_PROXY: z.string().default(''),

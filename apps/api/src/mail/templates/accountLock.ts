@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 /** An administrator locked the account (services/accountLock.ts): every session ended, no sign-in until unlocked. */
 export function accountLockedMail(input: { displayName: string; reason: string }): RenderedMail {
@@ -6,7 +6,7 @@ export function accountLockedMail(input: { displayName: string; reason: string }
     subject: 'Your account was locked',
     greetingName: input.displayName,
     paragraphs: [
-      'An administrator locked your Portcullis account: you were signed out everywhere, and you cannot sign in until it is unlocked.',
+      `An administrator locked your ${appName()} account: you were signed out everywhere, and you cannot sign in until it is unlocked.`,
       `The reason given: ${input.reason}`,
     ],
     footer: ['If you think this is a mistake, contact your administrator.'],
@@ -18,7 +18,7 @@ export function accountUnlockedMail(input: { displayName: string; loginUrl: stri
   return renderMail({
     subject: 'Your account was unlocked',
     greetingName: input.displayName,
-    paragraphs: ['An administrator unlocked your Portcullis account: you can sign in again.'],
+    paragraphs: [`An administrator unlocked your ${appName()} account: you can sign in again.`],
     action: { label: 'Sign in', url: input.loginUrl },
     footer: [],
   });
