@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
 import { accountLocked, ApiError, invalidCredentials } from './errors.js';
 import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
+import { mailIfNewDevice } from './newDevice.js';
 import { inTransaction } from './transaction.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
@@ -99,7 +100,8 @@ export async function login(ctx: AppContext, input: { email: string; password: s
 
 /** Opens a new session for a user whose identity is proven (password, MFA or OAuth), by the methods `amr`. */
 export async function startSession(ctx: AppContext, user: UserWithMfa, meta: RequestMeta, amr: Amr[], details: Record<string, unknown>): Promise<SignedIn> {
-  const refresh = await ctx.db.transaction(async (tx) => {
+  const refresh = await inTransaction(ctx, async (tx) => {
+    await mailIfNewDevice(ctx, tx, user, meta);
     const issued = await createSession(ctx, tx, user.id, meta, amr);
     await recordAudit(tx, { type: 'login.succeeded', userId: user.id, meta, details: { ...details, sessionId: issued.sessionId } });
     return issued;
