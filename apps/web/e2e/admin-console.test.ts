@@ -26,6 +26,9 @@ const test = stackTest({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_
       contexts.push(context);
       const page = await context.newPage();
       await page.setViewportSize(SIZES[size]);
+      // Colours settle at once when axe switches the scheme: a button's 0.15 s background
+      // transition would otherwise be measured halfway (light text on a still-white background).
+      await page.emulateMedia({ reducedMotion: 'reduce' });
       return page;
     };
   },
