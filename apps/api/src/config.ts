@@ -143,6 +143,8 @@ const schema = z.object({
   BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'expected an email address' }).optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty`: human-readable lines (pino-pretty), outside production only; default JSON, or pretty at a terminal in development. */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).optional(),
   // OAuth / OpenID Connect providers: each is enabled only when its client id and secret are set.
   // Every endpoint can be overridden (tests, self-hosted providers); the defaults are the providers' own.
   GOOGLE_CLIENT_ID: z.string().optional(),
