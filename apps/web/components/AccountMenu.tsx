@@ -56,15 +56,9 @@ export function AccountMenu({ user, onSignOut }: { user: User; onSignOut: () => 
 
   return (
     <div className={styles.menuRoot} ref={root}>
-      <button
-        ref={button}
-        type="button"
-        className={styles.menuButton}
-        aria-expanded={open}
-        aria-controls={panelId}
-        aria-label={t('header.accountMenu', { name: user.displayName })}
-        onClick={() => setOpen((o) => !o)}
-      >
+      <button ref={button} type="button" className={styles.menuButton} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)}>
+        {/* The name it is known by, as text (not aria-label): the visible name is part of it, and it stays when the phone hides the visible one. */}
+        <span className="visually-hidden">{t('header.accountMenu', { name: user.displayName })}</span>
         <span className={styles.avatar} aria-hidden="true">
           {initial(user.displayName)}
         </span>
