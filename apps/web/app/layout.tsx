@@ -3,11 +3,11 @@ import { cookies } from 'next/headers';
 import type { CSSProperties, ReactNode } from 'react';
 import { AuthProvider } from '@/components/AuthProvider';
 import { Header } from '@/components/Header';
-import { THEME_COOKIE, type Theme } from '@/components/ThemeToggle';
 import { getBranding } from '@/lib/branding';
 import { I18nProvider } from '@/lib/i18n/client';
 import { getI18n } from '@/lib/i18n/server';
 import { getSessionUser } from '@/lib/session';
+import { THEME_COOKIE, type Theme } from '@/lib/theme';
 import './globals.css';
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -7,7 +7,8 @@ import { useI18n } from '@/lib/i18n/client';
 import { useAuth } from './AuthProvider';
 import { AccountMenu } from './AccountMenu';
 import { BrandMark } from './BrandMark';
-import { ThemeToggle, type Theme } from './ThemeToggle';
+import type { Theme } from '@/lib/theme';
+import { ThemeToggle } from './ThemeToggle';
 import styles from './Header.module.css';
 
 /** Site header: brand, the main pages, the theme and the account menu (or the ways in). */

@@ -3,10 +3,9 @@
 // it from the first byte (layout.tsx sets <html data-theme>), with no flash of the other theme.
 import { useState } from 'react';
 import { useT } from '@/lib/i18n/client';
+import { THEME_COOKIE, type Theme } from '@/lib/theme';
 import styles from './Header.module.css';
 
-export type Theme = 'system' | 'light' | 'dark';
-export const THEME_COOKIE = 'theme';
 const ORDER: Theme[] = ['system', 'light', 'dark'];
 const ICON: Record<Theme, string> = { system: '◐', light: '☀', dark: '☾' };
 

@@ -35,8 +35,21 @@ export async function checkBothSchemes(page: Page, label: string): Promise<strin
   for (const scheme of SCHEMES) {
     // Reduced motion: the app's colour transitions end at once, so axe never sees a colour half-way.
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await transitionsDone(page);
     found.push(...(await seriousViolations(page, `${label} [${scheme}]`)));
   }
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
   return found;
+}
+
+/**
+ * Waits until the colour change has been painted and every CSS transition it started has ended:
+ * axe reads computed colours, and a transition's first frame still has the old ones.
+ */
+async function transitionsDone(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const running = document.getAnimations().filter((a) => a instanceof CSSTransition);
+    await Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+  });
 }
