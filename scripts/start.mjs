@@ -37,6 +37,8 @@ const env = {
   ...(process.env.TRUST_PROXY === undefined ? { HOST: process.env.HOST ?? '127.0.0.1' } : {}),
   API_URL: process.env.API_URL ?? `http://127.0.0.1:${apiPort}`,
   NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? '1',
+  // A person at a terminal reads the API's log as text (pino-pretty); pipes and production get JSON.
+  ...(process.env.LOG_FORMAT === undefined && process.stdout.isTTY && process.env.NODE_ENV !== 'production' ? { LOG_FORMAT: 'pretty' } : {}),
 };
 
 const COLORS = { api: '\x1b[36m', web: '\x1b[35m', build: '\x1b[33m' };

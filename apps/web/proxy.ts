@@ -1,6 +1,9 @@
 // Runs before every page render (not for /api or static files): decides, on the server, whether
 // the request may see the page, and hands the checked user to server components.
 import { NextResponse, type NextRequest } from 'next/server';
+import { getBranding } from './lib/branding';
+import { createTranslator, pickLocale } from './lib/i18n/core';
+import { AVAILABLE_LOCALES, TRANSLATIONS } from './lib/i18n/locales';
 import { loginUrlFor, safeRedirect } from './lib/redirect';
 import { isGuestOnlyPath, isProtectedPath } from './lib/routes';
 import {
@@ -27,9 +30,11 @@ export async function proxy(request: NextRequest) {
   const state = await checkSession(request.cookies.get(SESSION_COOKIE)?.value);
   const isProtected = isProtectedPath(pathname);
 
-  if (isProtected && state.kind === 'unavailable') return unavailable();
+  if (isProtected && state.kind === 'unavailable') return unavailable(request);
   if (isProtected && state.kind !== 'signed-in') {
-    return noStore(NextResponse.redirect(new URL(loginUrlFor(pathname + search), request.url)));
+    // A session that ended (revoked, password changed elsewhere, …) is explained on the sign-in page.
+    const ended = state.kind === 'signed-out' ? state.ended : undefined;
+    return noStore(NextResponse.redirect(new URL(loginUrlFor(pathname + search, ended), request.url)));
   }
   if (isGuestOnlyPath(pathname) && state.kind === 'signed-in') {
     return noStore(NextResponse.redirect(new URL(safeRedirect(searchParams.get('redirect')), request.url)));
@@ -55,7 +60,7 @@ function contentSecurityPolicy(nonce: string): string {
     // 'strict-dynamic': scripts loaded by the nonced ones may run; no other script may.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${logoOrigin()}`,
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
@@ -65,21 +70,47 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/** An https logo (APP_LOGO_URL) on another host must be allowed to load. */
+function logoOrigin(): string {
+  const { logoUrl } = getBranding();
+  return logoUrl?.startsWith('https://') ? ` ${new URL(logoUrl).origin}` : '';
+}
+
 function noStore(response: NextResponse): NextResponse {
   response.headers.set('cache-control', 'no-store, max-age=0');
   return response;
 }
 
-/** The API did not answer: say so rather than guess either way. */
-function unavailable(): NextResponse {
+/**
+ * The API did not answer: say so rather than guess either way. A whole page of its own (the app's
+ * layout needs the API): a language, a main landmark, readable in both colour schemes, and a
+ * retry that reloads the page asked for. Strings from the catalogue; no script (the CSP nonce is
+ * not set on this answer).
+ */
+function unavailable(request: NextRequest): NextResponse {
+  const { appName } = getBranding();
+  const locale = pickLocale(request.headers.get('accept-language'), AVAILABLE_LOCALES);
+  const t = createTranslator(TRANSLATIONS[locale] ?? {}, appName);
+  const retry = escapeHtml(request.nextUrl.pathname + request.nextUrl.search);
   const html =
-    '<!doctype html><meta charset="utf-8"><title>Temporarily unavailable</title>' +
-    '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">' +
-    '<h1>Temporarily unavailable</h1><p>We could not check your session just now. Please try again in a moment.</p>';
+    `<!doctype html><html lang="${escapeHtml(locale)}"><head><meta charset="utf-8">` +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>${escapeHtml(t('unavailable.title'))} · ${escapeHtml(appName)}</title>` +
+    '<style>:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5;color:#171a26;background:#f6f7fb}' +
+    'main{max-width:32rem;margin:4rem auto;padding:0 1.25rem}h1{font-size:1.6rem;margin:0 0 .75rem}' +
+    'a.retry{display:inline-block;margin-top:1.25rem;padding:.55rem 1.1rem;border-radius:6px;background:#4f46e5;color:#fff;font-weight:600;text-decoration:none}' +
+    'a.retry:focus-visible{outline:3px solid #6366f1;outline-offset:2px}' +
+    '@media (prefers-color-scheme:dark){:root{color:#eceef5;background:#0e1018}a.retry{background:#7c83ff;color:#0e1018}}</style></head>' +
+    `<body><main><h1>${escapeHtml(t('unavailable.title'))}</h1><p>${escapeHtml(t('unavailable.body'))}</p>` +
+    `<a class="retry" href="${retry}">${escapeHtml(t('unavailable.retry'))}</a></main></body></html>`;
   return new NextResponse(html, {
     status: 503,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '5' },
   });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export const config = {

@@ -79,6 +79,16 @@ const schema = z.object({
   KEY_PREPUBLISH: duration('60s'),
   SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
   WEB_URL: origin.default('http://localhost:3000'),
+  /** Branding, shared with the web app (which reads the same variables): the name, logo and colour of the mails. */
+  APP_NAME: z.string().trim().min(1).max(60, 'expected at most 60 characters').default('Portcullis'),
+  APP_LOGO_URL: z
+    .string()
+    .regex(/^https:\/\/[^\s"'<>]+$/, 'expected an https:// URL')
+    .optional(),
+  APP_ACCENT_COLOR: z
+    .string()
+    .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'expected a hex colour such as #4f46e5')
+    .optional(),
   CORS_ORIGINS: z.string().optional(),
   COOKIE_SECURE: bool(false).optional(),
   TRUST_PROXY: z.string().default(''),
@@ -144,6 +154,8 @@ const schema = z.object({
   BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'expected an email address' }).optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty`: human-readable lines (pino-pretty), outside production only; default JSON, or pretty at a terminal in development. */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).optional(),
   // OAuth / OpenID Connect providers: each is enabled only when its client id and secret are set.
   // Every endpoint can be overridden (tests, self-hosted providers); the defaults are the providers' own.
   GOOGLE_CLIENT_ID: z.string().optional(),

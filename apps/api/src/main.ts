@@ -20,7 +20,12 @@ async function main() {
   database.catch(() => {});
   const [{ default: pino }, { startServer }] = await Promise.all([import('pino'), import('./server.js')]);
   const modulesMs = Date.now() - started;
-  const logger = pino({ level: config.LOG_LEVEL });
+  // JSON lines in production and whenever something reads the log (pipes, benches); text for a person at a terminal.
+  const pretty = !config.isProduction && (config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : Boolean(process.stdout.isTTY));
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    ...(pretty && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }),
+  });
   const running = await startServer(config, { logger, database });
   logger.info(
     {

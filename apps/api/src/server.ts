@@ -29,6 +29,7 @@ import { createPasswordHasher } from './services/passwords.js';
 import { createRateLimits, deploymentNamespace } from './services/rateLimits.js';
 import { createRevocationPublisher, deleteExpiredRevocations, loadRevocations, republishRecentRevocations, RevocationList } from './services/revocations.js';
 import { deriveKey } from './services/secrets.js';
+import { setMailBrand } from './mail/templates/layout.js';
 
 /** Builds everything the API needs, in dependency order, and tears it down in reverse. */
 
@@ -78,6 +79,7 @@ export async function createContext(
   opening?: Promise<Database>,
 ): Promise<AppContext & { close(): Promise<void> }> {
   for (const notice of config.notices) logger.warn(notice);
+  setMailBrand({ appName: config.APP_NAME, logoUrl: config.APP_LOGO_URL, accentColor: config.APP_ACCENT_COLOR });
   const mark = phaseTimer(phases);
   const database = await (opening ?? openDatabase(databaseOptions(config)));
   Object.assign(phases, { databaseOpenMs: database.openedIn.openMs, migrationsMs: database.openedIn.migrationsMs });

@@ -9,6 +9,7 @@ import { usePathname } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { loginUrlFor } from '@/lib/redirect';
 import { isGuestOnlyPath, isProtectedPath } from '@/lib/routes';
+import { isSessionEndReason, SESSION_ENDED_HEADER } from '@/lib/session-end';
 
 export type AuthStatus = 'restoring' | 'signed-in' | 'signed-out';
 
@@ -40,9 +41,17 @@ function getClient(): AuthClient {
 
 const currentPath = () => window.location.pathname + window.location.search;
 
-/** Leaves the page for sign-in with a way back, replacing history so Back does not return here. */
+/**
+ * Leaves the page for sign-in with a way back, replacing history so Back does not return here.
+ * The API says why the session ended (X-Session-Ended on the session check), so the sign-in page
+ * can tell the person: revoked, signed out everywhere, password changed elsewhere, locked, …
+ */
 function goToLogin(): void {
-  window.location.replace(loginUrlFor(currentPath()));
+  const path = currentPath();
+  void fetch('/api/auth/session', { credentials: 'same-origin', cache: 'no-store' })
+    .then((res) => (res.status === 401 ? res.headers.get(SESSION_ENDED_HEADER) : null))
+    .catch(() => null)
+    .then((ended) => window.location.replace(loginUrlFor(path, isSessionEndReason(ended) ? ended : undefined)));
 }
 
 export function AuthProvider({ initialUser, children }: { initialUser: User | null; children: ReactNode }) {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { BrandMark } from './BrandMark';
 import styles from './AuthShell.module.css';
 
 /** The narrow centred card of sign-in style pages (login, register, forgot/reset, verify email). */
@@ -7,9 +8,7 @@ export function AuthShell({ title, subtitle, children, footer }: { title: string
     <div className={styles.wrap}>
       <div className={styles.card}>
         <div className={styles.head}>
-          <span className={styles.logo} aria-hidden="true">
-            P
-          </span>
+          <BrandMark className={styles.logo} />
           <h1 className={styles.title}>{title}</h1>
           {subtitle && <p className={styles.subtitle}>{subtitle}</p>}
         </div>

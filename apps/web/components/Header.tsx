@@ -3,49 +3,51 @@ import { hasPermission } from '@portcullis/sdk';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
+import { useI18n } from '@/lib/i18n/client';
 import { useAuth } from './AuthProvider';
-import { Button } from './Button';
+import { AccountMenu } from './AccountMenu';
+import { BrandMark } from './BrandMark';
+import type { Theme } from '@/lib/theme';
+import { ThemeToggle } from './ThemeToggle';
 import styles from './Header.module.css';
 
-const NAV = [
-  { href: '/dashboard', label: 'Dashboard' },
-  { href: '/projects', label: 'Projects' },
-  { href: '/settings/profile', label: 'Profile' },
-  { href: '/settings/security', label: 'Security' },
-];
-/** Only for roles that may manage users; the pages check again on the server (lib/admin.ts). */
-const ADMIN_NAV = { href: '/admin', label: 'Admin' };
-
-/** Site header: brand, the signed-in person's name and sign-out, or the ways in. */
-export function Header() {
+/** Site header: brand, the main pages, the theme and the account menu (or the ways in). */
+export function Header({ theme }: { theme: Theme }) {
   const { user, signOut } = useAuth();
+  const { t, appName } = useI18n();
   const pathname = usePathname();
-  const [signingOut, setSigningOut] = useState(false);
   const [failed, setFailed] = useState(false);
 
   async function onSignOut() {
-    setSigningOut(true);
     setFailed(false);
     try {
       await signOut();
     } catch {
       setFailed(true);
-      setSigningOut(false);
+      throw new Error('sign-out failed'); // the menu stops its spinner
     }
   }
+
+  // Profile and Security live in the account menu; Admin only for roles that may manage users
+  // (the pages check again on the server, lib/admin.ts).
+  const nav = user
+    ? [
+        { href: '/dashboard', label: t('nav.dashboard') },
+        { href: '/projects', label: t('nav.projects') },
+        ...(hasPermission(user.role, 'manage_users') ? [{ href: '/admin', label: t('nav.admin') }] : []),
+      ]
+    : [];
 
   return (
     <header className={styles.header}>
       <div className={`container ${styles.inner}`}>
         <Link href={user ? '/dashboard' : '/'} className={styles.brand}>
-          <span className={styles.logo} aria-hidden="true">
-            P
-          </span>
-          Portcullis
+          <BrandMark className={styles.logo} />
+          <span className={styles.brandName}>{appName}</span>
         </Link>
         {user && (
-          <nav aria-label="Main" className={styles.nav}>
-            {[...NAV, ...(hasPermission(user.role, 'manage_users') ? [ADMIN_NAV] : [])].map((item) => {
+          <nav aria-label={t('header.nav')} className={styles.nav}>
+            {nav.map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (
                 <Link
@@ -61,38 +63,24 @@ export function Header() {
           </nav>
         )}
         <div className={styles.account}>
+          <ThemeToggle initial={theme} />
           {user ? (
-            <>
-              <span className={styles.avatar} aria-hidden="true">
-                {initial(user.displayName)}
-              </span>
-              <span className={styles.name} data-testid="header-user-name">
-                {user.displayName}
-              </span>
-              <Button variant="secondary" size="sm" onClick={onSignOut} loading={signingOut} loadingText="Signing out…">
-                Sign out
-              </Button>
-            </>
+            <AccountMenu user={user} onSignOut={onSignOut} />
           ) : (
             <>
               <Link href="/login" className={styles.navLink}>
-                Sign in
+                {t('header.signIn')}
               </Link>
               <Link href="/register" className={styles.cta}>
-                Create account
+                {t('header.createAccount')}
               </Link>
             </>
           )}
         </div>
       </div>
       <div role="alert" aria-live="assertive" className={failed ? styles.failure : undefined}>
-        {failed && 'We could not sign you out: check your connection and try again.'}
+        {failed && t('header.signOutFailed')}
       </div>
     </header>
   );
-}
-
-/** First letter of the name (text, never markup). */
-function initial(name: string): string {
-  return Array.from(name.trim())[0]?.toUpperCase() ?? '?';
 }

@@ -2,7 +2,7 @@
 import { Secret, TOTP } from 'otpauth';
 import { describe, expect } from 'vitest';
 import { bearer, registerUser, request } from '@portcullis/testing/http';
-import { loginViaForm, registerViaForm, screenshot, settle } from './helpers/browser.js';
+import { loginViaForm, registerViaForm, screenshot, settle, openFromAccountMenu, signOutViaMenu } from './helpers/browser.js';
 import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 import { freePort, startWebServer } from './helpers/stack.js';
 
@@ -93,12 +93,12 @@ describe('web: sign-up, sign-in, sign-out', () => {
     await expect.poll(() => page.getByTestId('welcome-name').textContent()).toBe('Grace Hopper');
     expect(new URL(page.url()).pathname).toBe('/dashboard');
 
-    await page.getByRole('link', { name: 'Security' }).click();
+    await openFromAccountMenu(page, 'Security');
     await page.waitForURL('**/settings/security');
     await expect.poll(() => page.getByTestId('session-row').count()).toBe(1);
     await screenshot(page, 'security');
 
-    await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+    await signOutViaMenu(page);
     await page.waitForURL((url) => url.pathname === '/login');
     // Back (twice: past the security page to the dashboard) only ever shows the sign-in page.
     for (let i = 0; i < 2; i++) {
@@ -113,7 +113,7 @@ describe('web: sign-up, sign-in, sign-out', () => {
 
   test('keeps no token in localStorage, sessionStorage or document.cookie after login', async ({ context, page }) => {
     const account = await registerViaForm(page, { displayName: 'Storage Check' });
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutViaMenu(page);
     await page.waitForURL((url) => url.pathname === '/login');
 
     // Read the login answer on its way to the page (the page navigates away right after).
@@ -162,7 +162,7 @@ describe('web: sign-up, sign-in, sign-out', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img src=x');
     await page.reload();
-    await page.getByRole('link', { name: 'Security' }).click();
+    await openFromAccountMenu(page, 'Security');
     await page.waitForURL('**/settings/security');
     expect(dialogs).toEqual([]);
     await screenshot(page, 'xss-name');
@@ -234,8 +234,8 @@ describe('web: sign-up, sign-in, sign-out', () => {
     await codeField.waitFor();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('code');
     await screenshot(page, 'login-mfa');
+    // Six digits submit by themselves; the error is said once, above the form.
     await codeField.fill(codeAt(Date.now()) === '000000' ? '111111' : '000000');
-    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('form [role=alert]').textContent()).toMatch(/not (right|valid)/);
     expect(await codeField.getAttribute('aria-invalid')).toBe('true');
 
@@ -246,11 +246,10 @@ describe('web: sign-up, sign-in, sign-out', () => {
     await expect.poll(() => page.getByTestId('welcome-name').textContent()).toBe('Multi Factor');
 
     // Signed out again, then in with the authenticator's next code (the current one was used to enable).
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutViaMenu(page);
     await page.waitForURL((url) => url.pathname === '/login');
     await loginViaForm(page, account);
-    await codeField.fill(codeAt(Date.now() + 30_000));
-    await page.keyboard.press('Enter');
+    await codeField.fill(codeAt(Date.now() + 30_000)); // six digits submit by themselves
     await page.waitForURL('**/dashboard');
   });
 

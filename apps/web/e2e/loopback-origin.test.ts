@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@portcullis/testing/server';
-import { launchBrowser, newContext, registerViaForm, screenshot, settle } from './helpers/browser.js';
+import { launchBrowser, newContext, registerViaForm, screenshot, settle, openFromAccountMenu, signOutViaMenu } from './helpers/browser.js';
 import { ensureWebBuild } from './helpers/build.js';
 import { freePort, startWebServer, type WebServer } from './helpers/stack.js';
 
@@ -40,14 +40,14 @@ describe('web: opened at 127.0.0.1 while WEB_URL names localhost', { timeout: 12
     await registerViaForm(page, { displayName: 'Loopback Lee' });
     expect(new URL(page.url()).origin).toBe(openedAt);
 
-    await page.getByRole('link', { name: 'Security' }).click();
+    await openFromAccountMenu(page, 'Security');
     await page.waitForURL('**/settings/security');
     await expect.poll(() => page.getByTestId('session-row').count(), { timeout: 15_000 }).toBe(1);
     await settle(page);
     expect(await page.content()).not.toContain('did not come from this site');
     await screenshot(page, 'loopback-origin-security');
 
-    await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+    await signOutViaMenu(page);
     await page.waitForURL((url) => url.pathname === '/login');
     expect(new URL(page.url()).origin).toBe(openedAt);
     // Signed out for real: the server ended the session, so a signed-in page sends back to sign-in.

@@ -10,7 +10,7 @@ const ADMIN = { email: 'phone.layout.administrator.with.a.long.address@example.c
 
 const test = stackTest({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
 
-const WIDTHS = [390, 320];
+const WIDTHS = [390, 360, 320];
 const PUBLIC_PAGES = ['/', '/login', '/register', '/forgot-password'];
 const SIGNED_IN_PAGES = ['/dashboard', '/settings/security', '/settings/profile', '/projects', '/admin/users', '/admin/audit'];
 

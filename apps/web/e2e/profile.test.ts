@@ -2,7 +2,7 @@
 // email address is confirmed from the mailed link, and deleting the account through the danger
 // zone signs out for good.
 import { describe, expect } from 'vitest';
-import { loginViaForm, registerViaForm, screenshot, uniqueEmail } from './helpers/browser.js';
+import { loginViaForm, registerViaForm, screenshot, uniqueEmail, openFromAccountMenu } from './helpers/browser.js';
 import { mailedLink } from './helpers/outbox.js';
 import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
@@ -14,7 +14,7 @@ describe('web: profile', () => {
   test('renames (header updates without a reload), then deletes the account; the old credentials no longer sign in', async ({ page }) => {
     const credentials = await registerViaForm(page, { displayName: 'Grace Hopper' });
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+    await openFromAccountMenu(page, 'Profile');
     await page.waitForURL('**/settings/profile');
     const name = page.getByLabel('Display name');
     await expect.poll(() => name.inputValue()).toBe('Grace Hopper');

@@ -1,7 +1,7 @@
 // Sessions in the browser with 5-second access tokens: quiet refresh, two tabs, revocation.
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
-import { countRequests, loginViaForm, newContext, registerViaForm, screenshot } from './helpers/browser.js';
+import { countRequests, loginViaForm, newContext, registerViaForm, screenshot, openFromAccountMenu } from './helpers/browser.js';
 import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 /** Every /api answer of a page that was an error (the UI must never have had to deal with one). */
@@ -35,7 +35,7 @@ describe('web: sessions with a 5 s access-token lifetime', () => {
     while (Date.now() - started < 15_000) {
       round += 1;
       if (round % 2 === 1) {
-        await page.getByRole('link', { name: 'Security' }).click();
+        await openFromAccountMenu(page, 'Security');
         await page.waitForURL('**/settings/security');
         await expect.poll(() => page.getByTestId('session-row').count()).toBe(1);
         await page.getByTestId('reload-sessions').click();

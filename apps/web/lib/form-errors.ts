@@ -59,6 +59,7 @@ const LOGIN_ERRORS: Record<string, string> = {
   oauth_email_missing: 'The provider did not share an email address with us, so we cannot sign you in with it.',
   oauth_email_unverified_conflict: 'An account with this email already exists. Sign in with your password, then link this provider in Settings → Security.',
   oauth_email_not_verified: 'Verify your email address before signing in: we sent a link to it. Open the link, then continue with the same provider.',
+  oauth_account_locked: 'This account is locked. Contact your administrator.',
 } satisfies Record<OAuthLoginErrorCode, string>;
 
 /** A readable sentence for a login error code; unknown codes get a generic one (never echoed). */

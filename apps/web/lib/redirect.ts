@@ -77,8 +77,9 @@ function isSafeRelativePath(path: string): boolean {
 }
 
 /** `/login?redirect=<path>` for the page a person was on, when that path is worth coming back to. */
-export function loginUrlFor(path: string): string {
+export function loginUrlFor(path: string, reason?: string): string {
   const target = safeRedirect(path, '');
-  if (target === '' || target === '/' || target.startsWith('/login')) return '/login';
-  return `/login?redirect=${encodeURIComponent(target)}`;
+  const why = reason ? `reason=${encodeURIComponent(reason)}` : '';
+  if (target === '' || target === '/' || target.startsWith('/login')) return why ? `/login?${why}` : '/login';
+  return `/login?redirect=${encodeURIComponent(target)}${why ? `&${why}` : ''}`;
 }

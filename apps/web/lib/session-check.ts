@@ -7,6 +7,7 @@
 import { ROLES, type Role } from '@portcullis/contract/access';
 import type { User } from '@portcullis/sdk';
 import { hasPermission } from '@portcullis/sdk/permissions';
+import { isSessionEndReason, SESSION_ENDED_HEADER, type SessionEndReason } from './session-end';
 
 export const SESSION_COOKIE = 'portcullis_session';
 
@@ -25,7 +26,8 @@ export const SIGNED_OUT = '-';
 export type SessionState =
   /** `amr`: how the session was signed in ('mfa' with two factors); `adminRequiresMfa`: the API's ADMIN_REQUIRE_MFA. */
   | { kind: 'signed-in'; user: User; expiresAt: string; amr: string[]; adminRequiresMfa: boolean }
-  | { kind: 'signed-out' }
+  /** `ended`: why the cookie's session ended (the API's X-Session-Ended), for /login?reason=. */
+  | { kind: 'signed-out'; ended?: SessionEndReason }
   /** The API did not answer (down, 5xx, timeout): neither yes nor no. */
   | { kind: 'unavailable' };
 
@@ -47,7 +49,10 @@ export async function checkSession(sessionCookie: string | undefined): Promise<S
   } catch {
     return { kind: 'unavailable' };
   }
-  if (res.status === 401) return { kind: 'signed-out' };
+  if (res.status === 401) {
+    const ended = res.headers.get(SESSION_ENDED_HEADER);
+    return isSessionEndReason(ended) ? { kind: 'signed-out', ended } : { kind: 'signed-out' };
+  }
   if (!res.ok) return { kind: 'unavailable' };
   const body = (await res.json().catch(() => null)) as { user?: unknown; session?: { expiresAt?: unknown; amr?: unknown }; adminRequiresMfa?: unknown } | null;
   const user = parseUser(body?.user);

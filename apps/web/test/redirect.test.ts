@@ -160,4 +160,8 @@ describe('loginUrlFor', () => {
     expect(loginUrlFor('/login?redirect=%2Fdashboard')).toBe('/login');
     expect(loginUrlFor('//evil.example')).toBe('/login');
   });
+  it('carries why the session ended, with or without a way back', () => {
+    expect(loginUrlFor('/dashboard', 'password_changed')).toBe('/login?redirect=%2Fdashboard&reason=password_changed');
+    expect(loginUrlFor('/', 'revoked')).toBe('/login?reason=revoked');
+  });
 });

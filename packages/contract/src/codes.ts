@@ -20,6 +20,8 @@ export const ERROR_STATUSES = {
   MFA_REQUIRED: [401],
   INVALID_MFA_CODE: [401, 400],
   EMAIL_NOT_VERIFIED: [403],
+  // An extension: an admin locked the account (sign-in and refresh refused until unlocked).
+  ACCOUNT_LOCKED: [403],
   FORBIDDEN: [403],
   CSRF_REJECTED: [403],
   NOT_FOUND: [404],
@@ -65,6 +67,10 @@ export const AUDIT_EVENT_TYPES = [
   'user.role_changed',
   'user.deleted',
   'user.sessions_revoked',
+  // Extensions (the admin console): an admin's lock and unlock, and an account created by invitation.
+  'user.locked',
+  'user.unlocked',
+  'user.invited',
   'project.updated',
   'project.deleted',
   'oauth.linked',
@@ -98,6 +104,7 @@ export const OAUTH_LOGIN_ERROR_CODES = [
   'oauth_email_missing',
   'oauth_email_unverified_conflict',
   'oauth_email_not_verified',
+  'oauth_account_locked',
 ] as const;
 
 /** Only for link flows, which return to /settings/security. */

@@ -8,6 +8,16 @@ export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE,
 export type { Permission, Scope } from '#sdk/permissions';
 export type { AuthErrorInit, ErrorCode, ErrorDetail, HeaderLookup, KnownErrorCode } from '#sdk/errors';
 export type {
+  AccountListQuery,
+  AdminAccount,
+  AdminAccountList,
+  AdminConsoleClient,
+  AdminUser,
+  AuditEntry,
+  AuditLogPage,
+  AuditLogQuery,
+} from '#sdk/adminConsole';
+export type {
   ApiKey,
   AuthClient,
   AuditEvent,

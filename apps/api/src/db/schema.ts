@@ -38,6 +38,12 @@ export const users = pgTable(
      * reset). A successful sign-in sets it back to 0.
      */
     secondFactorFailures: integer('second_factor_failures').notNull().default(0),
+    /** Set by an admin's lock (services/accountLock.ts): no sign-in and no refresh until unlocked. */
+    lockedAt: timestamp('locked_at', { withTimezone: true }),
+    /** The admin's reason, shown to admins (never to the holder's sign-in form). */
+    lockedReason: text('locked_reason'),
+    /** When a session was last opened (a sign-in, not a refresh): the admin console's column. */
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -288,6 +294,7 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index('audit_events_user_id_idx').on(t.userId, t.createdAt),
+    index('audit_events_actor_id_idx').on(t.actorId, t.createdAt),
     index('audit_events_type_idx').on(t.type, t.createdAt),
     index('audit_events_created_at_idx').on(t.createdAt),
   ],

@@ -8,7 +8,8 @@ import { completeMfaLogin, disableTotp, enableTotp, setupTotp } from '../service
 import { regenerateRecoveryCodes, remainingRecoveryCodes } from '../services/mfaRecovery.js';
 import { completePendingLink } from '../http/oauth/pendingLink.js';
 import { changePassword, requestPasswordReset, resetPassword } from '../services/passwordAccount.js';
-import { checkPasswordPolicy, configuredPasswordPolicy } from '../services/passwords.js';
+import { checkPasswordPolicy, commonPasswordSuffixes, configuredPasswordPolicy } from '../services/passwords.js';
+import { checkResetLink } from '../services/resetLinks.js';
 import { consumeAccountAction } from '../services/rateLimits.js';
 import { signedIn, wantsBodyTransport } from './auth.js';
 
@@ -56,6 +57,14 @@ export function accountRoutes(ctx: AppContext): Route[] {
       async handler({ body, req }) {
         await resetPassword(ctx, body, requestMeta(req));
       },
+    }),
+
+    route(account.commonPasswords, {
+      handler: async ({ query }) => ({ suffixes: commonPasswordSuffixes(query.prefix) }),
+    }),
+
+    route(account.checkResetLink, {
+      handler: async ({ body }) => checkResetLink(ctx.db, body.token),
     }),
 
     route(account.verifyEmail, {

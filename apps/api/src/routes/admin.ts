@@ -22,7 +22,7 @@ import { findUserById, toPublicUser } from '../services/users.js';
  * Set once the caller is known to be an admin and before the id or body is looked at, so that the
  * 404 of a malformed id and the 400 of a bad body are `no-store` too, as they always were.
  */
-const noStore: RequestHandler = (_req, res, next) => {
+export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };

@@ -13,6 +13,7 @@ import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy, configuredPasswordPolicy } from '../services/passwords.js';
 import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
 import { currentUser, liveSession } from '../services/identities.js';
+import { sessionEndReason } from '../services/sessionEnd.js';
 import { listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
 
 /**
@@ -157,10 +158,15 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
      * a page request belongs to a live session and whose it is. It rotates nothing and returns no token.
      */
     route(endpoints.session, {
-      async handler({ req }) {
+      async handler({ req, res }) {
         const sessionId = readSessionCookie(ctx, req);
         const found = sessionId ? await liveSession(ctx, sessionId) : undefined;
-        if (!found) throw unauthenticated();
+        if (!found) {
+          // The cookie is genuine but its session ended: say why, for the sign-in page.
+          const reason = sessionId ? await sessionEndReason(ctx.db, sessionId) : undefined;
+          if (reason) res.setHeader('X-Session-Ended', reason);
+          throw unauthenticated();
+        }
         const { session, user } = found;
         // amr and adminRequiresMfa let the web app explain an admin 403 (not in the contract).
         return {

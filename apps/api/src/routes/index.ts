@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import type { Route } from '../http/route.js';
 import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
+import { adminConsoleRoutes } from './adminConsole.js';
 import { adminKeyRoutes } from './adminKeys.js';
 import { apiKeyRoutes } from './apiKeys.js';
 import { coreAuthRoutes } from './auth.js';
@@ -26,6 +27,7 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...oauthRoutes(ctx),
     ...accountRoutes(ctx),
     ...adminRoutes(ctx),
+    ...adminConsoleRoutes(ctx),
     ...adminKeyRoutes(ctx),
     ...webhookRoutes(ctx),
     ...apiKeyRoutes(ctx),

@@ -173,6 +173,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
           return fail('oauth_email_not_verified', 'email not verified');
         }
 
+        if (user.lockedAt) return fail('oauth_account_locked', 'account locked');
         const redirect = safeRedirectPath(flow.redirect, web);
         if (user.mfaEnabled) {
           const challenge = await createMfaChallenge(ctx, user, 'fed');

@@ -4,8 +4,9 @@ import { users, type Amr } from '../db/schema.js';
 import { issueAccessToken } from './accessTokens.js';
 import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
-import { ApiError, invalidCredentials } from './errors.js';
+import { accountLocked, ApiError, invalidCredentials } from './errors.js';
 import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
+import { mailIfNewDevice } from './newDevice.js';
 import { inTransaction } from './transaction.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
@@ -88,13 +89,19 @@ export async function login(ctx: AppContext, input: { email: string; password: s
   if (ctx.config.REQUIRE_EMAIL_VERIFICATION && !user.emailVerifiedAt) {
     throw new ApiError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email address before signing in.');
   }
+  // Only after the password is proven, as above: a locked account is not told to a guesser.
+  if (user.lockedAt) {
+    await recordAudit(ctx.db, { type: 'login.failed', userId: user.id, meta, details: { reason: 'account_locked' } });
+    throw accountLocked();
+  }
   if (user.mfaEnabled) return { kind: 'mfa_required', user };
   return { kind: 'signed_in', result: await startSession(ctx, user, meta, ['pwd'], { method: 'password' }) };
 }
 
 /** Opens a new session for a user whose identity is proven (password, MFA or OAuth), by the methods `amr`. */
 export async function startSession(ctx: AppContext, user: UserWithMfa, meta: RequestMeta, amr: Amr[], details: Record<string, unknown>): Promise<SignedIn> {
-  const refresh = await ctx.db.transaction(async (tx) => {
+  const refresh = await inTransaction(ctx, async (tx) => {
+    await mailIfNewDevice(ctx, tx, user, meta);
     const issued = await createSession(ctx, tx, user.id, meta, amr);
     await recordAudit(tx, { type: 'login.succeeded', userId: user.id, meta, details: { ...details, sessionId: issued.sessionId } });
     return issued;

@@ -55,6 +55,8 @@ export const expiredBearer = () =>
     bearerError: { error: 'invalid_token', description: 'The access token expired' },
   });
 export const invalidCredentials = () => new ApiError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect.');
+/** An extension: an admin locked the account (services/accountLock.ts). */
+export const accountLocked = () => new ApiError(403, 'ACCOUNT_LOCKED', 'This account is locked. Contact your administrator.');
 export const forbidden = (message = 'You do not have permission to do this.') => new ApiError(403, 'FORBIDDEN', message);
 export const notFound = (message = 'Not found.') => new ApiError(404, 'NOT_FOUND', message);
 export const validationFailed = (details: FieldIssue[]) => new ApiError(400, 'VALIDATION_FAILED', 'Some fields are invalid.', details);

@@ -20,10 +20,13 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
 /** Tokens are base64url; anything else (or absurdly long) is refused before touching the database. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,128}$/;
 
-/** `newEmail`: for an `email_change` token, the address it moves the account to. */
-export async function issueOneTimeToken(tx: Db, userId: string, purpose: TokenPurpose, newEmail?: string): Promise<string> {
+/**
+ * `newEmail`: for an `email_change` token, the address it moves the account to. `ttlMs`: a lifetime
+ * other than the purpose's own (an invitation is a password-reset link that lives for days).
+ */
+export async function issueOneTimeToken(tx: Db, userId: string, purpose: TokenPurpose, newEmail?: string, ttlMs = TOKEN_TTL_MS[purpose]): Promise<string> {
   const token = randomToken();
-  await tx.insert(oneTimeTokens).values({ userId, purpose, tokenHash: sha256(token), newEmail, expiresAt: new Date(Date.now() + TOKEN_TTL_MS[purpose]) });
+  await tx.insert(oneTimeTokens).values({ userId, purpose, tokenHash: sha256(token), newEmail, expiresAt: new Date(Date.now() + ttlMs) });
   return token;
 }
 

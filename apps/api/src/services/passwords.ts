@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
@@ -105,12 +106,39 @@ export function checkPasswordAgainstEmail(password: string, email: string, field
  * zxcvbn-ts's language-common list), compared case-insensitively. Loaded once, on first use.
  */
 let commonPasswords: Set<string> | undefined;
-export function isCommonPassword(password: string): boolean {
+function loadCommonPasswords(): Set<string> {
   commonPasswords ??= new Set(
     readFileSync(path.join(API_DATA, 'common-passwords.txt'), 'utf8')
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean),
   );
-  return commonPasswords.has(password.toLowerCase());
+  return commonPasswords;
+}
+
+export function isCommonPassword(password: string): boolean {
+  return loadCommonPasswords().has(password.toLowerCase());
+}
+
+/** Hex characters of SHA-256 a client sends to ask about a password (k-anonymity, as Have I Been Pwned's range API). */
+export const COMMON_PASSWORD_PREFIX_LENGTH = 5;
+
+let commonByPrefix: Map<string, string[]> | undefined;
+/**
+ * The common passwords whose SHA-256 (hex, of the lower-cased password) starts with `prefix`, as
+ * the rest of each hash: a form can tell "this is a common password" while the person types,
+ * without the password (or its whole hash) leaving the browser.
+ */
+export function commonPasswordSuffixes(prefix: string): string[] {
+  if (!commonByPrefix) {
+    commonByPrefix = new Map();
+    for (const password of loadCommonPasswords()) {
+      const hash = createHash('sha256').update(password).digest('hex');
+      const key = hash.slice(0, COMMON_PASSWORD_PREFIX_LENGTH);
+      const bucket = commonByPrefix.get(key);
+      if (bucket) bucket.push(hash.slice(COMMON_PASSWORD_PREFIX_LENGTH));
+      else commonByPrefix.set(key, [hash.slice(COMMON_PASSWORD_PREFIX_LENGTH)]);
+    }
+  }
+  return commonByPrefix.get(prefix.toLowerCase()) ?? [];
 }

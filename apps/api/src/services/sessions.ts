@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gt, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Session } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../context.js';
 import { onlyRow } from '../db/rows.js';
@@ -7,6 +7,7 @@ import { refreshTokens, sessions, totpCredentials, users, type Amr } from '../db
 import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
+import { accountLocked } from './errors.js';
 import { ifOutcomeUnknown } from './commitOutcome.js';
 import { rotateFirstUse } from './refreshFirstUse.js';
 import { recordRevocations } from './revocations.js';
@@ -37,6 +38,14 @@ export interface IssuedRefreshToken {
 }
 
 export async function createSession(ctx: AppContext, tx: Db, userId: string, meta: RequestMeta, amr: Amr[]): Promise<IssuedRefreshToken> {
+  // The sign-in is claimed on the user row: an admin's lock (accountLock.ts) that committed first
+  // refuses it; one that comes after waits for this row and then revokes the session made here.
+  const [claimed] = await tx
+    .update(users)
+    .set({ lastSignInAt: sql`now()` })
+    .where(and(eq(users.id, userId), isNull(users.lockedAt)))
+    .returning({ id: users.id });
+  if (!claimed) throw accountLocked();
   const now = Date.now();
   const absoluteExpiresAt = new Date(now + ctx.config.SESSION_MAX_AGE);
   const expiresAt = new Date(Math.min(now + ctx.config.JWT_REFRESH_TTL, absoluteExpiresAt.getTime()));
@@ -122,7 +131,8 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     // do can fail, so a committed rotation is never answered 503 (its successor would be lost).
     const succeeded = async (issued: IssuedRefreshToken): Promise<RotationResult> => {
       const user = await findUserById(tx, session.userId);
-      return user ? { ok: true, issued, user } : { ok: false, reason: 'no_user' };
+      // A lock revokes every session in its own transaction; this is the belt to those braces.
+      return user && !user.lockedAt ? { ok: true, issued, user } : { ok: false, reason: 'no_user' };
     };
     const touch = () =>
       tx

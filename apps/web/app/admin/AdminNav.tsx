@@ -1,29 +1,31 @@
 import Link from 'next/link';
+import { getT } from '@/lib/i18n/server';
 import styles from './admin.module.css';
 
 /** Tabs between the admin pages. */
-export function AdminNav({ current }: { current: 'users' | 'audit' | 'webhooks' | 'service-accounts' }) {
+export async function AdminNav({ current }: { current: 'users' | 'audit' | 'webhooks' | 'service-accounts' }) {
+  const t = await getT();
   return (
-    <nav className={styles.tabs} aria-label="Admin">
+    <nav className={styles.tabs} aria-label={t('admin.nav')}>
       <Link href="/admin/users" aria-current={current === 'users' ? 'page' : undefined} className={current === 'users' ? styles.activeTab : styles.tab}>
-        Users
+        {t('admin.nav.users')}
       </Link>
       <Link href="/admin/audit" aria-current={current === 'audit' ? 'page' : undefined} className={current === 'audit' ? styles.activeTab : styles.tab}>
-        Audit log
+        {t('admin.nav.audit')}
       </Link>
       <Link
         href="/admin/webhooks"
         aria-current={current === 'webhooks' ? 'page' : undefined}
         className={current === 'webhooks' ? styles.activeTab : styles.tab}
       >
-        Webhooks
+        {t('admin.nav.webhooks')}
       </Link>
       <Link
         href="/admin/service-accounts"
         aria-current={current === 'service-accounts' ? 'page' : undefined}
         className={current === 'service-accounts' ? styles.activeTab : styles.tab}
       >
-        Service accounts
+        {t('admin.nav.serviceAccounts')}
       </Link>
     </nav>
   );

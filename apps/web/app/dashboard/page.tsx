@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Card } from '@/components/Card';
 import { EmptyState } from '@/components/EmptyState';
 import { PageHeader } from '@/components/PageHeader';
-import { formatDate } from '@/lib/format';
+import { Time } from '@/components/Time';
 import { requireUser } from '@/lib/session';
 import { SessionSummary } from './SessionSummary';
 import { VerifyEmailBanner } from './VerifyEmailBanner';
@@ -37,7 +37,9 @@ export default async function DashboardPage() {
             <dt>Role</dt>
             <dd className={styles.capitalize}>{user.role}</dd>
             <dt>Member since</dt>
-            <dd>{formatDate(user.createdAt)}</dd>
+            <dd>
+              <Time iso={user.createdAt} format="date" />
+            </dd>
           </dl>
         </Card>
         <Card title="Security" description="Sessions and sign-in protection." actions={<Link href="/settings/security">Manage</Link>}>

@@ -6,9 +6,11 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 
 /** POST /api/auth/password/forgot → 202 whatever the address: the page says the same either way. */
 export function ForgotPasswordForm() {
+  const t = useT();
   const [email, setEmail] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -17,7 +19,7 @@ export function ForgotPasswordForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const value = email.trim();
-    if (!value) return setErrors({ message: 'Please fill in the field marked below.', fields: { email: 'Enter your email address.' } });
+    if (!value) return setErrors({ message: t('forgot.fillIn'), fields: { email: t('forgot.missing') } });
     setBusy(true);
     setErrors({ fields: {} });
     try {
@@ -31,17 +33,13 @@ export function ForgotPasswordForm() {
   }
 
   if (sentTo) {
-    return (
-      <FormAlert tone="success">
-        If an account exists for <strong>{sentTo}</strong>, a link to reset its password is on its way. The link works once and expires in 1 hour.
-      </FormAlert>
-    );
+    return <FormAlert tone="success">{t('forgot.sent', { email: sentTo })}</FormAlert>;
   }
   return (
     <form className={shell.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
       <FormAlert>{errors.message}</FormAlert>
       <Field
-        label="Email"
+        label={t('forgot.email')}
         name="email"
         type="email"
         autoComplete="username"
@@ -52,8 +50,8 @@ export function ForgotPasswordForm() {
         error={errors.fields.email}
         autoFocus
       />
-      <Button type="submit" block loading={busy} loadingText="Sending…">
-        Send reset link
+      <Button type="submit" block loading={busy} loadingText={t('forgot.sending')}>
+        {t('forgot.submit')}
       </Button>
     </form>
   );

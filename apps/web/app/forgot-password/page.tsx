@@ -1,17 +1,17 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthShell } from '@/components/AuthShell';
+import { getT } from '@/lib/i18n/server';
 import { ForgotPasswordForm } from './ForgotPasswordForm';
 
-export const metadata: Metadata = { title: 'Forgot password' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('forgot.metaTitle') };
+}
 
-export default function ForgotPasswordPage() {
+export default async function ForgotPasswordPage() {
+  const t = await getT();
   return (
-    <AuthShell
-      title="Reset your password"
-      subtitle="Enter the email address of your account and we’ll send you a link to choose a new password."
-      footer={<Link href="/login">Back to sign in</Link>}
-    >
+    <AuthShell title={t('forgot.title')} subtitle={t('forgot.subtitle')} footer={<Link href="/login">{t('forgot.back')}</Link>}>
       <ForgotPasswordForm />
     </AuthShell>
   );

@@ -2,31 +2,53 @@
 import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError, type MfaChallenge, type User } from '@portcullis/sdk';
 import Link from 'next/link';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useAuth } from '@/components/AuthProvider';
+import { AuthShell } from '@/components/AuthShell';
 import shell from '@/components/AuthShell.module.css';
 import { Button } from '@/components/Button';
+import { CodeInput } from '@/components/CodeInput';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { PasswordField } from '@/components/PasswordField';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { safeRedirect } from '@/lib/redirect';
+import styles from './login.module.css';
 
 type Step = { kind: 'password' } | { kind: 'totp'; challenge: MfaChallenge } | { kind: 'recovery'; challenge: MfaChallenge };
 
 const NO_ERRORS: FormErrors = { fields: {} };
 
+interface LoginFormProps {
+  redirectTo: string;
+  initialError?: string;
+  oauthMfa?: boolean;
+  /** Why the person is here (a notice or the reason a session ended): on the password step only. */
+  banner?: ReactNode;
+  /** The provider buttons (rendered on the server): on the password step only. */
+  oauth?: ReactNode;
+  /** "New here? Create an account": on the password step only, never beside a code. */
+  footer?: ReactNode;
+}
+
 /** Email + password, then (for accounts with MFA) a code from the app or a recovery code. */
-export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa = false }: { redirectTo: string; initialError?: string; oauthMfa?: boolean }) {
+export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa = false, banner, oauth, footer }: LoginFormProps) {
   const { client, signedIn } = useAuth();
+  const t = useT();
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(initialError ? { message: initialError, fields: {} } : NO_ERRORS);
+  // A wrong code: said once, in the alert above the form; the field is only marked invalid.
+  const [codeRefused, setCodeRefused] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const submitting = useRef(false);
   // A provider sign-in may bring its own destination (it went through the provider and back).
   const [redirectTo, setRedirectTo] = useState(initialRedirect);
 
@@ -42,12 +64,12 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
         setStep({ kind: challenge.methods.includes('totp') ? 'totp' : 'recovery', challenge });
       })
       .catch(() => {
-        if (!cancelled) setErrors({ message: 'That sign-in expired. Please start again.', fields: {} });
+        if (!cancelled) setErrors({ message: t('login.oauthExpired'), fields: {} });
       });
     return () => {
       cancelled = true;
     };
-  }, [oauthMfa]);
+  }, [oauthMfa, t]);
 
   // Moving to a code step puts the cursor in the code field, for keyboard and screen-reader users.
   useEffect(() => {
@@ -63,9 +85,9 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
   async function onPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const missing: Record<string, string> = {};
-    if (!email.trim()) missing.email = 'Enter your email address.';
-    if (!password) missing.password = 'Enter your password.';
-    if (Object.keys(missing).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: missing });
+    if (!email.trim()) missing.email = t('login.missingEmail');
+    if (!password) missing.password = t('login.missingPassword');
+    if (Object.keys(missing).length) return setErrors({ message: t('login.missingFields'), fields: missing });
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
@@ -84,36 +106,43 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
     }
   }
 
-  async function onCode(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (step.kind === 'password') return;
-    const value = code.trim();
+  async function submitCode(value: string) {
+    if (step.kind === 'password' || submitting.current) return;
     const field = step.kind === 'totp' ? 'code' : 'recoveryCode';
-    if (!value) return setErrors({ fields: { [field]: step.kind === 'totp' ? 'Enter the 6-digit code.' : 'Enter a recovery code.' } });
+    if (!value) return setErrors({ fields: { [field]: step.kind === 'totp' ? t('login.totpMissing') : t('login.recoveryMissing') } });
+    submitting.current = true;
     setBusy(true);
     setErrors(NO_ERRORS);
+    setCodeRefused(false);
     try {
       const { mfaToken } = step.challenge;
-      const result =
-        step.kind === 'totp' ? await client.loginMfa({ mfaToken, code: value.replace(/\s+/g, '') }) : await client.loginMfa({ mfaToken, recoveryCode: value });
+      const result = step.kind === 'totp' ? await client.loginMfa({ mfaToken, code: value }) : await client.loginMfa({ mfaToken, recoveryCode: value });
       finish(result.user);
     } catch (error) {
       if (isAuthError(error) && error.code === 'INVALID_TOKEN') {
         // The 5-minute MFA window closed: start again from the password.
-        setStep({ kind: 'password' });
-        setPassword('');
-        setCode('');
-        setErrors({ message: 'That took too long, so the sign-in expired. Please enter your password again.', fields: {} });
+        backToPassword();
+        setErrors({ message: t('login.mfaExpired'), fields: {} });
       } else {
         const found = formErrorsFrom(error, ['code', 'recoveryCode']);
         // A plain wrong code has no details; the lock after too many in a row says how to recover, in `details`.
         const locked = isAuthError(error) ? error.details.find((d) => d.field === 'code')?.message : undefined;
-        if (locked) found.message = locked;
-        setErrors(isAuthError(error) && error.code === 'INVALID_MFA_CODE' ? { message: found.message, fields: { [field]: found.message } } : found);
+        const refused = isAuthError(error) && error.code === 'INVALID_MFA_CODE';
+        // Said once: in the alert above the form (announced); the field is only marked invalid.
+        setErrors(refused ? { message: locked ?? found.message, fields: {} } : found);
+        setCodeRefused(refused);
         setCode('');
+        codeRef.current?.focus();
       }
       setBusy(false);
+    } finally {
+      submitting.current = false;
     }
+  }
+
+  function onCode(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void submitCode(code.trim());
   }
 
   function switchTo(kind: 'totp' | 'recovery') {
@@ -121,76 +150,124 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
     setStep({ kind, challenge: step.challenge });
     setCode('');
     setErrors(NO_ERRORS);
+    setCodeRefused(false);
+  }
+
+  function backToPassword(forget = false) {
+    setStep({ kind: 'password' });
+    setPassword('');
+    setCode('');
+    setErrors(NO_ERRORS);
+    if (forget) setEmail('');
+    // After the re-render: a different person starts at the email, the same one at the password.
+    setTimeout(() => (forget ? emailRef.current : passwordRef.current)?.focus(), 0);
   }
 
   if (step.kind === 'password') {
     return (
-      <form className={shell.form} onSubmit={onPassword} noValidate aria-busy={busy}>
-        <FormAlert>{errors.message}</FormAlert>
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          inputMode="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.fields.email}
-          autoFocus
-        />
-        <Field
-          ref={passwordRef}
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.fields.password}
-          labelAside={<Link href="/forgot-password">Forgot password?</Link>}
-        />
-        <Button type="submit" block loading={busy} loadingText="Signing in…">
-          Sign in
-        </Button>
-      </form>
+      <AuthShell title={t('login.title')} subtitle={t('login.subtitle')} footer={footer}>
+        {banner}
+        {oauth}
+        <form className={shell.form} onSubmit={onPassword} noValidate aria-busy={busy}>
+          <FormAlert>{errors.message}</FormAlert>
+          <Field
+            ref={emailRef}
+            label={t('login.email')}
+            name="email"
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={errors.fields.email}
+            autoFocus
+          />
+          <PasswordField
+            ref={passwordRef}
+            label={t('login.password')}
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.fields.password}
+            // After the field (and its show/hide) in tab order: email, password, then the way out.
+            after={
+              <Link href="/forgot-password" className={styles.forgot}>
+                {t('login.forgot')}
+              </Link>
+            }
+          />
+          <Button type="submit" block loading={busy} loadingText={t('login.submitting')}>
+            {t('login.submit')}
+          </Button>
+        </form>
+      </AuthShell>
     );
   }
 
   const totp = step.kind === 'totp';
   const canSwitch = step.challenge.methods.includes(totp ? 'recovery_code' : 'totp');
   return (
-    <form className={shell.form} onSubmit={onCode} noValidate aria-busy={busy}>
-      <p className="muted" id="mfa-help">
-        {totp
-          ? 'Your account has two-step verification. Enter the 6-digit code from your authenticator app.'
-          : 'Enter one of the recovery codes you saved when you turned on two-step verification. Each code works once.'}
-      </p>
-      <FormAlert>{errors.message}</FormAlert>
-      <Field
-        ref={codeRef}
-        key={step.kind}
-        label={totp ? 'Authentication code' : 'Recovery code'}
-        name={totp ? 'code' : 'recoveryCode'}
-        autoComplete={totp ? 'one-time-code' : 'off'}
-        inputMode={totp ? 'numeric' : 'text'}
-        pattern={totp ? '[0-9 ]*' : undefined}
-        maxLength={totp ? 7 : LIMITS.recoveryCodeMax}
-        spellCheck={false}
-        required
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        error={errors.fields[totp ? 'code' : 'recoveryCode']}
-      />
-      <Button type="submit" block loading={busy} loadingText="Verifying…">
-        Verify and sign in
-      </Button>
-      {canSwitch && (
-        <button type="button" className={shell.linkButton} onClick={() => switchTo(totp ? 'recovery' : 'totp')}>
-          {totp ? 'Use a recovery code instead' : 'Use a code from your authenticator app'}
+    <AuthShell title={t('login.mfaTitle')}>
+      <form className={shell.form} onSubmit={onCode} noValidate aria-busy={busy}>
+        <button type="button" className={`${shell.linkButton} ${styles.back}`} onClick={() => backToPassword()}>
+          <span aria-hidden="true">← </span>
+          {t('login.back')}
         </button>
-      )}
-    </form>
+        {email && (
+          <div className={styles.account} data-testid="mfa-account">
+            <span className={styles.accountLabel}>{t('login.mfaAccount')}</span>
+            <span className={styles.accountEmail}>{email.trim()}</span>
+            <button type="button" className={shell.linkButton} onClick={() => backToPassword(true)}>
+              {t('login.notYou')}
+            </button>
+          </div>
+        )}
+        <p className="muted" id="mfa-help">
+          {totp ? t('login.totpHelp') : t('login.recoveryHelp')}
+        </p>
+        <FormAlert>{errors.message}</FormAlert>
+        {totp ? (
+          <CodeInput
+            ref={codeRef}
+            key="totp"
+            label={t('login.totpLabel')}
+            name="code"
+            required
+            value={code}
+            onValue={setCode}
+            onComplete={(digits) => void submitCode(digits)}
+            error={errors.fields.code}
+            aria-invalid={codeRefused || undefined}
+            readOnly={busy}
+          />
+        ) : (
+          <Field
+            ref={codeRef}
+            key="recovery"
+            label={t('login.recoveryLabel')}
+            name="recoveryCode"
+            autoComplete="off"
+            maxLength={LIMITS.recoveryCodeMax}
+            spellCheck={false}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={errors.fields.recoveryCode}
+            aria-invalid={codeRefused || undefined}
+          />
+        )}
+        <Button type="submit" block loading={busy} loadingText={t('login.verifying')}>
+          {t('login.verify')}
+        </Button>
+        {canSwitch && (
+          <button type="button" className={shell.linkButton} onClick={() => switchTo(totp ? 'recovery' : 'totp')}>
+            {totp ? t('login.useRecovery') : t('login.useTotp')}
+          </button>
+        )}
+      </form>
+    </AuthShell>
   );
 }

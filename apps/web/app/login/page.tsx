@@ -1,46 +1,58 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AuthShell } from '@/components/AuthShell';
 import { FormAlert } from '@/components/FormAlert';
 import { OAuthButtons } from '@/components/OAuthButtons';
 import { loginErrorMessage } from '@/lib/form-errors';
+import { getT } from '@/lib/i18n/server';
 import { safeRedirect } from '@/lib/redirect';
+import { isSessionEndReason } from '@/lib/session-end';
 import { LoginForm } from './LoginForm';
 
-export const metadata: Metadata = { title: 'Sign in' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('login.submit') };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** `/login?notice=<code>`: where a finished action that signed the person out lands. Unknown codes show nothing. */
-const NOTICES: Record<string, string> = {
-  account_deleted: 'Your account has been deleted. We emailed you a confirmation.',
-};
+const NOTICES = ['account_deleted', 'password_reset'] as const;
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
+  const t = await getT();
   const rawRedirect = first(params.redirect);
   // Only a same-origin path survives; anything else becomes /dashboard.
   const redirectTo = safeRedirect(rawRedirect);
   const oauthMfa = first(params.mfa) === 'oauth';
   const noticeCode = first(params.notice);
-  const notice = noticeCode && Object.hasOwn(NOTICES, noticeCode) ? NOTICES[noticeCode] : undefined;
+  const notice = NOTICES.find((n) => n === noticeCode);
+  // `/login?reason=<code>`: why the last session ended (revoked, password changed elsewhere, …).
+  const reasonCode = first(params.reason);
+  const reason = isSessionEndReason(reasonCode) ? reasonCode : undefined;
   const registerHref = rawRedirect ? `/register?redirect=${encodeURIComponent(redirectTo)}` : '/register';
   return (
-    <AuthShell
-      title="Sign in to Portcullis"
-      subtitle="Welcome back. Enter your details to continue."
+    <LoginForm
+      redirectTo={redirectTo}
+      initialError={loginErrorMessage(first(params.error))}
+      oauthMfa={oauthMfa}
+      banner={
+        reason ? (
+          <FormAlert tone={reason === 'locked' ? 'error' : 'info'}>
+            <strong>{t('reason.title')}.</strong> {t(`reason.${reason}`)}
+          </FormAlert>
+        ) : notice ? (
+          <FormAlert tone="success">{t(`notice.${notice}`)}</FormAlert>
+        ) : null
+      }
+      // After a provider sign-in for an account with MFA, the form picks up the challenge (mfa=oauth).
+      oauth={oauthMfa ? null : <OAuthButtons redirectTo={redirectTo} />}
       footer={
         <>
-          New here? <Link href={registerHref}>Create an account</Link>
+          {t('login.newHere')} <Link href={registerHref}>{t('login.createAccount')}</Link>
         </>
       }
-    >
-      {notice && <FormAlert tone="success">{notice}</FormAlert>}
-      {/* After a provider sign-in for an account with MFA, the form picks up the challenge (mfa=oauth). */}
-      {oauthMfa ? null : <OAuthButtons redirectTo={redirectTo} />}
-      <LoginForm redirectTo={redirectTo} initialError={loginErrorMessage(first(params.error))} oauthMfa={oauthMfa} />
-    </AuthShell>
+    />
   );
 }

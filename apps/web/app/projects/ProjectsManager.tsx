@@ -11,7 +11,7 @@ import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { formatDateTime } from '@/lib/format';
+import { Time } from '@/components/Time';
 import { ProjectForm, type ProjectInput } from './ProjectForm';
 import type { Project } from '@portcullis/sdk';
 import styles from './projects.module.css';
@@ -125,7 +125,7 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
                       {project.description && <p className={styles.description}>{project.description}</p>}
                       <p className={styles.details}>
                         {project.ownerId === userId ? 'Yours' : <span data-testid="project-owner">Owner {project.ownerId.slice(0, 8)}</span>} · Updated{' '}
-                        {formatDateTime(project.updatedAt)}
+                        <Time iso={project.updatedAt} />
                       </p>
                     </div>
                     {confirming === project.id ? (

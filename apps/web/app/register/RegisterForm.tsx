@@ -6,14 +6,17 @@ import shell from '@/components/AuthShell.module.css';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { PasswordField } from '@/components/PasswordField';
 import { PasswordRules } from '@/components/PasswordRules';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { meetsPasswordRules } from '@/lib/password-rules';
 
 const FIELDS = ['displayName', 'email', 'password'] as const;
 
 export function RegisterForm({ redirectTo }: { redirectTo: string }) {
   const { client, signedIn } = useAuth();
+  const t = useT();
   const [values, setValues] = useState({ displayName: '', email: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -23,11 +26,11 @@ export function RegisterForm({ redirectTo }: { redirectTo: string }) {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (!values.displayName.trim()) found.displayName = 'Enter your name.';
-    if (!values.email.trim()) found.email = 'Enter your email address.';
-    if (!values.password) found.password = 'Choose a password.';
-    else if (!meetsPasswordRules(values.password)) found.password = 'Your password does not meet all the rules below yet.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please correct the fields marked below.', fields: found });
+    if (!values.displayName.trim()) found.displayName = t('register.missingName');
+    if (!values.email.trim()) found.email = t('register.missingEmail');
+    if (!values.password) found.password = t('register.missingPassword');
+    else if (!meetsPasswordRules(values.password)) found.password = t('register.notYet');
+    if (Object.keys(found).length) return setErrors({ message: t('register.correct'), fields: found });
     setBusy(true);
     setErrors({ fields: {} });
     try {
@@ -44,7 +47,7 @@ export function RegisterForm({ redirectTo }: { redirectTo: string }) {
     <form className={shell.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
       <FormAlert>{errors.message}</FormAlert>
       <Field
-        label="Name"
+        label={t('register.name')}
         name="displayName"
         autoComplete="name"
         maxLength={LIMITS.displayName}
@@ -52,11 +55,11 @@ export function RegisterForm({ redirectTo }: { redirectTo: string }) {
         value={values.displayName}
         onChange={set('displayName')}
         error={errors.fields.displayName}
-        hint="How we greet you. Others you work with may see it."
+        hint={t('register.nameHint')}
         autoFocus
       />
       <Field
-        label="Email"
+        label={t('register.email')}
         name="email"
         type="email"
         autoComplete="email"
@@ -66,10 +69,9 @@ export function RegisterForm({ redirectTo }: { redirectTo: string }) {
         onChange={set('email')}
         error={errors.fields.email}
       />
-      <Field
-        label="Password"
+      <PasswordField
+        label={t('register.password')}
         name="password"
-        type="password"
         autoComplete="new-password"
         maxLength={LIMITS.passwordMax}
         required
@@ -78,8 +80,8 @@ export function RegisterForm({ redirectTo }: { redirectTo: string }) {
         error={errors.fields.password}
         hint={<PasswordRules password={values.password} />}
       />
-      <Button type="submit" block loading={busy} loadingText="Creating your account…">
-        Create account
+      <Button type="submit" block loading={busy} loadingText={t('register.submitting')}>
+        {t('register.submit')}
       </Button>
     </form>
   );

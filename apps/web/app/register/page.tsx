@@ -1,24 +1,28 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthShell } from '@/components/AuthShell';
+import { getT } from '@/lib/i18n/server';
 import { safeRedirect } from '@/lib/redirect';
 import { RegisterForm } from './RegisterForm';
 
-export const metadata: Metadata = { title: 'Create an account' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('register.metaTitle') };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function RegisterPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
+  const t = await getT();
   const raw = Array.isArray(params.redirect) ? params.redirect[0] : params.redirect;
   const redirectTo = safeRedirect(raw);
   return (
     <AuthShell
-      title="Create your account"
-      subtitle="It takes less than a minute."
+      title={t('register.title')}
+      subtitle={t('register.subtitle')}
       footer={
         <>
-          Already have an account? <Link href={raw ? `/login?redirect=${encodeURIComponent(redirectTo)}` : '/login'}>Sign in</Link>
+          {t('register.haveAccount')} <Link href={raw ? `/login?redirect=${encodeURIComponent(redirectTo)}` : '/login'}>{t('register.signIn')}</Link>
         </>
       }
     >

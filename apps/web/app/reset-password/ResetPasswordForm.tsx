@@ -3,71 +3,120 @@ import { LIMITS } from '@portcullis/contract/limits';
 import { isAuthError } from '@portcullis/sdk';
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useAuth } from '@/components/AuthProvider';
 import shell from '@/components/AuthShell.module.css';
 import { Button } from '@/components/Button';
-import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { PasswordField } from '@/components/PasswordField';
 import { PasswordRules } from '@/components/PasswordRules';
+import { Spinner } from '@/components/Spinner';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { meetsPasswordRules } from '@/lib/password-rules';
 
-/** POST /api/auth/password/reset → 204; every session of the account ends. */
+type State = 'checking' | 'form' | 'done' | 'dead';
+
+/**
+ * The link is checked as the page opens (POST /api/auth/password/reset/check, which uses nothing
+ * up), so a dead link is said before anyone types. Then POST /api/auth/password/reset → 204
+ * (every session of the account ends) and a sign-in with the new password, so the person lands
+ * signed in; an account with two-step verification goes on to the sign-in page for its code.
+ */
 export function ResetPasswordForm({ token }: { token: string }) {
+  const { client, signedIn } = useAuth();
+  const t = useT();
+  const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
-  const [state, setState] = useState<'form' | 'done' | 'dead'>(token ? 'form' : 'dead');
+  const [state, setState] = useState<State>(token ? 'checking' : 'dead');
 
-  // Keep the token out of the address bar and history; it stays in this component's memory.
   useEffect(() => {
-    if (token) window.history.replaceState(null, '', '/reset-password');
+    if (!token) return;
+    // Keep the token out of the address bar and history; it stays in this component's memory.
+    window.history.replaceState(null, '', '/reset-password');
+    let cancelled = false;
+    postPublic<{ email: string }>('/api/auth/password/reset/check', { token })
+      .then((found) => {
+        if (cancelled) return;
+        setEmail(found.email);
+        setState('form');
+      })
+      .catch((error: unknown) => {
+        // Only a refused link is dead; offline or a busy server leaves the form (the reset itself will say).
+        if (!cancelled) setState(isAuthError(error) && error.code === 'INVALID_TOKEN' ? 'dead' : 'form');
+      });
+    return () => {
+      cancelled = true;
+    };
   }, [token]);
+
+  async function signInAfterReset() {
+    if (!email) return setState('done');
+    try {
+      const result = await client.login({ email, password });
+      if (result.mfaRequired) return window.location.assign('/login?notice=password_reset');
+      signedIn(result.user);
+      window.location.assign('/dashboard');
+    } catch {
+      setState('done'); // e.g. rate limited: the password is changed all the same
+    }
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (!password) found.newPassword = 'Choose a new password.';
-    else if (!meetsPasswordRules(password)) found.newPassword = 'Your new password does not meet all the rules below yet.';
-    if (password && confirm !== password) found.confirmPassword = 'The two passwords do not match.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please correct the fields marked below.', fields: found });
+    if (!password) found.newPassword = t('reset.choose');
+    else if (!meetsPasswordRules(password)) found.newPassword = t('reset.notYet');
+    if (password && confirm !== password) found.confirmPassword = t('reset.mismatch');
+    if (Object.keys(found).length) return setErrors({ message: t('reset.correct'), fields: found });
     setBusy(true);
     setErrors({ fields: {} });
     try {
       await postPublic('/api/auth/password/reset', { token, newPassword: password });
-      setState('done');
     } catch (error) {
       if (isAuthError(error) && error.code === 'INVALID_TOKEN') setState('dead');
       else setErrors(formErrorsFrom(error, ['newPassword']));
-    } finally {
       setBusy(false);
+      return;
     }
+    await signInAfterReset();
   }
 
+  if (state === 'checking') {
+    return (
+      <p className="muted" role="status">
+        <Spinner /> {t('reset.checking')}
+      </p>
+    );
+  }
   if (state === 'done') {
     return (
       <div className="stack">
-        <FormAlert tone="success">Your password has been changed and every device has been signed out.</FormAlert>
-        <Link href="/login">Sign in with your new password</Link>
+        <FormAlert tone="success">{t('reset.done')}</FormAlert>
+        <Link href="/login">{t('reset.signIn')}</Link>
       </div>
     );
   }
   if (state === 'dead') {
     return (
       <div className="stack">
-        <FormAlert>This reset link is invalid, already used or expired.</FormAlert>
-        <Link href="/forgot-password">Ask for a new link</Link>
+        <FormAlert>{t('reset.dead')}</FormAlert>
+        <Link href="/forgot-password">{t('reset.askAgain')}</Link>
       </div>
     );
   }
   return (
     <form className={shell.form} onSubmit={onSubmit} noValidate aria-busy={busy}>
+      {email && <p className="muted">{t('reset.forAccount', { email })}</p>}
+      {/* For password managers: the account the new password belongs to (not shown, not focusable). */}
+      <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
       <FormAlert>{errors.message}</FormAlert>
-      <Field
-        label="New password"
+      <PasswordField
+        label={t('reset.newPassword')}
         name="newPassword"
-        type="password"
         autoComplete="new-password"
         maxLength={LIMITS.passwordMax}
         required
@@ -77,10 +126,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
         hint={<PasswordRules password={password} />}
         autoFocus
       />
-      <Field
-        label="Confirm new password"
+      <PasswordField
+        label={t('reset.confirm')}
         name="confirmPassword"
-        type="password"
         autoComplete="new-password"
         maxLength={LIMITS.passwordMax}
         required
@@ -88,8 +136,8 @@ export function ResetPasswordForm({ token }: { token: string }) {
         onChange={(e) => setConfirm(e.target.value)}
         error={errors.fields.confirmPassword}
       />
-      <Button type="submit" block loading={busy} loadingText="Saving…">
-        Set new password
+      <Button type="submit" block loading={busy} loadingText={t('reset.saving')}>
+        {t('reset.submit')}
       </Button>
     </form>
   );

@@ -85,3 +85,21 @@ export function countRequests(context: BrowserContext, apiPath: string): { calls
   });
   return counter;
 }
+
+/** Opens the header's account menu (profile, security, admin, sign out). */
+export async function openAccountMenu(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: /^Account menu for / });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+}
+
+/** Follows one of the account menu's links ('Profile', 'Security', 'Admin'). */
+export async function openFromAccountMenu(page: Page, name: 'Profile' | 'Security' | 'Admin'): Promise<void> {
+  await openAccountMenu(page);
+  await page.locator('header').getByRole('link', { name, exact: true }).last().click();
+}
+
+/** Signs out through the account menu. */
+export async function signOutViaMenu(page: Page): Promise<void> {
+  await openAccountMenu(page);
+  await page.locator('header').getByRole('button', { name: 'Sign out', exact: true }).click();
+}

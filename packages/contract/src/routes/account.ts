@@ -59,6 +59,36 @@ export const resetPassword = endpoint({
   status: 204,
 });
 
+export const checkResetLink = endpoint({
+  method: 'post',
+  path: '/api/auth/password/reset/check',
+  auth: 'none',
+  tags,
+  extension: true,
+  summary: 'Whether a reset link still works, before a new password is typed (not in the contract)',
+  description:
+    "Not in the contract: an extension. Uses nothing up: the reset page asks when it opens, so a dead link is said at once rather than after two passwords were typed. Answers the account's address (the holder of the link was mailed it), which the page gives password managers as the username. Unknown, used or expired token: `400 INVALID_TOKEN`. Counted against the per-address login limit (`429`).",
+  body: z.object({ token: opaqueToken.meta({ description: 'From the reset link.' }) }),
+  status: 200,
+  response: z.object({ email: z.string() }),
+  rateLimit: 'login',
+});
+
+export const commonPasswords = endpoint({
+  method: 'get',
+  path: '/api/auth/password/common',
+  auth: 'none',
+  tags,
+  extension: true,
+  summary: 'Common passwords by hash prefix, for a live "not a common password" check (not in the contract)',
+  description:
+    'Not in the contract: an extension. `prefix` is the first 5 hex characters of the SHA-256 of the lower-cased password; the answer lists the rest of the hash of every common password (the list the API refuses) with that prefix, so a form can tell while the person types without the password or its whole hash leaving the browser (k-anonymity, as the Have I Been Pwned range API). Cacheable for a day.',
+  query: z.object({ prefix: z.string().regex(/^[0-9a-fA-F]{5}$/, 'prefix must be 5 hexadecimal characters.') }),
+  status: 200,
+  response: z.object({ suffixes: z.array(z.string()) }),
+  cache: 'public, max-age=86400',
+});
+
 export const verifyEmail = endpoint({
   method: 'post',
   path: '/api/auth/email/verify',

@@ -206,7 +206,7 @@ export const session = endpoint({
   extension: true,
   summary: 'Whose live session a browser belongs to (for the web app’s server)',
   description:
-    'Not in the contract: an extension. Reads the signed `portcullis_session` cookie. Returns no token and rotates nothing; `401 UNAUTHENTICATED` when the cookie is missing, forged or its session has ended.',
+    'Not in the contract: an extension. Reads the signed `portcullis_session` cookie. Returns no token and rotates nothing; `401 UNAUTHENTICATED` when the cookie is missing, forged or its session has ended. When a genuine cookie names a session that ended, the 401 carries `X-Session-Ended` with why, for the sign-in page: `signed_out`, `signed_out_everywhere`, `password_changed` (here or by a reset), `role_changed`, `locked`, `revoked` (by the user on another device, an admin, an MFA reset or token reuse) or `expired`.',
   status: 200,
   response: z.object({
     user: User,

@@ -9,3 +9,4 @@ export * as system from './system.js';
 export * as oauth from './oauth.js';
 export * as webhooks from './webhooks.js';
 export * as apiKeys from './apiKeys.js';
+export * as adminConsole from './adminConsole.js';

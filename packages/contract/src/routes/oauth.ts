@@ -26,6 +26,7 @@ const errorCodeNotes = {
   oauth_email_unverified_conflict:
     'an account has this email, but the provider did not verify it or the account never verified it: sign in with the password and link from settings',
   oauth_email_not_verified: 'REQUIRE_EMAIL_VERIFICATION is on; a verification link is mailed, within the verify-resend limit',
+  oauth_account_locked: 'an extension: an administrator locked the account',
   oauth_identity_in_use: 'link flows only: the identity belongs to another account',
   oauth_provider_already_linked: 'link flows only: the account already has an identity at this provider',
   oauth_link_session_expired: 'link flows only: the session that started the link ended before it completed',

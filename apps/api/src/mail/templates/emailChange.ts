@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 /**
  * A change of address: the link to the new address, the notices to the old one, and the note to
@@ -17,7 +17,7 @@ export function confirmEmailChangeMail(input: { displayName: string; link: strin
     subject: 'Confirm your new email address',
     greetingName: input.displayName,
     paragraphs: [
-      'You asked to use this address for your Portcullis account. Confirm it to make the change; until then your account keeps its current address.',
+      `You asked to use this address for your ${appName()} account. Confirm it to make the change; until then your account keeps its current address.`,
     ],
     action: { label: 'Confirm new email address', url: input.link },
     footer: ['This link works once and expires in 24 hours.', 'If you did not ask for this, you can ignore this message: nothing changes.'],
@@ -32,8 +32,8 @@ export function emailChangeNoticeMail(input: { displayName: string; newEmail: st
     greetingName: input.displayName,
     paragraphs: [
       requested
-        ? `Someone signed in to your Portcullis account asked to change its address to ${masked}. The change happens only once the link mailed to that address is followed.`
-        : `The address of your Portcullis account is now ${masked}. This address no longer signs in, and mail about the account goes to the new one.`,
+        ? `Someone signed in to your ${appName()} account asked to change its address to ${masked}. The change happens only once the link mailed to that address is followed.`
+        : `The address of your ${appName()} account is now ${masked}. This address no longer signs in, and mail about the account goes to the new one.`,
     ],
     action: { label: 'Review your security settings', url: input.securityUrl },
     footer: [
@@ -49,7 +49,7 @@ export function emailTakenNoticeMail(): RenderedMail {
     subject: 'Someone tried to use this address',
     greetingName: 'there',
     paragraphs: [
-      'Someone asked to move another Portcullis account to this email address. This address already has its own account, so nothing changed.',
+      `Someone asked to move another ${appName()} account to this email address. This address already has its own account, so nothing changed.`,
       'If it was you, sign in with this address instead, or delete one of the two accounts first.',
     ],
     footer: ['If it was not you, you can ignore this message.'],

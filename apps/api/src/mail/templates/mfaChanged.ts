@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 export function mfaChangedMail(input: { displayName: string; enabled: boolean; securityUrl: string }): RenderedMail {
   return renderMail({
@@ -6,8 +6,8 @@ export function mfaChangedMail(input: { displayName: string; enabled: boolean; s
     greetingName: input.displayName,
     paragraphs: [
       input.enabled
-        ? 'Your Portcullis account now asks for a code from your authenticator app at sign-in. Keep your recovery codes somewhere safe.'
-        : 'Your Portcullis account no longer asks for a code from an authenticator app at sign-in.',
+        ? `Your ${appName()} account now asks for a code from your authenticator app at sign-in. Keep your recovery codes somewhere safe.`
+        : `Your ${appName()} account no longer asks for a code from an authenticator app at sign-in.`,
     ],
     action: { label: 'Review your security settings', url: input.securityUrl },
     footer: [

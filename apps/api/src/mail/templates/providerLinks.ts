@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 /** A sign-in provider was linked: by the holder from settings, or automatically at a sign-in with a verified address. */
 export function providerLinkedMail(input: {
@@ -9,8 +9,8 @@ export function providerLinkedMail(input: {
 }): RenderedMail {
   const how =
     input.via === 'settings'
-      ? `was linked to your Portcullis account from your security settings.`
-      : `was linked to your Portcullis account when someone signed in with it: it shares your verified email address.`;
+      ? `was linked to your ${appName()} account from your security settings.`
+      : `was linked to your ${appName()} account when someone signed in with it: it shares your verified email address.`;
   return renderMail({
     subject: `${input.providerName} can now sign in to your account`,
     greetingName: input.displayName,
@@ -30,7 +30,7 @@ export function unverifiedProvidersRemovedMail(input: { displayName: string; pro
     subject: 'Sign-in providers were unlinked from your account',
     greetingName: input.displayName,
     paragraphs: [
-      `You just proved that this email address is yours. These sign-in providers were linked to your Portcullis account without their own proof of the address, so they were unlinked: ${names}.`,
+      `You just proved that this email address is yours. These sign-in providers were linked to your ${appName()} account without their own proof of the address, so they were unlinked: ${names}.`,
       'If one of them is yours, sign in and link it again from your security settings (no password yet? Use “Forgot password?” on the sign-in page to set one).',
     ],
     action: { label: 'Review your security settings', url: input.securityUrl },

@@ -1,10 +1,10 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 export function resetPasswordMail(input: { displayName: string; link: string }): RenderedMail {
   return renderMail({
     subject: 'Reset your password',
     greetingName: input.displayName,
-    paragraphs: ['Someone asked to reset the password of your Portcullis account. If it was you, choose a new password with the link below.'],
+    paragraphs: [`Someone asked to reset the password of your ${appName()} account. If it was you, choose a new password with the link below.`],
     action: { label: 'Choose a new password', url: input.link },
     footer: [
       'This link works once and expires in 1 hour. Resetting your password signs you out everywhere.',

@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 /**
  * Wrong sign-in codes in a row (services/secondFactorFailures.ts): sent once at the warning mark and
@@ -16,7 +16,7 @@ export function secondFactorFailuresMail(input: {
     subject: locked ? 'Two-step verification is locked on your account' : 'Wrong sign-in codes were entered for your account',
     greetingName: input.displayName,
     paragraphs: [
-      `${failures} wrong codes in a row were entered at the second step of signing in to your Portcullis account. Each attempt first needed your password.`,
+      `${failures} wrong codes in a row were entered at the second step of signing in to your ${appName()} account. Each attempt first needed your password.`,
       locked
         ? 'To protect the account, codes are no longer accepted at sign-in. Reset your password to unlock it (the reset also signs out every session), or ask an administrator to reset two-step verification.'
         : 'If this was not you, someone probably knows your password: change it now.',

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/PageHeader';
 import { requireAdmin } from '@/lib/admin';
+import { getT } from '@/lib/i18n/server';
 import { AdminNav } from '../AdminNav';
 import { AuditLog } from './AuditLog';
 
@@ -11,11 +12,14 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export default async function AdminAuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin('/admin/audit');
   const params = await searchParams;
+  const t = await getT();
   return (
     <div className="container page">
-      <PageHeader eyebrow="Admin" title="Audit log" description="Security-relevant events, newest first: who did what, from where." />
+      <PageHeader eyebrow={t('admin.eyebrow')} title={t('admin.audit.title')} description={t('admin.audit.description')} />
       <AdminNav current="audit" />
-      <AuditLog initial={{ userId: first(params.userId), actorId: first(params.actorId), type: first(params.type) }} />
+      <AuditLog
+        initial={{ person: first(params.person), userId: first(params.userId), type: first(params.type), from: first(params.from), to: first(params.to) }}
+      />
     </div>
   );
 }

@@ -1,8 +1,7 @@
 'use client';
-import type { admin, ResponseOf } from '@portcullis/contract';
-import { ROLES, type Role, type User } from '@portcullis/sdk';
+import type { AdminAccountList, AdminUser } from '@portcullis/sdk';
 import Link from 'next/link';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { Pager } from '@/components/Pager';
 import { Button } from '@/components/Button';
@@ -11,39 +10,40 @@ import { EmptyState } from '@/components/EmptyState';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
-import { apiJson, queryString } from '@/lib/api';
+import { Time } from '@/components/Time';
+import { queryString } from '@/lib/api';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { formatDate } from '@/lib/format';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
 import styles from '../admin.module.css';
-import { UserSessions } from './UserSessions';
+import { ActionMenu, ConfirmAction, offeredActions, runAction, type AdminAction } from './actions';
+import { InviteForm } from './InviteForm';
 
 const LIMIT = 20;
+type Status = '' | 'locked' | 'invited';
 
-/** An action waiting for the admin's confirmation. */
-type Pending = { user: User; kind: 'role'; role: Role } | { user: User; kind: 'revoke' } | { user: User; kind: 'mfa' } | { user: User; kind: 'delete' };
-
+/** The users table: status columns and one menu per row; on a phone each row is a card (admin.module.css `.cards`). */
 export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initialQuery: string }) {
+  const t = useT();
   const { client } = useAuth();
   const [query, setQuery] = useState(initialQuery);
   const [search, setSearch] = useState(initialQuery);
+  const [status, setStatus] = useState<Status>('');
   const [page, setPage] = useState(1);
   const {
     data,
     loading,
     error: loadError,
-    reload: load,
-  } = useApiGet<ResponseOf<typeof admin.listUsers>>(`/api/admin/users${queryString({ query: search, page, limit: LIMIT })}`);
+    reload,
+  } = useApiGet<AdminAccountList>(`/api/admin/accounts${queryString({ query: search, status, page, limit: LIMIT })}`);
   const [actionError, setError] = useState<string>();
   const error = actionError ?? (loadError ? formErrorsFrom(loadError, []).message : undefined);
   const [notice, setNotice] = useState<string>();
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [pending, setPending] = useState<{ user: AdminUser; action: AdminAction } | null>(null);
   const [working, setWorking] = useState(false);
-  const [open, setOpen] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
 
-  // The form is a plain GET form too (?query=), so a search submitted before the page is
-  // hydrated still works; afterwards it reads what the field holds, typed before hydration or not.
+  // The form is a plain GET form too (?query=), so a search submitted before hydration still works.
   function onSearch(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const typed = String(new FormData(event.currentTarget).get('query') ?? '').trim();
@@ -52,34 +52,14 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
     setSearch(typed);
   }
 
-  function ask(next: Pending) {
-    setError(undefined);
-    setNotice(undefined);
-    setPending(next);
-  }
-
-  async function confirm() {
+  async function confirm(reason: string) {
     if (!pending) return;
     setWorking(true);
     setError(undefined);
-    const { user } = pending;
     try {
-      if (pending.kind === 'role') {
-        await apiJson(client, 'PATCH', `/api/admin/users/${user.id}`, { role: pending.role });
-        setNotice(`${user.displayName} is now ${article(pending.role)} ${pending.role}.`);
-      } else if (pending.kind === 'revoke') {
-        await apiJson(client, 'POST', `/api/admin/users/${user.id}/sessions/revoke`);
-        setNotice(`${user.displayName} has been signed out everywhere.`);
-      } else if (pending.kind === 'mfa') {
-        await apiJson(client, 'POST', `/api/admin/users/${user.id}/mfa/reset`);
-        setNotice(`${user.displayName}’s two-step verification has been reset. They were signed out everywhere and told by email.`);
-      } else {
-        await apiJson(client, 'DELETE', `/api/admin/users/${user.id}`);
-        setNotice(`${user.displayName}’s account has been deleted.`);
-      }
+      setNotice(await runAction(client, t, pending.user, pending.action, reason));
       setPending(null);
-      setVersion((v) => v + 1);
-      await load();
+      await reload();
     } catch (err) {
       setError(formErrorsFrom(err, []).message);
     } finally {
@@ -88,57 +68,116 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
   }
 
   const pages = data ? Math.max(1, Math.ceil(data.total / LIMIT)) : 1;
+  const count = data ? (data.total === 1 ? t('admin.users.countOne') : t('admin.users.count', { count: data.total })) : undefined;
 
   return (
-    <Card
-      title="Accounts"
-      description={data ? `${data.total} ${data.total === 1 ? 'account' : 'accounts'}${search ? ` matching “${search}”` : ''}` : undefined}
-    >
-      <form className={styles.filters} onSubmit={onSearch} role="search">
-        <Field label="Search by email or name" name="query" value={query} onChange={(e) => setQuery(e.target.value)} maxLength={200} autoComplete="off" />
-        <Button type="submit" variant="secondary" loading={loading && data !== null}>
-          Search
-        </Button>
-      </form>
+    <Card title={t('admin.users.card')} description={count && search ? t('admin.users.matching', { count: count, query: search }) : count}>
+      <div className={styles.toolbar}>
+        <form className={styles.filters} onSubmit={onSearch} role="search">
+          <Field label={t('admin.users.search')} name="query" value={query} onChange={(e) => setQuery(e.target.value)} maxLength={200} autoComplete="off" />
+          <div className={styles.selectField}>
+            <label htmlFor="user-status">{t('admin.users.status')}</label>
+            <select id="user-status" className={styles.select} value={status} onChange={(e) => (setStatus(e.target.value as Status), setPage(1))}>
+              <option value="">{t('admin.users.status.all')}</option>
+              <option value="locked">{t('admin.users.status.locked')}</option>
+              <option value="invited">{t('admin.users.status.invited')}</option>
+            </select>
+          </div>
+          <Button type="submit" variant="secondary" loading={loading && data !== null}>
+            {t('admin.users.searchButton')}
+          </Button>
+        </form>
+        <InviteForm
+          onInvited={(email) => {
+            setError(undefined);
+            setNotice(t('admin.invite.done', { email }));
+            void reload();
+          }}
+        />
+      </div>
       <FormAlert>{error}</FormAlert>
       <FormAlert tone="success">{notice}</FormAlert>
-      {data === null ? (
+      {/* A failed load shows its error alone: the rows of an older answer are not left under it. */}
+      {loadError ? null : data === null ? (
         loading && (
           <p role="status" className="muted">
-            <Spinner /> Loading accounts…
+            <Spinner /> {t('admin.users.loading')}
           </p>
         )
       ) : data.users.length === 0 ? (
-        <EmptyState title="No accounts found">Try another search.</EmptyState>
+        <EmptyState title={t('admin.users.empty')}>{t('admin.users.emptyHint')}</EmptyState>
       ) : (
         <div className={styles.tableWrap}>
-          <table className={styles.table}>
+          <table className={`${styles.table} ${styles.cards}`}>
             <thead>
               <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
+                <th scope="col">{t('admin.col.person')}</th>
+                <th scope="col">{t('admin.col.role')}</th>
+                <th scope="col">{t('admin.col.status')}</th>
+                <th scope="col">{t('admin.col.verified')}</th>
+                <th scope="col">{t('admin.col.twoStep')}</th>
+                <th scope="col">{t('admin.col.lastSignIn')}</th>
+                <th scope="col">{t('admin.col.methods')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('admin.col.actions')}</span>
                 </th>
               </tr>
             </thead>
             <tbody>
-              {data.users.map((user) => (
-                <UserRow
-                  key={user.id}
-                  user={user}
-                  isSelf={user.id === adminId}
-                  pending={pending?.user.id === user.id ? pending : null}
-                  working={working}
-                  open={open === user.id}
-                  version={version}
-                  onToggle={() => setOpen(open === user.id ? null : user.id)}
-                  onAsk={ask}
-                  onConfirm={confirm}
-                  onCancel={() => setPending(null)}
-                />
-              ))}
+              {data.users.map((user) => {
+                const isSelf = user.id === adminId;
+                const mine = pending?.user.id === user.id ? pending : null;
+                return (
+                  <tr key={user.id} data-testid="user-row" data-email={user.email}>
+                    <td>
+                      <div className={styles.person}>
+                        <span className={styles.personName}>
+                          <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link> {isSelf && <span className={styles.badge}>{t('admin.you')}</span>}
+                        </span>
+                        <span className="muted">{user.email}</span>
+                      </div>
+                    </td>
+                    <td data-label={t('admin.col.role')}>{t(`admin.role.${user.role}`)}</td>
+                    <td data-label={t('admin.col.status')}>
+                      <StatusBadge user={user} t={t} />
+                    </td>
+                    <td data-label={t('admin.col.verified')}>{user.emailVerified ? t('admin.verified') : t('admin.unverified')}</td>
+                    <td data-label={t('admin.col.twoStep')}>{user.mfaEnabled ? t('admin.twoStepOn') : t('admin.twoStepOff')}</td>
+                    <td data-label={t('admin.col.lastSignIn')} className={styles.nowrap}>
+                      {user.lastSignInAt ? <Time iso={user.lastSignInAt} format="ago" /> : t('admin.never')}
+                    </td>
+                    <td data-label={t('admin.col.methods')}>
+                      <Methods user={user} t={t} />
+                    </td>
+                    <td>
+                      {mine ? (
+                        <ConfirmAction
+                          user={user}
+                          action={mine.action}
+                          isSelf={isSelf}
+                          working={working}
+                          onConfirm={(reason) => void confirm(reason)}
+                          onCancel={() => setPending(null)}
+                        />
+                      ) : (
+                        <div className={styles.rowActions}>
+                          <ActionMenu
+                            user={user}
+                            showOpen
+                            disabled={working}
+                            actions={offeredActions(user, { isSelf, adminCount: data.adminCount })}
+                            onPick={(action) => {
+                              setError(undefined);
+                              setNotice(undefined);
+                              setPending({ user, action });
+                            }}
+                          />
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -148,118 +187,21 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
   );
 }
 
-interface RowProps {
-  user: User;
-  isSelf: boolean;
-  pending: Pending | null;
-  working: boolean;
-  open: boolean;
-  version: number;
-  onToggle(): void;
-  onAsk(p: Pending): void;
-  onConfirm(): void;
-  onCancel(): void;
+export function StatusBadge({ user, t }: { user: AdminUser; t: Translate }) {
+  if (user.lockedAt) return <span className={styles.statusLocked}>{t('admin.status.locked')}</span>;
+  if (user.signInMethods.length === 0) return <span className={styles.badge}>{t('admin.status.invited')}</span>;
+  return <span>{t('admin.status.active')}</span>;
 }
 
-function UserRow({ user, isSelf, pending, working, open, version, onToggle, onAsk, onConfirm, onCancel }: RowProps) {
-  const [role, setRole] = useState<Role>(user.role);
-  useEffect(() => setRole(user.role), [user.role]);
+export function Methods({ user, t }: { user: AdminUser; t: Translate }) {
+  if (user.signInMethods.length === 0) return <span className="muted">{t('admin.method.none')}</span>;
   return (
-    <>
-      <tr data-testid="user-row" data-email={user.email}>
-        <td>
-          <div className={styles.person}>
-            <span className={styles.personName}>
-              {user.displayName} {isSelf && <span className={styles.badge}>You</span>} {user.mfaEnabled && <span className={styles.badge}>Two-step</span>}
-            </span>
-            <span className="muted">{user.email}</span>
-          </div>
-        </td>
-        <td>
-          <div className={styles.roleCell}>
-            <label className="visually-hidden" htmlFor={`role-${user.id}`}>
-              Role of {user.displayName}
-            </label>
-            <select id={`role-${user.id}`} className={styles.select} value={role} onChange={(e) => setRole(e.target.value as Role)} disabled={working}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-            {role !== user.role && (
-              <Button size="sm" onClick={() => onAsk({ user, kind: 'role', role })} disabled={working}>
-                Change role
-              </Button>
-            )}
-          </div>
-        </td>
-        <td className={styles.nowrap}>{formatDate(user.createdAt)}</td>
-        <td>
-          {pending ? (
-            <div className={styles.confirm} role="group" aria-label="Confirm">
-              <span>{confirmText(pending, isSelf)}</span>
-              <Button size="sm" variant={pending.kind === 'role' ? 'primary' : 'danger'} loading={working} onClick={onConfirm}>
-                Confirm
-              </Button>
-              <Button size="sm" variant="ghost" disabled={working} onClick={() => (onCancel(), setRole(user.role))}>
-                Cancel
-              </Button>
-            </div>
-          ) : (
-            <div className={styles.rowActions}>
-              <Button size="sm" variant="ghost" onClick={onToggle} aria-expanded={open} aria-label={`Sessions of ${user.email}`}>
-                Sessions
-              </Button>
-              <Link href={`/admin/audit?userId=${user.id}`} className={styles.link}>
-                Activity
-              </Link>
-              <Button
-                size="sm"
-                variant="secondary"
-                onClick={() => onAsk({ user, kind: 'revoke' })}
-                disabled={working}
-                aria-label={`Sign out ${user.email} everywhere`}
-              >
-                Sign out everywhere
-              </Button>
-              {/* Not for oneself: turning off one's own goes through the security page's re-authentication. */}
-              {user.mfaEnabled && !isSelf && (
-                <Button
-                  size="sm"
-                  variant="secondary"
-                  onClick={() => onAsk({ user, kind: 'mfa' })}
-                  disabled={working}
-                  aria-label={`Reset two-step verification of ${user.email}`}
-                >
-                  Reset two-step
-                </Button>
-              )}
-              <Button size="sm" variant="danger" onClick={() => onAsk({ user, kind: 'delete' })} disabled={working} aria-label={`Delete ${user.email}`}>
-                Delete
-              </Button>
-            </div>
-          )}
-        </td>
-      </tr>
-      {open && (
-        <tr className={styles.detailRow}>
-          <td colSpan={4}>
-            <UserSessions userId={user.id} version={version} />
-          </td>
-        </tr>
-      )}
-    </>
+    <span className={styles.methods}>
+      {user.signInMethods.map((m) => (
+        <span key={m} className={styles.badge}>
+          {t(`admin.method.${m}`)}
+        </span>
+      ))}
+    </span>
   );
 }
-
-function confirmText(pending: Pending, isSelf: boolean): string {
-  const who = isSelf ? 'yourself' : pending.user.displayName;
-  if (pending.kind === 'role') return `Make ${who} ${article(pending.role)} ${pending.role}? They are signed in again with the new role.`;
-  if (pending.kind === 'revoke') return `Sign ${who} out on every device?`;
-  if (pending.kind === 'mfa')
-    return `Reset ${who}’s two-step verification? Their authenticator app and recovery codes stop working, and they are signed out everywhere.`;
-  return `Delete ${pending.user.email} and all their projects? This cannot be undone.`;
-}
-
-const article = (role: string) => (role === 'admin' ? 'an' : 'a');

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/PageHeader';
 import { requireAdmin } from '@/lib/admin';
+import { getT } from '@/lib/i18n/server';
 import { AdminNav } from '../AdminNav';
 import { UsersAdmin } from './UsersAdmin';
 
@@ -11,13 +12,10 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireAdmin('/admin/users');
   const params = await searchParams;
+  const t = await getT();
   return (
     <div className="container page">
-      <PageHeader
-        eyebrow="Admin"
-        title="Users"
-        description="Search accounts, change roles, sign people out, or delete accounts. Every action is recorded in the audit log."
-      />
+      <PageHeader eyebrow={t('admin.eyebrow')} title={t('admin.users.title')} description={t('admin.users.description')} />
       <AdminNav current="users" />
       <UsersAdmin adminId={admin.id} initialQuery={first(params.query).trim()} />
     </div>

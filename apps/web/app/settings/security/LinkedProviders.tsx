@@ -8,7 +8,7 @@ import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson } from '@/lib/api';
 import { formErrorsFrom, loginErrorMessage } from '@/lib/form-errors';
-import { formatDate } from '@/lib/format';
+import { Time } from '@/components/Time';
 import { LinkProviderForm } from './LinkProviderForm';
 import styles from './security.module.css';
 
@@ -109,7 +109,7 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
                 <div className={styles.meta}>
                   <strong>{identity.name}</strong>
                   <div className="muted">
-                    {identity.email ?? 'No email shared'} · linked {formatDate(identity.linkedAt)}
+                    {identity.email ?? 'No email shared'} · linked <Time iso={identity.linkedAt} format="date" />
                   </div>
                   {last && <div className="muted">This is your only way to sign in: set a password or link another provider before unlinking it.</div>}
                 </div>

@@ -7,7 +7,7 @@ import { EmptyState } from '@/components/EmptyState';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { formatDateTime, timeAgo } from '@/lib/format';
+import { Time } from '@/components/Time';
 import styles from './security.module.css';
 
 /** The live sessions of the account, newest activity first, each with a revoke button. */
@@ -81,9 +81,11 @@ export function SessionsList() {
                 <p className={styles.details}>
                   <span>{session.ip ?? 'Unknown address'}</span>
                   <span aria-hidden="true"> · </span>
-                  <span title={formatDateTime(session.lastActiveAt)}>Last active {session.current ? 'now' : timeAgo(session.lastActiveAt)}</span>
+                  <span>Last active {session.current ? 'now' : <Time iso={session.lastActiveAt} format="ago" />}</span>
                   <span aria-hidden="true"> · </span>
-                  <span>Signed in {formatDateTime(session.createdAt)}</span>
+                  <span>
+                    Signed in <Time iso={session.createdAt} />
+                  </span>
                 </p>
               </div>
               <Button
