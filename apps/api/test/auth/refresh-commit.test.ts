@@ -23,6 +23,7 @@ describe('refresh after the rotation committed', () => {
     const session = db._.session;
     const realPrepare = session.prepareQuery.bind(session);
     let failing = false;
+    let rotatedBySingleStatement = false;
     const lost = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
     // Only this refresh's own work: once its transaction has committed, the database "goes away".
     db.transaction = (async (...args: Parameters<typeof db.transaction>) => {
@@ -43,6 +44,7 @@ describe('refresh after the rotation committed', () => {
       const realExecute = prepared.execute.bind(prepared);
       prepared.execute = (async (...a: Parameters<typeof prepared.execute>) => {
         const result = await realExecute(...a);
+        rotatedBySingleStatement = (result as { rows: unknown[] }).rows.length === 1;
         failing = true;
         return result;
       }) as typeof prepared.execute;
@@ -53,6 +55,7 @@ describe('refresh after the rotation committed', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.user.email).toBe(alice.email);
       expect(failing, 'the rotation committed before the answer').toBe(true);
+      expect(rotatedBySingleStatement, 'the first use of a live token is rotated by the single statement').toBe(true);
     } finally {
       db.transaction = realTransaction;
       db.select = realSelect;
