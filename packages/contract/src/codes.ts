@@ -70,6 +70,11 @@ export const AUDIT_EVENT_TYPES = [
   'oauth.linked',
   'oauth.unlinked',
   'keys.rotated',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
+  'passkey.failed',
+  'email_sign_in.requested',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -5,8 +5,10 @@ import { adminRoutes } from './admin.js';
 import { adminKeyRoutes } from './adminKeys.js';
 import { coreAuthRoutes } from './auth.js';
 import { devOutboxRoutes } from './devOutbox.js';
+import { emailSignInRoutes } from './emailSignIn.js';
 import { healthEndpoints } from './health.js';
 import { oauthRoutes } from './oauth.js';
+import { passkeyRoutes } from './passkeys.js';
 import { projectRoutes } from './projects.js';
 import { wellKnownEndpoints } from './wellKnown.js';
 
@@ -23,6 +25,8 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...projectRoutes(ctx),
     ...oauthRoutes(ctx),
     ...accountRoutes(ctx),
+    ...passkeyRoutes(ctx),
+    ...emailSignInRoutes(ctx),
     ...adminRoutes(ctx),
     ...adminKeyRoutes(ctx),
     // Only when devOutboxEnabled (not production, no SMTP_URL): otherwise no route at all.
