@@ -8,6 +8,7 @@ import shell from '@/components/AuthShell.module.css';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { PasskeySecondFactor } from '@/components/PasskeyButton';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { safeRedirect } from '@/lib/redirect';
@@ -131,7 +132,7 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
           label="Email"
           name="email"
           type="email"
-          autoComplete="username"
+          autoComplete="username webauthn"
           inputMode="email"
           required
           value={email}
@@ -186,6 +187,7 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
       <Button type="submit" block loading={busy} loadingText="Verifying…">
         Verify and sign in
       </Button>
+      {step.challenge.passkey && <PasskeySecondFactor mfaToken={step.challenge.mfaToken} onSignedIn={(result) => finish(result.user)} />}
       {canSwitch && (
         <button type="button" className={shell.linkButton} onClick={() => switchTo(totp ? 'recovery' : 'totp')}>
           {totp ? 'Use a recovery code instead' : 'Use a code from your authenticator app'}

@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthShell } from '@/components/AuthShell';
 import { FormAlert } from '@/components/FormAlert';
+import { EmailCodeSignIn } from '@/components/EmailCodeSignIn';
 import { OAuthButtons } from '@/components/OAuthButtons';
+import { PasskeyButton } from '@/components/PasskeyButton';
 import { loginErrorMessage } from '@/lib/form-errors';
 import { safeRedirect } from '@/lib/redirect';
 import { LoginForm } from './LoginForm';
@@ -41,6 +43,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       {/* After a provider sign-in for an account with MFA, the form picks up the challenge (mfa=oauth). */}
       {oauthMfa ? null : <OAuthButtons redirectTo={redirectTo} />}
       <LoginForm redirectTo={redirectTo} initialError={loginErrorMessage(first(params.error))} oauthMfa={oauthMfa} />
+      {oauthMfa ? null : <PasskeyButton redirectTo={redirectTo} />}
+      {oauthMfa ? null : <EmailCodeSignIn redirectTo={redirectTo} signInToken={first(params.signInToken)} />}
     </AuthShell>
   );
 }
