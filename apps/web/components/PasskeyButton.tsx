@@ -1,5 +1,5 @@
 'use client';
-import type { SignedIn } from '@portcullis/sdk';
+import { isAuthError, type SignedIn } from '@portcullis/sdk';
 import { cancelPasskeyCeremony, conditionalUiSupported, passkeySecondFactor, passkeysSupported, signInWithPasskey } from '@portcullis/sdk/passkeys';
 import { useEffect, useRef, useState } from 'react';
 import { useAuth } from './AuthProvider';
@@ -41,7 +41,9 @@ export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
       signInWithPasskey(client, { conditional: true })
         .then(done)
         .catch((err: unknown) => {
-          if (!stopped && !(err instanceof Error && err.name === 'AbortError')) setError(passkeyError(err));
+          // Only the API's refusal of a passkey the person picked is worth a word; the browser's own
+          // failures (no passkey, an origin it will not use, a cancel) leave the page as it was.
+          if (!stopped && isAuthError(err)) setError(passkeyError(err));
         });
     });
     return () => {
@@ -64,7 +66,7 @@ export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
   if (!supported) return null;
   return (
     <div className={shell.form}>
-      <FormAlert>{error}</FormAlert>
+      {error && <FormAlert>{error}</FormAlert>}
       <Button variant="secondary" block loading={busy} loadingText="Waiting for your passkey…" onClick={onClick}>
         Sign in with a passkey
       </Button>
