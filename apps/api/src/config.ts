@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
-import { withLoopbackSpellings } from './loopbackOrigins.js';
+import { isLoopbackHostName, withLoopbackSpellings } from './loopbackOrigins.js';
 
 /**
  * One validated configuration object, read from the environment (and `.env`, loaded by main.ts).
@@ -182,13 +182,27 @@ const schema = z.object({
    * existing account with that address, or count the address as verified. Google and GitHub are believed.
    */
   OIDC_TRUST_EMAIL: bool(false),
+  /** Passkeys: the relying-party id (a registrable domain); default WEB_URL's host name ('localhost' for a loopback address). */
+  WEBAUTHN_RP_ID: z.string().trim().min(1).max(253).optional(),
+  /** Passkeys: the origins a ceremony may come from (comma-separated); default WEB_URL (with its loopback spellings outside production). */
+  WEBAUTHN_ORIGINS: z.string().optional(),
+  WEBAUTHN_RP_NAME: z.string().trim().min(1).max(64).default('Portcullis'),
+  /** Sign-in by an emailed code and link (off unless true). */
+  EMAIL_SIGNIN: bool(false),
+  /** With EMAIL_SIGNIN: a code for an address without an account creates a passwordless account. */
+  EMAIL_SIGNUP: bool(false),
+  RATE_LIMIT_EMAIL_SIGNIN: limit('5/1h'),
+  RATE_LIMIT_EMAIL_SIGNIN_PER_IP: limit('20/1h'),
   /** Lets the OAuth client talk to http:// providers (loopback test providers only); refused in production. */
   OAUTH_ALLOW_INSECURE_REQUESTS: bool(false),
 });
 
 type Raw = z.infer<typeof schema>;
 
-export interface Config extends Omit<Raw, 'COOKIE_SECURE' | 'CORS_ORIGINS' | 'JWT_ISSUER' | 'SECRET_KEY'> {
+export interface Config extends Omit<Raw, 'COOKIE_SECURE' | 'CORS_ORIGINS' | 'JWT_ISSUER' | 'SECRET_KEY' | 'WEBAUTHN_RP_ID' | 'WEBAUTHN_ORIGINS'> {
+  /** Passkeys: the relying-party id and the origins a ceremony may come from. */
+  WEBAUTHN_RP_ID: string;
+  WEBAUTHN_ORIGINS: string[];
   isProduction: boolean;
   COOKIE_SECURE: boolean;
   CORS_ORIGINS: string[];
@@ -259,8 +273,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CORS_ORIGINS: withLoopbackSpellings(corsOrigins, raw.WEB_URL, isProduction),
     JWT_ISSUER: raw.JWT_ISSUER ?? `http://localhost:${raw.PORT}`,
     SECRET_KEY: secretKey,
+    ...webauthnSettings(raw, isProduction),
     notices,
   };
+}
+
+/**
+ * The RP id defaults to WEB_URL's host; a browser refuses an IP address as RP id, so a loopback
+ * WEB_URL (127.0.0.1, [::1]) gives 'localhost', whose origin is one of its loopback spellings.
+ */
+function webauthnSettings(raw: Raw, isProduction: boolean): Pick<Config, 'WEBAUTHN_RP_ID' | 'WEBAUTHN_ORIGINS'> {
+  const web = new URL(raw.WEB_URL);
+  const rpId = raw.WEBAUTHN_RP_ID ?? (isLoopbackHostName(web.hostname) ? 'localhost' : web.hostname);
+  const origins = raw.WEBAUTHN_ORIGINS
+    ? raw.WEBAUTHN_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+        .map((o) => parseOrigin(o, 'WEBAUTHN_ORIGINS'))
+    : withLoopbackSpellings([raw.WEB_URL], raw.WEB_URL, isProduction);
+  return { WEBAUTHN_RP_ID: rpId.toLowerCase(), WEBAUTHN_ORIGINS: origins };
 }
 
 /** A provider half-configured (an id without a secret, a client without an issuer) is a mistake, not a silent "off". */
@@ -277,13 +308,13 @@ function checkOAuthPairs(raw: Raw): void {
   }
 }
 
-function parseOrigin(text: string): string {
+function parseOrigin(text: string, name = 'CORS_ORIGINS'): string {
   try {
     const url = new URL(text);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
     return url.origin;
   } catch {
-    throw new ConfigError(`Invalid configuration: CORS_ORIGINS: expected comma-separated http(s) origins (got ${JSON.stringify(text)})`);
+    throw new ConfigError(`Invalid configuration: ${name}: expected comma-separated http(s) origins (got ${JSON.stringify(text)})`);
   }
 }
 

@@ -135,7 +135,7 @@ describe('web: sign in with an OpenID provider', { timeout: 120_000 }, () => {
     await page.goto('/login?redirect=%2Fsettings%2Fsecurity');
     await page.getByLabel('Email').fill(local.email);
     await page.getByLabel('Password').fill(local.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${stack.webUrl}/settings/security`);
     const section = page.getByTestId('linked-providers');
     await section.getByText('No provider is linked yet.').waitFor();

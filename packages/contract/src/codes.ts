@@ -86,6 +86,11 @@ export const AUDIT_EVENT_TYPES = [
   'service_account.created',
   'service_account.deleted',
   'service_account.token_issued',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
+  'passkey.failed',
+  'email_sign_in.requested',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

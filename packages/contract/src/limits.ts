@@ -12,4 +12,6 @@ export const LIMITS = {
   loginEmailMax: 320,
   /** A recovery code as typed (the rule in fields.ts; the codes themselves are shorter). */
   recoveryCodeMax: 64,
+  /** A passkey's name, as shown in the list of passkeys. */
+  passkeyName: 64,
 } as const;

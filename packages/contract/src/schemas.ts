@@ -80,7 +80,15 @@ export type AuthResult = z.infer<typeof AuthResult>;
 
 /** Login answer for an account with MFA: no tokens yet, finish with `POST /api/auth/login/mfa`. */
 export const MfaChallenge = z
-  .object({ mfaRequired: z.literal(true), mfaToken: z.string().meta({ description: 'Valid 5 minutes.' }), methods: z.array(z.enum(MFA_METHODS)) })
+  .object({
+    mfaRequired: z.literal(true),
+    mfaToken: z.string().meta({ description: 'Valid 5 minutes.' }),
+    methods: z.array(z.enum(MFA_METHODS)),
+    passkey: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'Not in the contract: present when the account has a passkey, usable instead of a code (`POST /api/auth/login/mfa/passkey`).' }),
+  })
   .meta({ id: 'MfaChallenge' });
 export type MfaChallenge = z.infer<typeof MfaChallenge>;
 

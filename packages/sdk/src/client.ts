@@ -1,7 +1,7 @@
 // createAuthClient: the typed account calls (sign-in, MFA, sessions, password, profile, email
 // address, recovery codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
 import { adminConsoleCalls } from '#sdk/adminConsole';
-import { jsonPost, readJson } from '#sdk/http';
+import { joinUrl, jsonPost, readJson, send } from '#sdk/http';
 import { createClientSession } from '#sdk/session';
 import type {
   ApiKey,
@@ -12,9 +12,12 @@ import type {
   LoginResult,
   MfaChallenge,
   MfaResetResult,
+  Passkey,
   Session,
+  SignInMethods,
   TotpSetup,
   User,
+  WebAuthnOptionsJSON,
 } from '#sdk/types';
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
@@ -28,6 +31,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   function signedOutEverywhere(): void {
     session.clear();
     session.announceSignOut();
+  }
+
+  /** A login's answer: signed in, or the MFA challenge (with `passkey: true` when a passkey can answer it). */
+  function loginResult(result: AuthResult | MfaChallenge): LoginResult | Promise<LoginResult> {
+    if ('mfaRequired' in result && result.mfaRequired === true) {
+      return { mfaRequired: true, mfaToken: result.mfaToken, methods: result.methods, ...(result.passkey && { passkey: true as const }) };
+    }
+    return session.signedIn(result as AuthResult);
   }
 
   return {
@@ -45,10 +56,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     async login({ email, password }): Promise<LoginResult> {
       const result = await session.post<AuthResult | MfaChallenge>('/api/auth/login', { email, password }, true);
-      if ('mfaRequired' in result && result.mfaRequired === true) {
-        return { mfaRequired: true, mfaToken: result.mfaToken, methods: result.methods };
-      }
-      return session.signedIn(result as AuthResult);
+      return loginResult(result);
     },
     async loginMfa(input) {
       const body = 'code' in input ? { mfaToken: input.mfaToken, code: input.code } : { mfaToken: input.mfaToken, recoveryCode: input.recoveryCode };
@@ -123,6 +131,44 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     async linkProvider(provider, { password, code, recoveryCode } = {}) {
       return authedJson<{ url: string }>(`/api/auth/oauth/${encodeURIComponent(provider)}/link`, jsonPost({ password, code, recoveryCode }));
+    },
+    async passkeyRegistrationOptions(proof = {}) {
+      return (await authedJson<{ options: WebAuthnOptionsJSON }>('/api/auth/passkeys/registration/options', jsonPost(proof))).options;
+    },
+    async registerPasskey({ response, name }) {
+      return (await authedJson<{ passkey: Passkey }>('/api/auth/passkeys', jsonPost({ response, name }))).passkey;
+    },
+    async passkeys() {
+      return (await authedJson<{ passkeys: Passkey[] }>('/api/auth/passkeys')).passkeys;
+    },
+    async renamePasskey(id, name) {
+      return (await authedJson<{ passkey: Passkey }>(`/api/auth/passkeys/${encodeURIComponent(id)}`, { ...jsonPost({ name }), method: 'PATCH' })).passkey;
+    },
+    async deletePasskey(id) {
+      await authedJson<void>(`/api/auth/passkeys/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
+    async passkeySignInOptions() {
+      return session.post<{ options: WebAuthnOptionsJSON; attemptId: string }>('/api/auth/passkeys/sign-in/options', {});
+    },
+    async signInWithPasskeyResponse({ attemptId, response }) {
+      return session.signedIn(await session.post<AuthResult>('/api/auth/passkeys/sign-in', { attemptId, response }, true));
+    },
+    async passkeyMfaOptions(mfaToken) {
+      return (await session.post<{ options: WebAuthnOptionsJSON }>('/api/auth/login/mfa/passkey/options', { mfaToken })).options;
+    },
+    async loginMfaPasskey({ mfaToken, response }) {
+      return session.signedIn(await session.post<AuthResult>('/api/auth/login/mfa/passkey', { mfaToken, response }, true));
+    },
+    async signInMethods() {
+      // Public: no token, so not through session.fetch.
+      const fetchFn = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
+      return readJson<SignInMethods>(await send(fetchFn, joinUrl(options.baseUrl, '/api/auth/sign-in-methods'), { headers: { Accept: 'application/json' } }));
+    },
+    async requestEmailSignIn(email) {
+      await session.post<void>('/api/auth/email-sign-in', { email });
+    },
+    async redeemEmailSignIn(input) {
+      return loginResult(await session.post<AuthResult | MfaChallenge>('/api/auth/email-sign-in/redeem', input, true));
     },
     init: session.restore,
     restore: session.restore,

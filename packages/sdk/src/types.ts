@@ -8,6 +8,8 @@ import type {
   ApiKey,
   auth,
   oauth,
+  passkeys,
+  emailSignIn,
   AuditEvent,
   AuthResult,
   BodyInputOf,
@@ -47,6 +49,19 @@ export type MfaResetResult = ResponseOf<typeof admin.resetMfa>;
 
 /** A TOTP `code` or a `recoveryCode`, never both. */
 export type MfaLoginInput = BodyInputOf<typeof mfa.loginMfa>;
+
+/** One passkey of the signed-in user (not in the contract). */
+export type Passkey = ResponseOf<typeof passkeys.list>['passkeys'][number];
+/** What adding a passkey takes besides the token: the password (or a fresh sign-in), and a code with MFA on. */
+export type PasskeyProof = BodyInputOf<typeof passkeys.registrationOptions>;
+/** WebAuthn options for `navigator.credentials` (W3C JSON form), as the API gives them. */
+export type WebAuthnOptionsJSON = Record<string, unknown>;
+/** A credential from the browser's ceremony, in its JSON form (`@simplewebauthn/browser`). */
+export type WebAuthnCredentialJSON = BodyInputOf<typeof passkeys.signIn>['response'];
+/** Which ways of signing in the server offers. */
+export type SignInMethods = ResponseOf<typeof emailSignIn.methods>;
+/** `{ email, code }` from the mail, or the link's `{ token }`. */
+export type EmailSignInRedeemInput = BodyInputOf<typeof emailSignIn.redeem>;
 
 export type TokenTransport = 'cookie' | 'body';
 
@@ -162,6 +177,32 @@ export interface AuthClient {
    * `code` or `recoveryCode` when MFA is on.
    */
   linkProvider(provider: string, proof?: BodyInputOf<typeof oauth.startLink>): Promise<ResponseOf<typeof oauth.startLink>>;
+  /**
+   * Not in the contract: creation options for a new passkey, after re-authentication (`password`, or
+   * a sign-in of the last 10 minutes without one; with MFA on also `code` or `recoveryCode`). Hand
+   * them to the browser (`addPasskey` in `@portcullis/sdk/passkeys` does both steps).
+   */
+  passkeyRegistrationOptions(proof?: PasskeyProof): Promise<WebAuthnOptionsJSON>;
+  /** Not in the contract: stores the credential the browser made from those options. */
+  registerPasskey(input: { response: WebAuthnCredentialJSON; name?: string }): Promise<Passkey>;
+  /** Not in the contract: the signed-in user's passkeys, newest first. */
+  passkeys(): Promise<Passkey[]>;
+  renamePasskey(id: string, name: string): Promise<Passkey>;
+  /** CONFLICT when it is the account's last way to sign in. */
+  deletePasskey(id: string): Promise<void>;
+  /** Not in the contract: request options for a discoverable passkey, and the attempt they are bound to. */
+  passkeySignInOptions(): Promise<{ options: WebAuthnOptionsJSON; attemptId: string }>;
+  /** Not in the contract: signs in with the browser's assertion (INVALID_CREDENTIALS on any refusal). */
+  signInWithPasskeyResponse(input: { attemptId: string; response: WebAuthnCredentialJSON }): Promise<SignedIn>;
+  /** Not in the contract: options for a passkey as the second factor of a login that answered `passkey: true`. */
+  passkeyMfaOptions(mfaToken: string): Promise<WebAuthnOptionsJSON>;
+  loginMfaPasskey(input: { mfaToken: string; response: WebAuthnCredentialJSON }): Promise<SignedIn>;
+  /** Not in the contract: which ways of signing in the server offers. */
+  signInMethods(): Promise<SignInMethods>;
+  /** Not in the contract (EMAIL_SIGNIN): mails a code and a link; resolves the same whether or not the address has an account. */
+  requestEmailSignIn(email: string): Promise<void>;
+  /** Not in the contract: signs in with the mailed code (or the link's token); may ask for the second factor as login does. */
+  redeemEmailSignIn(input: EmailSignInRedeemInput): Promise<LoginResult>;
   /**
    * Silent refresh on page load: the user, or null when there is no session. Never emits onSessionEnd.
    * Calls made while it runs (`fetch()`, the typed methods) wait for it and carry its token.

@@ -13,11 +13,13 @@ export const ROLES = ['user', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * How a session was signed in, as RFC 8176 "amr" values: 'pwd' password, 'fed' a provider
- * sign-in, 'otp' a one-time code (TOTP or a recovery code), 'mfa' two factors were used.
+ * sign-in, 'otp' a one-time code (TOTP, a recovery code, an emailed sign-in code), 'mfa' two
+ * factors were used, 'hwk' a device-bound passkey, 'swk' a synced (backed-up) passkey.
  */
-export const AMR_VALUES = ['pwd', 'fed', 'otp', 'mfa'] as const;
+export const AMR_VALUES = ['pwd', 'fed', 'otp', 'mfa', 'hwk', 'swk'] as const;
 export type Amr = (typeof AMR_VALUES)[number];
-export type FirstFactor = Extract<Amr, 'pwd' | 'fed'>;
+/** The factor proven before an MFA challenge: a password, a provider, or an emailed code ('otp'). */
+export type FirstFactor = Extract<Amr, 'pwd' | 'fed' | 'otp'>;
 
 export const users = pgTable(
   'users',
@@ -389,4 +391,81 @@ export const serviceAccounts = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('service_accounts_client_id_key').on(t.clientId), check('service_accounts_role_check', sql`${t.role} in ('user', 'moderator', 'admin')`)],
+);
+
+/**
+ * WebAuthn credentials (passkeys). The public key is the COSE key as base64url; `counter` and
+ * `backed_up` are updated at every use (a counter that goes backwards is refused: a cloned
+ * authenticator). `device_type` is `singleDevice` or `multiDevice` (synced).
+ */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** base64url, as the authenticator gave it; one account per credential. */
+    credentialId: text('credential_id').notNull(),
+    publicKey: text('public_key').notNull(),
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: text('transports')
+      .array()
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    deviceType: text('device_type').$type<'singleDevice' | 'multiDevice'>().notNull(),
+    backedUp: boolean('backed_up').notNull().default(false),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('passkeys_credential_id_key').on(t.credentialId), index('passkeys_user_id_idx').on(t.userId)],
+);
+
+export const WEBAUTHN_PURPOSES = ['registration', 'authentication', 'second_factor'] as const;
+export type WebauthnPurpose = (typeof WEBAUTHN_PURPOSES)[number];
+
+/**
+ * WebAuthn challenges, kept here rather than in one process so that every instance agrees: single
+ * use (`used_at` set by the one UPDATE that claims it), short-lived, and bound to what asked for
+ * it: a registration to the session (`session_id`), a sign-in to its attempt (`attempt_hash`, the
+ * SHA-256 of a random id only that client holds), a second factor to the MFA challenge's token.
+ */
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    challenge: text('challenge').notNull(),
+    purpose: text('purpose').$type<WebauthnPurpose>().notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id'),
+    attemptHash: text('attempt_hash'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('webauthn_challenges_challenge_key').on(t.challenge), index('webauthn_challenges_expires_at_idx').on(t.expiresAt)],
+);
+
+/**
+ * Sign-in by email (EMAIL_SIGNIN): a 6-digit code and a link in one mail, both stored as hashes,
+ * 10 minutes, a few tries, single use. Keyed by the address, not a user: a code may be sent for an
+ * address without an account (EMAIL_SIGNUP creates it when redeemed), and no row says which is which.
+ */
+export const emailSignInCodes = pgTable(
+  'email_sign_in_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    emailNormalized: text('email_normalized').notNull(),
+    /** As typed (trimmed): the address a new account gets. */
+    email: text('email').notNull(),
+    codeHash: text('code_hash').notNull(),
+    linkHash: text('link_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('email_sign_in_codes_link_hash_key').on(t.linkHash), index('email_sign_in_codes_email_idx').on(t.emailNormalized)],
 );

@@ -7,8 +7,10 @@ import { adminKeyRoutes } from './adminKeys.js';
 import { apiKeyRoutes } from './apiKeys.js';
 import { coreAuthRoutes } from './auth.js';
 import { devOutboxRoutes } from './devOutbox.js';
+import { emailSignInRoutes } from './emailSignIn.js';
 import { healthEndpoints } from './health.js';
 import { oauthRoutes } from './oauth.js';
+import { passkeyRoutes } from './passkeys.js';
 import { projectRoutes } from './projects.js';
 import { webhookRoutes } from './webhooks.js';
 import { wellKnownEndpoints } from './wellKnown.js';
@@ -26,6 +28,8 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...projectRoutes(ctx),
     ...oauthRoutes(ctx),
     ...accountRoutes(ctx),
+    ...passkeyRoutes(ctx),
+    ...emailSignInRoutes(ctx),
     ...adminRoutes(ctx),
     ...adminConsoleRoutes(ctx),
     ...adminKeyRoutes(ctx),

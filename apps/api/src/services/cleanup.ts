@@ -2,7 +2,18 @@ import { and, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { auditEvents, mailMessages, mfaChallenges, oneTimeTokens, refreshTokens, revocations, sessions, usedTokens } from '../db/schema.js';
+import {
+  auditEvents,
+  emailSignInCodes,
+  mailMessages,
+  mfaChallenges,
+  oneTimeTokens,
+  refreshTokens,
+  revocations,
+  sessions,
+  usedTokens,
+  webauthnChallenges,
+} from '../db/schema.js';
 
 /**
  * The background job that deletes what can no longer be used: dead sessions (with their refresh
@@ -22,6 +33,8 @@ export interface CleanupReport {
   refreshTokens: number;
   oneTimeTokens: number;
   mfaChallenges: number;
+  /** WebAuthn challenges and email sign-in codes: a few minutes of use, then nothing to keep. */
+  passwordlessChallenges: number;
   usedTokens: number;
   revocations: number;
   mailMessages: number;
@@ -37,7 +50,18 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
     const lock = await tx.execute(sql`select pg_try_advisory_xact_lock(${CLEANUP_LOCK_ID}) as locked`);
     const locked = (lock as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked;
     if (!locked)
-      return { ran: false, sessions: 0, refreshTokens: 0, oneTimeTokens: 0, mfaChallenges: 0, usedTokens: 0, revocations: 0, mailMessages: 0, auditEvents: 0 };
+      return {
+        ran: false,
+        sessions: 0,
+        refreshTokens: 0,
+        oneTimeTokens: 0,
+        mfaChallenges: 0,
+        passwordlessChallenges: 0,
+        usedTokens: 0,
+        revocations: 0,
+        mailMessages: 0,
+        auditEvents: 0,
+      };
 
     const count = (rows: unknown[]) => rows.length;
     const deadSessions = await tx
@@ -54,6 +78,8 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
       .delete(mfaChallenges)
       .where(or(lt(mfaChallenges.expiresAt, deadBefore), and(isNotNull(mfaChallenges.usedAt), lt(mfaChallenges.usedAt, deadBefore))))
       .returning({ id: mfaChallenges.id });
+    const webauthn = await tx.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now)).returning({ id: webauthnChallenges.id });
+    const emailCodes = await tx.delete(emailSignInCodes).where(lt(emailSignInCodes.expiresAt, now)).returning({ id: emailSignInCodes.id });
     // A single-use marker matters only while what it marks could still be presented.
     const usedMarkers = await tx.delete(usedTokens).where(lt(usedTokens.expiresAt, now)).returning({ hash: usedTokens.tokenHash });
     // A revocation matters only while the tokens it refuses could still be presented.
@@ -81,6 +107,7 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
       refreshTokens: count(expiredTokens),
       oneTimeTokens: count(oneTime),
       mfaChallenges: count(challenges),
+      passwordlessChallenges: count(webauthn) + count(emailCodes),
       usedTokens: count(usedMarkers),
       revocations: count(oldRevocations),
       mailMessages: count(oldMail),

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { MfaChallenge } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../context.js';
-import { mfaChallenges, type FirstFactor } from '../db/schema.js';
+import { mfaChallenges, passkeys, type FirstFactor } from '../db/schema.js';
 import { totpCodeReplayedMail } from '../mail/templates/totpCodeReplayed.js';
 import { recordAudit } from './audit.js';
 import { startSession, type SignedIn } from './auth.js';
@@ -28,6 +28,8 @@ import { webLink } from './webLinks.js';
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 5;
 export const MFA_METHODS = ['totp', 'recovery_code'] as const;
+/** The first factor as the audit log names it. */
+export const FIRST_FACTOR_NAMES = { pwd: 'password', fed: 'oauth', otp: 'email_code' } as const;
 
 const deadChallenge = () => new ApiError(401, 'INVALID_TOKEN', 'This sign-in has expired. Enter your email and password again.');
 
@@ -39,7 +41,9 @@ export async function createMfaChallenge(ctx: AppContext, user: UserWithMfa, fir
       .insert(mfaChallenges)
       .values({ userId: user.id, tokenHash: sha256(mfaToken), expiresAt: new Date(Date.now() + MFA_CHALLENGE_TTL_MS), firstFactor });
   });
-  return { mfaRequired: true, mfaToken, methods: [...MFA_METHODS] };
+  // Beyond the contract: a passkey can stand in for the code (services/passkeySignIn.ts).
+  const hasPasskey = (await ctx.db.$count(passkeys, eq(passkeys.userId, user.id))) > 0;
+  return { mfaRequired: true, mfaToken, methods: [...MFA_METHODS], ...(hasPasskey && { passkey: true as const }) };
 }
 
 export type SecondFactor = { code: string } | { recoveryCode: string };
@@ -117,7 +121,7 @@ export async function completeMfaLogin(ctx: AppContext, input: { mfaToken: strin
   await ctx.rateLimits.secondFactorSucceeded(user.email);
   // A recovery code is a one-time code too (RFC 8176 'otp'); the audit log tells the two apart.
   const first = challenge.firstFactor;
-  return startSession(ctx, user, meta, [first, 'otp', 'mfa'], { method: `${first === 'fed' ? 'oauth' : 'password'}+${method}` });
+  return startSession(ctx, user, meta, first === 'otp' ? ['otp', 'mfa'] : [first, 'otp', 'mfa'], { method: `${FIRST_FACTOR_NAMES[first]}+${method}` });
 }
 
 async function challengeWasUsed(ctx: AppContext, id: string): Promise<boolean> {

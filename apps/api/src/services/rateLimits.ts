@@ -27,7 +27,7 @@ export interface Limit {
 /** Limits taken per request, before the body is read. */
 export type AddressLimit = 'login' | 'register' | 'password_forgot';
 /** Limits on actions that mail someone (or otherwise cost them), per account. */
-export type AccountAction = 'password_forgot' | 'verify_resend' | 'email_change';
+export type AccountAction = 'password_forgot' | 'verify_resend' | 'email_change' | 'email_sign_in' | 'email_sign_in_ip';
 
 export interface RateLimits {
   enabled: boolean;
@@ -69,6 +69,9 @@ export function createRateLimits(config: Config, redis: RedisHealth | undefined,
     verify_resend: make('verify-resend', config.RATE_LIMIT_VERIFY_RESEND),
     // Its own counter: each request mails two addresses, one of them not (yet) the account's.
     email_change: make('email-change', config.RATE_LIMIT_EMAIL_CHANGE),
+    // Sign-in codes: per address asked for, and per client address across accounts (keyed by addressKey).
+    email_sign_in: make('email-sign-in', config.RATE_LIMIT_EMAIL_SIGNIN),
+    email_sign_in_ip: make('email-sign-in-ip', config.RATE_LIMIT_EMAIL_SIGNIN_PER_IP),
   };
 
   return {

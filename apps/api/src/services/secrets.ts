@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, ran
  * purposes are derived from SECRET_KEY with HKDF so that no two uses share a key.
  */
 
-export type KeyPurpose = 'encryption' | 'refresh-successor' | 'session-cookie' | 'oauth-state';
+export type KeyPurpose = 'encryption' | 'refresh-successor' | 'session-cookie' | 'oauth-state' | 'email-sign-in';
 
 export function deriveKey(secretKey: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', secretKey, 'portcullis', `portcullis/${purpose}/v1`, 32));

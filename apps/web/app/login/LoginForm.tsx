@@ -10,6 +10,7 @@ import { Button } from '@/components/Button';
 import { CodeInput } from '@/components/CodeInput';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { PasskeySecondFactor } from '@/components/PasskeyButton';
 import { PasswordField } from '@/components/PasswordField';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
@@ -31,10 +32,12 @@ interface LoginFormProps {
   oauth?: ReactNode;
   /** "New here? Create an account": on the password step only, never beside a code. */
   footer?: ReactNode;
+  /** Other ways in (a passkey, an emailed code), below the password form: on the password step only. */
+  alternatives?: ReactNode;
 }
 
 /** Email + password, then (for accounts with MFA) a code from the app or a recovery code. */
-export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa = false, banner, oauth, footer }: LoginFormProps) {
+export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa = false, banner, oauth, footer, alternatives }: LoginFormProps) {
   const { client, signedIn } = useAuth();
   const t = useT();
   const [step, setStep] = useState<Step>({ kind: 'password' });
@@ -175,7 +178,8 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
             label={t('login.email')}
             name="email"
             type="email"
-            autoComplete="username"
+            // "webauthn": the browser may offer passkeys in this field's autofill (conditional UI).
+            autoComplete="username webauthn"
             inputMode="email"
             required
             value={email}
@@ -203,6 +207,7 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
             {t('login.submit')}
           </Button>
         </form>
+        {alternatives}
       </AuthShell>
     );
   }
@@ -262,6 +267,7 @@ export function LoginForm({ redirectTo: initialRedirect, initialError, oauthMfa 
         <Button type="submit" block loading={busy} loadingText={t('login.verifying')}>
           {t('login.verify')}
         </Button>
+        {step.challenge.passkey && <PasskeySecondFactor mfaToken={step.challenge.mfaToken} onSignedIn={(result) => finish(result.user)} />}
         {canSwitch && (
           <button type="button" className={shell.linkButton} onClick={() => switchTo(totp ? 'recovery' : 'totp')}>
             {totp ? t('login.useRecovery') : t('login.useTotp')}

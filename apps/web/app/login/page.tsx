@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { FormAlert } from '@/components/FormAlert';
+import { EmailCodeSignIn } from '@/components/EmailCodeSignIn';
 import { OAuthButtons } from '@/components/OAuthButtons';
+import { PasskeyButton } from '@/components/PasskeyButton';
 import { loginErrorMessage } from '@/lib/form-errors';
 import { getT } from '@/lib/i18n/server';
 import { safeRedirect } from '@/lib/redirect';
@@ -48,6 +50,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       }
       // After a provider sign-in for an account with MFA, the form picks up the challenge (mfa=oauth).
       oauth={oauthMfa ? null : <OAuthButtons redirectTo={redirectTo} />}
+      alternatives={
+        oauthMfa ? null : (
+          <>
+            <PasskeyButton redirectTo={redirectTo} />
+            <EmailCodeSignIn redirectTo={redirectTo} signInToken={first(params.signInToken)} />
+          </>
+        )
+      }
       footer={
         <>
           {t('login.newHere')} <Link href={registerHref}>{t('login.createAccount')}</Link>

@@ -71,7 +71,7 @@ export async function loginViaForm(page: Page, credentials: { email: string; pas
   // Exact labels: a signed-in page's banner ("Email verification") must not pass for the form.
   await page.getByLabel('Email', { exact: true }).fill(credentials.email);
   await page.getByLabel('Password', { exact: true }).fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** Counts the browser's calls to one API path (e.g. `/api/auth/refresh`) and their statuses. */

@@ -196,7 +196,7 @@ export const revokeSession = endpoint({
   notFound: 'No such session.',
 });
 
-const AMR = ['pwd', 'fed', 'otp', 'mfa'] as const;
+const AMR = ['pwd', 'fed', 'otp', 'mfa', 'hwk', 'swk'] as const;
 
 export const session = endpoint({
   method: 'get',
@@ -215,7 +215,7 @@ export const session = endpoint({
       expiresAt: z.iso.datetime({ offset: true }),
       amr: z.array(z.enum(AMR)).meta({
         description:
-          'Not in the contract. How the session was signed in (RFC 8176): `mfa` when a second factor was used; empty for sessions from before this was recorded.',
+          'Not in the contract. How the session was signed in (RFC 8176): `mfa` when a second factor was used (a passkey with user verification counts as two: `hwk` device-bound, `swk` synced); empty for sessions from before this was recorded.',
       }),
     }),
     adminRequiresMfa: z.boolean().meta({ description: 'Not in the contract. `ADMIN_REQUIRE_MFA`: admin features need a session whose `amr` has `mfa`.' }),

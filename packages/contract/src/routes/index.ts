@@ -10,3 +10,5 @@ export * as oauth from './oauth.js';
 export * as webhooks from './webhooks.js';
 export * as apiKeys from './apiKeys.js';
 export * as adminConsole from './adminConsole.js';
+export * as passkeys from './passkeys.js';
+export * as emailSignIn from './emailSignIn.js';

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { oauthAccounts, users } from '../../db/schema.js';
+import { oauthAccounts, passkeys, users } from '../../db/schema.js';
 import { providerLinkedMail } from '../../mail/templates/providerLinks.js';
 import { recordAudit } from '../audit.js';
 import { queueVerificationMail } from '../emailVerification.js';
@@ -169,7 +169,9 @@ export async function unlinkIdentity(ctx: AppContext, userId: string, identityId
     const identities = await tx.select().from(oauthAccounts).where(eq(oauthAccounts.userId, userId));
     const target = identities.find((i) => i.id === identityId);
     if (!target) throw notFound('No such linked account.');
-    const otherWays = (user.hasPassword ? 1 : 0) + identities.filter((i) => i.id !== identityId && enabledProviders.has(i.provider)).length;
+    // A passkey is a way in too (services/passkeys.ts).
+    const passkeyCount = await tx.$count(passkeys, eq(passkeys.userId, userId));
+    const otherWays = (user.hasPassword ? 1 : 0) + passkeyCount + identities.filter((i) => i.id !== identityId && enabledProviders.has(i.provider)).length;
     if (otherWays === 0) {
       throw new ApiError(409, 'CONFLICT', 'This is your only way to sign in. Set a password or link another provider before unlinking it.');
     }

@@ -6,6 +6,7 @@ import { requireUser } from '@/lib/session';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { LinkedProviders } from './LinkedProviders';
 import { MfaSection } from './MfaSection';
+import { PasskeysCard } from './PasskeysCard';
 import { SessionsList } from './SessionsList';
 import { SignOutEverywhere } from './SignOutEverywhere';
 
@@ -39,6 +40,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Sea
         </Card>
         <Card title="Sign-in providers" description="Accounts at other providers you can sign in with.">
           <LinkedProviders linked={first(params.linked)} error={first(params.error)} />
+        </Card>
+        <Card title="Passkeys" description="Sign in with your fingerprint, face or screen lock instead of a password.">
+          <PasskeysCard mfaEnabled={user.mfaEnabled} />
         </Card>
         <Card title="Two-step verification" description="Ask for a code from an authenticator app at sign-in, as well as your password.">
           <MfaSection initiallyEnabled={user.mfaEnabled} email={user.email} />
