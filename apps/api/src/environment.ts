@@ -9,7 +9,6 @@ import { REPO_ROOT } from './paths.js';
  * and a relative DATA_DIR taken from the repository root, wherever npm happens to run the process.
  */
 
-
 export function loadEnvironmentConfig(env: NodeJS.ProcessEnv = process.env): Config {
   dotenv.config({ quiet: true });
   dotenv.config({ path: path.join(REPO_ROOT, '.env'), quiet: true });

@@ -113,6 +113,25 @@ export const MATRIX: Row[] = [
   { operation: 'GET /api/admin/service-accounts', path: () => '/api/admin/service-accounts', expect: ADMIN_ONLY(200) },
   { operation: 'POST /api/admin/service-accounts', path: () => '/api/admin/service-accounts', body: { name: 'svc' }, expect: ADMIN_ONLY(201) },
   { operation: 'DELETE /api/admin/service-accounts/{id}', path: () => `/api/admin/service-accounts/${UNKNOWN}`, expect: ADMIN_ONLY(404) },
+  // The admin console (issue 13). Actions on an unknown account, so that the target stays usable for the rows above.
+  { operation: 'GET /api/admin/accounts', path: () => '/api/admin/accounts', expect: ADMIN_ONLY(200) },
+  { operation: 'GET /api/admin/accounts/{id}', path: (f) => `/api/admin/accounts/${f.target.id}`, expect: ADMIN_ONLY(200) },
+  {
+    operation: 'POST /api/admin/users',
+    path: () => '/api/admin/users',
+    body: { email: 'matrix.invite@example.com', displayName: 'Invited' },
+    expect: ADMIN_ONLY(201),
+  },
+  { operation: 'POST /api/admin/users/{id}/lock', path: () => `/api/admin/users/${UNKNOWN}/lock`, body: { reason: 'matrix' }, expect: ADMIN_ONLY(404) },
+  { operation: 'POST /api/admin/users/{id}/unlock', path: () => `/api/admin/users/${UNKNOWN}/unlock`, expect: ADMIN_ONLY(404) },
+  { operation: 'POST /api/admin/users/{id}/password-reset', path: () => `/api/admin/users/${UNKNOWN}/password-reset`, expect: ADMIN_ONLY(404) },
+  {
+    operation: 'DELETE /api/admin/users/{id}/sessions/{sessionId}',
+    path: () => `/api/admin/users/${UNKNOWN}/sessions/${UNKNOWN}`,
+    expect: ADMIN_ONLY(404),
+  },
+  { operation: 'GET /api/admin/audit-log', path: () => '/api/admin/audit-log', expect: ADMIN_ONLY(200) },
+  { operation: 'GET /api/admin/audit-log/export', path: () => '/api/admin/audit-log/export', expect: ADMIN_ONLY(200) },
 ];
 
 const CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
