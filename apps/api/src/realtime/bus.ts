@@ -19,7 +19,8 @@ export type BusMessage =
   | { type: 'keys'; id?: string };
 
 export interface RevocationMessage {
-  kind: 'session' | 'user' | 'role';
+  /** `org_role`: `role` is `<organizationId>:<orgRole>` (empty after `:` once removed); see services/orgRevocations.ts. */
+  kind: 'session' | 'user' | 'role' | 'org_role';
   subject: string;
   role?: string | null;
   expiresAt: number;

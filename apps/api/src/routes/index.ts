@@ -7,6 +7,7 @@ import { coreAuthRoutes } from './auth.js';
 import { devOutboxRoutes } from './devOutbox.js';
 import { healthEndpoints } from './health.js';
 import { oauthRoutes } from './oauth.js';
+import { organizationRoutes } from './organizations.js';
 import { projectRoutes } from './projects.js';
 import { wellKnownEndpoints } from './wellKnown.js';
 
@@ -21,6 +22,7 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...wellKnownEndpoints(ctx),
     ...coreAuthRoutes(ctx),
     ...projectRoutes(ctx),
+    ...organizationRoutes(ctx),
     ...oauthRoutes(ctx),
     ...accountRoutes(ctx),
     ...adminRoutes(ctx),

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { isCanonicalCompactJws } from '@portcullis/sdk/server';
 import { fields } from '@portcullis/contract';
-import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
+import { AMR_VALUES, ORG_ROLES, type Amr, type OrgRole, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
 
 /**
  * Access tokens: RFC 9068 JWTs with exactly the contract's claims, plus `amr` (RFC 9068 2.2.3.1)
- * only when ADMIN_REQUIRE_MFA opts in. Verification accepts only the algorithms and keys this
+ * only when ADMIN_REQUIRE_MFA opts in, and `org_id`/`org_role` only while the session has an active organization. Verification accepts only the algorithms and keys this
  * server issues with, and checks typ, iss, aud and exp (2 s tolerance).
  */
 
@@ -21,6 +21,15 @@ export interface AccessClaims {
   jti: string;
   /** How the session was signed in; present only in tokens issued with `includeAmr`. */
   amr?: Amr[];
+  /** The session's active organization and the role in it (issue 16, beyond the contract's claims): both or neither. */
+  org_id?: string;
+  org_role?: OrgRole;
+}
+
+/** The active organization a token carries. */
+export interface TokenOrganization {
+  id: string;
+  role: OrgRole;
 }
 
 export interface AccessTokenOptions {
@@ -38,12 +47,21 @@ const CLOCK_TOLERANCE_S = 2;
 const isIssuedId = (value: unknown): value is string => typeof value === 'string' && fields.isUuid(value) && value === value.toLowerCase();
 const ROLES = new Set<string>(['user', 'moderator', 'admin']);
 const AMRS = new Set<string>(AMR_VALUES);
+const ORG_ROLE_SET = new Set<string>(ORG_ROLES);
 
-export async function issueAccessToken(options: AccessTokenOptions, subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[] }) {
+export async function issueAccessToken(
+  options: AccessTokenOptions,
+  subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[]; org?: TokenOrganization | undefined },
+) {
   const { kid, alg, key } = options.keyRing.signingKey();
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = Math.max(1, Math.floor(options.ttlMs / 1000));
-  const claims = { sid: subject.sessionId, role: subject.role, ...(options.includeAmr && { amr: [...subject.amr] }) };
+  const claims = {
+    sid: subject.sessionId,
+    role: subject.role,
+    ...(options.includeAmr && { amr: [...subject.amr] }),
+    ...(subject.org && { org_id: subject.org.id, org_role: subject.org.role }),
+  };
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg, kid, typ: TYP })
     .setIssuer(options.issuer)
@@ -92,12 +110,24 @@ export async function verifyAccessToken(options: AccessTokenOptions, token: stri
     throw invalidBearer();
   }
 
-  const { sub, sid, role, iat, exp, jti, amr } = payload;
+  const { sub, sid, role, iat, exp, jti, amr, org_id, org_role } = payload;
   if (!isIssuedId(sub) || !isIssuedId(sid)) throw invalidBearer();
   if (typeof role !== 'string' || !ROLES.has(role) || typeof jti !== 'string') throw invalidBearer();
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalidBearer();
   // A token dated in the future was not issued by this server's clock.
   if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw invalidBearer();
   if (amr !== undefined && !(Array.isArray(amr) && amr.length <= AMRS.size && amr.every((v) => typeof v === 'string' && AMRS.has(v)))) throw invalidBearer();
-  return { sub, sid, role: role as Role, iat, exp, jti, ...(amr !== undefined && { amr: amr as Amr[] }) };
+  // The organization claims come together or not at all.
+  if ((org_id === undefined) !== (org_role === undefined)) throw invalidBearer();
+  if (org_id !== undefined && !(isIssuedId(org_id) && typeof org_role === 'string' && ORG_ROLE_SET.has(org_role))) throw invalidBearer();
+  return {
+    sub,
+    sid,
+    role: role as Role,
+    iat,
+    exp,
+    jti,
+    ...(amr !== undefined && { amr: amr as Amr[] }),
+    ...(org_id !== undefined && { org_id, org_role: org_role as OrgRole }),
+  };
 }

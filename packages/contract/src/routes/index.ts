@@ -7,3 +7,4 @@ export * as mfa from './mfa.js';
 export * as admin from './admin.js';
 export * as system from './system.js';
 export * as oauth from './oauth.js';
+export * as organizations from './organizations.js';
