@@ -220,4 +220,20 @@ describe('organizations', () => {
     expect((await request(server.url, 'GET', '/api/admin/orgs', as(owner!))).status).toBe(403);
     expect((await request(server.url, 'GET', `/api/orgs/${org.id}/members`, as(root))).status).toBe(200);
   });
+
+  test('a deleted account leaves its organizations an owner and their projects', async ({ server }) => {
+    const [owner, admin, loner] = await Promise.all(['Owner', 'Admin', 'Loner'].map((n) => newUser(server.url, n)));
+    const org = await createOrg(server.url, owner!);
+    await addMember(server, owner!, org.id, admin!, 'admin');
+    const project = (await request(server.url, 'POST', `/api/orgs/${org.id}/projects`, { body: { name: 'Stays' }, ...as(owner!) })).body.project;
+    const alone = await createOrg(server.url, loner!);
+
+    expect((await request(server.url, 'DELETE', '/api/auth/me', { body: { password: owner!.password }, ...as(owner!) })).status).toBe(204);
+    const members = await request(server.url, 'GET', `/api/orgs/${org.id}/members`, as(admin!));
+    expect(members.body.members).toEqual([expect.objectContaining({ userId: admin!.id, role: 'owner' })]);
+    expect((await request(server.url, 'GET', `/api/orgs/${org.id}/projects/${project.id}`, as(admin!))).body.project).toMatchObject({ ownerId: admin!.id });
+
+    expect((await request(server.url, 'DELETE', '/api/auth/me', { body: { password: loner!.password }, ...as(loner!) })).status).toBe(204);
+    expect(await server.query(`select id from organizations where id = '${alone.id}'`)).toEqual([]);
+  });
 });
