@@ -110,5 +110,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     fetch: session.fetch,
     onSessionEnd: session.onSessionEnd,
     close: session.close,
+    adoptAccessToken: session.adoptAccessToken,
   };
 }

@@ -7,3 +7,8 @@ export { AuthError, isAuthError } from '#sdk/errors';
 export type { ErrorCode, ErrorDetail } from '#sdk/errors';
 // The API refuses non-canonical tokens with the same check (one rule for both).
 export { isCanonicalBase64url, isCanonicalCompactJws } from '#sdk/tokenFormat';
+// Organizations (issue 16): the token's active organization and its role table.
+export { requireOrgPermission } from '#sdk/orgMiddleware';
+export type { OrgPermissionOptions } from '#sdk/orgMiddleware';
+export { hasOrgPermission, ORG_PERMISSIONS, ORG_ROLE_PERMISSIONS, ORG_ROLES } from '#sdk/permissions';
+export type { OrgPermission, OrgRole } from '#sdk/permissions';
