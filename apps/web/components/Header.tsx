@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useAuth } from './AuthProvider';
 import { Button } from './Button';
 import styles from './Header.module.css';
+import { OrgSwitcher } from './OrgSwitcher';
 
 const NAV = [
   { href: '/dashboard', label: 'Dashboard' },
@@ -63,6 +64,7 @@ export function Header() {
         <div className={styles.account}>
           {user ? (
             <>
+              <OrgSwitcher />
               <span className={styles.avatar} aria-hidden="true">
                 {initial(user.displayName)}
               </span>
