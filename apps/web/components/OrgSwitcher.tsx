@@ -2,7 +2,8 @@
 import type { Membership } from '@portcullis/contract';
 import Link from 'next/link';
 import { useCallback, useEffect, useState, type ChangeEvent } from 'react';
-import { activeOrganizationId, announceOrgsChanged, ORGS_CHANGED, useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
+import { activeOrganizationId, announceOrgsChanged, ORGS_CHANGED } from '@/lib/orgs';
 import { useAuth } from './AuthProvider';
 
 /** The header's organization switcher (issue 16): personal or one of the person's organizations. */

@@ -1,18 +1,10 @@
-'use client';
-// Organizations (issue 16) in the browser: the SDK's typed calls over the page's one client, and
-// the active organization read from the access token (the API puts `org_id` there while one is active).
-import { createOrganizationsClient, type AuthClient, type OrganizationsClient } from '@portcullis/sdk';
-import { useMemo } from 'react';
-import { useAuth } from '@/components/AuthProvider';
+// Organizations (issue 16) in the browser: the active organization read from the access token
+// (the API puts `org_id` there while one is active). The typed calls: components/useOrganizations.ts.
+import type { AuthClient } from '@portcullis/sdk';
 
 /** Announced on window after the person's organizations or the active one changed (switcher, create, accept, leave). */
 export const ORGS_CHANGED = 'portcullis:orgs-changed';
 export const announceOrgsChanged = () => window.dispatchEvent(new Event(ORGS_CHANGED));
-
-export function useOrganizations(): OrganizationsClient {
-  const { client } = useAuth();
-  return useMemo(() => createOrganizationsClient(client), [client]);
-}
 
 /** The `org_id` claim of the client's access token, for display only (the API decides access). */
 export function activeOrganizationId(client: Pick<AuthClient, 'getAccessToken'>): string | null {

@@ -9,7 +9,8 @@ import { EmptyState } from '@/components/EmptyState';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
-import { announceOrgsChanged, useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
+import { announceOrgsChanged } from '@/lib/orgs';
 
 /** The person's organizations, and a form to create one. */
 export function OrgsManager() {

@@ -6,7 +6,7 @@ import { Button } from '@/components/Button';
 import { Card } from '@/components/Card';
 import { useApiGet } from '@/components/useApiGet';
 import { formatDate } from '@/lib/format';
-import { useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
 
 type Page = ResponseOf<typeof organizations.adminListOrganizations>;
 

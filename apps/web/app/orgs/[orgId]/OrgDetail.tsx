@@ -6,7 +6,7 @@ import { useAuth } from '@/components/AuthProvider';
 import { FormAlert } from '@/components/FormAlert';
 import { PageHeader } from '@/components/PageHeader';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
 import { OrgAudit } from './OrgAudit';
 import { OrgInvitations } from './OrgInvitations';
 import { OrgMembers } from './OrgMembers';

@@ -9,7 +9,7 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
-import { useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
 
 /** Invite by email with a role no higher than one's own; pending invitations with revoke and resend. */
 export function OrgInvitations({ orgId, role }: { orgId: string; role: OrgRole }) {

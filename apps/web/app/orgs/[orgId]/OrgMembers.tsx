@@ -7,7 +7,8 @@ import { Card } from '@/components/Card';
 import { FormAlert } from '@/components/FormAlert';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { announceOrgsChanged, useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
+import { announceOrgsChanged } from '@/lib/orgs';
 
 type Page = ResponseOf<typeof organizations.listMembers>;
 

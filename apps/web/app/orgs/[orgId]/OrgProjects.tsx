@@ -7,7 +7,7 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
 
 type Page = ResponseOf<typeof organizations.listOrgProjects>;
 

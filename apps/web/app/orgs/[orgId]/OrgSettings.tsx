@@ -6,7 +6,8 @@ import { Card } from '@/components/Card';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
-import { announceOrgsChanged, useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
+import { announceOrgsChanged } from '@/lib/orgs';
 
 /** Owners: rename, slug, logo; delete with the password (its projects go with it). */
 export function OrgSettings({ membership, onSaved }: { membership: Membership; onSaved(m: Membership): void }) {

@@ -6,7 +6,8 @@ import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom } from '@/lib/form-errors';
-import { announceOrgsChanged, useOrganizations } from '@/lib/orgs';
+import { useOrganizations } from '@/components/useOrganizations';
+import { announceOrgsChanged } from '@/lib/orgs';
 
 /** Shows what the invitation is for; a signed-in person with the invited address accepts it, others sign in or sign up first. */
 export function AcceptInvitation({ token }: { token: string }) {
