@@ -42,13 +42,29 @@ export const orgLogoUrl = z
   .max(ORG_LIMITS.logoUrl, `Logo URL must be at most ${ORG_LIMITS.logoUrl} characters.`)
   .pipe(z.url({ protocol: /^https$/, message: 'Logo URL must be an https:// address.' }));
 
+/** A domain name, lower-cased: people with a verified address there may join as members (an owner's own verified address must be there). */
+export const orgDomain = z
+  .string({ message: 'Domain must be text.' })
+  .trim()
+  .toLowerCase()
+  .max(253, 'Domain is too long.')
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain name such as example.com.');
+
 export const orgRole = z.enum(ORG_ROLES, { message: `role must be one of ${ORG_ROLES.join(', ')}.` }).meta({ id: 'OrgRole' });
 
 const timestamp = z.iso.datetime({ offset: true });
 const uuid = z.uuid();
 
 export const Organization = z
-  .object({ id: uuid, name: z.string(), slug: z.string(), logoUrl: z.string().nullable(), createdAt: timestamp, updatedAt: timestamp })
+  .object({
+    id: uuid,
+    name: z.string(),
+    slug: z.string(),
+    logoUrl: z.string().nullable(),
+    autoJoinDomain: z.string().nullable().meta({ description: 'People with a verified address at this domain may join as members.' }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
   .meta({ id: 'Organization' });
 export type Organization = z.infer<typeof Organization>;
 

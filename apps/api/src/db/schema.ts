@@ -282,6 +282,8 @@ export const organizations = pgTable(
     /** Lower-case letters, digits and dashes; unique. */
     slug: text('slug').notNull(),
     logoUrl: text('logo_url'),
+    /** Optional: people whose verified address is at this domain may join as members on their own. */
+    autoJoinDomain: text('auto_join_domain'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -12,6 +12,7 @@ import {
   createOrganization,
   deleteOrganization,
   getOrganization,
+  joinByDomain,
   listAllOrganizations,
   listMyOrganizations,
   updateOrganization,
@@ -48,6 +49,9 @@ export function organizationRoutes(ctx: AppContext): Route[] {
     }),
     route(endpoints.updateOrganization, {
       handler: ({ auth, body, params, req }) => updateOrganization(ctx, params.orgId, actorOf(auth), body, requestMeta(req)),
+    }),
+    route(endpoints.joinByDomain, {
+      handler: ({ auth, params, req }) => joinByDomain(ctx, params.orgId, actorOf(auth), requestMeta(req)),
     }),
     route(endpoints.deleteOrganization, {
       async handler({ auth, body, params, req }) {

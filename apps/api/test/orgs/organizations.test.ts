@@ -236,4 +236,32 @@ describe('organizations', () => {
     expect((await request(server.url, 'DELETE', '/api/auth/me', { body: { password: loner!.password }, ...as(loner!) })).status).toBe(204);
     expect(await server.query(`select id from organizations where id = '${alone.id}'`)).toEqual([]);
   });
+
+  test('an auto-join domain: set only for your own verified domain; people verified there join as members', async ({ server }) => {
+    const [owner, carol] = await Promise.all([newUser(server.url, 'Owner'), newUser(server.url, 'Carol')]);
+    const stranger = await newUser(server.url, 'Stranger');
+    await server.query(
+      `update users set email = 'stranger@other.test', email_normalized = 'stranger@other.test', email_verified_at = now() where id = '${stranger.id}'`,
+    );
+    const org = await createOrg(server.url, owner);
+    const setDomain = () => request(server.url, 'PATCH', `/api/orgs/${org.id}`, { body: { autoJoinDomain: 'Example.com' }, ...as(owner) });
+    expect((await setDomain()).status).toBe(403);
+    await server.query(`update users set email_verified_at = now() where id = '${owner.id}'`);
+    const set = await setDomain();
+    expect(set.status).toBe(200);
+    expect(set.body.organization.autoJoinDomain).toBe('example.com');
+
+    const join = (p: Person) => request(server.url, 'POST', `/api/orgs/${org.id}/join`, as(p));
+    expect((await join(carol)).status).toBe(404);
+    expect((await join(stranger)).status).toBe(404);
+    await server.query(`update users set email_verified_at = now() where id = '${carol.id}'`);
+    const joined = await join(carol);
+    expect(joined.status).toBe(200);
+    expect(joined.body).toMatchObject({ role: 'member', memberCount: 2 });
+    expect((await join(owner)).body.role).toBe('owner');
+    const [event] = await server.query<{ details: Record<string, unknown> }>(
+      `select details from audit_events where type = 'org.member_added' and user_id = '${carol.id}'`,
+    );
+    expect(event?.details).toMatchObject({ organizationId: org.id, via: 'domain' });
+  });
 });

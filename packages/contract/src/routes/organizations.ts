@@ -8,6 +8,7 @@ import {
   OrgInvitation,
   OrgMember,
   OrgProject,
+  orgDomain,
   orgLogoUrl,
   orgName,
   orgRole,
@@ -72,11 +73,13 @@ export const updateOrganization = endpoint({
   auth: 'bearer',
   tags,
   extension,
-  summary: 'Rename an organization, change its slug or logo (`manage_organization`: owners)',
-  description: `\`logoUrl: null\` removes the logo. Audited as \`org.updated\`.${access}`,
+  summary: 'Rename an organization, change its slug, logo or auto-join domain (`manage_organization`: owners)',
+  description: `\`logoUrl: null\` removes the logo. \`autoJoinDomain\` lets people with a verified address at that domain join as members (\`POST /api/orgs/:orgId/join\`); you may set only the domain of your own verified address (\`403\` otherwise). Audited as \`org.updated\`.${access}`,
   body: z
-    .object({ name: orgName.optional(), slug: orgSlug.optional(), logoUrl: orgLogoUrl.nullable().optional() })
-    .refine((v) => v.name !== undefined || v.slug !== undefined || v.logoUrl !== undefined, { message: 'Send a name, slug or logoUrl to change.' }),
+    .object({ name: orgName.optional(), slug: orgSlug.optional(), logoUrl: orgLogoUrl.nullable().optional(), autoJoinDomain: orgDomain.nullable().optional() })
+    .refine((v) => v.name !== undefined || v.slug !== undefined || v.logoUrl !== undefined || v.autoJoinDomain !== undefined, {
+      message: 'Send a name, slug, logoUrl or autoJoinDomain to change.',
+    }),
   status: 200,
   response: Membership,
   errors: [403, 404, 409],
@@ -365,4 +368,19 @@ export const adminListOrganizations = endpoint({
   query: z.object({ query: z.string().trim().max(200, 'query must be at most 200 characters.').optional(), ...pagination }),
   status: 200,
   response: pageOf('organizations', Membership),
+});
+
+export const joinByDomain = endpoint({
+  method: 'post',
+  path: '/api/orgs/:orgId/join',
+  auth: 'bearer',
+  tags,
+  extension,
+  summary: 'Join an organization as a member through its auto-join domain',
+  description:
+    "Your address must be verified and at the organization's `autoJoinDomain`; otherwise `404` (the organization is not revealed). Already a member: your role stays. Audited as `org.member_added`.",
+  status: 200,
+  response: Membership,
+  errors: [404],
+  notFound,
 });

@@ -37,7 +37,15 @@ export const isGlobalAdmin = (actor: OrgActor) => hasPermission(actor.globalRole
 export const notAMember = () => notFound('No such organization.');
 
 export function toPublicOrganization(o: OrgRow): Organization {
-  return { id: o.id, name: o.name, slug: o.slug, logoUrl: o.logoUrl, createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString() };
+  return {
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    logoUrl: o.logoUrl,
+    autoJoinDomain: o.autoJoinDomain,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+  };
 }
 
 export async function memberCount(db: Db, organizationId: string): Promise<number> {

@@ -2,14 +2,14 @@ import { count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Membership } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { organizationMembers, organizations, projects } from '../../db/schema.js';
+import { organizationMembers, organizations, projects, users } from '../../db/schema.js';
 import { escapeLike } from '../admin.js';
 import { recordAudit } from '../audit.js';
 import { ApiError } from '../errors.js';
 import { readPage, type Page } from '../pagination.js';
 import { confirmIdentity } from '../reauthentication.js';
 import { inTransaction } from '../transaction.js';
-import { membershipOf, orgAccess, requireOrgPermission, revokeOrgRole, toPublicOrganization, type OrgActor } from './access.js';
+import { memberRole, membershipOf, notAMember, orgAccess, requireOrgPermission, revokeOrgRole, toPublicOrganization, type OrgActor } from './access.js';
 
 /** Creating, reading, renaming and deleting organizations (issue 16). Members: members.ts; invitations: invitations.ts. */
 
@@ -81,19 +81,21 @@ export async function updateOrganization(
   ctx: AppContext,
   organizationId: string,
   actor: OrgActor,
-  input: { name?: string | undefined; slug?: string | undefined; logoUrl?: string | null | undefined },
+  input: { name?: string | undefined; slug?: string | undefined; logoUrl?: string | null | undefined; autoJoinDomain?: string | null | undefined },
   meta: RequestMeta,
 ): Promise<Membership> {
   try {
     return await inTransaction(ctx, async (tx) => {
       const access = await orgAccess(tx, organizationId, actor, { lock: true });
       requireOrgPermission(access, 'manage_organization');
+      if (input.autoJoinDomain) await requireOwnVerifiedDomain(tx, actor.userId, input.autoJoinDomain);
       const [organization] = await tx
         .update(organizations)
         .set({
           ...(input.name !== undefined && { name: input.name }),
           ...(input.slug !== undefined && { slug: input.slug }),
           ...(input.logoUrl !== undefined && { logoUrl: input.logoUrl }),
+          ...(input.autoJoinDomain !== undefined && { autoJoinDomain: input.autoJoinDomain }),
           updatedAt: new Date(),
         })
         .where(eq(organizations.id, organizationId))
@@ -186,5 +188,38 @@ export async function listAllOrganizations(db: Db, filter: { query?: string | un
           .offset(offset)
       ).map((r): Membership => ({ organization: toPublicOrganization(r.organization), role: null, memberCount: r.memberCount })),
     count: () => db.select({ n: count() }).from(organizations).where(where),
+  });
+}
+
+/** The domain of a verified address, lower-cased; undefined when unverified. */
+export const verifiedDomainOf = (user: { emailNormalized: string; emailVerifiedAt: Date | null }) =>
+  user.emailVerifiedAt ? user.emailNormalized.slice(user.emailNormalized.lastIndexOf('@') + 1) : undefined;
+
+/** Only someone whose own verified address is at a domain may open an organization to it: a weak proof, but no stranger's domain. */
+async function requireOwnVerifiedDomain(db: Db, userId: string, domain: string): Promise<void> {
+  const [user] = await db.select({ emailNormalized: users.emailNormalized, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, userId));
+  if (!user || verifiedDomainOf(user) !== domain) {
+    throw new ApiError(403, 'FORBIDDEN', 'You can only choose the domain of your own verified email address.', [
+      { field: 'autoJoinDomain', message: 'Verify an address at this domain first.' },
+    ]);
+  }
+}
+
+/** A person with a verified address at the organization's auto-join domain joins as a member; anyone else gets 404. */
+export async function joinByDomain(ctx: AppContext, organizationId: string, actor: OrgActor, meta: RequestMeta): Promise<Membership> {
+  return inTransaction(ctx, async (tx) => {
+    const [organization] = await tx.select().from(organizations).where(eq(organizations.id, organizationId)).for('update');
+    const [user] = await tx
+      .select({ emailNormalized: users.emailNormalized, emailVerifiedAt: users.emailVerifiedAt })
+      .from(users)
+      .where(eq(users.id, actor.userId));
+    if (!organization || !user || !organization.autoJoinDomain || verifiedDomainOf(user) !== organization.autoJoinDomain) throw notAMember();
+    const existing = await memberRole(tx, organizationId, actor.userId);
+    if (!existing) {
+      await tx.insert(organizationMembers).values({ organizationId, userId: actor.userId, role: 'member' });
+      await revokeOrgRole(ctx, tx, organizationId, [actor.userId], 'member');
+      await recordAudit(tx, { type: 'org.member_added', userId: actor.userId, meta, details: { organizationId, role: 'member', via: 'domain' } });
+    }
+    return membershipOf(tx, { organization, role: existing ?? 'member' });
   });
 }
