@@ -10,6 +10,7 @@ import { BrandMark } from './BrandMark';
 import type { Theme } from '@/lib/theme';
 import { ThemeToggle } from './ThemeToggle';
 import styles from './Header.module.css';
+import { OrgSwitcher } from './OrgSwitcher';
 
 /** Site header: brand, the main pages, the theme and the account menu (or the ways in). */
 export function Header({ theme }: { theme: Theme }) {
@@ -65,7 +66,10 @@ export function Header({ theme }: { theme: Theme }) {
         <div className={styles.account}>
           <ThemeToggle initial={theme} />
           {user ? (
-            <AccountMenu user={user} onSignOut={onSignOut} />
+            <>
+              <OrgSwitcher />
+              <AccountMenu user={user} onSignOut={onSignOut} />
+            </>
           ) : (
             <>
               <Link href="/login" className={styles.navLink}>

@@ -38,3 +38,38 @@ export function hasPermission(role: Role, permission: Permission): boolean {
 export function mayAccessAll(role: Role, permission: Permission): boolean {
   return isRole(role) && ROLE_SCOPE[role] === 'any' && hasPermission(role, permission);
 }
+
+// Organizations (issue 16, an extension): a role per member, beside the global role above. The
+// global roles keep their meaning; a global admin (`manage_users`) may do anything in any organization.
+
+export const ORG_ROLES = Object.freeze(['owner', 'admin', 'member'] as const);
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+export const ORG_PERMISSIONS = Object.freeze([
+  'manage_organization',
+  'manage_members',
+  'invite',
+  'read_projects',
+  'write_projects',
+  'delete_projects',
+] as const);
+export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
+
+/** What each organization role may do in its organization. Frozen like ROLE_PERMISSIONS. */
+export const ORG_ROLE_PERMISSIONS: Readonly<Record<OrgRole, readonly OrgPermission[]>> = Object.freeze({
+  owner: Object.freeze(['manage_organization', 'manage_members', 'invite', 'read_projects', 'write_projects', 'delete_projects'] as const),
+  admin: Object.freeze(['manage_members', 'invite', 'read_projects', 'write_projects', 'delete_projects'] as const),
+  member: Object.freeze(['read_projects', 'write_projects'] as const),
+});
+
+/** Higher ranks may grant and manage lower or equal ones, never above their own. */
+export const ORG_ROLE_RANK: Readonly<Record<OrgRole, number>> = Object.freeze({ owner: 3, admin: 2, member: 1 });
+
+export const isOrgRole = (role: unknown): role is OrgRole => typeof role === 'string' && Object.hasOwn(ORG_ROLE_PERMISSIONS, role);
+
+export function hasOrgPermission(role: string | undefined | null, permission: OrgPermission): boolean {
+  return isOrgRole(role) && ORG_ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** May someone with role `actor` give role `target` (or act on a member who has it)? */
+export const orgRoleAtMost = (target: OrgRole, actor: OrgRole): boolean => ORG_ROLE_RANK[target] <= ORG_ROLE_RANK[actor];

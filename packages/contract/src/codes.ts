@@ -91,6 +91,22 @@ export const AUDIT_EVENT_TYPES = [
   'passkey.removed',
   'passkey.failed',
   'email_sign_in.requested',
+  // Organizations (issue 16): details always carry `organizationId`.
+  'org.created',
+  'org.updated',
+  'org.deleted',
+  'org.member_added',
+  'org.member_role_changed',
+  'org.member_removed',
+  'org.member_left',
+  'org.ownership_transferred',
+  'org.invitation_created',
+  'org.invitation_resent',
+  'org.invitation_revoked',
+  'org.invitation_accepted',
+  'org.project_created',
+  'org.project_updated',
+  'org.project_deleted',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -5,6 +5,7 @@ export * from './access.js';
 export * from './codes.js';
 export * as fields from './fields.js';
 export * from './schemas.js';
+export * from './organizations.js';
 export * from './shownText.js';
 export * from './endpoint.js';
 export * from './routes/index.js';

@@ -12,6 +12,9 @@ export const WEB_PAGES = {
   resetPassword: '/reset-password',
   /** `?token=` from the mail to the new address. */
   confirmEmailChange: '/confirm-email-change',
+  /** `?token=` from an organization's invitation mail (issue 16). */
+  acceptInvitation: '/orgs/invitations/accept',
+  organizations: '/orgs',
 } as const;
 
 export type WebPage = keyof typeof WEB_PAGES;

@@ -179,5 +179,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     fetch: session.fetch,
     onSessionEnd: session.onSessionEnd,
     close: session.close,
+    adoptAccessToken: session.adoptAccessToken,
   };
 }

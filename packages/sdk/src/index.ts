@@ -2,10 +2,13 @@
 // imports: the web app consumes this file as TypeScript source. Server-side token
 // verification lives in '@portcullis/sdk/server'.
 export { createAuthClient } from '#sdk/client';
+export { createOrganizationsClient } from '#sdk/organizations';
+export type { OrganizationsClient, PageOptions } from '#sdk/organizations';
 export { refreshBufferMs, refreshDelayMs } from '#sdk/buffer';
 export { AuthError, ERROR_CODES, errorFromResponse, isAuthError, networkError, parseErrorResponse } from '#sdk/errors';
 export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, ROLES } from '#sdk/permissions';
-export type { Permission, Scope } from '#sdk/permissions';
+export type { Permission, Scope, OrgPermission, OrgRole } from '#sdk/permissions';
+export { hasOrgPermission, ORG_PERMISSIONS, ORG_ROLE_PERMISSIONS, ORG_ROLES, orgRoleAtMost } from '#sdk/permissions';
 export type { AuthErrorInit, ErrorCode, ErrorDetail, HeaderLookup, KnownErrorCode } from '#sdk/errors';
 export type {
   AccountListQuery,

@@ -10,3 +10,8 @@ export { isCanonicalBase64url, isCanonicalCompactJws } from '#sdk/tokenFormat';
 // Services: access tokens from a service account's id and secret (client credentials grant).
 export { clientCredentials } from '#sdk/clientCredentials';
 export type { ClientCredentialsOptions, ServiceTokenSource } from '#sdk/clientCredentials';
+// Organizations (issue 16): the token's active organization and its role table.
+export { requireOrgPermission } from '#sdk/orgMiddleware';
+export type { OrgPermissionOptions } from '#sdk/orgMiddleware';
+export { hasOrgPermission, ORG_PERMISSIONS, ORG_ROLE_PERMISSIONS, ORG_ROLES } from '#sdk/permissions';
+export type { OrgPermission, OrgRole } from '#sdk/permissions';

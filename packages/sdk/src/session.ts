@@ -15,7 +15,7 @@ import type { AuthClient, AuthClientOptions, AuthResult, FetchLike, SessionEndLi
 /** What the account methods in client.ts build on; the picked members are handed to AuthClient as they are. */
 export interface ClientSession extends Pick<
   AuthClient,
-  'getUser' | 'getAccessToken' | 'isAuthenticated' | 'getRefreshToken' | 'fetch' | 'refresh' | 'restore' | 'onSessionEnd' | 'close'
+  'getUser' | 'getAccessToken' | 'isAuthenticated' | 'getRefreshToken' | 'fetch' | 'refresh' | 'restore' | 'onSessionEnd' | 'close' | 'adoptAccessToken'
 > {
   /** An unauthenticated JSON POST; tokenTransport asks for the refresh token in the body (transport 'body'). */
   post<T>(path: string, body: unknown, tokenTransport?: boolean): Promise<T>;
@@ -193,6 +193,10 @@ export function createClientSession(options: AuthClientOptions): ClientSession {
     },
     cacheUser(newUser) {
       if (accessToken !== null) user = newUser;
+    },
+    adoptAccessToken(result) {
+      // Same session, new claims (the active organization): ignored once signed out.
+      if (accessToken !== null && user !== null) adopt(result.accessToken, user, result.expiresIn, now());
     },
     async refreshSettled() {
       await inflight?.catch(() => undefined);

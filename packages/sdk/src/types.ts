@@ -226,4 +226,9 @@ export interface AuthClient {
   onSessionEnd(listener: SessionEndListener): () => void;
   /** Stop timers and cross-tab messaging for good (tests, short-lived scripts); calls still work. */
   close(): void;
+  /**
+   * Not in the contract (issue 16): a new access token of the same session, such as the answer of
+   * switching the active organization; used from then on, and shared with other tabs.
+   */
+  adoptAccessToken(result: { accessToken: string; expiresIn: number }): void;
 }

@@ -7,6 +7,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AuthError } from '#sdk/errors';
 import { isCanonicalCompactJws } from '#sdk/tokenFormat';
+import type { OrgRole } from '#sdk/permissions';
 import type { Role } from '#sdk/types';
 import { DEFAULT_CACHE_SIZE, VerifiedTokens } from '#sdk/verifiedTokens';
 
@@ -51,6 +52,10 @@ export interface AccessTokenClaims {
    * Not in the contract: only servers with `ADMIN_REQUIRE_MFA=true` add it; absent otherwise.
    */
   amr?: string[];
+  /** The session's active organization (issue 16, not in the contract): present, with `org_role`, only while one is active. */
+  org_id?: string;
+  /** The caller's role in `org_id`: `owner`, `admin` or `member`. */
+  org_role?: OrgRole | (string & {});
 }
 
 export interface Verifier {
@@ -78,13 +83,25 @@ function mapError(err: unknown): AuthError {
 }
 
 function claimsOf(payload: JWTPayload): AccessTokenClaims {
-  const { sub, sid, role, jti, iat, exp, amr } = payload as Record<string, unknown>;
+  const { sub, sid, role, jti, iat, exp, amr, org_id, org_role } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof role !== 'string' || typeof jti !== 'string') {
     throw invalid('The access token lacks sub, sid, role or jti');
   }
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalid('The access token lacks iat or exp');
   if (amr !== undefined && !(Array.isArray(amr) && amr.every((v) => typeof v === 'string'))) throw invalid('The access token has a malformed amr');
-  return { sub, sid, role, jti, iat, exp, ...(amr !== undefined && { amr: amr as string[] }) };
+  if ((org_id === undefined) !== (org_role === undefined) || (org_id !== undefined && (typeof org_id !== 'string' || typeof org_role !== 'string'))) {
+    throw invalid('The access token has a malformed org_id or org_role');
+  }
+  return {
+    sub,
+    sid,
+    role,
+    jti,
+    iat,
+    exp,
+    ...(amr !== undefined && { amr: amr as string[] }),
+    ...(typeof org_id === 'string' && typeof org_role === 'string' && { org_id, org_role }),
+  };
 }
 
 export function createVerifier(options: VerifierOptions): Verifier {

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The data model. Secrets are never stored in plain form: refresh, reset and verification tokens as
@@ -77,6 +92,8 @@ export const sessions = pgTable(
       .$type<Amr[]>()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** The organization chosen for this session (issue 16): its access tokens carry `org_id`/`org_role` while the person is a member. */
+    activeOrganizationId: uuid('active_organization_id').references((): AnyPgColumn => organizations.id, { onDelete: 'set null' }),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
@@ -131,8 +148,11 @@ export const revocations = pgTable(
   'revocations',
   {
     id: serial('id').primaryKey(),
-    /** `session`: tokens of that session; `user`: every token of that user; `role`: tokens whose role is not `role`. */
-    kind: text('kind').$type<'session' | 'user' | 'role'>().notNull(),
+    /**
+     * `session`: tokens of that session; `user`: every token of that user; `role`: tokens whose role is not `role`;
+     * `org_role`: the user's tokens for the organization in `role` (`<orgId>:<orgRole>`, empty role once removed) whose `org_role` differs.
+     */
+    kind: text('kind').$type<'session' | 'user' | 'role' | 'org_role'>().notNull(),
     subject: uuid('subject').notNull(),
     role: text('role'),
     createdAt: createdAt(),
@@ -250,10 +270,78 @@ export const projects = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    /** Set for an organization's project (issue 16): its roles decide access; `ownerId` is then who created it. */
+    organizationId: uuid('organization_id').references((): AnyPgColumn => organizations.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('projects_owner_id_idx').on(t.ownerId)],
+  (t) => [index('projects_owner_id_idx').on(t.ownerId), index('projects_organization_id_idx').on(t.organizationId)],
+);
+
+export const ORG_ROLES = ['owner', 'admin', 'member'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+/** Teams (issue 16): members with a role in each, their own projects and invitations. */
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** Lower-case letters, digits and dashes; unique. */
+    slug: text('slug').notNull(),
+    logoUrl: text('logo_url'),
+    /** Optional: people whose verified address is at this domain may join as members on their own. */
+    autoJoinDomain: text('auto_join_domain'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('organizations_slug_key').on(t.slug)],
+);
+
+export const organizationMembers = pgTable(
+  'organization_members',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<OrgRole>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'organization_members_pkey', columns: [t.organizationId, t.userId] }),
+    index('organization_members_user_id_idx').on(t.userId),
+    check('organization_members_role_check', sql`${t.role} in ('owner', 'admin', 'member')`),
+  ],
+);
+
+/** Invitations by email: only the SHA-256 of the link's token is stored; used once, within 7 days. */
+export const organizationInvitations = pgTable(
+  'organization_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    emailNormalized: text('email_normalized').notNull(),
+    role: text('role').$type<OrgRole>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('organization_invitations_token_hash_key').on(t.tokenHash),
+    index('organization_invitations_organization_id_idx').on(t.organizationId, t.createdAt),
+    index('organization_invitations_invited_by_idx').on(t.invitedBy, t.createdAt),
+    check('organization_invitations_role_check', sql`${t.role} in ('owner', 'admin', 'member')`),
+  ],
 );
 
 /** Outgoing mail: the queue a background sender retries from, and the development outbox. */

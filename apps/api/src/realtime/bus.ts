@@ -29,7 +29,8 @@ export interface InvalidationMessage {
 }
 
 export interface RevocationMessage {
-  kind: 'session' | 'user' | 'role';
+  /** `org_role`: `role` is `<organizationId>:<orgRole>` (empty after `:` once removed); see services/orgRevocations.ts. */
+  kind: 'session' | 'user' | 'role' | 'org_role';
   subject: string;
   role?: string | null;
   expiresAt: number;

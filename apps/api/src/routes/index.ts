@@ -11,6 +11,7 @@ import { emailSignInRoutes } from './emailSignIn.js';
 import { healthEndpoints } from './health.js';
 import { oauthRoutes } from './oauth.js';
 import { passkeyRoutes } from './passkeys.js';
+import { organizationRoutes } from './organizations.js';
 import { projectRoutes } from './projects.js';
 import { webhookRoutes } from './webhooks.js';
 import { wellKnownEndpoints } from './wellKnown.js';
@@ -26,6 +27,7 @@ export function apiRoutes(ctx: AppContext): Route[] {
     ...wellKnownEndpoints(ctx),
     ...coreAuthRoutes(ctx),
     ...projectRoutes(ctx),
+    ...organizationRoutes(ctx),
     ...oauthRoutes(ctx),
     ...accountRoutes(ctx),
     ...passkeyRoutes(ctx),

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { isCanonicalCompactJws } from '@portcullis/sdk/server';
 import { fields, type Permission } from '@portcullis/contract';
-import { AMR_VALUES, type Amr, type Role } from '../db/schema.js';
+import { AMR_VALUES, ORG_ROLES, type Amr, type OrgRole, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
 import type { KeyRing } from './keyRing.js';
 import type { VerifiedTokens } from './verifiedTokens.js';
 
 /**
  * Access tokens: RFC 9068 JWTs with exactly the contract's claims, plus `amr` (RFC 9068 2.2.3.1)
- * only when ADMIN_REQUIRE_MFA opts in. Verification accepts only the algorithms and keys this
+ * only when ADMIN_REQUIRE_MFA opts in, and `org_id`/`org_role` only while the session has an active organization. Verification accepts only the algorithms and keys this
  * server issues with, and checks typ, iss, aud and exp (2 s tolerance).
  */
 
@@ -26,6 +26,15 @@ export interface AccessClaims {
   client_id?: string;
   /** Set (by the authentication middleware, never from a JWT) when the caller sent a personal API key: what the key may do. */
   apiKey?: { id: string; permissions: readonly Permission[] };
+  /** The session's active organization and the role in it (issue 16, beyond the contract's claims): both or neither. */
+  org_id?: string;
+  org_role?: OrgRole;
+}
+
+/** The active organization a token carries. */
+export interface TokenOrganization {
+  id: string;
+  role: OrgRole;
 }
 
 export interface AccessTokenOptions {
@@ -45,10 +54,11 @@ export const CLOCK_TOLERANCE_S = 2;
 const isIssuedId = (value: unknown): value is string => typeof value === 'string' && fields.isUuid(value) && value === value.toLowerCase();
 const ROLES = new Set<string>(['user', 'moderator', 'admin']);
 const AMRS = new Set<string>(AMR_VALUES);
+const ORG_ROLE_SET = new Set<string>(ORG_ROLES);
 
 export async function issueAccessToken(
   options: AccessTokenOptions,
-  subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[]; clientId?: string },
+  subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[]; clientId?: string; org?: TokenOrganization | undefined },
 ) {
   const { kid, alg, key } = options.keyRing.signingKey();
   const now = Math.floor(Date.now() / 1000);
@@ -58,6 +68,7 @@ export async function issueAccessToken(
     role: subject.role,
     ...(options.includeAmr && { amr: [...subject.amr] }),
     ...(subject.clientId !== undefined && { client_id: subject.clientId }),
+    ...(subject.org && { org_id: subject.org.id, org_role: subject.org.role }),
   };
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg, kid, typ: TYP })
@@ -116,7 +127,7 @@ async function verifyOnce(options: AccessTokenOptions, token: string): Promise<A
     throw invalidBearer();
   }
 
-  const { sub, sid, role, iat, exp, jti, amr, client_id } = payload;
+  const { sub, sid, role, iat, exp, jti, amr, client_id, org_id, org_role } = payload;
   if (!isIssuedId(sub) || !isIssuedId(sid)) throw invalidBearer();
   if (typeof role !== 'string' || !ROLES.has(role) || typeof jti !== 'string') throw invalidBearer();
   if (typeof iat !== 'number' || typeof exp !== 'number') throw invalidBearer();
@@ -124,5 +135,18 @@ async function verifyOnce(options: AccessTokenOptions, token: string): Promise<A
   if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw invalidBearer();
   if (amr !== undefined && !(Array.isArray(amr) && amr.length <= AMRS.size && amr.every((v) => typeof v === 'string' && AMRS.has(v)))) throw invalidBearer();
   if (client_id !== undefined && (typeof client_id !== 'string' || client_id.length > 200)) throw invalidBearer();
-  return { sub, sid, role: role as Role, iat, exp, jti, ...(amr !== undefined && { amr: amr as Amr[] }), ...(client_id !== undefined && { client_id }) };
+  // The organization claims come together or not at all.
+  if ((org_id === undefined) !== (org_role === undefined)) throw invalidBearer();
+  if (org_id !== undefined && !(isIssuedId(org_id) && typeof org_role === 'string' && ORG_ROLE_SET.has(org_role))) throw invalidBearer();
+  return {
+    sub,
+    sid,
+    role: role as Role,
+    iat,
+    exp,
+    jti,
+    ...(amr !== undefined && { amr: amr as Amr[] }),
+    ...(client_id !== undefined && { client_id }),
+    ...(org_id !== undefined && { org_id, org_role: org_role as OrgRole }),
+  };
 }

@@ -55,7 +55,7 @@ export async function listAuditEvents(db: Db, filter: { userId?: string; actorId
   });
 }
 
-function toAuditEvent(e: typeof auditEvents.$inferSelect): AuditEvent {
+export function toAuditEvent(e: typeof auditEvents.$inferSelect): AuditEvent {
   return {
     id: e.id,
     type: e.type,

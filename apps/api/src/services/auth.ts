@@ -7,6 +7,7 @@ import { queueVerificationMail } from './emailVerification.js';
 import { accountLocked, ApiError, invalidCredentials } from './errors.js';
 import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
 import { mailIfNewDevice } from './newDevice.js';
+import { activeOrganizationOf } from './orgs/activeOrganization.js';
 import { inTransaction } from './transaction.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
@@ -20,7 +21,15 @@ export interface SignedIn {
 }
 
 export async function signIn(ctx: AppContext, user: UserWithMfa, refresh: IssuedRefreshToken): Promise<SignedIn> {
-  const { accessToken, expiresIn } = await issueAccessToken(ctx.tokens, { userId: user.id, sessionId: refresh.sessionId, role: user.role, amr: refresh.amr });
+  // A refreshed session keeps its active organization (issue 16); a new one has none yet.
+  const org = refresh.created ? undefined : await activeOrganizationOf(ctx.db, refresh.sessionId, user.id);
+  const { accessToken, expiresIn } = await issueAccessToken(ctx.tokens, {
+    userId: user.id,
+    sessionId: refresh.sessionId,
+    role: user.role,
+    amr: refresh.amr,
+    org,
+  });
   return { user: toPublicUser(user), accessToken, expiresIn, refresh };
 }
 

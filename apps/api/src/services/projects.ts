@@ -1,4 +1,4 @@
-import { count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestMeta } from '../context.js';
 import { onlyRow } from '../db/rows.js';
 import type { Db } from '../db/client.js';
@@ -27,9 +27,9 @@ export function toPublicProject(p: ProjectRow): PublicProject {
   return { id: p.id, ownerId: p.ownerId, name: p.name, description: p.description, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() };
 }
 
-/** One owner's projects, or everyone's when `ownerId` is undefined. Newest first. */
+/** One owner's personal projects (not an organization's), or everyone's when `ownerId` is undefined. Newest first. */
 export async function listProjects(db: Db, filter: { ownerId?: string }, page: Page) {
-  const where = filter.ownerId ? eq(projects.ownerId, filter.ownerId) : undefined;
+  const where = filter.ownerId ? and(eq(projects.ownerId, filter.ownerId), isNull(projects.organizationId)) : undefined;
   return readPage('projects', page, {
     items: async ({ limit, offset }) =>
       (await db.select().from(projects).where(where).orderBy(desc(projects.createdAt), desc(projects.id)).limit(limit).offset(offset)).map(toPublicProject),
@@ -37,9 +37,14 @@ export async function listProjects(db: Db, filter: { ownerId?: string }, page: P
   });
 }
 
+/**
+ * Whom ownership rules compare the caller with. An organization's project is owned by the
+ * organization (issue 16): its roles decide access under `/api/orgs/:orgId/projects`, and here only
+ * global roles that reach everyone's resources get to it, never its creator as such.
+ */
 export async function projectOwner(db: Db, id: string): Promise<string | undefined> {
-  const [row] = await db.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, id));
-  return row?.ownerId;
+  const [row] = await db.select({ ownerId: projects.ownerId, organizationId: projects.organizationId }).from(projects).where(eq(projects.id, id));
+  return row && (row.organizationId ?? row.ownerId);
 }
 
 export async function findProject(db: Db, id: string): Promise<PublicProject | undefined> {

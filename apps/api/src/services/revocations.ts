@@ -15,13 +15,18 @@ export class RevocationList {
   private sessions = new Map<string, number>();
   private users = new Map<string, number>();
   private roles = new Map<string, { role: string; until: number }>();
+  /** Keyed `<userId>:<organizationId>`: the member's current role there, '' once removed (issue 16). */
+  private orgRoles = new Map<string, { role: string; until: number }>();
 
-  isRevoked(claims: Pick<AccessClaims, 'sid' | 'sub' | 'role'>): boolean {
+  isRevoked(claims: Pick<AccessClaims, 'sid' | 'sub' | 'role' | 'org_id' | 'org_role'>): boolean {
     const now = Date.now();
     const live = (until: number | undefined) => until !== undefined && until > now;
     if (live(this.sessions.get(claims.sid)) || live(this.users.get(claims.sub))) return true;
     const role = this.roles.get(claims.sub);
-    return role !== undefined && role.until > now && role.role !== claims.role;
+    if (role !== undefined && role.until > now && role.role !== claims.role) return true;
+    if (claims.org_id === undefined) return false;
+    const orgRole = this.orgRoles.get(`${claims.sub}:${claims.org_id}`);
+    return orgRole !== undefined && orgRole.until > now && orgRole.role !== claims.org_role;
   }
 
   /** Whether this session's tokens are refused now (the session was revoked within an access-token lifetime). */
@@ -40,6 +45,13 @@ export class RevocationList {
         // lifetime from its change), not the later arrival: applying is idempotent and commutative.
         const known = this.roles.get(e.subject);
         if (!known || e.expiresAt >= known.until) this.roles.set(e.subject, { role: e.role, until: e.expiresAt });
+      } else if (e.kind === 'org_role' && e.role) {
+        // Same rule as `role`, per organization: `<organizationId>:<orgRole>`.
+        const at = e.role.indexOf(':');
+        if (at < 0) continue;
+        const key = `${e.subject}:${e.role.slice(0, at)}`;
+        const known = this.orgRoles.get(key);
+        if (!known || e.expiresAt >= known.until) this.orgRoles.set(key, { role: e.role.slice(at + 1), until: e.expiresAt });
       }
     }
   }
@@ -48,10 +60,11 @@ export class RevocationList {
     for (const [k, until] of this.sessions) if (until <= now) this.sessions.delete(k);
     for (const [k, until] of this.users) if (until <= now) this.users.delete(k);
     for (const [k, v] of this.roles) if (v.until <= now) this.roles.delete(k);
+    for (const [k, v] of this.orgRoles) if (v.until <= now) this.orgRoles.delete(k);
   }
 
   get size() {
-    return this.sessions.size + this.users.size + this.roles.size;
+    return this.sessions.size + this.users.size + this.roles.size + this.orgRoles.size;
   }
 }
 

@@ -6,6 +6,7 @@ import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit } from './audit.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { hasPermission } from './permissions.js';
+import { handOverOrganizations } from './orgs/userDeletion.js';
 import { recordRevocations } from './revocations.js';
 import { inTransaction, userChangedAfterCommit, type Tx } from './transaction.js';
 import { findUserById, toPublicUser, type PublicUser, type UserRow } from './users.js';
@@ -96,6 +97,8 @@ export async function deleteUser(ctx: AppContext, userId: string, by: ChangeBy, 
     await recordRevocations(tx, entries);
     // Explicit rather than only by cascade, so the intent reads here; the rest (refresh tokens, MFA, links) cascades.
     const removedSessions = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+    // Their organizations keep an owner and their projects (issue 16).
+    await handOverOrganizations(ctx, tx, userId, by.meta);
     const removedProjects = await tx.delete(projects).where(eq(projects.ownerId, userId)).returning({ id: projects.id });
     await tx.delete(users).where(eq(users.id, userId));
     userChangedAfterCommit(tx, userId);

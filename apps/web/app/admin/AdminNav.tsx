@@ -3,7 +3,7 @@ import { getT } from '@/lib/i18n/server';
 import styles from './admin.module.css';
 
 /** Tabs between the admin pages. */
-export async function AdminNav({ current }: { current: 'users' | 'audit' | 'webhooks' | 'service-accounts' }) {
+export async function AdminNav({ current }: { current: 'users' | 'audit' | 'webhooks' | 'service-accounts' | 'orgs' }) {
   const t = await getT();
   return (
     <nav className={styles.tabs} aria-label={t('admin.nav')}>
@@ -26,6 +26,9 @@ export async function AdminNav({ current }: { current: 'users' | 'audit' | 'webh
         className={current === 'service-accounts' ? styles.activeTab : styles.tab}
       >
         {t('admin.nav.serviceAccounts')}
+      </Link>
+      <Link href="/admin/orgs" aria-current={current === 'orgs' ? 'page' : undefined} className={current === 'orgs' ? styles.activeTab : styles.tab}>
+        {t('admin.nav.orgs')}
       </Link>
     </nav>
   );

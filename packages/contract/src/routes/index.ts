@@ -12,3 +12,4 @@ export * as apiKeys from './apiKeys.js';
 export * as adminConsole from './adminConsole.js';
 export * as passkeys from './passkeys.js';
 export * as emailSignIn from './emailSignIn.js';
+export * as organizations from './organizations.js';

@@ -6,6 +6,7 @@ export const admin = {
   'admin.nav.audit': 'Audit log',
   'admin.nav.webhooks': 'Webhooks',
   'admin.nav.serviceAccounts': 'Service accounts',
+  'admin.nav.orgs': 'Organizations',
 
   'admin.users.title': 'Users',
   'admin.users.description': 'Who has an account, how they sign in, and what you can do about it. Every action is recorded in the audit log.',

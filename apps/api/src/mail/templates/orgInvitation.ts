@@ -1,0 +1,17 @@
+import { renderMail, type RenderedMail } from './layout.js';
+
+/** An invitation to an organization (issue 16). The organization's and inviter's names are user input: layout.ts escapes them. */
+export function orgInvitationMail(input: { organizationName: string; inviterName: string; role: string; link: string; days: number }): RenderedMail {
+  return renderMail({
+    subject: `You are invited to join ${input.organizationName} on Portcullis`,
+    greetingName: 'there',
+    paragraphs: [
+      `${input.inviterName} invited you to join the organization "${input.organizationName}" as ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`,
+    ],
+    action: { label: 'Accept the invitation', url: input.link },
+    footer: [
+      `This link works once and expires in ${input.days} days. Sign in with this address (or create an account with it) to accept.`,
+      'If you did not expect this, you can ignore this message.',
+    ],
+  });
+}
