@@ -2,6 +2,8 @@
 // works with Express 4/5, Connect and plain node:http without importing any of them.
 import { randomUUID } from 'node:crypto';
 import { AuthError } from '#sdk/errors';
+import { hasPermission, type Permission } from '#sdk/permissions';
+import type { Role } from '#sdk/types';
 import type { AccessTokenClaims, Verifier } from '#sdk/verifier';
 
 export interface BearerRequest {
@@ -51,6 +53,24 @@ function reject(req: BearerRequest, res: BearerResponse, error: AuthError, withT
  * revoked token still passes until it expires.
  */
 export function requireAccessToken(verifier: Verifier): BearerMiddleware {
+  return authenticate(verifier, () => null);
+}
+
+/**
+ * As requireAccessToken, and then answers 403 FORBIDDEN unless the token's role holds every one of
+ * `permissions` in the contract's role/permission table (ROLE_PERMISSIONS). The role is read from
+ * the token, so a role change reaches this check when the old token expires (see verifier.ts).
+ */
+export function requirePermission(verifier: Verifier, ...permissions: [Permission, ...Permission[]]): BearerMiddleware {
+  return authenticate(verifier, (claims) =>
+    permissions.every((permission) => hasPermission(claims.role as Role, permission))
+      ? null
+      : new AuthError({ status: 403, code: 'FORBIDDEN', message: 'You do not have permission to do this' }),
+  );
+}
+
+/** Verifies the bearer token, then lets `refuse` turn the claims into a refusal (null: allowed). */
+function authenticate(verifier: Verifier, refuse: (claims: AccessTokenClaims) => AuthError | null): BearerMiddleware {
   return (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     if (token === null) {
@@ -59,6 +79,11 @@ export function requireAccessToken(verifier: Verifier): BearerMiddleware {
     }
     verifier.verify(token).then(
       (claims) => {
+        const refusal = refuse(claims);
+        if (refusal) {
+          reject(req, res, refusal, true);
+          return;
+        }
         req.auth = claims;
         next();
       },
