@@ -1,5 +1,4 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import type { AppContext, RequestMeta } from '../context.js';
 import { mfaChallenges, recoveryCodes, totpCredentials, users } from '../db/schema.js';
 import { mfaChangedMail } from '../mail/templates/mfaChanged.js';
@@ -49,6 +48,8 @@ export async function setupTotp(ctx: AppContext, userId: string, meta: RequestMe
   if (!row) throw alreadyEnabled();
   await recordAudit(ctx.db, { type: 'mfa.setup_started', userId, meta });
   const otpauthUrl = totpUri(secret, user.email);
+  // Loaded on first use, not at every start (issue 17).
+  const { default: QRCode } = await import('qrcode');
   const qrCodeDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
   return { secret, otpauthUrl, qrCodeDataUrl };
 }

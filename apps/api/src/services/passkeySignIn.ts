@@ -1,4 +1,4 @@
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
 import { mfaChallenges, passkeys, type Amr } from '../db/schema.js';
@@ -16,6 +16,9 @@ import { findUserById, type UserWithMfa } from './users.js';
 import { claimChallenge, storeChallenge } from './webauthnChallenges.js';
 import { webLink } from './webLinks.js';
 
+// Loaded on first use: the library takes a third of a second to import, paid at every start otherwise (issue 17).
+const webauthn = () => import('@simplewebauthn/server');
+
 /**
  * Signing in with a passkey: as the first factor (a discoverable credential, user verification
  * required, which makes it two factors in one: `amr` hwk/swk + mfa, so no TOTP follows), and as
@@ -31,6 +34,7 @@ const wrongSecondFactor = () => new ApiError(401, 'INVALID_MFA_CODE', 'The passk
 export const passkeyAmr = (backedUp: boolean): Amr => (backedUp ? 'swk' : 'hwk');
 
 export async function signInOptions(ctx: AppContext) {
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({ rpID: ctx.config.WEBAUTHN_RP_ID, userVerification: 'required' });
   const attemptId = randomToken();
   await storeChallenge(ctx.db, options.challenge, 'authentication', { attemptHash: sha256(attemptId) }, null);
@@ -64,6 +68,7 @@ async function verifyAssertion(
   if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== user.id) return { failure: 'user_handle_mismatch', userId: user.id };
   let verification;
   try {
+    const { verifyAuthenticationResponse } = await webauthn();
     verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge,
@@ -164,6 +169,7 @@ export async function secondFactorOptions(ctx: AppContext, mfaToken: string) {
   if (!challenge) throw deadMfa();
   const own = await ctx.db.select().from(passkeys).where(eq(passkeys.userId, challenge.userId));
   if (own.length === 0) throw new ApiError(409, 'CONFLICT', 'This account has no passkey. Use a code instead.');
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({
     rpID: ctx.config.WEBAUTHN_RP_ID,
     allowCredentials: own.map((p) => ({ id: p.credentialId, transports: p.transports as never })),

@@ -1,4 +1,4 @@
-import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { passkeys as passkeyEndpoints, ResponseOf } from '@portcullis/contract';
 import type { AppContext, RequestMeta } from '../context.js';
@@ -16,6 +16,9 @@ import { inTransaction, type Tx } from './transaction.js';
 import { claimChallenge, challengeOf, storeChallenge } from './webauthnChallenges.js';
 import { findUserById } from './users.js';
 import { webLink } from './webLinks.js';
+
+// Loaded on first use: the library takes a third of a second to import, paid at every start otherwise (issue 17).
+const webauthn = () => import('@simplewebauthn/server');
 
 /**
  * Passkeys in settings: adding one (after re-authentication, by the rule of
@@ -67,6 +70,7 @@ export async function startRegistration(ctx: AppContext, auth: { userId: string;
   await succeeded();
 
   const existing = await ctx.db.select().from(passkeys).where(eq(passkeys.userId, user.id));
+  const { generateRegistrationOptions } = await webauthn();
   const options = await generateRegistrationOptions({
     rpName: ctx.config.WEBAUTHN_RP_NAME,
     rpID: ctx.config.WEBAUTHN_RP_ID,
@@ -98,6 +102,7 @@ export async function finishRegistration(
   if (!claimed || claimed.userId !== auth.userId) throw challengeRefused();
   let verification;
   try {
+    const { verifyRegistrationResponse } = await webauthn();
     verification = await verifyRegistrationResponse({
       response: input.response,
       expectedChallenge: claimed.challenge,
