@@ -53,7 +53,7 @@ describe('web: the sign-in experience', () => {
       expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe(account.email);
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('password');
       await page.getByLabel('Password', { exact: true }).fill(account.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await codeField.waitFor();
       await page.getByRole('button', { name: 'Not you?' }).click();
       expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe('');

@@ -21,8 +21,16 @@ export interface SignedIn {
 }
 
 export async function signIn(ctx: AppContext, user: UserWithMfa, refresh: IssuedRefreshToken): Promise<SignedIn> {
-  // A refreshed session keeps its active organization (issue 16); a new one has none yet.
-  const org = refresh.created ? undefined : await activeOrganizationOf(ctx.db, refresh.sessionId, user.id);
+  // A refreshed session keeps its active organization (issue 16); a new one has none yet. Read after
+  // the rotation committed: a database failure now must not turn a committed rotation into a 503
+  // (issue 17), so the token then goes out without the organization claims (less access, the safe
+  // side) and the next refresh carries them again.
+  const org = refresh.created
+    ? undefined
+    : await activeOrganizationOf(ctx.db, refresh.sessionId, user.id).catch((err: unknown) => {
+        ctx.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'refresh: active organization not read; token without it');
+        return undefined;
+      });
   const { accessToken, expiresIn } = await issueAccessToken(ctx.tokens, {
     userId: user.id,
     sessionId: refresh.sessionId,

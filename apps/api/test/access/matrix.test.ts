@@ -132,6 +132,8 @@ export const MATRIX: Row[] = [
   },
   { operation: 'GET /api/admin/audit-log', path: () => '/api/admin/audit-log', expect: ADMIN_ONLY(200) },
   { operation: 'GET /api/admin/audit-log/export', path: () => '/api/admin/audit-log/export', expect: ADMIN_ONLY(200) },
+  // Organizations (issue 16): the admin console's list of every organization.
+  { operation: 'GET /api/admin/orgs', path: () => '/api/admin/orgs', expect: ADMIN_ONLY(200) },
 ];
 
 const CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
