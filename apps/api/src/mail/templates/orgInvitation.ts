@@ -1,9 +1,9 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 /** An invitation to an organization (issue 16). The organization's and inviter's names are user input: layout.ts escapes them. */
 export function orgInvitationMail(input: { organizationName: string; inviterName: string; role: string; link: string; days: number }): RenderedMail {
   return renderMail({
-    subject: `You are invited to join ${input.organizationName} on Portcullis`,
+    subject: `You are invited to join ${input.organizationName} on ${appName()}`,
     greetingName: 'there',
     paragraphs: [
       `${input.inviterName} invited you to join the organization "${input.organizationName}" as ${input.role === 'admin' ? 'an admin' : `a ${input.role}`}.`,

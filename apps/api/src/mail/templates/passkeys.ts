@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from './layout.js';
+import { appName, renderMail, type RenderedMail } from './layout.js';
 
 /** A passkey was added to, or removed from, the account. */
 export function passkeyChangedMail(input: { displayName: string; passkeyName: string; added: boolean; securityUrl: string }): RenderedMail {
@@ -7,8 +7,8 @@ export function passkeyChangedMail(input: { displayName: string; passkeyName: st
     greetingName: input.displayName,
     paragraphs: [
       input.added
-        ? `The passkey “${input.passkeyName}” can now sign in to your Portcullis account, on its own.`
-        : `The passkey “${input.passkeyName}” can no longer sign in to your Portcullis account.`,
+        ? `The passkey “${input.passkeyName}” can now sign in to your ${appName()} account, on its own.`
+        : `The passkey “${input.passkeyName}” can no longer sign in to your ${appName()} account.`,
     ],
     action: { label: 'Review your passkeys', url: input.securityUrl },
     footer: [
@@ -38,7 +38,7 @@ export function emailSignInMail(input: { code: string; url: string; minutes: num
     subject: `Your sign-in code: ${input.code}`,
     greetingName: 'there',
     paragraphs: [
-      `Your code to sign in to Portcullis is ${input.code}. Enter it on the sign-in page, or follow the link. It works once, for ${input.minutes} minutes.`,
+      `Your code to sign in to ${appName()} is ${input.code}. Enter it on the sign-in page, or follow the link. It works once, for ${input.minutes} minutes.`,
     ],
     action: { label: 'Sign in', url: input.url },
     footer: ['If you did not ask to sign in, ignore this mail: nobody can sign in without the code.'],
