@@ -91,7 +91,8 @@ function invalidationOf(effects: Effects): Omit<InvalidationMessage, 'type'> | u
  * `expiresAt` only ever moves forward (a refresh), so a cached copy errs towards asking again.
  */
 const UNCACHED_COLUMNS = new Map<unknown, Set<string>>([
-  [users, new Set(['passwordHash', 'secondFactorFailures', 'updatedAt'])],
+  // lastSignInAt: written by every sign-in (sessions.ts), shown only by the admin console, which reads the database.
+  [users, new Set(['passwordHash', 'secondFactorFailures', 'updatedAt', 'lastSignInAt'])],
   [totpCredentials, new Set(['secretEncrypted', 'lastUsedStep', 'createdAt'])],
   [sessions, new Set(['lastActiveAt', 'expiresAt', 'ip'])],
 ]);
