@@ -214,7 +214,10 @@ describe('starting the server with a bad configuration', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       let health = 0;
-      for (let i = 0; i < 100 && health !== 200; i++) {
+      // A first start creates the embedded database: seconds when idle, over a minute on a busy
+      // machine. The bound only catches a server that never serves (it was 25 s, and CI flipped it).
+      const deadline = Date.now() + 300_000;
+      while (health !== 200 && Date.now() < deadline && child.exitCode === null) {
         health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
           (r) => r.status,
           () => 0,
