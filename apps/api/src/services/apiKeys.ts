@@ -4,11 +4,14 @@ import type { AppContext, RequestMeta } from '../context.js';
 import { onlyRow } from '../db/rows.js';
 import { apiKeys, users } from '../db/schema.js';
 import type { AccessClaims } from './accessTokens.js';
+import { apiKeyCreatedMail } from '../mail/templates/apiKeys.js';
 import { recordAudit } from './audit.js';
 import { forbidden, invalidBearer, notFound } from './errors.js';
 import { confirmRecentSignInOrPassword } from './reauthentication.js';
 import { randomToken, sha256 } from './secrets.js';
 import { inTransaction } from './transaction.js';
+import { enqueueMail } from './mail.js';
+import { webLink } from './webLinks.js';
 
 /**
  * Personal API keys (issue 15): `pk_` and 256 random bits, sent as a bearer credential by scripts
@@ -88,6 +91,12 @@ export async function createApiKey(
       meta,
       details: { apiKeyId: created.id, permissions, expiresAt: created.expiresAt?.toISOString() ?? null, reauthenticatedBy: by },
     });
+    await enqueueMail(
+      ctx,
+      tx,
+      user.email,
+      apiKeyCreatedMail({ displayName: user.displayName, keyName: input.name, settingsUrl: webLink(ctx.config, 'securitySettings') }),
+    );
     return created;
   });
   return { apiKey: toPublic(row), key };

@@ -29,6 +29,10 @@ describe('personal API keys', () => {
     expect(key).toMatch(/^pk_[A-Za-z0-9_-]{43}$/);
     expect(created.body.apiKey).toMatchObject({ name: 'backup script', permissions: ['read'], prefix: key.slice(0, 10), lastUsedAt: null });
     expect(await server.query(`select 1 from api_keys where token_hash = '${key}' or prefix = '${key}'`)).toHaveLength(0);
+    // A lasting credential: the holder is mailed.
+    expect(
+      await server.query(`select 1 from mail_messages where "to" = '${ada.email}' and subject = 'A new API key was created on your account'`),
+    ).toHaveLength(1);
 
     const me = await request(server.url, 'GET', '/api/auth/me', { headers: bearer(key) });
     expect(me.status).toBe(200);
