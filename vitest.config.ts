@@ -16,6 +16,8 @@ export default defineConfig({
     expect: { poll: { timeout: 20_000, interval: 100 } },
     // Every JSON answer a test receives is checked against its route's schema (http/responseCheck.ts).
     env: { PORTCULLIS_CHECK_RESPONSES: '1' },
+    // Once per run: the API bundle that tests spawning API processes start, and the embedded-database template.
+    globalSetup: ['packages/testing/src/globalSetup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -24,7 +24,7 @@ const TSCONFIG = path.join(ROOT, 'packages', 'tsconfig.build.json');
 /** Entry name → source file; `index` is the package's "." export. */
 const PACKAGES = {
   sdk: {
-    entry: { index: 'src/index.ts', server: 'src/server.ts', permissions: 'src/permissions.ts' },
+    entry: { index: 'src/index.ts', server: 'src/server.ts', permissions: 'src/permissions.ts', 'session-answer': 'src/sessionAnswer.ts' },
     bundle: [/^@portcullis\/contract(\/|$)/],
     platform: 'neutral',
   },

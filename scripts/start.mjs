@@ -70,7 +70,7 @@ const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.c
   path.join(WEB_DIR, p),
 );
 // The workspace packages the web app bundles from source: a change there needs a new build too.
-const PACKAGE_SOURCES = ['sdk', 'contract'].map((name) => path.join(ROOT, 'packages', name, 'src'));
+const PACKAGE_SOURCES = ['sdk', 'contract', 'react', 'nextjs'].map((name) => path.join(ROOT, 'packages', name, 'src'));
 const BUILD_ID = path.join(WEB_DIR, '.next', 'BUILD_ID');
 // Shared with apps/web/e2e/helpers/build.ts: never two `next build`s into one .next.
 const LOCK_DIR = path.join(ROOT, 'node_modules', '.cache', 'portcullis-web-build.lock');
@@ -181,4 +181,24 @@ for (const [name, child] of children) {
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0, signal === 'SIGHUP' ? 'SIGTERM' : signal));
 
-if (runWeb) console.log(`Open http://localhost:${webPort} (API on port ${apiPort})`);
+/**
+ * "Open …" once the API answers its readiness probe: the embedded database can take a while to open
+ * on a first start or a busy machine, and a page opened before that can only say "try again".
+ */
+async function announceWhenReady() {
+  if (!runWeb) return;
+  if (runApi) {
+    console.log(`Starting: the API opens its database, then http://localhost:${webPort} is ready…`);
+    for (;;) {
+      if (exiting) return;
+      const ok = await fetch(`http://127.0.0.1:${apiPort}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  console.log(`Open http://localhost:${webPort} (API on port ${apiPort})`);
+}
+void announceWhenReady();

@@ -3,8 +3,8 @@ import type { NextConfig } from 'next';
 // The API is reached through server.mjs (a same-origin proxy for /api and /.well-known, resolved
 // at run time from API_URL), never through `rewrites` here: those are frozen at build time.
 const nextConfig: NextConfig = {
-  // The SDK is consumed as TypeScript source from the workspace.
-  transpilePackages: ['@portcullis/sdk', '@portcullis/contract'],
+  // The SDK, React and Next.js packages are consumed as TypeScript source from the workspace.
+  transpilePackages: ['@portcullis/sdk', '@portcullis/contract', '@portcullis/react', '@portcullis/nextjs'],
   poweredByHeader: false,
   reactStrictMode: true,
   // `next dev` (npm run dev) serves its own resources (hot reload) only to localhost unless told

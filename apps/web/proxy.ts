@@ -1,55 +1,58 @@
 // Runs before every page render (not for /api or static files): decides, on the server, whether
-// the request may see the page, and hands the checked user to server components.
+// the request may see the page, and hands the checked user to server components. The decisions
+// (protected paths, guest-only pages, the session check) are @portcullis/nextjs's createProxy();
+// what this app adds is the header hand-off, the CSP nonce and its own 503 page.
+import { createProxy, type ProxyContext } from '@portcullis/nextjs/proxy';
 import { NextResponse, type NextRequest } from 'next/server';
 import { getBranding } from './lib/branding';
 import { createTranslator, pickLocale } from './lib/i18n/core';
 import { AVAILABLE_LOCALES, TRANSLATIONS } from './lib/i18n/locales';
 import { loginUrlFor, safeRedirect } from './lib/redirect';
-import { isGuestOnlyPath, isProtectedPath } from './lib/routes';
+import { GUEST_ONLY, PROTECTED_PREFIXES } from './lib/routes';
 import {
   ADMIN_MFA_MISSING_HEADER,
   adminMfaMissing,
-  checkSession,
+  apiUrl,
   encodeUserHeader,
   INTERNAL_HEADER_PREFIX,
-  SESSION_COOKIE,
+  sessionCheckTimeoutMs,
   SIGNED_OUT,
   USER_HEADER,
 } from './lib/session-check';
 
-export async function proxy(request: NextRequest) {
-  const { pathname, search, searchParams } = request.nextUrl;
+const guard = createProxy({
+  apiUrl: apiUrl(),
+  timeoutMs: sessionCheckTimeoutMs(),
+  // /admin also needs manage_users, but its pages answer a non-admin themselves (forbidden(): the
+  // app's 403 page, which also explains a missing second factor), so the proxy lets them render.
+  rules: PROTECTED_PREFIXES.map((path) => (path === '/admin' ? { path, permission: 'manage_users' as const } : { path })),
+  // A session that ended (revoked, password changed elsewhere, …) is explained on the sign-in page.
+  signInUrl: (path, ended) => loginUrlFor(path, ended),
+  guestOnly: [...GUEST_ONLY],
+  afterSignIn: (request) => safeRedirect(request.nextUrl.searchParams.get('redirect')),
+  // Every page learns who is signed in (header, layout), not only the protected ones.
+  checkEveryPath: true,
+  allow: handOn,
+  forbidden: (request, _session, context) => handOn(request, context),
+  unavailable,
+});
 
-  // 1. Never trust a client-sent internal header: drop all of them before anything reads one.
+export const proxy = guard;
+
+/** Hands the answer on in request headers; a fresh CSP nonce lets Next's own scripts run and nothing injected. */
+function handOn(request: NextRequest, { check }: ProxyContext): NextResponse {
+  // Never trust a client-sent internal header: drop all of them before setting ours.
   const forwarded = new Headers(request.headers);
   for (const name of [...forwarded.keys()]) {
     if (name.toLowerCase().startsWith(INTERNAL_HEADER_PREFIX)) forwarded.delete(name);
   }
-
-  // 2. Ask the API about the session cookie (no cookie: no call).
-  const state = await checkSession(request.cookies.get(SESSION_COOKIE)?.value);
-  const isProtected = isProtectedPath(pathname);
-
-  if (isProtected && state.kind === 'unavailable') return unavailable(request);
-  if (isProtected && state.kind !== 'signed-in') {
-    // A session that ended (revoked, password changed elsewhere, …) is explained on the sign-in page.
-    const ended = state.kind === 'signed-out' ? state.ended : undefined;
-    return noStore(NextResponse.redirect(new URL(loginUrlFor(pathname + search, ended), request.url)));
-  }
-  if (isGuestOnlyPath(pathname) && state.kind === 'signed-in') {
-    return noStore(NextResponse.redirect(new URL(safeRedirect(searchParams.get('redirect')), request.url)));
-  }
-
-  // 3. Hand the answer on; a fresh CSP nonce lets Next's own scripts run and nothing injected.
-  forwarded.set(USER_HEADER, state.kind === 'signed-in' ? encodeUserHeader(state.user) : SIGNED_OUT);
-  forwarded.set(ADMIN_MFA_MISSING_HEADER, adminMfaMissing(state) ? '1' : '0');
+  forwarded.set(USER_HEADER, check?.kind === 'signed-in' ? encodeUserHeader(check.session.user) : SIGNED_OUT);
+  forwarded.set(ADMIN_MFA_MISSING_HEADER, adminMfaMissing(check) ? '1' : '0');
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const csp = contentSecurityPolicy(nonce);
   forwarded.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers: forwarded } });
   response.headers.set('content-security-policy', csp);
-  // Signed-in HTML must never be stored or replayed from a cache (back button after sign-out).
-  if (isProtected || state.kind === 'signed-in') noStore(response);
   return response;
 }
 
@@ -74,11 +77,6 @@ function contentSecurityPolicy(nonce: string): string {
 function logoOrigin(): string {
   const { logoUrl } = getBranding();
   return logoUrl?.startsWith('https://') ? ` ${new URL(logoUrl).origin}` : '';
-}
-
-function noStore(response: NextResponse): NextResponse {
-  response.headers.set('cache-control', 'no-store, max-age=0');
-  return response;
 }
 
 /**

@@ -8,6 +8,11 @@ export interface Sample {
   p99: number;
   /** Answers that were not 2xx, plus connection errors and timeouts: a measured path must not fail. */
   failures: number;
+  /**
+   * CPU time the measured process spent per answer (user + system, all its threads, µs): unlike
+   * req/s it hardly moves with the machine's load, so its ratio is the steadier one (bench/run.ts).
+   */
+  cpuUs?: number;
 }
 
 export interface LoadRequest {

@@ -10,6 +10,9 @@ export interface Row {
   failures: number;
   ratio: number | undefined;
   relativeTo: string;
+  /** Median CPU µs per answer in the measured process, and the baseline's divided by it (rounds' median). */
+  cpuUs?: number;
+  cpuRatio?: number;
 }
 
 export const NODE_HTTP = 'bare node:http handler';
@@ -32,7 +35,7 @@ export function printTable(
   console.log('');
   // The second baseline: every path measured against bare Express, also as a share of bare node:http (medians).
   const nodeHttp = rows.find((r) => r.label === NODE_HTTP)?.rps;
-  const header = ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'relative to', '÷ node:http', 'failures'];
+  const header = ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'relative to', '÷ node:http', 'CPU µs/req', 'CPU ratio', 'failures'];
   const body = rows.map((r) => [
     r.label,
     num(r.rps),
@@ -41,6 +44,8 @@ export function printTable(
     r.ratio === undefined ? '' : num(r.ratio, 2),
     r.relativeTo,
     nodeHttp && r.relativeTo === 'bare Express' ? num(r.rps / nodeHttp, 2) : '',
+    r.cpuUs === undefined ? '' : num(r.cpuUs),
+    r.cpuRatio === undefined ? '' : num(r.cpuRatio, 2),
     String(r.failures),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -10,7 +10,7 @@ import { rateLimit } from './http/middleware/rateLimit.js';
 import { requestId } from './http/middleware/requestId.js';
 import { securityHeaders } from './http/middleware/securityHeaders.js';
 import { adminFallback } from './routes/admin.js';
-import { docsRoutes } from './routes/docs.js';
+import { mountDocsRoutes } from './routes/docs.js';
 import { mountRoutes } from './http/route.js';
 import { apiRoutes } from './routes/index.js';
 import { metricsRoute } from './http/metricsEndpoint.js';
@@ -27,6 +27,9 @@ export function createApp(ctx: AppContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(ctx.config.TRUST_PROXY));
   app.set('query parser', 'simple');
+  // No ETag by default: answers a cache may keep and revalidate get theirs from http/etag.ts (route.ts,
+  // docs.ts); the rest are no-store or probes, where it was a SHA-1 and a second socket chunk per answer.
+  app.set('etag', false);
 
   app.use(requestId());
   // Only when metrics are on: otherwise a request pays nothing for them.
@@ -39,9 +42,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(bodyParsing());
   app.use(authenticate(ctx));
 
-  app.use('/api', docsRoutes(ctx, routes));
-
-  app.use(mountRoutes(ctx, routes));
+  // Routes are mounted on the app itself, at their full paths (no nested router to enter per request).
+  mountDocsRoutes(app, ctx, routes);
+  mountRoutes(app, ctx, routes);
   // Any other path under /api/admin asks for an admin before its 404 (routes/admin.ts).
   app.use('/api/admin', adminFallback(ctx));
 

@@ -146,6 +146,8 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(50).default(12),
   /** How long one delivery attempt may take before it counts as failed. */
   WEBHOOK_TIMEOUT: duration('10s'),
+  /** Finished deliveries (delivered or given up) stay in the delivery log this long, then the cleanup job deletes them. */
+  WEBHOOK_LOG_RETENTION: duration('30d'),
   /** `/metrics` (Prometheus) on the API port answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not routed there. */
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   /** `/metrics` on its own port (bind it to a private interface); unset, no such listener. */

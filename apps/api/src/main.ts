@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfigOrExit } from './environment.js';
 import type { RunningServer } from './server.js';
+import { startTracingIfRequested, type Tracing } from './tracing/index.js';
 
 // Few static imports on purpose: the database starts opening (PGlite: compiling and starting
 // PostgreSQL's WebAssembly, most of a restart) while the rest of the API loads (issue 17).
@@ -13,6 +14,9 @@ async function main() {
   // forked, Ctrl-C during a slow first start) is kept, and served once start-up is done: the
   // embedded database is never cut off halfway through its migrations, and the exit is still 0.
   const shutdown = stopOnSignal(config.SHUTDOWN_TIMEOUT);
+  // Optional OpenTelemetry tracing (OTEL_* variables, read after .env): it must hook module loading
+  // before the database client and the server are imported. Unset, nothing of it is loaded.
+  const tracing = await startTracingIfRequested();
   const started = Date.now();
   const { databaseOptions, openDatabase } = await import('./db/client.js');
   const database = openDatabase(databaseOptions(config));
@@ -38,7 +42,7 @@ async function main() {
     },
     `Portcullis API listening on http://localhost:${config.PORT}`,
   );
-  shutdown.ready(running, logger);
+  shutdown.ready(running, logger, tracing);
 }
 
 /**
@@ -63,11 +67,13 @@ function stopOnSignal(timeoutMs: number) {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   return {
-    ready(running: RunningServer, logger: Logger) {
+    ready(running: RunningServer, logger: Logger, tracing?: Tracing) {
       stop = async (signal) => {
         logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight requests');
         try {
           const drained = await running.shutdown();
+          // The last requests' spans, still in the exporter's batch.
+          await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be sent'));
           if (drained.unfinished > 0) logger.warn(drained, 'shutdown: requests still running at SHUTDOWN_TIMEOUT were cut off');
           else logger.info(drained, 'shut down cleanly');
           process.exit(0);

@@ -1,15 +1,20 @@
 'use client';
 import './globals.css';
+import { useT } from '@/lib/i18n/client';
 
-/** Last resort when the root layout itself fails: its own <html>, no providers, no data. */
+/**
+ * Last resort when the root layout itself fails: its own <html>, no providers, no data. Without
+ * the layout's I18nProvider the catalogue answers in English (lib/i18n/client.tsx).
+ */
 export default function GlobalError({ retry }: { error: unknown; retry?: () => void }) {
+  const t = useT();
   return (
     <html lang="en">
       <body>
         <main className="container" style={{ maxWidth: '32rem', paddingTop: '5rem', textAlign: 'center' }}>
-          <h1>Something went wrong</h1>
+          <h1>{t('status.errorTitle')}</h1>
           <p className="muted" style={{ marginTop: '0.75rem' }}>
-            Portcullis could not load this page. Please try again in a moment.
+            {t('status.globalBody')}
           </p>
           <p style={{ marginTop: '1.5rem' }}>
             <button
@@ -17,7 +22,7 @@ export default function GlobalError({ retry }: { error: unknown; retry?: () => v
               onClick={() => (retry ? retry() : window.location.reload())}
               style={{ font: 'inherit', padding: '0.6rem 1.1rem', cursor: 'pointer' }}
             >
-              Try again
+              {t('status.retry')}
             </button>
           </p>
         </main>

@@ -1,19 +1,21 @@
 import Link from 'next/link';
 import { StatusPage } from '@/components/StatusPage';
+import { getT } from '@/lib/i18n/server';
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getT();
   return (
     <StatusPage
       code="404"
-      title="We can’t find that page"
+      title={t('status.notFoundTitle')}
       actions={
         <>
-          <Link href="/">Home</Link>
-          <Link href="/dashboard">Dashboard</Link>
+          <Link href="/">{t('status.homeLink')}</Link>
+          <Link href="/dashboard">{t('status.dashboard')}</Link>
         </>
       }
     >
-      <p>The link may be broken, or the page may have moved.</p>
+      <p>{t('status.notFoundBody')}</p>
     </StatusPage>
   );
 }

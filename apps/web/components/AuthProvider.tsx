@@ -1,15 +1,19 @@
 'use client';
-// The browser side of the session: one SDK client per page, the current user, sign-out.
+// The browser side of the session, built on @portcullis/react's <AuthProvider> (one SDK client
+// per page, the silent refresh, cross-tab sign-out, sign-out). What is this app's own: where an
+// ended session sends the person (/login?reason=…), soft navigations onto guest-only pages and
+// the back/forward cache.
 //
 // The server decides what a page shows (proxy.ts + getSessionUser) and passes the user in as
-// `initialUser`; this provider then restores an access token (one silent refresh) so client
+// `initialUser`; the provider then restores an access token (one silent refresh) so client
 // components can call the API. The token stays in the SDK's memory: never in storage.
+import { isSessionEndReason, SESSION_ENDED_HEADER } from '@portcullis/nextjs/session';
+import { AuthProvider as PortcullisProvider, useSession } from '@portcullis/react';
 import { createAuthClient, type AuthClient, type User } from '@portcullis/sdk';
 import { usePathname } from 'next/navigation';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { loginUrlFor } from '@/lib/redirect';
 import { isGuestOnlyPath, isProtectedPath } from '@/lib/routes';
-import { isSessionEndReason, SESSION_ENDED_HEADER } from '@/lib/session-end';
 
 export type AuthStatus = 'restoring' | 'signed-in' | 'signed-out';
 
@@ -30,12 +34,19 @@ export interface AuthContextValue {
   signOutEverywhere(): Promise<void>;
 }
 
-const AuthContext = createContext<AuthContextValue | null>(null);
-
 let sharedClient: AuthClient | undefined;
+/** Why the session ended, as the API said on a refresh it refused (before it cleared the cookies). */
+let endedReason: string | null = null;
 /** One client per page (not per render, not per Strict Mode remount): it owns timers and the tab channel. */
 function getClient(): AuthClient {
-  sharedClient ??= createAuthClient({ baseUrl: '' }); // same origin: server.mjs proxies /api
+  sharedClient ??= createAuthClient({
+    baseUrl: '', // same origin: server.mjs proxies /api
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (res.status === 401) endedReason = res.headers.get(SESSION_ENDED_HEADER);
+      return res;
+    },
+  });
   return sharedClient;
 }
 
@@ -48,16 +59,37 @@ const currentPath = () => window.location.pathname + window.location.search;
  */
 function goToLogin(): void {
   const path = currentPath();
-  void fetch('/api/auth/session', { credentials: 'same-origin', cache: 'no-store' })
+  // A refused refresh already said why (and cleared the cookies, so asking now would learn nothing).
+  const known = endedReason ? Promise.resolve(endedReason) : askWhySessionEnded();
+  void known.then((ended) => window.location.replace(loginUrlFor(path, isSessionEndReason(ended) ? ended : undefined)));
+}
+
+function askWhySessionEnded(): Promise<string | null> {
+  return fetch('/api/auth/session', { credentials: 'same-origin', cache: 'no-store' })
     .then((res) => (res.status === 401 ? res.headers.get(SESSION_ENDED_HEADER) : null))
-    .catch(() => null)
-    .then((ended) => window.location.replace(loginUrlFor(path, isSessionEndReason(ended) ? ended : undefined)));
+    .catch(() => null);
+}
+
+/** On a protected page an ended session leaves for sign-in; elsewhere the page shows signed out. */
+function onSessionEnd(): boolean {
+  if (!isProtectedPath(window.location.pathname)) return false;
+  goToLogin();
+  return true;
 }
 
 export function AuthProvider({ initialUser, children }: { initialUser: User | null; children: ReactNode }) {
   const client = useMemo(() => (typeof window === 'undefined' ? serverPlaceholder() : getClient()), []);
-  const [user, setUser] = useState<User | null>(initialUser);
-  const [status, setStatus] = useState<AuthStatus>(initialUser ? 'restoring' : 'signed-out');
+  return (
+    <PortcullisProvider client={client} initialUser={initialUser} onSessionEnd={onSessionEnd} afterSignOutUrl="/login">
+      <PageLifecycle />
+      {children}
+    </PortcullisProvider>
+  );
+}
+
+/** What a Next.js page load does not cover on its own: soft navigations and the back/forward cache. */
+function PageLifecycle() {
+  const { user } = useSession();
   const pathname = usePathname();
   const userRef = useRef(user);
   useEffect(() => {
@@ -70,55 +102,6 @@ export function AuthProvider({ initialUser, children }: { initialUser: User | nu
   useEffect(() => {
     if (userRef.current && isGuestOnlyPath(pathname)) window.location.reload();
   }, [pathname]);
-
-  const ready = useCallback(async () => {
-    if (!initialUser && !client.isAuthenticated()) return null; // the server found no session: nothing to restore
-    return client.restore();
-  }, [client, initialUser]);
-
-  // Restore the access token once per page load when the server says there is a session.
-  useEffect(() => {
-    if (!initialUser) return;
-    let cancelled = false;
-    client
-      .restore()
-      .then(async (restored) => {
-        if (cancelled) return;
-        if (restored) {
-          setUser(restored);
-          setStatus('signed-in');
-          return;
-        }
-        // The server saw a live session but the refresh cookie is gone: end the session cookie too,
-        // or /login would send us straight back here.
-        await client.logout().catch(() => undefined);
-        if (isProtectedPath(window.location.pathname)) goToLogin();
-        else {
-          setUser(null);
-          setStatus('signed-out');
-        }
-      })
-      .catch(() => {
-        // Offline or API down: keep what the server rendered; the next call will retry.
-        if (!cancelled) setStatus('signed-in');
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [client, initialUser]);
-
-  // The session ended behind our back (revoked, expired, signed out in another tab).
-  useEffect(
-    () =>
-      client.onSessionEnd(() => {
-        if (isProtectedPath(window.location.pathname)) goToLogin();
-        else {
-          setUser(null);
-          setStatus('signed-out');
-        }
-      }),
-    [client],
-  );
 
   // A page restored from the back/forward cache did not ask the server: ask now.
   useEffect(() => {
@@ -136,40 +119,29 @@ export function AuthProvider({ initialUser, children }: { initialUser: User | nu
     window.addEventListener('pageshow', onPageShow);
     return () => window.removeEventListener('pageshow', onPageShow);
   }, [user]);
-
-  const value = useMemo<AuthContextValue>(
-    () => ({
-      client,
-      user,
-      status,
-      ready,
-      signedIn(next) {
-        setUser(next);
-        setStatus('signed-in');
-      },
-      userChanged(next) {
-        setUser(next);
-      },
-      async signOut() {
-        await client.logout();
-        window.location.assign('/login');
-      },
-      async signOutEverywhere() {
-        await client.logoutAll();
-        window.location.assign('/login');
-      },
-    }),
-    [client, user, status, ready],
-  );
-
-  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+  return null;
 }
 
-/** The SDK client, the current user and sign-out, for client components under the root layout. */
+/**
+ * This app's view of @portcullis/react's useSession(): a client that is never null (a placeholder
+ * while server rendering) and the 'restoring' state the invitation page waits out.
+ */
 export function useAuth(): AuthContextValue {
-  const value = useContext(AuthContext);
-  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
-  return value;
+  const session = useSession();
+  const { client, user, status, isRestoring, ready, setUser, signOut, signOutEverywhere } = session;
+  return useMemo<AuthContextValue>(
+    () => ({
+      client: client ?? serverPlaceholder(),
+      user,
+      status: isRestoring && user ? 'restoring' : status === 'signed-in' ? 'signed-in' : 'signed-out',
+      ready,
+      signedIn: setUser,
+      userChanged: setUser,
+      signOut,
+      signOutEverywhere,
+    }),
+    [client, user, status, isRestoring, ready, setUser, signOut, signOutEverywhere],
+  );
 }
 
 /** Server rendering never calls the API through this client; any attempt is a bug. */

@@ -7,6 +7,7 @@ import { Button } from './Button';
 import { Field } from './Field';
 import { FormAlert } from './FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 
 type Stage = { kind: 'closed' } | { kind: 'email' } | { kind: 'code'; email: string } | { kind: 'mfa'; challenge: MfaChallenge };
 const NO_ERRORS: FormErrors = { fields: {} };
@@ -18,6 +19,7 @@ const NO_ERRORS: FormErrors = { fields: {} };
  */
 export function EmailCodeSignIn({ redirectTo, signInToken }: { redirectTo: string; signInToken?: string | undefined }) {
   const { client, signedIn } = useAuth();
+  const t = useT();
   const [enabled, setEnabled] = useState(false);
   const [stage, setStage] = useState<Stage>({ kind: 'closed' });
   const [email, setEmail] = useState('');
@@ -53,7 +55,7 @@ export function EmailCodeSignIn({ redirectTo, signInToken }: { redirectTo: strin
       .redeemEmailSignIn({ token: signInToken })
       .then(handle)
       .catch(() => {
-        setErrors({ message: 'That sign-in link has expired or was already used. Ask for a new code.', fields: {} });
+        setErrors({ message: t('emailCode.linkExpired'), fields: {} });
         setBusy(false);
       });
   }, [client, signInToken]); // handle is stable in effect: it only sets state and navigates
@@ -85,18 +87,18 @@ export function EmailCodeSignIn({ redirectTo, signInToken }: { redirectTo: strin
         <FormAlert>{errors.message}</FormAlert>
         {enabled && (
           <Button variant="secondary" block loading={busy} onClick={() => setStage({ kind: 'email' })}>
-            Email me a code
+            {t('emailCode.open')}
           </Button>
         )}
       </div>
     );
   }
   return (
-    <form className={shell.form} onSubmit={submit} noValidate aria-busy={busy} aria-label="Sign in with an emailed code">
+    <form className={shell.form} onSubmit={submit} noValidate aria-busy={busy} aria-label={t('emailCode.form')}>
       <FormAlert>{errors.message}</FormAlert>
       {stage.kind === 'email' && (
         <Field
-          label="Email for the code"
+          label={t('emailCode.email')}
           name="email"
           type="email"
           autoComplete="email"
@@ -106,10 +108,10 @@ export function EmailCodeSignIn({ redirectTo, signInToken }: { redirectTo: strin
           error={errors.fields.email}
         />
       )}
-      {stage.kind === 'code' && <p className="muted">If {stage.email} can sign in here, a 6-digit code is on its way. It works for 10 minutes.</p>}
+      {stage.kind === 'code' && <p className="muted">{t('emailCode.sent', { email: stage.email })}</p>}
       {stage.kind !== 'email' && (
         <Field
-          label={stage.kind === 'mfa' ? 'Code from the app' : 'Code from the mail'}
+          label={stage.kind === 'mfa' ? t('settings.codeFromApp') : t('emailCode.codeFromMail')}
           name="code"
           autoComplete="one-time-code"
           inputMode="numeric"
@@ -121,7 +123,7 @@ export function EmailCodeSignIn({ redirectTo, signInToken }: { redirectTo: strin
         />
       )}
       <Button type="submit" block loading={busy}>
-        {stage.kind === 'email' ? 'Send the code' : 'Sign in'}
+        {stage.kind === 'email' ? t('emailCode.send') : t('login.submit')}
       </Button>
     </form>
   );

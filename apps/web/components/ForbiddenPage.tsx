@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { getT } from '@/lib/i18n/server';
 import { StatusPage } from './StatusPage';
 
 /**
@@ -8,19 +9,20 @@ import { StatusPage } from './StatusPage';
  *   if (!hasPermission(user.role, 'manage_users')) return <ForbiddenPage />;
  * Never use it for a missing session: that is a redirect to /login (proxy.ts does it).
  */
-export function ForbiddenPage({ title = 'You don’t have access to this page', message, actions }: { title?: string; message?: string; actions?: ReactNode }) {
+export async function ForbiddenPage({ title, message, actions }: { title?: string; message?: string; actions?: ReactNode }) {
+  const t = await getT();
   return (
     <StatusPage
       code="403"
-      title={title}
+      title={title ?? t('status.forbiddenTitle')}
       actions={
         <>
           {actions}
-          <Link href="/dashboard">Back to your dashboard</Link>
+          <Link href="/dashboard">{t('status.backToDashboard')}</Link>
         </>
       }
     >
-      <p>{message ?? 'Your account is signed in but does not have permission to see this. If you think it should, ask an administrator.'}</p>
+      <p>{message ?? t('status.forbiddenBody')}</p>
     </StatusPage>
   );
 }

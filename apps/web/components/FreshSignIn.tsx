@@ -4,23 +4,21 @@ import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
+import { useT } from '@/lib/i18n/client';
 import { FRESH_SIGN_IN_MINUTES, type ReauthFormErrors } from '@/lib/reauthentication';
 import { loginUrlFor } from '@/lib/redirect';
 import styles from './FreshSignIn.module.css';
 
 /** For an account without a password, in place of the password field of a sensitive form. */
 export function FreshSignInNote() {
-  return (
-    <p className={styles.note}>
-      Your account has no password, so we check that it is really you by a recent sign-in: you must have signed in within the last {FRESH_SIGN_IN_MINUTES}{' '}
-      minutes. If it has been longer, sign in again first.
-    </p>
-  );
+  const t = useT();
+  return <p className={styles.note}>{t('fresh.note', { minutes: FRESH_SIGN_IN_MINUTES })}</p>;
 }
 
 /** Offered when the API refused a sign-in as too old: signs out here, then back to `returnTo` after the login. */
 export function SignInAgainButton({ returnTo }: { returnTo: string }) {
   const { client } = useAuth();
+  const t = useT();
   async function signInAgain() {
     await client.logout().catch(() => undefined);
     window.location.assign(loginUrlFor(returnTo));
@@ -28,7 +26,7 @@ export function SignInAgainButton({ returnTo }: { returnTo: string }) {
   return (
     <div>
       <Button variant="secondary" onClick={signInAgain}>
-        Sign in again
+        {t('fresh.signInAgain')}
       </Button>
     </div>
   );
@@ -49,6 +47,7 @@ export function ReauthFields(props: {
   intro?: ReactNode;
 }) {
   const { email, hasPassword, password, onPassword, errors, returnTo, intro } = props;
+  const t = useT();
   return (
     <>
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
@@ -58,7 +57,7 @@ export function ReauthFields(props: {
       {errors.signInAgain && <SignInAgainButton returnTo={returnTo} />}
       {hasPassword && (
         <Field
-          label="Password"
+          label={t('login.password')}
           name="password"
           type="password"
           autoComplete="current-password"
@@ -70,5 +69,26 @@ export function ReauthFields(props: {
         />
       )}
     </>
+  );
+}
+
+/**
+ * The password of a form that creates something lasting (a key, a service account, a webhook
+ * target): the API asks for it unless the sign-in is under FRESH_SIGN_IN_MINUTES old, so it is
+ * optional here and the API's 401 says when it was needed.
+ */
+export function RecentPasswordField(props: { value: string; onChange(value: string): void; error?: string }) {
+  const t = useT();
+  return (
+    <Field
+      label={t('fresh.yourPassword')}
+      name="password"
+      type="password"
+      autoComplete="current-password"
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      error={props.error}
+      hint={t('fresh.notNeeded', { minutes: FRESH_SIGN_IN_MINUTES })}
+    />
   );
 }

@@ -1,3 +1,4 @@
+import { getT } from '@/lib/i18n/server';
 import { apiUrl } from '@/lib/session-check';
 import styles from './OAuthButtons.module.css';
 
@@ -27,23 +28,24 @@ async function configuredProviders(): Promise<Provider[]> {
 export async function OAuthButtons({ redirectTo }: { redirectTo: string }) {
   const providers = await configuredProviders();
   if (providers.length === 0) return null;
+  const t = await getT();
   const query = redirectTo === '/dashboard' ? '' : `?redirect=${encodeURIComponent(redirectTo)}`;
   return (
     <div className={styles.wrap}>
-      <ul className={styles.list} aria-label="Other ways to sign in">
+      <ul className={styles.list} aria-label={t('oauth.list')}>
         {providers.map((p) => (
           <li key={p.id}>
             <a className={styles.provider} href={`/api/auth/oauth/${p.id}/authorize${query}`} data-provider={p.id}>
               <span className={styles.mark} aria-hidden="true">
                 {p.name.slice(0, 1).toUpperCase()}
               </span>
-              Continue with {p.name}
+              {t('oauth.continue', { provider: p.name })}
             </a>
           </li>
         ))}
       </ul>
       <p className={styles.divider}>
-        <span>or use your email</span>
+        <span>{t('oauth.orEmail')}</span>
       </p>
     </div>
   );

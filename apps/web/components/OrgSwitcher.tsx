@@ -3,6 +3,7 @@ import type { Membership } from '@portcullis/contract';
 import Link from 'next/link';
 import { useCallback, useEffect, useState, type ChangeEvent } from 'react';
 import { useOrganizations } from '@/components/useOrganizations';
+import { useT } from '@/lib/i18n/client';
 import { activeOrganizationId, announceOrgsChanged, ORGS_CHANGED } from '@/lib/orgs';
 import { useAuth } from './AuthProvider';
 
@@ -10,6 +11,7 @@ import { useAuth } from './AuthProvider';
 export function OrgSwitcher() {
   const { client, user, ready } = useAuth();
   const orgs = useOrganizations();
+  const t = useT();
   const [list, setList] = useState<Membership[] | null>(null);
   const [active, setActive] = useState('');
   const [busy, setBusy] = useState(false);
@@ -47,21 +49,21 @@ export function OrgSwitcher() {
   if (list.length === 0) {
     return (
       <Link href="/orgs" data-testid="org-switcher-empty">
-        Organizations
+        {t('orgSwitcher.link')}
       </Link>
     );
   }
   return (
     <span>
-      <select aria-label="Active organization" data-testid="org-switcher" value={active} onChange={onChange} disabled={busy}>
-        <option value="">Personal</option>
+      <select aria-label={t('orgSwitcher.label')} data-testid="org-switcher" value={active} onChange={onChange} disabled={busy}>
+        <option value="">{t('orgSwitcher.personal')}</option>
         {list.map((m) => (
           <option key={m.organization.id} value={m.organization.id}>
             {m.organization.name}
           </option>
         ))}
       </select>{' '}
-      <Link href={active ? `/orgs/${active}` : '/orgs'}>Manage</Link>
+      <Link href={active ? `/orgs/${active}` : '/orgs'}>{t('orgSwitcher.manage')}</Link>
     </span>
   );
 }

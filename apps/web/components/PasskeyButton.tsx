@@ -6,11 +6,13 @@ import { useAuth } from './AuthProvider';
 import shell from './AuthShell.module.css';
 import { Button } from './Button';
 import { FormAlert } from './FormAlert';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
 
 /** What went wrong in a ceremony, in words: the browser's cancel is not an error to dwell on. */
-function passkeyError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'AbortError')) return 'The passkey request was cancelled or timed out.';
-  return 'That passkey did not work. Try again, or sign in another way.';
+function passkeyError(error: unknown, t: Translate): string {
+  if (error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'AbortError')) return t('passkey.cancelled');
+  return t('passkey.failed');
 }
 
 /**
@@ -20,6 +22,7 @@ function passkeyError(error: unknown): string {
  */
 export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
   const { client, signedIn } = useAuth();
+  const t = useT();
   const [supported, setSupported] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -43,7 +46,7 @@ export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
         .catch((err: unknown) => {
           // Only the API's refusal of a passkey the person picked is worth a word; the browser's own
           // failures (no passkey, an origin it will not use, a cancel) leave the page as it was.
-          if (!stopped && isAuthError(err)) setError(passkeyError(err));
+          if (!stopped && isAuthError(err)) setError(passkeyError(err, t));
         });
     });
     return () => {
@@ -58,7 +61,7 @@ export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
     try {
       done(await signInWithPasskey(client));
     } catch (err) {
-      setError(passkeyError(err));
+      setError(passkeyError(err, t));
       setBusy(false);
     }
   }
@@ -67,8 +70,8 @@ export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
   return (
     <div className={shell.form}>
       {error && <FormAlert>{error}</FormAlert>}
-      <Button variant="secondary" block loading={busy} loadingText="Waiting for your passkey…" onClick={onClick}>
-        Sign in with a passkey
+      <Button variant="secondary" block loading={busy} loadingText={t('passkey.waiting')} onClick={onClick}>
+        {t('passkey.signIn')}
       </Button>
     </div>
   );
@@ -77,6 +80,7 @@ export function PasskeyButton({ redirectTo }: { redirectTo: string }) {
 /** At the second step of a login whose account has a passkey: the passkey instead of a code. */
 export function PasskeySecondFactor({ mfaToken, onSignedIn }: { mfaToken: string; onSignedIn: (result: SignedIn) => void }) {
   const { client } = useAuth();
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   async function onClick() {
@@ -85,15 +89,15 @@ export function PasskeySecondFactor({ mfaToken, onSignedIn }: { mfaToken: string
     try {
       onSignedIn(await passkeySecondFactor(client, mfaToken));
     } catch (err) {
-      setError(passkeyError(err));
+      setError(passkeyError(err, t));
       setBusy(false);
     }
   }
   return (
     <>
       <FormAlert>{error}</FormAlert>
-      <Button variant="secondary" block loading={busy} loadingText="Waiting for your passkey…" onClick={onClick}>
-        Use a passkey instead
+      <Button variant="secondary" block loading={busy} loadingText={t('passkey.waiting')} onClick={onClick}>
+        {t('passkey.instead')}
       </Button>
     </>
   );

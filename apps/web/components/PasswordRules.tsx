@@ -1,6 +1,6 @@
 'use client';
 import { useT } from '@/lib/i18n/client';
-import { PASSWORD_RULES } from '@/lib/password-rules';
+import { MAX, MIN, PASSWORD_RULES } from '@/lib/password-rules';
 import { passwordStrength, useCommonCheck } from '@/lib/password-strength';
 import styles from './PasswordRules.module.css';
 
@@ -13,7 +13,7 @@ export function PasswordRules({ password, id }: { password: string; id?: string 
   const common = useCommonCheck(password);
   const strength = passwordStrength(password, common === 'common');
   const rows = [
-    ...PASSWORD_RULES.map((rule) => ({ id: rule.id, label: rule.label, met: rule.test(password) })),
+    ...PASSWORD_RULES.map((rule) => ({ id: rule.id, label: t(`password.rule.${rule.id}`, { min: MIN, max: MAX }), met: rule.test(password) })),
     { id: 'common', label: t('password.notCommon'), met: common === 'not-common' },
   ];
   return (

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { useAuth } from '@/components/AuthProvider';
 import { apiJson } from '@/lib/api';
+import { createLoadOrder } from '@/lib/loadOrder';
 
 export interface ApiGet<T> {
   data: T | null;
@@ -14,30 +15,41 @@ export interface ApiGet<T> {
 
 /**
  * GETs `path` with the signed-in user's token, again whenever `path` changes (a search, filter or
- * page). Answers can arrive out of order: a slow answer to an older path never replaces a newer one.
+ * page). Answers can arrive out of order: a slow answer to an older path never replaces a newer one,
+ * and a load still in flight when the page edits its data (a row it just created) is loaded again
+ * rather than shown, since it may have been read before the edit was written (lib/loadOrder.ts).
  */
 export function useApiGet<T>(path: string): ApiGet<T> {
   const { client, ready } = useAuth();
-  const [data, setData] = useState<T | null>(null);
+  const [data, setLoaded] = useState<T | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(undefined);
-  const latest = useRef(0);
+  const [order] = useState(createLoadOrder);
 
   const reload = useCallback(async () => {
-    const call = ++latest.current;
-    const isLatest = () => call === latest.current;
+    const ticket = order.begin();
     setLoading(true);
     setError(undefined);
+    let answer: { ok: true; value: T } | { ok: false; error: unknown };
     try {
       await ready();
-      const next = await apiJson<T>(client, 'GET', path);
-      if (isLatest()) setData(next);
-    } catch (err) {
-      if (isLatest()) setError(err);
-    } finally {
-      if (isLatest()) setLoading(false);
+      answer = { ok: true, value: await apiJson<T>(client, 'GET', path) };
+    } catch (error) {
+      answer = { ok: false, error };
     }
-  }, [client, ready, path]);
+    if (!order.settle(ticket)) return;
+    if (answer.ok) setLoaded(answer.value);
+    else setError(answer.error);
+    setLoading(false);
+  }, [client, ready, path, order]);
+
+  const setData = useCallback<Dispatch<SetStateAction<T | null>>>(
+    (change) => {
+      setLoaded(change);
+      if (order.localEdit()) void reload();
+    },
+    [order, reload],
+  );
 
   useEffect(() => {
     void reload();

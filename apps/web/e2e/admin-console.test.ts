@@ -170,4 +170,76 @@ describe('web: the admin console', () => {
       await admin.waitForURL('**/admin/users/*');
     });
   }
+
+  /** The admin's page for one user, by email; answers the user's id. */
+  async function openUserPage(stack: { api: { query<T>(sql: string): Promise<T[]> } }, admin: Page, email: string): Promise<string> {
+    const [row] = await stack.api.query<{ id: string }>(`select id from users where email = '${email}'`);
+    await admin.goto(`/admin/users/${row!.id}`);
+    await admin.getByTestId('user-facts').waitFor();
+    return row!.id;
+  }
+
+  test('desktop: an admin resends a pending invitation; the first link stops working', async ({ stack, freshPage }) => {
+    const admin = await adminPage(freshPage, 'desktop');
+    const userPage = (email: string) => openUserPage(stack, admin, email);
+
+    // A pending invitation: its mail again (not a reset link), and the first link stops working.
+    const invitedEmail = `reinvited.${Date.now()}@example.com`;
+    await admin.goto('/admin/users');
+    await admin.getByRole('button', { name: 'Invite a user' }).click();
+    const form = admin.getByRole('form', { name: 'Invite a user' });
+    await form.getByLabel('Name').fill('Rhea Resent');
+    await form.getByLabel('Email').fill(invitedEmail);
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await admin.getByText(`Invitation sent to ${invitedEmail}.`).waitFor();
+    const first = await mailedLink(stack.webUrl, invitedEmail, '/reset-password');
+    const invitedId = await userPage(invitedEmail);
+    const offered = await offeredActions(admin, invitedEmail);
+    expect(offered).toContain('Resend invitation');
+    expect(offered).not.toContain('Send password reset');
+    // As a minute later: a resend at once is refused (one link a minute).
+    await stack.api.query(`update one_time_tokens set created_at = created_at - interval '5 minutes' where user_id = '${invitedId}'`);
+    await pickAction(admin, invitedEmail, 'Resend invitation');
+    await admin.getByText(`Mail ${invitedEmail} a new invitation link? The earlier link stops working.`).waitFor();
+    await admin.getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText(`A new invitation is on its way to ${invitedEmail}.`).waitFor();
+    const second = await mailedLink(stack.webUrl, invitedEmail, '/reset-password', first);
+    expect(second).not.toBe(first);
+    const old = await freshPage();
+    await old.goto(first);
+    await old.getByText('This reset link is invalid, already used or expired.').waitFor();
+  });
+
+  test('desktop: an admin unlinks a provider; a locked account resets its password but is not signed in', async ({ stack, freshPage }) => {
+    const admin = await adminPage(freshPage, 'desktop');
+    const userPage = (email: string) => openUserPage(stack, admin, email);
+    // A provider linked to a person with a password: unlinked after a confirmation, and they are told.
+    const person = await freshPage();
+    const { email, password } = await registerViaForm(person, { displayName: 'Una Link' });
+    const [row] = await stack.api.query<{ id: string }>(`select id from users where email = '${email}'`);
+    await stack.api.query(
+      `insert into oauth_accounts (user_id, provider, subject, email, email_verified) values ('${row!.id}', 'github', 'gh-${row!.id}', '${email}', true)`,
+    );
+    await userPage(email);
+    const providers = admin.getByTestId('user-providers');
+    await providers.getByRole('button', { name: 'Unlink GitHub' }).click();
+    await providers.getByText('Unlink GitHub from Una Link?').waitFor();
+    expect(await checkBothSchemes(admin, 'unlink confirm')).toEqual([]);
+    await providers.getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText('GitHub was unlinked. Una Link is told by email.').waitFor();
+    await admin.getByText('No provider is linked.').waitFor();
+    await screenshot(admin, 'admin-provider-unlinked');
+
+    // Locked, the person resets the password: it is changed, but they are not signed in.
+    await stack.api.query(`update users set locked_at = now(), locked_reason = 'e2e' where id = '${row!.id}'`);
+    const guest = await freshPage();
+    await guest.request.post('/api/auth/password/forgot', { data: { email } });
+    await guest.goto(await mailedLink(stack.webUrl, email, '/reset-password'));
+    await guest.getByLabel('New password', { exact: true }).fill(`${password}-new`);
+    await guest.getByLabel('Confirm new password', { exact: true }).fill(`${password}-new`);
+    await guest.getByRole('button', { name: 'Set new password' }).click();
+    await guest.getByTestId('reset-locked').waitFor();
+    expect(await guest.getByTestId('reset-locked').innerText()).toContain('locked by an administrator');
+    expect(guest.url()).toContain('/reset-password');
+  });
 });

@@ -12,7 +12,17 @@ const test = stackTest({ RATE_LIMITS: 'off', ALLOW_BOOTSTRAP: 'true', BOOTSTRAP_
 
 const WIDTHS = [390, 360, 320];
 const PUBLIC_PAGES = ['/', '/login', '/register', '/forgot-password'];
-const SIGNED_IN_PAGES = ['/dashboard', '/settings/security', '/settings/profile', '/projects', '/admin/users', '/admin/audit'];
+const SIGNED_IN_PAGES = [
+  '/dashboard',
+  '/settings/security',
+  '/settings/profile',
+  '/settings/api-keys',
+  '/orgs',
+  '/projects',
+  '/dev/inbox',
+  '/admin/users',
+  '/admin/audit',
+];
 
 interface Overflow {
   scrollWidth: number;

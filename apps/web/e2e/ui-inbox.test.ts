@@ -36,12 +36,27 @@ describe('web: development inbox', () => {
         })
         .toBe(1);
       await item.click();
+      // The HTML part first, in a frame that runs nothing; the text part a click away.
+      const frame = page.getByTestId('inbox-html');
+      await frame.waitFor();
+      expect(await frame.getAttribute('sandbox')).toBe('allow-top-navigation-by-user-activation');
+      const inside = page.frameLocator('[data-testid=inbox-html]');
+      await inside.getByRole('link', { name: 'Choose a new password' }).waitFor();
+      await screenshot(page, `inbox-html-${size.name}`);
+      await page.getByRole('button', { name: 'Text' }).click();
+      expect(await page.getByRole('button', { name: 'Text' }).getAttribute('aria-pressed')).toBe('true');
       await expect.poll(() => page.locator('article').innerText()).toContain(email);
       await screenshot(page, `inbox-${size.name}`);
-      await page
-        .locator('article')
-        .getByRole('link', { name: /\/reset-password\?token=/ })
-        .click();
+      if (size.name === 'desktop') {
+        await page
+          .locator('article')
+          .getByRole('link', { name: /\/reset-password\?token=/ })
+          .click();
+      } else {
+        // A link in the HTML opens in the top window (the frame itself cannot be navigated away to the app).
+        await page.getByRole('button', { name: 'HTML' }).click();
+        await inside.getByRole('link', { name: 'Choose a new password' }).click();
+      }
       await page.waitForURL('**/reset-password');
       await page.getByLabel('New password', { exact: true }).waitFor();
     });

@@ -8,17 +8,17 @@ import { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_CLASSES } from '@portcullis/contr
  * the field whatever these rules say.
  */
 export interface PasswordRule {
-  id: string;
-  label: string;
+  /** Its label is the catalogue's `password.rule.<id>` (with `{min}` and `{max}`). */
+  id: 'length' | (typeof PASSWORD_CLASSES)[number]['id'];
   test(password: string): boolean;
 }
 
-const MIN = DEFAULT_PASSWORD_MIN_LENGTH;
-const MAX = LIMITS.passwordMax;
+export const MIN = DEFAULT_PASSWORD_MIN_LENGTH;
+export const MAX = LIMITS.passwordMax;
 
 export const PASSWORD_RULES: readonly PasswordRule[] = [
-  { id: 'length', label: `${MIN} to ${MAX} characters`, test: (p) => p.length >= MIN && p.length <= MAX },
-  ...PASSWORD_CLASSES.map((kind) => ({ id: kind.id, label: kind.label, test: (p: string) => kind.pattern.test(p) })),
+  { id: 'length', test: (p) => p.length >= MIN && p.length <= MAX },
+  ...PASSWORD_CLASSES.map((kind) => ({ id: kind.id, test: (p: string) => kind.pattern.test(p) })),
 ];
 
 export function meetsPasswordRules(password: string): boolean {

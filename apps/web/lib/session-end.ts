@@ -1,11 +1,7 @@
-// Why a session ended, as `/login?reason=<code>` explains it. The API names it on a 401 from
-// GET /api/auth/session (the `X-Session-Ended` header, an extension); the web's server (proxy.ts)
-// and the browser (AuthProvider) both send people to sign-in with it.
-export const SESSION_END_REASONS = ['revoked', 'signed_out_everywhere', 'password_changed', 'role_changed', 'locked', 'expired', 'signed_out'] as const;
-export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
-
-export const SESSION_ENDED_HEADER = 'x-session-ended';
-
-export function isSessionEndReason(value: unknown): value is SessionEndReason {
-  return typeof value === 'string' && (SESSION_END_REASONS as readonly string[]).includes(value);
-}
+// Why a session ended, as `/login?reason=<code>` explains it: @portcullis/nextjs's list (the API
+// names it on a 401 from GET /api/auth/session, the `X-Session-Ended` header). The web's server
+// (proxy.ts) and the browser (AuthProvider) both send people to sign-in with it.
+// There is no `role_changed`: a role change does not end a session. Its old-role tokens are refused
+// and the client silently refreshes into one with the new role (e2e access.test.ts).
+export { isSessionEndReason, SESSION_END_REASONS, SESSION_ENDED_HEADER } from '@portcullis/nextjs/session';
+export type { SessionEndedReason as SessionEndReason } from '@portcullis/nextjs/session';

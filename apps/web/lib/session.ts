@@ -16,7 +16,7 @@ export const getSessionUser = cache(async (): Promise<User | null> => {
   if (fromProxy === SIGNED_OUT) return null;
   if (fromProxy) return decodeUserHeader(fromProxy);
   const state = await checkSession((await cookies()).get(SESSION_COOKIE)?.value);
-  return state.kind === 'signed-in' ? state.user : null;
+  return state.kind === 'signed-in' ? state.session.user : null;
 });
 
 /**

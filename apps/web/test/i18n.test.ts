@@ -3,7 +3,11 @@ import { createTranslator, formatLocaleFrom, interpolate, pickLocale } from '../
 import { en } from '../lib/i18n/en/index.js';
 import { AVAILABLE_LOCALES, TRANSLATIONS } from '../lib/i18n/locales/index.js';
 import { formatInstant, relativeTime } from '../lib/format.js';
+import { fileURLToPath } from 'node:url';
+import { isSessionEndReason, SESSION_END_REASONS } from '../lib/session-end.js';
 import { de } from './fixtures/locale-de.js';
+import { scanPages } from './fixtures/hardcoded-text.js';
+import { pseudo } from './fixtures/locale-pseudo.js';
 
 // The string catalogue: English is the source, a translation is one file of some of its keys.
 describe('string catalogue', () => {
@@ -24,6 +28,30 @@ describe('string catalogue', () => {
     expect(t('header.accountMenu', { name: 'Ada' })).toBe('Kontomenü für Ada');
     expect(t('login.forgot')).toBe('Forgot password?');
     expect(createTranslator({}, 'Portcullis')('login.title')).toBe('Sign in to Portcullis');
+  });
+
+  it('the second locale is complete: every English key, no other, the same placeholders', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // A new English key fails here until the second locale has it (make-pseudo-locale.ts writes it).
+    expect(Object.keys(pseudo).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, text] of Object.entries(pseudo)) expect(placeholders(text!), key).toEqual(placeholders(en[key as keyof typeof en]));
+    const t = createTranslator(pseudo, 'Acme ID');
+    expect(t('login.title')).toBe('⟦Sígñ íñ tó Acme ID⟧');
+  });
+
+  it('pages take their text from the catalogue: no page or component hard-codes text a person reads', () => {
+    const found = scanPages(fileURLToPath(new URL('..', import.meta.url)), ['app', 'components']);
+    expect([...found], 'text written into these pages: put it in lib/i18n/en and use t()').toEqual([]);
+  });
+
+  it('explains every way a session ends, and only those (a role change keeps the session)', () => {
+    for (const reason of SESSION_END_REASONS) expect(Object.hasOwn(en, `reason.${reason}`), reason).toBe(true);
+    expect(isSessionEndReason('role_changed')).toBe(false);
+    expect(
+      Object.keys(en)
+        .filter((key) => key.startsWith('reason.') && key !== 'reason.title')
+        .sort(),
+    ).toEqual(SESSION_END_REASONS.map((r) => `reason.${r}`).sort());
   });
 
   it('fills placeholders and leaves an unknown one visible', () => {

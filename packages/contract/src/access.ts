@@ -39,6 +39,15 @@ export function mayAccessAll(role: Role, permission: Permission): boolean {
   return isRole(role) && ROLE_SCOPE[role] === 'any' && hasPermission(role, permission);
 }
 
+/**
+ * Does `to` allow anything `from` does not (a permission, or reaching beyond one's own resources)?
+ * Giving such a role outlives the giver's access token, so the API re-authenticates it.
+ */
+export function grantsMore(from: Role, to: Role): boolean {
+  const gainsPermission = ROLE_PERMISSIONS[to].some((permission) => !hasPermission(from, permission));
+  return gainsPermission || (ROLE_SCOPE[from] === 'own' && ROLE_SCOPE[to] === 'any');
+}
+
 // Organizations (issue 16, an extension): a role per member, beside the global role above. The
 // global roles keep their meaning; a global admin (`manage_users`) may do anything in any organization.
 

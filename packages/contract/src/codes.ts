@@ -71,6 +71,7 @@ export const AUDIT_EVENT_TYPES = [
   'user.locked',
   'user.unlocked',
   'user.invited',
+  'user.invitation_resent',
   'project.updated',
   'project.deleted',
   'oauth.linked',

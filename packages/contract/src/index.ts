@@ -10,5 +10,6 @@ export * from './shownText.js';
 export * from './endpoint.js';
 export * from './routes/index.js';
 export * from './webPages.js';
+export * from './cookies.js';
 export type { WebhookDelivery, WebhookEndpoint } from './routes/webhooks.js';
 export type { ApiKey, ServiceAccount } from './routes/apiKeys.js';

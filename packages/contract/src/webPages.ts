@@ -15,6 +15,10 @@ export const WEB_PAGES = {
   /** `?token=` from an organization's invitation mail (issue 16). */
   acceptInvitation: '/orgs/invitations/accept',
   organizations: '/orgs',
+  /** Linked from the mail to an admin who created a service account or a webhook target. */
+  adminUsers: '/admin/users',
+  adminServiceAccounts: '/admin/service-accounts',
+  adminWebhooks: '/admin/webhooks',
 } as const;
 
 export type WebPage = keyof typeof WEB_PAGES;

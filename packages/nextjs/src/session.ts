@@ -4,10 +4,22 @@
 // can check it. We send that one cookie to `GET /api/auth/session`, which answers
 // `200 { user, session }` for a live session and 401 otherwise. It returns no token and rotates
 // nothing, so a page render never touches the refresh token.
-import { ROLES, type Role, type User } from '@portcullis/sdk';
+import type { User } from '@portcullis/sdk';
+import { parseSessionAnswer, parseUser, SESSION_COOKIE } from '@portcullis/sdk/session-answer';
 
-/** The contract's session cookie name. */
-export const SESSION_COOKIE = 'portcullis_session';
+export { SESSION_COOKIE };
+
+/**
+ * Why a session ended, as the API names it on a 401 from `GET /api/auth/session` (the
+ * `X-Session-Ended` header), so a sign-in page can tell the person (`/login?reason=<code>`).
+ */
+export const SESSION_END_REASONS = ['revoked', 'signed_out_everywhere', 'password_changed', 'locked', 'expired', 'signed_out'] as const;
+export type SessionEndedReason = (typeof SESSION_END_REASONS)[number];
+export const SESSION_ENDED_HEADER = 'x-session-ended';
+
+export function isSessionEndReason(value: unknown): value is SessionEndedReason {
+  return typeof value === 'string' && (SESSION_END_REASONS as readonly string[]).includes(value);
+}
 
 export interface PortcullisSession {
   user: User;
@@ -15,11 +27,14 @@ export interface PortcullisSession {
   expiresAt: string;
   /** How the session was signed in (`pwd`, `fed`, `otp`, `mfa`); empty when the API does not say. */
   amr: string[];
+  /** The API's ADMIN_REQUIRE_MFA: it refuses admin calls from a session without 'mfa' in `amr`. */
+  adminRequiresMfa: boolean;
 }
 
 export type SessionCheck =
   | { kind: 'signed-in'; session: PortcullisSession }
-  | { kind: 'signed-out' }
+  /** `ended`: why the cookie's session ended, when the API says (for `/login?reason=`). */
+  | { kind: 'signed-out'; ended?: SessionEndedReason }
   /** The API did not answer (down, 5xx, timeout): neither yes nor no. */
   | { kind: 'unavailable' };
 
@@ -49,38 +64,19 @@ export async function checkSession(sessionCookie: string | undefined, options: S
   } catch {
     return { kind: 'unavailable' };
   }
-  if (res.status === 401) return { kind: 'signed-out' };
-  if (!res.ok) return { kind: 'unavailable' };
-  const body = (await res.json().catch(() => null)) as { user?: unknown; session?: { expiresAt?: unknown; amr?: unknown } } | null;
-  const user = parseUser(body?.user);
-  if (!user) return { kind: 'unavailable' };
-  const amr = Array.isArray(body?.session?.amr) ? body.session.amr.filter((v): v is string => typeof v === 'string') : [];
-  return { kind: 'signed-in', session: { user, expiresAt: String(body?.session?.expiresAt ?? ''), amr } };
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
-const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
-
-/** One check per field of the contract's User; typed by User, so a new field fails compilation here. */
-const USER_FIELDS = {
-  id: isString,
-  email: isString,
-  displayName: isString,
-  role: isRole,
-  emailVerified: isBoolean,
-  mfaEnabled: isBoolean,
-  createdAt: isString,
-} satisfies { [K in keyof User]-?: (value: unknown) => value is User[K] };
-
-/** Keeps exactly the contract's `user` fields, checked: nothing else travels to the page. */
-function parseUser(value: unknown): User | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const u = value as Record<string, unknown>;
-  const user: Record<string, unknown> = {};
-  for (const [field, check] of Object.entries(USER_FIELDS)) {
-    if (!check(u[field])) return null;
-    user[field] = u[field];
+  if (res.status === 401) {
+    const ended = res.headers.get(SESSION_ENDED_HEADER);
+    return isSessionEndReason(ended) ? { kind: 'signed-out', ended } : { kind: 'signed-out' };
   }
-  return user as User;
+  if (!res.ok) return { kind: 'unavailable' };
+  const answer = parseSessionAnswer(await res.json().catch(() => null));
+  if (!answer) return { kind: 'unavailable' };
+  return { kind: 'signed-in', session: answer };
 }
+
+/**
+ * Keeps exactly the contract's `user` fields, checked: nothing else travels to the page. Exported
+ * for a user that crossed a trust boundary as JSON (e.g. a request header set by your proxy).
+ * One reader for the SDK and this package (@portcullis/sdk/session-answer).
+ */
+export const parseSessionUser: (value: unknown) => User | null = parseUser;

@@ -1,9 +1,10 @@
 // The admin console's calls (not in the contract: extensions, `manage_users`), typed by their
 // endpoint definitions in @portcullis/contract (routes/adminConsole.ts). Reached as `client.admin`.
-import type { adminConsole, BodyInputOf, QueryOf, ResponseOf } from '@portcullis/contract';
+import type { admin, adminConsole, BodyInputOf, QueryOf, ResponseOf } from '@portcullis/contract';
 import { jsonPost, readJson } from '#sdk/http';
 
 type Endpoints = typeof adminConsole;
+type ContractEndpoints = typeof admin;
 export type AdminUser = adminConsole.AdminUser;
 export type AuditEntry = adminConsole.AuditEntry;
 export type AdminAccountList = ResponseOf<Endpoints['listAccounts']>;
@@ -18,6 +19,11 @@ export interface AdminConsoleClient {
   accounts(query?: AccountListQuery): Promise<AdminAccountList>;
   /** One user: status, live sessions, linked providers, recent audit events. NOT_FOUND. */
   account(userId: string): Promise<AdminAccount>;
+  /**
+   * The contract's role change. A role with more rights outlives your access token: it needs a
+   * sign-in of the last 10 minutes or `password` (INVALID_CREDENTIALS otherwise). LAST_ADMIN.
+   */
+  changeRole(userId: string, input: BodyInputOf<ContractEndpoints['changeRole']>): Promise<ResponseOf<ContractEndpoints['changeRole']>['user']>;
   /** Creates an account without a password and mails it a link to set one. EMAIL_TAKEN. */
   inviteUser(input: BodyInputOf<Endpoints['inviteUser']>): Promise<AdminUser>;
   /** No sign-in or refresh until unlocked; every session ends now. FORBIDDEN (oneself), CONFLICT (already locked). */
@@ -46,6 +52,9 @@ export function adminConsoleCalls(fetchAuthed: (path: string, init?: RequestInit
   return {
     accounts: (query) => json(`/api/admin/accounts${queryOf(query)}`),
     account: (userId) => json(`/api/admin/accounts/${encodeURIComponent(userId)}`),
+    async changeRole(userId, input) {
+      return (await json<ResponseOf<ContractEndpoints['changeRole']>>(user(userId), { ...jsonPost(input), method: 'PATCH' })).user;
+    },
     async inviteUser(input) {
       return (await json<{ user: AdminUser }>('/api/admin/users', jsonPost(input))).user;
     },

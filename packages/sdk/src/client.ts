@@ -1,6 +1,7 @@
 // createAuthClient: the typed account calls (sign-in, MFA, sessions, password, profile, email
 // address, recovery codes), each a thin call over the session in session.ts, which holds the tokens and refreshes them.
 import { adminConsoleCalls } from '#sdk/adminConsole';
+import { integrationsAdminCalls } from '#sdk/integrations';
 import { joinUrl, jsonPost, readJson, send } from '#sdk/http';
 import { createClientSession } from '#sdk/session';
 import type {
@@ -104,7 +105,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async resetUserMfa(userId) {
       return authedJson<MfaResetResult>(`/api/admin/users/${encodeURIComponent(userId)}/mfa/reset`, jsonPost({}));
     },
-    admin: adminConsoleCalls((path, init) => session.fetch(path, init)),
+    admin: { ...adminConsoleCalls((path, init) => session.fetch(path, init)), ...integrationsAdminCalls((path, init) => session.fetch(path, init)) },
     async recoveryCodesRemaining() {
       return (await authedJson<{ remaining: number }>('/api/auth/mfa/recovery-codes')).remaining;
     },

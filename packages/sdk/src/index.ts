@@ -5,8 +5,10 @@ export { createAuthClient } from '#sdk/client';
 export { createOrganizationsClient } from '#sdk/organizations';
 export type { OrganizationsClient, PageOptions } from '#sdk/organizations';
 export { refreshBufferMs, refreshDelayMs } from '#sdk/buffer';
+export { parseSessionAnswer, parseUser, SESSION_COOKIE } from '#sdk/sessionAnswer';
+export type { SessionAnswer } from '#sdk/sessionAnswer';
 export { AuthError, ERROR_CODES, errorFromResponse, isAuthError, networkError, parseErrorResponse } from '#sdk/errors';
-export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, ROLES } from '#sdk/permissions';
+export { grantsMore, hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, ROLES } from '#sdk/permissions';
 export type { Permission, Scope, OrgPermission, OrgRole } from '#sdk/permissions';
 export { hasOrgPermission, ORG_PERMISSIONS, ORG_ROLE_PERMISSIONS, ORG_ROLES, orgRoleAtMost } from '#sdk/permissions';
 export type { AuthErrorInit, ErrorCode, ErrorDetail, HeaderLookup, KnownErrorCode } from '#sdk/errors';
@@ -20,6 +22,21 @@ export type {
   AuditLogPage,
   AuditLogQuery,
 } from '#sdk/adminConsole';
+export type {
+  CreatedServiceAccount,
+  CreatedWebhookEndpoint,
+  IntegrationsAdminClient,
+  ServiceAccount,
+  ServiceAccountInput,
+  ServiceAccountsAdminClient,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookDeliveryQuery,
+  WebhookEndpoint,
+  WebhookEndpointChanges,
+  WebhookEndpointInput,
+  WebhooksAdminClient,
+} from '#sdk/integrations';
 export type {
   ApiKey,
   AuthClient,

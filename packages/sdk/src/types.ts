@@ -23,6 +23,7 @@ import type {
   User,
 } from '@portcullis/contract';
 import type { AdminConsoleClient } from '#sdk/adminConsole';
+import type { IntegrationsAdminClient } from '#sdk/integrations';
 import type { AuthError } from '#sdk/errors';
 
 export type { ApiKey, AuditEvent, AuthResult, MfaChallenge, MfaMethod, Project, Role, Session, User };
@@ -134,8 +135,11 @@ export interface AuthClient {
    * ended; they are mailed. FORBIDDEN for one's own account, NOT_FOUND, CONFLICT when there is nothing to reset.
    */
   resetUserMfa(userId: string): Promise<MfaResetResult>;
-  /** Admin (`manage_users`), not in the contract: the admin console's calls (sdk/src/adminConsole.ts). */
-  admin: AdminConsoleClient;
+  /**
+   * Admin (`manage_users`), not in the contract: the admin console's calls (sdk/src/adminConsole.ts),
+   * and `webhooks` and `serviceAccounts` for other systems' access (sdk/src/integrations.ts).
+   */
+  admin: AdminConsoleClient & IntegrationsAdminClient;
   /** Not in the contract: how many unused recovery codes the signed-in user has (0 while MFA is off). */
   recoveryCodesRemaining(): Promise<number>;
   /**

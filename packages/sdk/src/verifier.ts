@@ -4,8 +4,9 @@
 // role change the API refuses the old access token at once, but this verifier accepts it
 // until its `exp` (JWT_ACCESS_TTL, 15 min by default). A service that needs revocation to
 // take effect instantly must call `GET /api/auth/me` with the token instead (or as well).
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload } from 'jose';
 import { AuthError } from '#sdk/errors';
+import { protectedHeaderOf, verifyCompactJwt } from '#sdk/jwsVerify';
 import { isCanonicalCompactJws } from '#sdk/tokenFormat';
 import type { OrgRole } from '#sdk/permissions';
 import type { Role } from '#sdk/types';
@@ -119,6 +120,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (!(Number.isInteger(cacheSize) && cacheSize >= 0)) throw new RangeError('createVerifier: cacheSize must be a whole number, 0 or more');
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
   const verified = new VerifiedTokens(cacheSize, clockTolerance);
+  const rules = {
+    algorithms,
+    issuer: options.issuer,
+    audience: options.audience,
+    clockTolerance,
+    typ: 'at+jwt',
+    requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
+  };
 
   return {
     async verify(token) {
@@ -131,14 +140,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (seen.found === 'expired') throw new AuthError({ status: 401, code: 'TOKEN_EXPIRED', message: 'The access token has expired' });
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, jwks, {
-          algorithms,
-          issuer: options.issuer,
-          audience: options.audience,
-          clockTolerance,
-          typ: 'at+jwt',
-          requiredClaims: ['sub', 'sid', 'role', 'jti', 'iat', 'exp'],
-        }));
+        const header = protectedHeaderOf(token, algorithms);
+        // jose's key set: cached, refetched for an unknown kid; the signature is checked synchronously (jwsVerify.ts).
+        const key = await jwks(header);
+        payload = verifyCompactJwt(token, header, key, rules);
       } catch (err) {
         throw mapError(err);
       }

@@ -51,6 +51,14 @@ describe('client.admin', () => {
     await expect(admin.admin.lockUser(user.id, 'again')).rejects.toMatchObject({ status: 409, code: 'CONFLICT' });
     expect((await admin.admin.unlockUser(user.id)).lockedAt).toBeNull();
 
+    // A role with more rights: a fresh sign-in suffices; a wrong password is refused, typed.
+    expect((await admin.admin.changeRole(user.id, { role: 'moderator' })).role).toBe('moderator');
+    expect((await admin.admin.changeRole(user.id, { role: 'user', password: ADMIN.password })).role).toBe('user');
+    await expect(admin.admin.changeRole(user.id, { role: 'admin', password: 'Wrong-Password-1!' })).rejects.toMatchObject({
+      status: 401,
+      code: 'INVALID_CREDENTIALS',
+    });
+
     const account = await admin.admin.account(user.id);
     expect(account.recentEvents.map((e) => e.type)).toEqual(expect.arrayContaining(['user.locked', 'user.unlocked']));
     const page = await admin.admin.auditLog({ person: 'Sdk Locked', type: 'user.locked' });

@@ -4,7 +4,9 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '@portcullis/api/src/config.js';
 import type { AppContext } from '@portcullis/api/src/context.js';
+import { databaseOptions, openDatabase } from '@portcullis/api/src/db/client.js';
 import { startServer as startApiServer } from '@portcullis/api/src/server.js';
+import { loadTemplate } from './pgliteTemplate.js';
 
 /**
  * A real API server on a random loopback port with a database of its own: a fresh in-memory
@@ -50,7 +52,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     ...env,
   };
   const config = loadConfig(fullEnv);
-  const running = await startApiServer(config, { port: 0, host: '127.0.0.1' });
+  // An embedded database starts from the migrated template of this run (pgliteTemplate.ts), not from initdb.
+  const template = config.DATABASE_URL || config.DATA_DIR !== 'memory://' ? undefined : loadTemplate();
+  const opening = template ? openDatabase({ ...databaseOptions(config), template }) : undefined;
+  const running = await startApiServer(config, { port: 0, host: '127.0.0.1', database: opening });
   return {
     url: running.url,
     ctx: running.ctx,

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import { lockDataDir } from './dataDirLock.js';
+import { firstConnection } from './firstConnection.js';
 import { MIGRATIONS, migrationsApplied } from './migrations.js';
 import type * as schema from './schema.js';
 
@@ -38,8 +39,12 @@ export function databaseOptions(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'
   return { url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE };
 }
 
-export async function openDatabase(options: { url?: string; dataDir: string; poolSize: number }): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
+/**
+ * `template` (tests only): a dump of an already initialised embedded database (PGlite's
+ * dumpDataDir) that a `memory://` database starts from, instead of running initdb again.
+ */
+export async function openDatabase(options: { url?: string; dataDir: string; poolSize: number; template?: Blob }): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir, options.template);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -68,7 +73,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
 
   const started = performance.now();
-  const client = await pool.connect();
+  // Retried for a while: a start is not a request that can be answered 503 (firstConnection.ts).
+  const client = await firstConnection(pool);
   const connected = performance.now();
   try {
     // Up to date (every start but the first after an upgrade): nothing to lock for. Otherwise the
@@ -109,7 +115,7 @@ type GuardedClient = pg.PoolClient & { connection?: { stream?: { destroy(): void
  * is back. So: a timed-out connection is destroyed, and a connection that dies while checked out is
  * given back (and thereby removed); release is made idempotent for the caller's own later release.
  */
-function discardDeadConnections(pool: pg.Pool): void {
+export function discardDeadConnections(pool: pg.Pool): void {
   pool.on('connect', (raw) => {
     const client = raw as GuardedClient;
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -130,28 +136,35 @@ function discardDeadConnections(pool: pg.Pool): void {
       if (client.checkedOut) client.release(new Error('connection lost'));
     });
   });
+  // checkedOut follows the pool's own events, not our wrapper: pg-pool releases a client itself,
+  // in the same tick as 'acquire', when the caller's wait for it had already timed out (a busy
+  // machine). A flag set later would call that client checked out, and its 'end' would release it
+  // a second time, which pg-pool throws on ("Release called on client which has already been released").
   pool.on('acquire', (raw) => {
     const client = raw as GuardedClient;
+    client.checkedOut = true;
     // pg-pool assigns a fresh `release` right after this event; wrap it once that has happened.
     queueMicrotask(() => {
       const release = client.release;
-      client.checkedOut = true;
       client.release = (error?: Error | boolean) => {
         if (!client.checkedOut) return;
-        client.checkedOut = false;
         release(error);
       };
     });
   });
+  pool.on('release', (_error: unknown, raw: pg.PoolClient) => {
+    (raw as GuardedClient).checkedOut = false;
+  });
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, template?: Blob): Promise<Database> {
   const started = performance.now();
   const { PGlite } = await import('@electric-sql/pglite');
   let client: PGlite;
   let unlock = () => {};
   if (dataDir === 'memory://') {
-    client = new PGlite();
+    // Migrations missing from the template are applied below like on any other database.
+    client = new PGlite(template ? { loadDataDir: template } : {});
   } else {
     const dir = path.resolve(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });

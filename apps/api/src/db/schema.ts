@@ -435,6 +435,10 @@ export const webhookDeliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+    // The cleanup job's retention (WEBHOOK_LOG_RETENTION): finished deliveries, oldest first.
+    index('webhook_deliveries_finished_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} <> 'pending'`),
   ],
 );
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { COOKIE_NAMES } from '@portcullis/contract/cookies';
 import type { AppContext } from '../context.js';
 import { hmac, safeEqual } from '../services/secrets.js';
 import { defineCookie, readCookies } from './cookie.js';
@@ -12,8 +13,8 @@ import { defineCookie, readCookies } from './cookie.js';
  * Both live as long as the refresh token (JWT_REFRESH_TTL).
  */
 const refreshLifetime = (config: { JWT_REFRESH_TTL: number }) => Math.floor(config.JWT_REFRESH_TTL / 1000);
-export const refreshCookie = defineCookie({ name: 'refresh_token', path: '/api/auth', sameSite: 'strict', maxAge: refreshLifetime });
-export const sessionCookie = defineCookie({ name: 'portcullis_session', path: '/', sameSite: 'lax', maxAge: refreshLifetime });
+export const refreshCookie = defineCookie({ name: COOKIE_NAMES.refresh, path: '/api/auth', sameSite: 'strict', maxAge: refreshLifetime });
+export const sessionCookie = defineCookie({ name: COOKIE_NAMES.session, path: '/', sameSite: 'lax', maxAge: refreshLifetime });
 
 export const REFRESH_COOKIE = refreshCookie.name;
 export const SESSION_COOKIE = sessionCookie.name;

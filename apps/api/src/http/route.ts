@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { IRouter, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { BodyOf, EndpointDefinition, QueryOf, ResponseInputOf } from '@portcullis/contract';
 import { fields, type FieldIssue } from '@portcullis/contract';
@@ -7,6 +7,7 @@ import type { AccessClaims } from '../services/accessTokens.js';
 import { notFound, validationFailed } from '../services/errors.js';
 import { requireKeyPermission, requirePermission, requireManageUsers, requireSession } from './middleware/authorize.js';
 import { requireAuth } from './middleware/authenticate.js';
+import { weakEtag } from './etag.js';
 import { checkResponse, responseChecksEnabled } from './responseCheck.js';
 
 /**
@@ -105,13 +106,30 @@ function withFieldChecks(schema: z.ZodType | undefined, checks: FieldChecks | un
 /** The handler chain of one route. */
 function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestHandler[] {
   const cache = endpoint.cache ?? 'no-store';
+  // Answers a cache may keep (public, no-cache) carry a validator, as Express gave them, so a
+  // revalidation can be answered 304; no-store answers and the probes do not need one (etag.ts).
+  const revalidatable = typeof cache === 'string' && cache !== 'no-store';
   const idNames = [...endpoint.path.matchAll(/:(\w+)/g)].flatMap((m) => (m[1] && ID_PARAM.test(m[1]) ? [m[1]] : []));
   const checking = responseChecksEnabled();
   const bodySchema = withFieldChecks(endpoint.body, implementation.fieldChecks as FieldChecks | undefined);
 
-  const invoke: RequestHandler = async (req, res) => {
+  /** The answer, once the handler has one: the endpoint's status, JSON, checked in tests. */
+  const send = (res: Response, answer: unknown): void => {
+    if (res.headersSent) return;
+    if (endpoint.status === 204 || endpoint.response === undefined) {
+      res.status(endpoint.status).end();
+      return;
+    }
+    if (checking) checkResponse(endpoint, answer);
+    // res.json serialises with JSON.stringify as well (no replacer or spaces are configured).
+    if (revalidatable) res.setHeader('ETag', weakEtag(JSON.stringify(answer)));
+    res.status(endpoint.status).json(answer);
+  };
+
+  const invoke: RequestHandler = (req, res) => {
     const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.params ?? {})) params[name] = String(value);
+    // Most paths have no parameters: no entries array to walk (issue 12, per-request work).
+    if (req.params) for (const name in req.params) params[name] = String(req.params[name]);
     for (const name of idNames) {
       const id = params[name];
       if (id === undefined || !fields.isUuid(id)) throw notFound(endpoint.notFound);
@@ -130,7 +148,7 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
       query = parsed.data;
     }
     if (cache !== false) res.setHeader('Cache-Control', cache);
-    const answer = await implementation.handler({
+    const answer = implementation.handler({
       req,
       res,
       auth: req.auth as AccessClaims,
@@ -138,20 +156,21 @@ function chainOf(ctx: AppContext, { endpoint, implementation }: Route): RequestH
       query: query as never,
       params: params as never,
     });
-    if (res.headersSent) return;
-    if (endpoint.status === 204 || endpoint.response === undefined) {
-      res.status(endpoint.status).end();
-      return;
-    }
-    if (checking) checkResponse(endpoint, answer);
-    res.status(endpoint.status).json(answer);
+    // A handler that answers at once (the probes, an identity-cache hit written synchronously) is
+    // sent in this turn, with no promise made for it. Either way a throw reaches the error handler:
+    // the router catches a synchronous throw and passes on the rejection of a returned promise.
+    if (!isPromise(answer)) return send(res, answer);
+    return answer.then((value) => send(res, value));
   };
   return [...authGate(ctx, endpoint), ...(implementation.guards ?? []), invoke];
 }
 
-/** A router with every route mounted at its full path. */
-export function mountRoutes(ctx: AppContext, routes: Route[]): Router {
-  const router = Router();
+const isPromise = (value: unknown): value is Promise<unknown> => value instanceof Promise;
+
+/**
+ * Every route mounted at its full path on `router` (the app itself: a nested router was one more
+ * dispatch, with its own URL parsing, on every request; issue 12).
+ */
+export function mountRoutes(router: IRouter, ctx: AppContext, routes: Route[]): void {
   for (const r of routes) router[r.endpoint.method](r.endpoint.path, ...chainOf(ctx, r));
-  return router;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
-import { ErrorBody, type EndpointDefinition } from '@portcullis/contract';
+import { COOKIE_NAMES, ErrorBody, type EndpointDefinition } from '@portcullis/contract';
 
 /**
  * The OpenAPI 3.1 document, generated from the endpoint definitions of packages/contract: the
@@ -112,11 +112,11 @@ export function generatePaths(endpoints: EndpointDefinition[]): ZodOpenApiPathsO
 
 export const securitySchemes = {
   bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (at+jwt)' },
-  refreshCookie: { type: 'apiKey', in: 'cookie', name: 'refresh_token' },
+  refreshCookie: { type: 'apiKey', in: 'cookie', name: COOKIE_NAMES.refresh },
   sessionCookie: {
     type: 'apiKey',
     in: 'cookie',
-    name: 'portcullis_session',
+    name: COOKIE_NAMES.session,
     description: 'The signed session id the web app’s server reads; grants no token.',
   },
 } as const;

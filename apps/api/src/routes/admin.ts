@@ -7,7 +7,8 @@ import { route, type Route } from '../http/route.js';
 import { getUserWithSessions, listAuditEvents, listUsers } from '../services/admin.js';
 import { notFound } from '../services/errors.js';
 import { resetMfa } from '../services/mfaReset.js';
-import { changeRole, deleteUser } from '../services/roles.js';
+import { changeRoleAsAdmin } from '../services/promotion.js';
+import { deleteUser } from '../services/roles.js';
 import { revokeUserSessions } from '../services/sessions.js';
 import { findUserById, toPublicUser } from '../services/users.js';
 
@@ -44,7 +45,9 @@ export function adminRoutes(ctx: AppContext): Route[] {
     }),
     route(endpoints.changeRole, {
       guards,
-      handler: async ({ auth, body, params, req }) => ({ user: await changeRole(ctx, params.id, body.role, { actorId: auth.sub, meta: requestMeta(req) }) }),
+      handler: async ({ auth, body, params, req }) => ({
+        user: await changeRoleAsAdmin(ctx, params.id, body.role, body.password, { auth, meta: requestMeta(req) }),
+      }),
     }),
     route(endpoints.deleteUser, {
       guards,

@@ -1,13 +1,16 @@
 import { once } from 'node:events';
 import { adminConsole as endpoints } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
+import { requireSession } from '../http/middleware/authorize.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { route, type Route } from '../http/route.js';
 import { lockAccount, unlockAccount } from '../services/accountLock.js';
 import { auditLogBatches, findAdminUser, getAccount, listAccounts, listAuditLog } from '../services/adminConsole.js';
 import { auditCsvHeader, auditCsvLine } from '../services/auditCsv.js';
 import { notFound } from '../services/errors.js';
-import { inviteUser, sendPasswordResetFor } from '../services/invitations.js';
+import { inviteUser, resendInvitation, sendPasswordResetFor } from '../services/invitations.js';
+import { unlinkIdentity } from '../services/oauth/accounts.js';
+import { OAuthProviders } from '../services/oauth/providers.js';
 import { revokeUserSessions } from '../services/sessions.js';
 import { noStore } from './admin.js';
 
@@ -17,6 +20,7 @@ import { noStore } from './admin.js';
  */
 export function adminConsoleRoutes(ctx: AppContext): Route[] {
   const guards = [noStore];
+  const providers = new OAuthProviders(ctx.config);
   const adminUser = async (id: string) => {
     const user = await findAdminUser(ctx.db, id);
     if (!user) throw notFound('No such user.');
@@ -36,9 +40,10 @@ export function adminConsoleRoutes(ctx: AppContext): Route[] {
       },
     }),
     route(endpoints.inviteUser, {
-      guards,
+      // It re-authenticates a person (services/invitations.ts): not for API keys or service tokens.
+      guards: [...guards, requireSession],
       async handler({ auth, body, req }) {
-        const id = await inviteUser(ctx, body, { actorId: auth.sub, meta: requestMeta(req) });
+        const id = await inviteUser(ctx, body, { actorId: auth.sub, sessionId: auth.sid, meta: requestMeta(req) });
         return { user: await adminUser(id) };
       },
     }),
@@ -60,6 +65,20 @@ export function adminConsoleRoutes(ctx: AppContext): Route[] {
       guards,
       async handler({ auth, params, req }) {
         await sendPasswordResetFor(ctx, params.id, { actorId: auth.sub, meta: requestMeta(req) });
+      },
+    }),
+    route(endpoints.resendInvitation, {
+      guards,
+      async handler({ auth, params, req }) {
+        await resendInvitation(ctx, params.id, { actorId: auth.sub, meta: requestMeta(req) });
+      },
+    }),
+    route(endpoints.unlinkUserIdentity, {
+      guards,
+      async handler({ auth, params, req }) {
+        // As the holder's own unlink: a provider no longer configured is no way in.
+        const enabled = new Set(providers.list().map((p) => p.id as string));
+        await unlinkIdentity(ctx, params.id, params.identityId, enabled, requestMeta(req), { actorId: auth.sub });
       },
     }),
     route(endpoints.revokeUserSession, {

@@ -1,5 +1,6 @@
 import { apiKeys as endpoints } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
+import { requireSession } from '../http/middleware/authorize.js';
 import { requestMeta } from '../http/requestMeta.js';
 import { route, type Route } from '../http/route.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/apiKeys.js';
@@ -20,7 +21,9 @@ export function apiKeyRoutes(ctx: AppContext): Route[] {
     }),
     route(endpoints.listServiceAccounts, { handler: async () => ({ serviceAccounts: await listServiceAccounts(ctx) }) }),
     route(endpoints.createServiceAccount, {
-      handler: ({ auth, body, req }) => createServiceAccount(ctx, body, { actorId: auth.sub, meta: requestMeta(req) }),
+      // It re-authenticates a person (services/serviceAccounts.ts): a key or a service token cannot mint another credential.
+      guards: [requireSession],
+      handler: ({ auth, body, req }) => createServiceAccount(ctx, body, { actorId: auth.sub, sessionId: auth.sid, meta: requestMeta(req) }),
     }),
     route(endpoints.deleteServiceAccount, {
       async handler({ auth, params, req }) {

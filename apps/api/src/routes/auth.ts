@@ -13,7 +13,7 @@ import { createMfaChallenge } from '../services/mfa.js';
 import { checkPasswordAgainstEmail, checkPasswordPolicy, configuredPasswordPolicy } from '../services/passwords.js';
 import { deleteOwnAccount, updateDisplayName } from '../services/profile.js';
 import { currentUser, liveSession } from '../services/identities.js';
-import { sessionEndReason } from '../services/sessionEnd.js';
+import { sayWhySessionEnded } from '../http/sessionEnded.js';
 import { listLiveSessions, revokeByRefreshToken, revokeUserSessions, toPublicSession } from '../services/sessions.js';
 
 /**
@@ -89,7 +89,11 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
           if (!presented) throw unauthenticated();
           return signedIn(ctx, res, await refresh(ctx, presented, requestMeta(req)), bodyTransport);
         } catch (error) {
-          if (error instanceof ApiError && error.status === 401) clearSessionCookies(ctx, res);
+          if (error instanceof ApiError && error.status === 401) {
+            // Said before the cookies go: once they are cleared, the page can no longer ask why.
+            await sayWhySessionEnded(ctx, req, res);
+            clearSessionCookies(ctx, res);
+          }
           throw error;
         }
       },
@@ -162,9 +166,7 @@ export function coreAuthRoutes(ctx: AppContext): Route[] {
         const sessionId = readSessionCookie(ctx, req);
         const found = sessionId ? await liveSession(ctx, sessionId) : undefined;
         if (!found) {
-          // The cookie is genuine but its session ended: say why, for the sign-in page.
-          const reason = sessionId ? await sessionEndReason(ctx.db, sessionId) : undefined;
-          if (reason) res.setHeader('X-Session-Ended', reason);
+          await sayWhySessionEnded(ctx, req, res);
           throw unauthenticated();
         }
         const { session, user } = found;

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { system as endpoints } from '@portcullis/contract';
 import type { AppContext } from '../context.js';
+import { checkResponse, responseChecksEnabled } from '../http/responseCheck.js';
 import { route, type Route } from '../http/route.js';
 import type { RedisState } from '../realtime/redis.js';
 
@@ -23,6 +24,8 @@ export function healthChecksOf(ctx: AppContext): HealthChecks {
  * checks), written here; route() sends nothing more once the answer is sent.
  */
 function unready(res: Response, body: { status: 'draining' | 'unavailable'; checks: Record<string, string> }): never {
+  // Checked like every answer route() sends (the same body shape as the 200).
+  if (responseChecksEnabled()) checkResponse(endpoints.readiness, body);
   res.status(503).json(body);
   return undefined as never;
 }

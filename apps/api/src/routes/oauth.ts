@@ -22,6 +22,7 @@ import { clearStateCookie, openState, readStateCookie, setStateCookie, stateCook
 import { UsedStates } from '../services/oauth/usedStates.js';
 import { findLiveSession } from '../services/sessions.js';
 import { findUserById } from '../services/users.js';
+import { webLink } from '../services/webLinks.js';
 import { WEB_PAGES } from '@portcullis/contract/webPages';
 
 /**
@@ -59,11 +60,10 @@ export function oauthRoutes(ctx: AppContext): Route[] {
     return url;
   }
 
-  const to = (path: string, params: Record<string, string> = {}) => {
-    const url = new URL(path, web);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    return url.toString();
-  };
+  // The web app's pages come from the contract's list, as in every mail (services/webLinks.ts);
+  // only the person's own return path, already checked same-origin by safeRedirectPath, is joined here.
+  const page = (name: 'login' | 'securitySettings', query: Record<string, string>) => webLink(ctx.config, name, query);
+  const returnTo = (path: string) => new URL(path, web).toString();
 
   return [
     route(endpoints.listProviders, {
@@ -79,7 +79,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
         } catch (error) {
           if (!(error instanceof OAuthFlowError)) throw error;
           ctx.logger.warn({ provider: provider.id, reason: error.reason }, 'oauth: provider unavailable');
-          res.redirect(302, to(WEB_PAGES.login, { error: error.code }));
+          res.redirect(302, page('login', { error: error.code }));
         }
       },
     }),
@@ -122,7 +122,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
             meta,
             details: { method: 'oauth', provider: provider.id, intent: intent?.kind ?? 'unknown', code, reason },
           });
-          res.redirect(302, to(intent?.kind === 'link' ? SETTINGS_PATH : WEB_PAGES.login, { error: code }));
+          res.redirect(302, page(intent?.kind === 'link' ? 'securitySettings' : 'login', { error: code }));
         };
 
         const opened = await openState(ctx.keys.oauthState, sealed, { provider: provider.id, state: query.state });
@@ -159,7 +159,7 @@ export function oauthRoutes(ctx: AppContext): Route[] {
           const result = await linkIdentity(ctx, userId, provider.id, profile, meta);
           if (result === 'identity_in_use') return fail('oauth_identity_in_use', result, flow.intent);
           if (result === 'provider_already_linked') return fail('oauth_provider_already_linked', result, flow.intent);
-          return res.redirect(302, to(SETTINGS_PATH, { linked: provider.id }));
+          return res.redirect(302, page('securitySettings', { linked: provider.id }));
         }
 
         const resolution = await resolveLogin(ctx, provider.id, profile, meta);
@@ -181,11 +181,11 @@ export function oauthRoutes(ctx: AppContext): Route[] {
           // Linked only once the second factor is passed (http/oauth/pendingLink.ts).
           if (resolution.kind === 'link_after_mfa')
             await setPendingLinkCookie(ctx, res, { userId: user.id, mfaToken: challenge.mfaToken, provider: provider.id, profile });
-          return res.redirect(302, to(WEB_PAGES.login, { mfa: 'oauth' }));
+          return res.redirect(302, page('login', { mfa: 'oauth' }));
         }
         const signedIn = await startSession(ctx, user, meta, ['fed'], { method: 'oauth', provider: provider.id, how });
         setSessionCookies(ctx, res, signedIn.refresh.refreshToken, signedIn.refresh.sessionId);
-        res.redirect(302, to(redirect));
+        res.redirect(302, returnTo(redirect));
       },
     }),
 

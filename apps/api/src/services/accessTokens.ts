@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { isCanonicalCompactJws } from '@portcullis/sdk/server';
 import { fields, type Permission } from '@portcullis/contract';
 import { AMR_VALUES, ORG_ROLES, type Amr, type OrgRole, type Role } from '../db/schema.js';
 import { expiredBearer, invalidBearer } from './errors.js';
+import { signCompactJws } from './jwsSign.js';
 import type { KeyRing } from './keyRing.js';
 import type { VerifiedTokens } from './verifiedTokens.js';
 
@@ -60,25 +61,25 @@ export async function issueAccessToken(
   options: AccessTokenOptions,
   subject: { userId: string; sessionId: string; role: Role; amr: readonly Amr[]; clientId?: string; org?: TokenOrganization | undefined },
 ) {
-  const { kid, alg, key } = options.keyRing.signingKey();
+  const { kid, alg, keyObject } = options.keyRing.signingKey();
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = Math.max(1, Math.floor(options.ttlMs / 1000));
-  const claims = {
+  // The claims in the order jose's SignJWT put them (its own claims, then iss, aud, sub, iat, exp, jti).
+  const payload = {
     sid: subject.sessionId,
     role: subject.role,
     ...(options.includeAmr && { amr: [...subject.amr] }),
     ...(subject.clientId !== undefined && { client_id: subject.clientId }),
     ...(subject.org && { org_id: subject.org.id, org_role: subject.org.role }),
+    iss: options.issuer,
+    aud: options.audience,
+    sub: subject.userId,
+    iat: now,
+    exp: now + expiresIn,
+    jti: randomUUID(),
   };
-  const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg, kid, typ: TYP })
-    .setIssuer(options.issuer)
-    .setAudience(options.audience)
-    .setSubject(subject.userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + expiresIn)
-    .setJti(randomUUID())
-    .sign(key);
+  // Synchronous (node:crypto, a KeyObject made once per key): no thread-pool hop per token (jwsSign.ts).
+  const token = signCompactJws({ alg, kid, typ: TYP }, payload, alg, keyObject);
   return { accessToken: token, expiresIn };
 }
 

@@ -5,9 +5,10 @@ import { issueAccessToken } from './accessTokens.js';
 import { recordAudit } from './audit.js';
 import { queueVerificationMail } from './emailVerification.js';
 import { accountLocked, ApiError, invalidCredentials } from './errors.js';
-import { createSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
-import { mailIfNewDevice } from './newDevice.js';
+import { createSession, rotateRefreshToken, type IssuedRefreshToken, type RotationResult } from './sessions.js';
+import { singleFlight } from './singleFlight.js';
 import { activeOrganizationOf } from './orgs/activeOrganization.js';
+import { openSession } from './sessionStart.js';
 import { inTransaction } from './transaction.js';
 import { findUserByEmail, normalizeEmail, toPublicUser, type PublicUser, type UserWithMfa } from './users.js';
 
@@ -25,12 +26,15 @@ export async function signIn(ctx: AppContext, user: UserWithMfa, refresh: Issued
   // the rotation committed: a database failure now must not turn a committed rotation into a 503
   // (issue 17), so the token then goes out without the organization claims (less access, the safe
   // side) and the next refresh carries them again.
+  // The common rotation (refreshFirstUse.ts) has read it in its own statement already.
   const org = refresh.created
     ? undefined
-    : await activeOrganizationOf(ctx.db, refresh.sessionId, user.id).catch((err: unknown) => {
-        ctx.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'refresh: active organization not read; token without it');
-        return undefined;
-      });
+    : refresh.org !== undefined
+      ? (refresh.org ?? undefined)
+      : await activeOrganizationOf(ctx.db, refresh.sessionId, user.id).catch((err: unknown) => {
+          ctx.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'refresh: active organization not read; token without it');
+          return undefined;
+        });
   const { accessToken, expiresIn } = await issueAccessToken(ctx.tokens, {
     userId: user.id,
     sessionId: refresh.sessionId,
@@ -117,12 +121,8 @@ export async function login(ctx: AppContext, input: { email: string; password: s
 
 /** Opens a new session for a user whose identity is proven (password, MFA or OAuth), by the methods `amr`. */
 export async function startSession(ctx: AppContext, user: UserWithMfa, meta: RequestMeta, amr: Amr[], details: Record<string, unknown>): Promise<SignedIn> {
-  const refresh = await inTransaction(ctx, async (tx) => {
-    await mailIfNewDevice(ctx, tx, user, meta);
-    const issued = await createSession(ctx, tx, user.id, meta, amr);
-    await recordAudit(tx, { type: 'login.succeeded', userId: user.id, meta, details: { ...details, sessionId: issued.sessionId } });
-    return issued;
-  });
+  // The device check, the session, its token, the audit and webhook events: one statement (sessionStart.ts).
+  const refresh = await inTransaction(ctx, (tx) => openSession(ctx, tx, user, meta, amr, details));
   return signIn(ctx, user, refresh);
 }
 
@@ -132,8 +132,13 @@ const refreshFailure = {
   expired: 'This session has expired. Sign in again.',
 } as const;
 
+/** Per instance (context): refreshes of one token running at once share one rotation (singleFlight.ts). */
+const rotations = new WeakMap<AppContext, ReturnType<typeof singleFlight<RotationResult>>>();
+
 export async function refresh(ctx: AppContext, presented: string, meta: RequestMeta): Promise<SignedIn> {
-  const result = await rotateRefreshToken(ctx, presented, meta);
+  let shared = rotations.get(ctx);
+  if (!shared) rotations.set(ctx, (shared = singleFlight<RotationResult>()));
+  const result = await shared(presented, () => rotateRefreshToken(ctx, presented, meta));
   if (!result.ok) {
     // A session revoked now (reuse) or found revoked (told again, in case a lost acknowledgement
     // kept it quiet): every instance has heard of it by the time rotateRefreshToken returns.

@@ -5,6 +5,7 @@ import { onlyRow } from '../db/rows.js';
 import { users } from '../db/schema.js';
 import { recordAudit } from './audit.js';
 import { ApiError } from './errors.js';
+import { inTransaction } from './transaction.js';
 import { checkPasswordPolicy, configuredPasswordPolicy } from './passwords.js';
 import { findHiddenCharacter, hiddenCharacterMessage } from '@portcullis/contract/shownText';
 import { countAdmins, findUserByEmail, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
@@ -45,7 +46,8 @@ export async function createAdmin(
   if (hidden) throw new ApiError(400, 'VALIDATION_FAILED', hiddenCharacterMessage('The display name', hidden));
   checkAdminPassword(ctx, input.password);
   const passwordHash = await ctx.passwords.hash(input.password);
-  return ctx.db.transaction(async (tx) => {
+  // inTransaction: the user.created webhook event goes out once the admin is committed.
+  return inTransaction(ctx, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`);
     if (options.onlyIfNoAdmin && (await countAdmins(tx)) > 0) return undefined;
     if (await findUserByEmail(tx, email)) {

@@ -14,13 +14,14 @@ import {
   usedTokens,
   webauthnChallenges,
 } from '../db/schema.js';
+import { deleteOldDeliveries } from './webhooks/retention.js';
 
 /**
  * The background job that deletes what can no longer be used: dead sessions (with their refresh
  * tokens), expired refresh tokens, used or expired one-time tokens and MFA challenges, expired single-use markers, mail that
  * was delivered or given up on (its links have expired by then; the dev outbox keeps a day), and
- * revocations that outlived the access tokens they refused. The audit log is kept (for
- * AUDIT_RETENTION when that is set). One instance runs it at a time, under an advisory lock.
+ * revocations that outlived the access tokens they refused, and finished webhook deliveries past
+ * WEBHOOK_LOG_RETENTION. The audit log is kept (for AUDIT_RETENTION when that is set). One instance runs it at a time, under an advisory lock.
  */
 
 /** Dead rows stay this long first, so a just-ended session still shows why it ended. */
@@ -39,11 +40,22 @@ export interface CleanupReport {
   revocations: number;
   mailMessages: number;
   auditEvents: number;
+  /** Delivered or given-up webhook deliveries older than WEBHOOK_LOG_RETENTION. */
+  webhookDeliveries: number;
 }
 
-type CleanupConfig = Pick<Config, 'AUDIT_RETENTION' | 'MAIL_MAX_ATTEMPTS'>;
+type CleanupConfig = Pick<Config, 'AUDIT_RETENTION' | 'MAIL_MAX_ATTEMPTS' | 'WEBHOOK_LOG_RETENTION'>;
 
 export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()): Promise<CleanupReport> {
+  const report = await cleanupInOneTransaction(db, config, now);
+  // The delivery log can be large: trimmed in short transactions of its own (a bounded batch each),
+  // after the rest, and only by the instance that took the lock this round.
+  if (!report.ran) return report;
+  const webhookDeliveries = await deleteOldDeliveries(db, new Date(now.getTime() - config.WEBHOOK_LOG_RETENTION));
+  return { ...report, webhookDeliveries };
+}
+
+async function cleanupInOneTransaction(db: Db, config: CleanupConfig, now: Date): Promise<CleanupReport> {
   const deadBefore = new Date(now.getTime() - DEAD_ROW_RETENTION_MS);
   return db.transaction(async (tx) => {
     // Another instance is at it: skip this round rather than wait or do the work twice.
@@ -61,6 +73,7 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
         revocations: 0,
         mailMessages: 0,
         auditEvents: 0,
+        webhookDeliveries: 0,
       };
 
     const count = (rows: unknown[]) => rows.length;
@@ -112,6 +125,7 @@ export async function runCleanup(db: Db, config: CleanupConfig, now = new Date()
       revocations: count(oldRevocations),
       mailMessages: count(oldMail),
       auditEvents: count(audit),
+      webhookDeliveries: 0,
     };
   });
 }

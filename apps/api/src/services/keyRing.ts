@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Db } from '../db/client.js';
 import { signingKeys } from '../db/schema.js';
@@ -42,6 +43,8 @@ interface SigningKey {
   kid: string;
   alg: SigningAlg;
   key: CryptoKey;
+  /** The same private key for node:crypto's synchronous `sign` (jwsSign.ts). */
+  keyObject: KeyObject;
   createdAt: Date;
   /** From when it signs. */
   activatesAt: Date;
@@ -192,6 +195,7 @@ export class KeyRing {
         kid: row.kid,
         alg: row.alg as SigningAlg,
         key: (await importJWK(privateJwk, row.alg)) as CryptoKey,
+        keyObject: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
         createdAt: row.createdAt,
         activatesAt,
       });

@@ -5,7 +5,7 @@ import type { Role } from '../db/schema.js';
  * The contract's access-control table lives in the SDK (packages/sdk/src/permissions.ts), so the
  * API and the web app read one copy; this module adds the ownership rules on top.
  */
-export { hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, type Permission } from '@portcullis/sdk/permissions';
+export { grantsMore, hasPermission, mayAccessAll, PERMISSIONS, ROLE_PERMISSIONS, ROLE_SCOPE, type Permission } from '@portcullis/sdk/permissions';
 
 // The database's roles must be the contract's: a role added on one side only fails to compile here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

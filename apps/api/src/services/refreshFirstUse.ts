@@ -2,6 +2,8 @@ import { getTableColumns, sql, type SQL, type Table } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { sessions, users } from '../db/schema.js';
+import type { OrgRole } from '../db/schema.js';
+import type { TokenOrganization } from './accessTokens.js';
 import type { SessionRow } from './sessions.js';
 import type { UserWithMfa } from './users.js';
 
@@ -19,7 +21,10 @@ import type { UserWithMfa } from './users.js';
  *   version, so exactly one of two racing statements claims a token.
  * - `touched` renews the idle expiry (never past the absolute one) and records the activity;
  *   `inserted` adds the successor, a child of the claimed token; the user comes back with it, so
- *   nothing is left to ask the database once the statement has committed.
+ *   nothing is left to ask the database once the statement has committed. So does the session's
+ *   active organization (`organization_members` primary key, so at most one row; totp_credentials
+ *   is keyed by user): the access token's org claims are read in the statement's snapshot, as
+ *   activeOrganizationOf reads them, and a failure can no longer come between commit and answer.
  *
  * No row back means nothing was written: the token is unknown, expired, already rotated, or its
  * session revoked or expired. The caller then runs the full transaction, which tells those apart
@@ -31,6 +36,8 @@ export interface FirstUse {
   session: SessionRow;
   /** Undefined if the user is gone (the rotation still committed, as in the transaction). */
   user: UserWithMfa | undefined;
+  /** The session's active organization with the member's role (issue 16), null if none or no longer a member. */
+  org: TokenOrganization | null;
 }
 
 export interface FirstUseArgs {
@@ -67,10 +74,12 @@ export function firstUseStatement(args: FirstUseArgs): SQL {
       select touched.id, ${args.successorHash}::text, claimed.id, touched.expires_at from touched join claimed on claimed.session_id = touched.id
       returning id
     )
-    select to_jsonb(touched) as session, to_jsonb(u) as account, c.enabled_at is not null as mfa_enabled
+    select to_jsonb(touched) as session, to_jsonb(u) as account, c.enabled_at is not null as mfa_enabled,
+      m.organization_id as org_id, m.role as org_role
     from touched join inserted on true
     left join users u on u.id = touched.user_id
-    left join totp_credentials c on c.user_id = touched.user_id`;
+    left join totp_credentials c on c.user_id = touched.user_id
+    left join organization_members m on m.organization_id = touched.active_organization_id and m.user_id = touched.user_id`;
 }
 
 /**
@@ -78,16 +87,25 @@ export function firstUseStatement(args: FirstUseArgs): SQL {
  * of on every refresh (about twice the rotations per second of the unnamed statement, measured
  * with a bare `pg` pool). The text never changes; only the parameters do.
  */
+interface FirstUseRow {
+  session: Record<string, unknown>;
+  account: Record<string, unknown> | null;
+  mfa_enabled: boolean;
+  org_id: string | null;
+  org_role: OrgRole | null;
+}
+
 export const FIRST_USE_STATEMENT = 'portcullis_refresh_first_use';
 const dialect = new PgDialect();
 
 export async function rotateFirstUse(db: Db, args: FirstUseArgs): Promise<FirstUse | undefined> {
   const result = await db._.session.prepareQuery(dialect.sqlToQuery(firstUseStatement(args)), undefined, FIRST_USE_STATEMENT, false).execute();
-  const [row] = (result as unknown as { rows: { session: Record<string, unknown>; account: Record<string, unknown> | null; mfa_enabled: boolean }[] }).rows;
+  const [row] = (result as unknown as { rows: FirstUseRow[] }).rows;
   if (!row) return undefined;
   return {
     session: fromJson(sessions, row.session),
     user: row.account ? { ...fromJson(users, row.account), mfaEnabled: row.mfa_enabled } : undefined,
+    org: row.org_id && row.org_role ? { id: row.org_id, role: row.org_role } : null,
   };
 }
 

@@ -21,6 +21,8 @@ import { findUserById, toPublicUser, type PublicUser, type UserRow } from './use
 export interface ChangeBy {
   actorId: string | null;
   meta?: RequestMeta;
+  /** How the admin proved it was them, for a role with more rights (services/promotion.ts); recorded in the audit. */
+  reauthenticatedBy?: string;
   /** Recorded in the audit event when the change did not come through the API. */
   via?: 'cli';
   /**
@@ -57,12 +59,19 @@ async function lockForChange(tx: Db, userId: string, actorId: string | null, own
 /** Revocations live as long as the access tokens they refuse, plus clock tolerance. */
 const revocationExpiry = (ctx: AppContext) => Date.now() + ctx.config.JWT_ACCESS_TTL + 5_000;
 
-export async function changeRole(ctx: AppContext, userId: string, role: Role, by: ChangeBy): Promise<PublicUser> {
+/** What changeRole's caller adds to its transaction. */
+export interface RoleSteps {
+  /** With the rows locked and the change decided, before it is written: throw to refuse; queue a mail. */
+  before?(tx: Tx, target: UserRow): Promise<void>;
+}
+
+export async function changeRole(ctx: AppContext, userId: string, role: Role, by: ChangeBy, steps: RoleSteps = {}): Promise<PublicUser> {
   // The revocation refusing tokens with the old role goes out to every instance on commit.
   const user = await inTransaction(ctx, async (tx) => {
     const { target, adminCount } = await lockForChange(tx, userId, by.actorId);
     if (target.role === role) return findUserById(tx, userId);
     if (target.role === 'admin' && adminCount <= 1) throw lastAdmin();
+    await steps.before?.(tx, target);
 
     await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId));
     userChangedAfterCommit(tx, userId);
@@ -74,7 +83,7 @@ export async function changeRole(ctx: AppContext, userId: string, role: Role, by
       userId,
       actorId: by.actorId,
       meta: by.meta,
-      details: { from: target.role, to: role, ...(by.via && { via: by.via }) },
+      details: { from: target.role, to: role, ...(by.via && { via: by.via }), ...(by.reauthenticatedBy && { reauthenticatedBy: by.reauthenticatedBy }) },
     });
     return findUserById(tx, userId);
   });

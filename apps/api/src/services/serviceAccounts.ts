@@ -4,11 +4,15 @@ import type { AppContext, RequestMeta } from '../context.js';
 import { onlyRow } from '../db/rows.js';
 import { serviceAccounts } from '../db/schema.js';
 import { issueAccessToken } from './accessTokens.js';
+import { serviceAccountCreatedMail } from '../mail/templates/adminGrants.js';
 import { recordAudit } from './audit.js';
 import { ApiError, notFound } from './errors.js';
+import { enqueueMail } from './mail.js';
+import { confirmRecentSignInOrPassword } from './reauthentication.js';
 import { recordRevocations } from './revocations.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 import { inTransaction } from './transaction.js';
+import { webLink } from './webLinks.js';
 
 /**
  * Service accounts (issue 15): machine clients that get access tokens with the OAuth 2.0 client
@@ -39,7 +43,24 @@ export async function listServiceAccounts(ctx: AppContext): Promise<ServiceAccou
   return (await ctx.db.select().from(serviceAccounts).orderBy(desc(serviceAccounts.createdAt))).map(toPublic);
 }
 
-export async function createServiceAccount(ctx: AppContext, input: { name: string; role: Role }, by: By) {
+export async function createServiceAccount(
+  ctx: AppContext,
+  input: { name: string; role: Role; password?: string | undefined },
+  by: By & { sessionId: string },
+) {
+  // A credential that outlives the admin's access token (which may have been stolen): as for a
+  // personal API key, a recent sign-in or the password, and a mail to the admin.
+  const { user: admin, by: reauthenticatedBy } = await confirmRecentSignInOrPassword(
+    ctx,
+    { userId: by.actorId, sessionId: by.sessionId },
+    input.password,
+    by.meta,
+    {
+      stage: 'service_account',
+      action: 'create a service account',
+      failureType: 'login.failed',
+    },
+  );
   const clientId = `svc_${randomToken(12)}`;
   const clientSecret = randomToken(32);
   const row = await inTransaction(ctx, async (tx) => {
@@ -55,8 +76,10 @@ export async function createServiceAccount(ctx: AppContext, input: { name: strin
       userId: null,
       actorId: by.actorId,
       meta: by.meta,
-      details: { serviceAccountId: created.id, clientId, role: input.role },
+      details: { serviceAccountId: created.id, clientId, role: input.role, reauthenticatedBy },
     });
+    const url = webLink(ctx.config, 'adminServiceAccounts');
+    await enqueueMail(ctx, tx, admin.email, serviceAccountCreatedMail({ displayName: admin.displayName, name: input.name, role: input.role, url }));
     return created;
   });
   return { serviceAccount: toPublic(row), clientSecret };

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessions } from '../db/schema.js';
 
-export type SessionEndReason = 'revoked' | 'signed_out_everywhere' | 'password_changed' | 'role_changed' | 'locked' | 'expired' | 'signed_out';
+export type SessionEndReason = 'revoked' | 'signed_out_everywhere' | 'password_changed' | 'locked' | 'expired' | 'signed_out';
 
 /** sessions.revoked_reason (as written by the services that end sessions) → what the person is told. */
 const BY_REVOKED_REASON: Record<string, SessionEndReason> = {
@@ -13,7 +13,6 @@ const BY_REVOKED_REASON: Record<string, SessionEndReason> = {
   logout_all: 'signed_out_everywhere',
   password_changed: 'password_changed',
   password_reset: 'password_changed',
-  role_changed: 'role_changed',
   account_locked: 'locked',
   revoked_by_admin: 'revoked',
   revoked_by_user: 'revoked',

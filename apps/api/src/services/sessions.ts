@@ -7,6 +7,7 @@ import { refreshTokens, sessions, totpCredentials, users, type Amr } from '../db
 import type { RevocationMessage } from '../realtime/bus.js';
 import { recordAudit, type AuditType } from './audit.js';
 import { describeDevice } from './device.js';
+import type { TokenOrganization } from './accessTokens.js';
 import { accountLocked } from './errors.js';
 import { ifOutcomeUnknown } from './commitOutcome.js';
 import { rotateFirstUse } from './refreshFirstUse.js';
@@ -35,9 +36,14 @@ export interface IssuedRefreshToken {
   amr: Amr[];
   /** A new session (not a refresh): revoked again if the client never receives it (http/undelivered.ts). */
   created?: boolean;
+  /**
+   * The session's active organization as the rotation read it (null: none), so that the token is
+   * signed without another round trip; undefined when it was not read (signIn reads it then).
+   */
+  org?: TokenOrganization | null;
 }
 
-export async function createSession(ctx: AppContext, tx: Db, userId: string, meta: RequestMeta, amr: Amr[]): Promise<IssuedRefreshToken> {
+export async function createSession(ctx: AppContext, tx: Tx, userId: string, meta: RequestMeta, amr: Amr[]): Promise<IssuedRefreshToken> {
   // The sign-in is claimed on the user row: an admin's lock (accountLock.ts) that committed first
   // refuses it; one that comes after waits for this row and then revokes the session made here.
   const [claimed] = await tx
@@ -105,9 +111,9 @@ export async function rotateRefreshToken(ctx: AppContext, presented: string, met
     ip: meta.ip ?? null,
   });
   if (first) {
-    const { session, user } = first;
+    const { session, user, org } = first;
     if (!user) return { ok: false, reason: 'no_user' };
-    const issued = { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: session.expiresAt, amr: session.amr };
+    const issued = { sessionId: session.id, userId: session.userId, refreshToken: successor, refreshExpiresAt: session.expiresAt, amr: session.amr, org };
     return { ok: true, issued, user };
   }
   return inTransaction(ctx, async (tx): Promise<RotationResult> => {

@@ -150,12 +150,12 @@ export function mailAfterCommit(tx: Tx): void {
 }
 
 /**
- * Wakes the webhook sender after the transaction commits, when `db` is one opened by inTransaction;
- * in any other transaction the sender's own timer picks the event up (within WEBHOOK_RETRY_BASE, at most 5 s).
+ * Wakes the webhook sender after `tx` commits (the webhook outbox calls it for every event it
+ * writes). Only a Tx can write an event (services/webhooks/outbox.ts, services/audit.ts), so no
+ * event waits for the sender's own timer.
  */
-export function webhooksAfterCommit(db: Db): void {
-  const effects = (db as Partial<Tx>)[afterCommit];
-  if (effects) effects.webhooks = true;
+export function webhooksAfterCommit(tx: Tx): void {
+  tx[afterCommit].webhooks = true;
 }
 
 /** Publishes `entries` to every instance after `tx` commits (recordRevocations calls it for the rows it writes). */

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { accessEnv, loginAdmin, newUser, personWithRole, type Person } from '@portcullis/testing/access';
+import { accessEnv, ADMIN_PASSWORD, loginAdmin, newUser, personWithRole, type Person } from '@portcullis/testing/access';
 import { bearer, request, uniqueEmail } from '@portcullis/testing/http';
 import { apiTest } from '@portcullis/testing/fixtures';
 
@@ -19,7 +19,7 @@ describe('users with their status', () => {
     const vera = await newUser(server.url, 'Vera Status');
     await request(server.url, 'POST', `/api/admin/users/${vera.id}/lock`, { body: { reason: 'Testing' }, ...as(admin) });
     const invitedEmail = uniqueEmail('status-invite');
-    await request(server.url, 'POST', '/api/admin/users', { body: { email: invitedEmail, displayName: 'Ivo Status' }, ...as(admin) });
+    await request(server.url, 'POST', '/api/admin/users', { body: { email: invitedEmail, displayName: 'Ivo Status', password: ADMIN_PASSWORD }, ...as(admin) });
 
     const all = await request(server.url, 'GET', '/api/admin/accounts?query=status', as(admin));
     expect(all.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { accessEnv, login, loginAdmin, newUser, personWithRole, type Person } from '@portcullis/testing/access';
+import { accessEnv, ADMIN_PASSWORD, login, loginAdmin, newUser, personWithRole, type Person } from '@portcullis/testing/access';
 import { bearer, request, STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
 import { storedMail } from '@portcullis/testing/mail';
 import type { TestServer } from '@portcullis/testing/server';
@@ -78,6 +78,23 @@ describe('lock and unlock', () => {
     expect(refused).toBeDefined();
   });
 
+  test('a locked account may reset its password but stays locked: no sign-in, no unlock', async ({ server }) => {
+    const kim = await newUser(server.url, 'Kim');
+    expect((await lock(server, admin, kim.id)).status).toBe(200);
+    // The link as an admin sends it (the forgot-password form sends the same, after answering).
+    expect((await request(server.url, 'POST', `/api/admin/users/${kim.id}/password-reset`, { body: {}, ...as(admin) })).status).toBe(202);
+    const mail = (await storedMail(server, kim.email)).find((m) => m.subject === 'Reset your password')!;
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    const newPassword = 'Another-Horse-42';
+    expect((await request(server.url, 'POST', '/api/auth/password/reset', { body: { token, newPassword } })).status).toBe(204);
+    // The new password is right, and still the account is told it is locked.
+    const signIn = await request(server.url, 'POST', '/api/auth/login', { body: { email: kim.email, password: newPassword } });
+    expect(signIn.status).toBe(403);
+    expect(signIn.body.error.code).toBe('ACCOUNT_LOCKED');
+    const [row] = await server.query<{ locked: boolean }>(`select locked_at is not null as locked from users where id = '${kim.id}'`);
+    expect(row!.locked).toBe(true);
+  });
+
   test('a sign-in waiting for its second step cannot finish once locked', async ({ server }) => {
     const mo = await newUser(server.url, 'Mo');
     // A challenge as a password sign-in with MFA would leave it: lock deletes every pending one.
@@ -110,7 +127,10 @@ describe('invitations, reset links and single sessions', () => {
 
   test('an invited user gets a link, sets a password with it, and signs in; audited', async ({ server }) => {
     const email = uniqueEmail('invited');
-    const res = await request(server.url, 'POST', '/api/admin/users', { body: { email, displayName: 'Ines', role: 'moderator' }, ...as(admin) });
+    const res = await request(server.url, 'POST', '/api/admin/users', {
+      body: { email, displayName: 'Ines', role: 'moderator', password: ADMIN_PASSWORD },
+      ...as(admin),
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email, displayName: 'Ines', role: 'moderator', signInMethods: [], lastSignInAt: null, emailVerified: false });
 
@@ -137,7 +157,10 @@ describe('invitations, reset links and single sessions', () => {
     expect(events.body.events).toHaveLength(1);
     expect(events.body.events[0]).toMatchObject({ actorId: admin.id, details: { role: 'moderator' }, user: { email, displayName: 'Ines' } });
 
-    const taken = await request(server.url, 'POST', '/api/admin/users', { body: { email: email.toUpperCase(), displayName: 'Twice' }, ...as(admin) });
+    const taken = await request(server.url, 'POST', '/api/admin/users', {
+      body: { email: email.toUpperCase(), displayName: 'Twice', password: ADMIN_PASSWORD },
+      ...as(admin),
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.error.code).toBe('EMAIL_TAKEN');
     const bad = await request(server.url, 'POST', '/api/admin/users', { body: { email: 'nope', displayName: '' }, ...as(admin) });

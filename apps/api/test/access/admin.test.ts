@@ -87,7 +87,8 @@ describe('admin API and audit log', () => {
       expect(e).toMatchObject({ userId: gina.id, actorId: admin.id, userAgent: UA });
       expect(e.ip).toMatch(/127\.0\.0\.1$/);
     }
-    expect(byType['user.role_changed'].details).toEqual({ from: 'user', to: 'moderator' });
+    // A role with more rights names how the admin proved it was them (services/promotion.ts).
+    expect(byType['user.role_changed'].details).toEqual({ from: 'user', to: 'moderator', reauthenticatedBy: 'recent_sign_in' });
     expect(byType['user.deleted'].details).toMatchObject({ email: gina.email, role: 'moderator', projects: 1 });
     // Newest first.
     expect(res.body.events[0].type).toBe('user.deleted');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCliConfig } from '../../src/cli/support.js';
 import { login, newUser } from '@portcullis/testing/access';
+import { apiEntryArgs } from '@portcullis/testing/apiProcess';
 import { bearer, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { startServer, TEST_SECRET_KEY, type TestServer } from '@portcullis/testing/server';
 import { codeAt } from '@portcullis/testing/totp';
@@ -13,7 +14,6 @@ import { codeAt } from '@portcullis/testing/totp';
 /** The operator CLI, run as a real process against a real database: the embedded one and PostgreSQL. */
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const CLI = path.join(REPO, 'apps/api/src/cli.ts');
 const CLI_PASSWORD = 'Cli-Admin-Pass-9!';
 
 interface Run {
@@ -25,9 +25,12 @@ interface Run {
 /** A CLI run that has not ended after this long hangs: it is killed and the test fails with its output. */
 const CLI_RUN_LIMIT_MS = 150_000;
 
-/** Runs the CLI; `viaNpm` goes through the root `npm run cli` script, as an operator would. */
+/**
+ * Runs the CLI from the API bundle (built once per run, see apiProcess.ts); `viaNpm` goes through
+ * the root `npm run cli` script from source, as an operator would.
+ */
 function cli(args: string[], env: Record<string, string>, options: { input?: string; viaNpm?: boolean } = {}): Promise<Run> {
-  const [cmd, argv] = options.viaNpm ? ['npm', ['run', '--silent', 'cli', '--', ...args]] : [process.execPath, ['--import', 'tsx', CLI, ...args]];
+  const [cmd, argv] = options.viaNpm ? ['npm', ['run', '--silent', 'cli', '--', ...args]] : [process.execPath, [...apiEntryArgs('cli'), ...args]];
   return new Promise((resolve, reject) => {
     // Its own process group, so that a hung run is killed with npm's children.
     const child = spawn(cmd, argv as string[], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -48,7 +51,7 @@ function cli(args: string[], env: Record<string, string>, options: { input?: str
   });
 }
 
-// Each case starts the CLI (and tsx) as new processes several times: about 10 s each on a busy
+// Each case starts the CLI as new processes several times: about 10 s each on a busy
 // machine. 180 s was used up under npm run test:load (the embedded-database case took 137 s on a
 // merely busy machine); the timeout only catches a hang.
 describe('operator CLI', { timeout: 600_000 }, () => {

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { createProject, loginAdmin, newUser, personWithRole, accessEnv, type Person } from '@portcullis/testing/access';
+import { ADMIN_PASSWORD, createProject, loginAdmin, newUser, personWithRole, accessEnv, type Person } from '@portcullis/testing/access';
 import { bearer, request } from '@portcullis/testing/http';
 import type { TestServer } from '@portcullis/testing/server';
 import { apiTest } from '@portcullis/testing/fixtures';
@@ -99,7 +99,8 @@ export const MATRIX: Row[] = [
   {
     operation: 'POST /api/admin/webhooks',
     path: () => '/api/admin/webhooks',
-    body: { url: 'https://93.184.216.34/hook', events: ['user.locked'] },
+    // The admin's password: these leave a lasting grant and re-authenticate (the admin's sign-in may be over 10 minutes old by now).
+    body: { url: 'https://93.184.216.34/hook', events: ['user.locked'], password: ADMIN_PASSWORD },
     expect: ADMIN_ONLY(201),
   },
   { operation: 'PATCH /api/admin/webhooks/{id}', path: () => `/api/admin/webhooks/${UNKNOWN}`, body: { enabled: false }, expect: ADMIN_ONLY(404) },
@@ -111,7 +112,12 @@ export const MATRIX: Row[] = [
     expect: ADMIN_ONLY(404),
   },
   { operation: 'GET /api/admin/service-accounts', path: () => '/api/admin/service-accounts', expect: ADMIN_ONLY(200) },
-  { operation: 'POST /api/admin/service-accounts', path: () => '/api/admin/service-accounts', body: { name: 'svc' }, expect: ADMIN_ONLY(201) },
+  {
+    operation: 'POST /api/admin/service-accounts',
+    path: () => '/api/admin/service-accounts',
+    body: { name: 'svc', password: ADMIN_PASSWORD },
+    expect: ADMIN_ONLY(201),
+  },
   { operation: 'DELETE /api/admin/service-accounts/{id}', path: () => `/api/admin/service-accounts/${UNKNOWN}`, expect: ADMIN_ONLY(404) },
   // The admin console (issue 13). Actions on an unknown account, so that the target stays usable for the rows above.
   { operation: 'GET /api/admin/accounts', path: () => '/api/admin/accounts', expect: ADMIN_ONLY(200) },
@@ -119,12 +125,18 @@ export const MATRIX: Row[] = [
   {
     operation: 'POST /api/admin/users',
     path: () => '/api/admin/users',
-    body: { email: 'matrix.invite@example.com', displayName: 'Invited' },
+    body: { email: 'matrix.invite@example.com', displayName: 'Invited', password: ADMIN_PASSWORD },
     expect: ADMIN_ONLY(201),
   },
   { operation: 'POST /api/admin/users/{id}/lock', path: () => `/api/admin/users/${UNKNOWN}/lock`, body: { reason: 'matrix' }, expect: ADMIN_ONLY(404) },
   { operation: 'POST /api/admin/users/{id}/unlock', path: () => `/api/admin/users/${UNKNOWN}/unlock`, expect: ADMIN_ONLY(404) },
   { operation: 'POST /api/admin/users/{id}/password-reset', path: () => `/api/admin/users/${UNKNOWN}/password-reset`, expect: ADMIN_ONLY(404) },
+  { operation: 'POST /api/admin/users/{id}/invitation', path: () => `/api/admin/users/${UNKNOWN}/invitation`, expect: ADMIN_ONLY(404) },
+  {
+    operation: 'DELETE /api/admin/users/{id}/identities/{identityId}',
+    path: () => `/api/admin/users/${UNKNOWN}/identities/${UNKNOWN}`,
+    expect: ADMIN_ONLY(404),
+  },
   {
     operation: 'DELETE /api/admin/users/{id}/sessions/{sessionId}',
     path: () => `/api/admin/users/${UNKNOWN}/sessions/${UNKNOWN}`,

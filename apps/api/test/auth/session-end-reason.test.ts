@@ -66,6 +66,22 @@ describe('session check: why a session ended (X-Session-Ended, not in the contra
     await server.query(`update sessions set expires_at = now() - interval '1 minute' where id = '${session.id}'`);
     expect(await sessionCheck(server, sessionCookie(idle))).toEqual({ status: 401, reason: 'expired' });
   });
+
+  test('a refused refresh says why too, before it clears the cookies (the page cannot ask afterwards)', async ({ server }) => {
+    const person = await registerUser(server.url);
+    const other = await signInAgain(server, person);
+    expect((await request(server.url, 'POST', '/api/auth/logout-all', { headers: bearer(other.accessToken) })).status).toBe(204);
+    const refused = await request(server.url, 'POST', '/api/auth/refresh', {
+      headers: { cookie: `refresh_token=${person.refreshToken}; ${sessionCookie(person)}` },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-session-ended')).toBe('signed_out_everywhere');
+    expect(findCookie(refused.cookies, 'portcullis_session')?.value).toBe('');
+    // Without the session cookie (a non-browser client) nothing is said.
+    const bare = await request(server.url, 'POST', '/api/auth/refresh', { body: { refreshToken: person.refreshToken } });
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('x-session-ended')).toBeNull();
+  });
 });
 
 async function sessionCheckBody(server: TestServer, cookie: string) {

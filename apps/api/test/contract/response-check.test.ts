@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { endpoint, pageOf, User } from '@portcullis/contract';
+import { endpoint, pageOf, system, User } from '@portcullis/contract';
 import { checkErrorResponse, checkResponse, ResponseDriftError } from '../../src/http/responseCheck.js';
 
 /** http/responseCheck.ts: what the test-time drift check refuses and what it lets through. */
@@ -66,6 +66,12 @@ describe('checkResponse', () => {
     drift(() => checkResponse(getUser, { ...body(), user: { ...user, passwordHash: '$argon2id$…' } }));
     drift(() => checkResponse(getUser, { ...body(), sessions: [{ ...session, refreshToken: 'secret' }] }));
     expect(() => checkResponse(getUser, { ...body(), debug: true })).toThrow(/GET \/api\/example\/:id.*\.debug/);
+  });
+
+  it('checks the readiness probe’s 503 bodies, which its handler writes itself (routes/health.ts)', () => {
+    expect(() => checkResponse(system.readiness, { status: 'draining', checks: {} })).not.toThrow();
+    expect(() => checkResponse(system.readiness, { status: 'unavailable', checks: { database: 'unavailable' } })).not.toThrow();
+    drift(() => checkResponse(system.readiness, { status: 'unavailable', checks: { database: 'down' } }));
   });
 
   it('has nothing to check for an endpoint without a response body', () => {

@@ -92,6 +92,20 @@ describe('webhooks', () => {
     const row = after.body.deliveries.find((d: any) => d.messageId === deleted?.id);
     expect(row).toMatchObject({ status: 'succeeded', responseStatus: 204, payload: deleted?.raw });
     expect(new Set(mine.map((e) => e.id)).size).toBe(mine.length);
+    // Every event of the walk, not just that one: each of her deliveries in the log succeeded, and
+    // the receiver verified a body byte for byte the logged payload under the same webhook-id.
+    // (The receiver records an event before it answers: the log is read until the sender has recorded every answer.)
+    let hers: any[];
+    do {
+      const page = await request(server.url, 'GET', `/api/admin/webhooks/${endpointId}/deliveries?limit=100`, { headers: adminAuth });
+      hers = page.body.deliveries.filter((d: any) => JSON.parse(d.payload).data.userId === mia.id);
+    } while (hers.some((d) => d.status === 'pending'));
+    const received = forUser(receiver.events, mia.id);
+    expect(hers.length).toBe(received.length);
+    for (const delivery of hers) {
+      expect(delivery.status, `${delivery.eventType} ${delivery.messageId}`).toBe('succeeded');
+      expect(received.find((e) => e.id === delivery.messageId)?.raw, delivery.eventType).toBe(delivery.payload);
+    }
 
     // Resend: the same event (same webhook-id and body) arrives again.
     const resent = await request(server.url, 'POST', `/api/admin/webhooks/${endpointId}/deliveries/${row.id}/resend`, { headers: adminAuth });

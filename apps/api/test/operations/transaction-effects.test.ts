@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import type { AppContext } from '../../src/context.js';
-import { mailMessages, revocations } from '../../src/db/schema.js';
+import { mailMessages, revocations, webhookDeliveries, webhookEndpoints } from '../../src/db/schema.js';
 import type { RevocationMessage } from '../../src/realtime/bus.js';
+import { recordAudit } from '../../src/services/audit.js';
+import { createAdmin } from '../../src/services/bootstrap.js';
 import { enqueueMail } from '../../src/services/mail.js';
 import { recordRevocations } from '../../src/services/revocations.js';
 import { changeRole } from '../../src/services/roles.js';
@@ -106,6 +108,50 @@ describe('effects after commit', () => {
         await recordRevocations(tx, [entry(crypto.randomUUID())]);
       }),
     ).rejects.toThrow();
+  });
+
+  test('wakes the webhook sender after the commit of a change a webhook reports (the CLI creating an admin)', async ({ server }) => {
+    const ctx = server.ctx;
+    const seen = { kicks: 0, deliveriesAtKick: [] as number[] };
+    const [hook] = await ctx.db
+      .insert(webhookEndpoints)
+      .values({ url: 'https://receiver.invalid/hook', events: ['user.created'], secret: 'whsec_test' })
+      .returning({ id: webhookEndpoints.id });
+    if (!hook) throw new Error('no endpoint row');
+    const deliveries = async () => (await ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, hook.id))).length;
+    const spy: AppContext = {
+      ...ctx,
+      webhooks: {
+        ...ctx.webhooks,
+        kick() {
+          seen.kicks += 1;
+          // Read on the pool, as the sender does: the event must already be committed.
+          void deliveries().then((n) => seen.deliveriesAtKick.push(n));
+        },
+      },
+    };
+    try {
+      const admin = await createAdmin(spy, { email: uniqueEmail('cli-admin'), password: 'A-long-admin-passw0rd!', displayName: 'Ops' }, { via: 'cli' });
+      expect(admin?.role).toBe('admin');
+      expect(seen.kicks).toBe(1);
+      await expect.poll(() => seen.deliveriesAtKick).toEqual([1]);
+    } finally {
+      await ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, hook.id));
+    }
+  });
+
+  test('refuses, at compile time, an audit event that is also a webhook event outside inTransaction', async ({ server }) => {
+    const db = server.ctx.db;
+    const failure = { type: 'login.failed', userId: null, details: { reason: 'test' } } as const;
+    // A failure is no webhook event: it may be written on its own.
+    await recordAudit(db, failure);
+    await expect(
+      db.transaction(async (tx) => {
+        // @ts-expect-error user.created is sent to webhooks: only inTransaction's Tx wakes the sender
+        await recordAudit(tx, { type: 'user.registered', userId: null });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
   });
 
   test('a service revokes on this instance before it returns', async ({ server }) => {

@@ -139,4 +139,31 @@ describe('organization invitations', () => {
     await server.query(`update organization_invitations set created_at = now() - interval '25 hours' where organization_id = '${org.id}'`);
     expect((await post()).status).toBe(429);
   });
+
+  test('inviting re-authenticates on a stale session (a stolen token cannot invite its thief) and is mailed to the inviter', async ({ server }) => {
+    const owner = await newUser(server.url, 'Stale Owner');
+    const org = await createOrg(server.url, owner, 'Stale & Co');
+    const sid = JSON.parse(Buffer.from(owner.accessToken.split('.')[1]!, 'base64url').toString('utf8')).sid as string;
+    await server.query(`update sessions set created_at = now() - interval '11 minutes' where id = '${sid}'`);
+    const thief = uniqueEmail('org-thief');
+    const send = (body: Record<string, unknown>) => request(server.url, 'POST', `/api/orgs/${org.id}/invitations`, { body, ...as(owner) });
+
+    const refused = await send({ email: thief, role: 'admin' });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('INVALID_CREDENTIALS');
+    expect(refused.body.error.details.map((d: { field: string }) => d.field)).toEqual(['password']);
+    expect((await send({ email: thief, role: 'admin', password: 'Not-The-Password-1' })).status).toBe(401);
+    expect(await storedMail(server, thief)).toEqual([]);
+    expect(await server.query(`select 1 from organization_invitations where email = '${thief}'`)).toHaveLength(0);
+
+    const colleague = uniqueEmail('org-colleague');
+    expect((await send({ email: colleague, role: 'member', password: owner.password })).status).toBe(201);
+    const notices = (await storedMail(server, owner.email)).map((m) => m.subject);
+    expect(notices).toContain('An invitation to your organization was sent from your account');
+
+    // Someone who may not invite is told so (404 for a stranger) before any password is asked.
+    const stranger = await newUser(server.url, 'Stranger');
+    const byStranger = await request(server.url, 'POST', `/api/orgs/${org.id}/invitations`, { body: { email: thief, role: 'member' }, ...as(stranger) });
+    expect(byStranger.status).toBe(404);
+  });
 });

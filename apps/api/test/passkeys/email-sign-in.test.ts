@@ -113,14 +113,21 @@ describe('sign-in by email (not in the contract)', () => {
 
     const rounds: string[] = [];
     let best = Infinity;
-    for (let round = 0; round < 5 && best >= 0.25; round++) {
+    // Known and unknown in the order K K U U …: each kind follows each kind equally often. The work
+    // done after a known address's 202 (a transaction, a mail) can still run when the next request
+    // arrives on a busy machine; with K U K U every unknown followed it, and the unknowns looked
+    // slower in every round (both databases, load 10).
+    for (let round = 0; round < 8 && best >= 0.25; round++) {
       const accounts = await Promise.all(Array.from({ length: 8 }, () => registerUser(server.url)));
       await new Promise((r) => setTimeout(r, 300));
-      const bodies = accounts.flatMap((a) => [{ email: a.email }, { email: uniqueEmail('nobody') }]);
+      const bodies = accounts.flatMap((a, i) =>
+        i % 2 === 0 ? [{ email: a.email }] : [{ email: a.email }, { email: uniqueEmail('nobody') }, { email: uniqueEmail('nobody') }],
+      );
+      const known = new Set(accounts.map((a) => a.email));
       const samples = await timePostsFromAnotherThread(`${server.url}${REQUEST}`, bodies, 150);
       expect(samples.map((s) => s.status)).toEqual(bodies.map(() => 202));
-      const knownMs = median(samples.filter((_, i) => i % 2 === 0).map((s) => s.ms));
-      const unknownMs = median(samples.filter((_, i) => i % 2 === 1).map((s) => s.ms));
+      const knownMs = median(samples.filter((_, i) => known.has(bodies[i]!.email)).map((s) => s.ms));
+      const unknownMs = median(samples.filter((_, i) => !known.has(bodies[i]!.email)).map((s) => s.ms));
       best = Math.min(best, Math.abs(knownMs - unknownMs) / Math.max(knownMs, unknownMs));
       rounds.push(`known ${knownMs.toFixed(1)} ms vs unknown ${unknownMs.toFixed(1)} ms`);
     }

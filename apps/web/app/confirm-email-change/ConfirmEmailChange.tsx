@@ -7,23 +7,25 @@ import { useAuth } from '@/components/AuthProvider';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
+import { rich } from '@/lib/i18n/rich';
 import styles from './confirm.module.css';
 
 type State = { kind: 'confirming' } | { kind: 'changed'; email: string } | { kind: 'failed'; message: string };
 
-function failureMessage(error: unknown): string {
-  if (isAuthError(error) && error.code === 'INVALID_TOKEN') return 'This link is invalid, already used or expired.';
-  if (isAuthError(error) && error.code === 'EMAIL_TAKEN') return 'Another account uses this address now, so your address was not changed.';
-  return formErrorsFrom(error, []).message ?? 'Something went wrong.';
+function failureMessage(error: unknown, t: Translate): string {
+  if (isAuthError(error) && error.code === 'INVALID_TOKEN') return t('verify.invalid');
+  if (isAuthError(error) && error.code === 'EMAIL_TAKEN') return t('verify.emailTaken');
+  return formErrorsFrom(error, [], t).message ?? t('verify.failed');
 }
 
 /** Posts the token once on arrival (scanners that only fetch the link do not use it up), as verify-email does. */
 export function ConfirmEmailChange({ token, signedIn }: { token: string; signedIn: boolean }) {
   const { client, ready, userChanged } = useAuth();
   const router = useRouter();
-  const [state, setState] = useState<State>(
-    token ? { kind: 'confirming' } : { kind: 'failed', message: 'This link is incomplete. Open the link from the email again, or ask for a new one.' },
-  );
+  const t = useT();
+  const [state, setState] = useState<State>(token ? { kind: 'confirming' } : { kind: 'failed', message: t('verify.incomplete') });
   const sent = useRef(false);
 
   useEffect(() => {
@@ -40,30 +42,28 @@ export function ConfirmEmailChange({ token, signedIn }: { token: string; signedI
         router.refresh();
       }
       setState({ kind: 'changed', email: user.email });
-    })().catch((error: unknown) => setState({ kind: 'failed', message: failureMessage(error) }));
-  }, [token, client, ready, userChanged, router]);
+    })().catch((error: unknown) => setState({ kind: 'failed', message: failureMessage(error, t) }));
+  }, [token, client, ready, userChanged, router, t]);
 
   if (state.kind === 'confirming') {
     return (
       <p className="muted" role="status">
-        <Spinner /> Confirming your new email address…
+        <Spinner /> {t('verify.confirming')}
       </p>
     );
   }
   if (state.kind === 'changed') {
     return (
       <div className="stack">
-        <FormAlert tone="success">
-          Your email address is now <strong className={styles.address}>{state.email}</strong>. Use it to sign in from now on.
-        </FormAlert>
-        <Link href={signedIn ? '/settings/profile' : '/login'}>{signedIn ? 'Continue to your profile' : 'Sign in'}</Link>
+        <FormAlert tone="success">{rich(t('verify.changed'), { email: <strong className={styles.address}>{state.email}</strong> })}</FormAlert>
+        <Link href={signedIn ? '/settings/profile' : '/login'}>{signedIn ? t('verify.toProfile') : t('header.signIn')}</Link>
       </div>
     );
   }
   return (
     <div className="stack">
       <FormAlert>{state.message}</FormAlert>
-      <p className="muted">{signedIn ? 'You can ask for a new link from your profile.' : 'Sign in, then ask for a new link from your profile.'}</p>
+      <p className="muted">{signedIn ? t('verify.askSignedIn') : t('verify.askSignedOut')}</p>
     </div>
   );
 }

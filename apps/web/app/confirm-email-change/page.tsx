@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthShell } from '@/components/AuthShell';
+import { getT } from '@/lib/i18n/server';
 import { getSessionUser } from '@/lib/session';
 import { ConfirmEmailChange } from './ConfirmEmailChange';
 
-export const metadata: Metadata = { title: 'Confirm your new email address', referrer: 'no-referrer' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('verify.confirmTitle'), referrer: 'no-referrer' };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -13,10 +16,11 @@ export default async function ConfirmEmailChangePage({ searchParams }: { searchP
   const raw = (await searchParams).token;
   const token = (Array.isArray(raw) ? raw[0] : raw) ?? '';
   const user = await getSessionUser();
+  const t = await getT();
   return (
     <AuthShell
-      title="Confirm your new email address"
-      footer={<Link href={user ? '/settings/profile' : '/login'}>{user ? 'Back to your profile' : 'Back to sign in'}</Link>}
+      title={t('verify.confirmTitle')}
+      footer={<Link href={user ? '/settings/profile' : '/login'}>{user ? t('verify.backToProfile') : t('forgot.back')}</Link>}
     >
       <ConfirmEmailChange token={token} signedIn={user !== null} />
     </AuthShell>

@@ -37,7 +37,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   return (
     <LoginForm
       redirectTo={redirectTo}
-      initialError={loginErrorMessage(first(params.error))}
+      initialError={loginErrorMessage(first(params.error), t)}
       oauthMfa={oauthMfa}
       banner={
         reason ? (

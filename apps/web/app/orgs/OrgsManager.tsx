@@ -9,12 +9,15 @@ import { EmptyState } from '@/components/EmptyState';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import { rich } from '@/lib/i18n/rich';
 import { useOrganizations } from '@/components/useOrganizations';
 import { announceOrgsChanged } from '@/lib/orgs';
 
 /** The person's organizations, and a form to create one. */
 export function OrgsManager() {
   const { ready } = useAuth();
+  const t = useT();
   const orgs = useOrganizations();
   const [list, setList] = useState<Membership[] | null>(null);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -43,28 +46,32 @@ export function OrgsManager() {
 
   return (
     <div className="stack">
-      <Card title="Your organizations">
+      <Card title={t('orgs.yours')}>
         {list === null ? null : list.length === 0 ? (
-          <EmptyState icon="◇" title="No organizations yet">
-            Create one below, or accept an invitation.
+          <EmptyState icon="◇" title={t('orgs.empty')}>
+            {t('orgs.emptyHint')}
           </EmptyState>
         ) : (
-          <ul aria-label="Organizations">
+          <ul aria-label={t('orgs.list')}>
             {list.map((m) => (
               <li key={m.organization.id} data-testid="org-row">
-                <Link href={`/orgs/${m.organization.id}`}>{m.organization.name}</Link> · {m.role} · {m.memberCount} member{m.memberCount === 1 ? '' : 's'}
+                {rich(t(m.memberCount === 1 ? 'orgs.rowOne' : 'orgs.row'), {
+                  name: <Link href={`/orgs/${m.organization.id}`}>{m.organization.name}</Link>,
+                  role: m.role,
+                  count: m.memberCount,
+                })}
               </li>
             ))}
           </ul>
         )}
       </Card>
-      <Card title="New organization" description="You will be its owner.">
+      <Card title={t('orgs.new')} description={t('orgs.newHint')}>
         <form onSubmit={create} className="stack" noValidate>
           <FormAlert>{errors.message}</FormAlert>
-          <Field label="Name" name="name" required error={errors.fields?.name} />
-          <Field label="Slug" name="slug" required hint="Lower-case letters, digits and dashes." error={errors.fields?.slug} />
+          <Field label={t('orgs.name')} name="name" required error={errors.fields?.name} />
+          <Field label={t('orgs.slug')} name="slug" required hint={t('orgs.slugHint')} error={errors.fields?.slug} />
           <Button type="submit" loading={busy}>
-            Create organization
+            {t('orgs.create')}
           </Button>
         </form>
       </Card>

@@ -1,15 +1,19 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/PageHeader';
+import { getT } from '@/lib/i18n/server';
 import { requireUser } from '@/lib/session';
 import { OrgsManager } from './OrgsManager';
 
-export const metadata: Metadata = { title: 'Organizations' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('orgs.title') };
+}
 
 export default async function OrgsPage() {
   await requireUser('/orgs');
+  const t = await getT();
   return (
     <div className="container page">
-      <PageHeader eyebrow="Organizations" title="Organizations" description="Teams you belong to: shared projects, members and their roles." />
+      <PageHeader eyebrow={t('orgs.title')} title={t('orgs.title')} description={t('orgs.description')} />
       <OrgsManager />
     </div>
   );

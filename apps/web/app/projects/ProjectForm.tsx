@@ -5,6 +5,8 @@ import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import { rich } from '@/lib/i18n/rich';
 import styles from './projects.module.css';
 
 export interface ProjectInput {
@@ -24,6 +26,7 @@ export function ProjectForm({
   onSubmit(input: ProjectInput): Promise<void>;
   onCancel?(): void;
 }) {
+  const t = useT();
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -51,7 +54,7 @@ export function ProjectForm({
     <form className={styles.form} onSubmit={submit} noValidate>
       <FormAlert>{errors.message}</FormAlert>
       <Field
-        label="Name"
+        label={t('projects.name')}
         name="name"
         value={name}
         onChange={(e) => setName(e.target.value)}
@@ -62,7 +65,7 @@ export function ProjectForm({
       />
       <div className={styles.textareaField}>
         <label className={styles.label} htmlFor={descriptionId}>
-          Description <span className="muted">(optional)</span>
+          {rich(t('projects.descriptionField'), { optional: <span className="muted">{t('projects.optional')}</span> })}
         </label>
         <textarea
           id={descriptionId}
@@ -87,7 +90,7 @@ export function ProjectForm({
         </Button>
         {onCancel && (
           <Button variant="ghost" onClick={onCancel} disabled={saving}>
-            Cancel
+            {t('projects.cancel')}
           </Button>
         )}
       </div>

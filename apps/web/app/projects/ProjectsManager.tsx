@@ -11,6 +11,8 @@ import { Spinner } from '@/components/Spinner';
 import { apiJson, queryString } from '@/lib/api';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import { rich } from '@/lib/i18n/rich';
 import { Time } from '@/components/Time';
 import { ProjectForm, type ProjectInput } from './ProjectForm';
 import type { Project } from '@portcullis/sdk';
@@ -23,6 +25,7 @@ const LIMIT = 20;
 /** Own projects (create, edit, delete); moderators and admins can switch to everyone's. */
 export function ProjectsManager({ userId, moderatorView }: { userId: string; moderatorView: boolean }) {
   const { client } = useAuth();
+  const t = useT();
   const [everyone, setEveryone] = useState(false);
   const [page, setPage] = useState(1);
   const {
@@ -44,7 +47,7 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
       name: input.name,
       description: input.description || undefined,
     });
-    setNotice(`Created “${project.name}”.`);
+    setNotice(t('projects.created', { name: project.name }));
     if (page === 1) await load();
     else setPage(1);
   }
@@ -53,7 +56,7 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
     const { project: saved } = await apiJson<ResponseOf<typeof projects.updateProject>>(client, 'PATCH', `/api/projects/${project.id}`, input);
     setData((d) => d && { ...d, projects: d.projects.map((p) => (p.id === saved.id ? saved : p)) });
     setEditing(null);
-    setNotice(`Saved “${saved.name}”.`);
+    setNotice(t('projects.saved', { name: saved.name }));
   }
 
   async function remove(project: Project) {
@@ -62,7 +65,7 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
     try {
       await apiJson(client, 'DELETE', `/api/projects/${project.id}`);
       setConfirming(null);
-      setNotice(`Deleted “${project.name}”.`);
+      setNotice(t('projects.deleted', { name: project.name }));
       await load();
     } catch (err) {
       setError(formErrorsFrom(err, []).message);
@@ -75,17 +78,17 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
 
   return (
     <div className="stack">
-      <Card title="New project" description="Only you, moderators and admins can see it.">
-        <ProjectForm submitLabel="Create project" onSubmit={create} />
+      <Card title={t('projects.new')} description={t('projects.newHint')}>
+        <ProjectForm submitLabel={t('projects.create')} onSubmit={create} />
       </Card>
       <Card
-        title={everyone ? 'Everyone’s projects' : 'Your projects'}
-        description={data ? `${data.total} in all` : undefined}
+        title={everyone ? t('projects.everyones') : t('projects.yours')}
+        description={data ? t('orgs.inAll', { count: data.total }) : undefined}
         actions={
           moderatorView && (
-            <div className={styles.toggle} role="group" aria-label="Which projects">
+            <div className={styles.toggle} role="group" aria-label={t('projects.which')}>
               <Button size="sm" variant={everyone ? 'ghost' : 'secondary'} aria-pressed={!everyone} onClick={() => (setEveryone(false), setPage(1))}>
-                Mine
+                {t('projects.mine')}
               </Button>
               <Button
                 size="sm"
@@ -94,7 +97,7 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
                 onClick={() => (setEveryone(true), setPage(1))}
                 data-testid="view-all-projects"
               >
-                Everyone’s
+                {t('projects.everyone')}
               </Button>
             </div>
           )
@@ -105,37 +108,49 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
         {data === null ? (
           loading && (
             <p role="status" className="muted">
-              <Spinner /> Loading projects…
+              <Spinner /> {t('projects.loading')}
             </p>
           )
         ) : data.projects.length === 0 ? (
-          <EmptyState icon="◇" title="No projects yet">
-            {everyone ? 'Nobody has created a project yet.' : 'Create your first project above.'}
+          <EmptyState icon="◇" title={t('projects.empty')}>
+            {everyone ? t('projects.emptyEveryone') : t('projects.emptyMine')}
           </EmptyState>
         ) : (
-          <ul className={styles.list} aria-label="Projects">
+          <ul className={styles.list} aria-label={t('projects.list')}>
             {data.projects.map((project) => (
               <li key={project.id} className={styles.item} data-testid="project-row">
                 {editing === project.id ? (
-                  <ProjectForm initial={project} submitLabel="Save" onSubmit={(input) => save(project, input)} onCancel={() => setEditing(null)} />
+                  <ProjectForm
+                    initial={project}
+                    submitLabel={t('projects.save')}
+                    onSubmit={(input) => save(project, input)}
+                    onCancel={() => setEditing(null)}
+                  />
                 ) : (
                   <>
                     <div className={styles.meta}>
                       <p className={styles.name}>{project.name}</p>
                       {project.description && <p className={styles.description}>{project.description}</p>}
                       <p className={styles.details}>
-                        {project.ownerId === userId ? 'Yours' : <span data-testid="project-owner">Owner {project.ownerId.slice(0, 8)}</span>} · Updated{' '}
-                        <Time iso={project.updatedAt} />
+                        {rich(t('projects.details'), {
+                          owner:
+                            project.ownerId === userId ? (
+                              t('projects.yoursShort')
+                            ) : (
+                              <span data-testid="project-owner">{t('projects.owner', { id: project.ownerId.slice(0, 8) })}</span>
+                            ),
+                          time: <Time iso={project.updatedAt} />,
+                        })}
                       </p>
                     </div>
                     {confirming === project.id ? (
-                      <div className={styles.confirm} role="group" aria-label={`Confirm deleting ${project.name}`}>
-                        <span>Delete “{project.name}”?</span>
+                      <div className={styles.confirm} role="group" aria-label={t('projects.confirmLabel', { name: project.name })}>
+                        <span>{t('projects.confirm', { name: project.name })}</span>
                         <Button size="sm" variant="danger" loading={deleting} onClick={() => remove(project)}>
-                          Yes, delete
+                          {t('projects.yesDelete')}
                         </Button>
                         <Button size="sm" variant="ghost" onClick={() => setConfirming(null)} disabled={deleting}>
-                          Keep it
+                          {t('projects.keep')}
                         </Button>
                       </div>
                     ) : (
@@ -144,17 +159,17 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
                           size="sm"
                           variant="secondary"
                           onClick={() => (setEditing(project.id), setNotice(undefined))}
-                          aria-label={`Edit ${project.name}`}
+                          aria-label={t('projects.editLabel', { name: project.name })}
                         >
-                          Edit
+                          {t('projects.edit')}
                         </Button>
                         <Button
                           size="sm"
                           variant="danger"
                           onClick={() => (setConfirming(project.id), setNotice(undefined))}
-                          aria-label={`Delete ${project.name}`}
+                          aria-label={t('projects.deleteLabel', { name: project.name })}
                         >
-                          Delete
+                          {t('projects.delete')}
                         </Button>
                       </div>
                     )}
@@ -164,7 +179,7 @@ export function ProjectsManager({ userId, moderatorView }: { userId: string; mod
             ))}
           </ul>
         )}
-        <Pager page={page} pages={pages} busy={loading} onPage={setPage} previousLabel="← Newer" nextLabel="Older →" />
+        <Pager page={page} pages={pages} busy={loading} onPage={setPage} previousLabel={t('projects.newer')} nextLabel={t('projects.older')} />
       </Card>
     </div>
   );

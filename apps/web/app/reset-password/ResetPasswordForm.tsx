@@ -15,13 +15,15 @@ import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { useT } from '@/lib/i18n/client';
 import { meetsPasswordRules } from '@/lib/password-rules';
 
-type State = 'checking' | 'form' | 'done' | 'dead';
+type State = 'checking' | 'form' | 'done' | 'dead' | 'locked';
 
 /**
  * The link is checked as the page opens (POST /api/auth/password/reset/check, which uses nothing
  * up), so a dead link is said before anyone types. Then POST /api/auth/password/reset → 204
  * (every session of the account ends) and a sign-in with the new password, so the person lands
- * signed in; an account with two-step verification goes on to the sign-in page for its code.
+ * signed in; an account with two-step verification goes on to the sign-in page for its code. A
+ * locked account keeps its lock (the reset changes the password only): the sign-in is refused
+ * (ACCOUNT_LOCKED) and the page says so instead of "sign in with your new password".
  */
 export function ResetPasswordForm({ token }: { token: string }) {
   const { client, signedIn } = useAuth();
@@ -60,8 +62,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
       if (result.mfaRequired) return window.location.assign('/login?notice=password_reset');
       signedIn(result.user);
       window.location.assign('/dashboard');
-    } catch {
-      setState('done'); // e.g. rate limited: the password is changed all the same
+    } catch (error) {
+      // e.g. rate limited: the password is changed all the same
+      setState(isAuthError(error) && error.code === 'ACCOUNT_LOCKED' ? 'locked' : 'done');
     }
   }
 
@@ -97,6 +100,14 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <div className="stack">
         <FormAlert tone="success">{t('reset.done')}</FormAlert>
         <Link href="/login">{t('reset.signIn')}</Link>
+      </div>
+    );
+  }
+  if (state === 'locked') {
+    return (
+      <div className="stack" data-testid="reset-locked">
+        <FormAlert tone="success">{t('reset.doneLocked')}</FormAlert>
+        <FormAlert>{t('reason.locked')}</FormAlert>
       </div>
     );
   }

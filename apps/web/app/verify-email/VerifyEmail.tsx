@@ -6,14 +6,15 @@ import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import { rich } from '@/lib/i18n/rich';
 
 type State = { kind: 'verifying' } | { kind: 'verified'; email: string } | { kind: 'failed'; message: string };
 
 /** Posts the token once on arrival (scanners that only fetch the link do not use it up). */
 export function VerifyEmail({ token, signedIn }: { token: string; signedIn: boolean }) {
-  const [state, setState] = useState<State>(
-    token ? { kind: 'verifying' } : { kind: 'failed', message: 'This link is incomplete. Open the link from the email again, or ask for a new one.' },
-  );
+  const t = useT();
+  const [state, setState] = useState<State>(token ? { kind: 'verifying' } : { kind: 'failed', message: t('verify.incomplete') });
   const sent = useRef(false);
 
   useEffect(() => {
@@ -26,35 +27,30 @@ export function VerifyEmail({ token, signedIn }: { token: string; signedIn: bool
       .catch((error: unknown) =>
         setState({
           kind: 'failed',
-          message:
-            isAuthError(error) && error.code === 'INVALID_TOKEN'
-              ? 'This link is invalid, already used or expired.'
-              : (formErrorsFrom(error, []).message ?? 'Something went wrong.'),
+          message: isAuthError(error) && error.code === 'INVALID_TOKEN' ? t('verify.invalid') : (formErrorsFrom(error, [], t).message ?? t('verify.failed')),
         }),
       );
-  }, [token]);
+  }, [token, t]);
 
   if (state.kind === 'verifying') {
     return (
       <p className="muted" role="status">
-        <Spinner /> Verifying your email address…
+        <Spinner /> {t('verify.verifying')}
       </p>
     );
   }
   if (state.kind === 'verified') {
     return (
       <div className="stack">
-        <FormAlert tone="success">
-          Your email address <strong>{state.email}</strong> is verified.
-        </FormAlert>
-        <Link href={signedIn ? '/dashboard' : '/login'}>{signedIn ? 'Continue to your dashboard' : 'Sign in'}</Link>
+        <FormAlert tone="success">{rich(t('verify.verified'), { email: <strong>{state.email}</strong> })}</FormAlert>
+        <Link href={signedIn ? '/dashboard' : '/login'}>{signedIn ? t('verify.toDashboard') : t('header.signIn')}</Link>
       </div>
     );
   }
   return (
     <div className="stack">
       <FormAlert>{state.message}</FormAlert>
-      <p className="muted">{signedIn ? 'You can send a new link from your dashboard.' : 'Sign in, then send a new link from your dashboard.'}</p>
+      <p className="muted">{signedIn ? t('verify.newLinkSignedIn') : t('verify.newLinkSignedOut')}</p>
     </div>
   );
 }

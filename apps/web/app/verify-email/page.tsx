@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthShell } from '@/components/AuthShell';
+import { getT } from '@/lib/i18n/server';
 import { getSessionUser } from '@/lib/session';
 import { VerifyEmail } from './VerifyEmail';
 
-export const metadata: Metadata = { title: 'Verify your email', referrer: 'no-referrer' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('verify.title'), referrer: 'no-referrer' };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -13,8 +16,9 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
   const raw = (await searchParams).token;
   const token = (Array.isArray(raw) ? raw[0] : raw) ?? '';
   const user = await getSessionUser();
+  const t = await getT();
   return (
-    <AuthShell title="Verify your email" footer={<Link href={user ? '/dashboard' : '/login'}>{user ? 'Back to your dashboard' : 'Back to sign in'}</Link>}>
+    <AuthShell title={t('verify.title')} footer={<Link href={user ? '/dashboard' : '/login'}>{user ? t('status.backToDashboard') : t('forgot.back')}</Link>}>
       <VerifyEmail token={token} signedIn={user !== null} />
     </AuthShell>
   );

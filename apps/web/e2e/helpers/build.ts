@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from '@portcullis/testing/apiProcess';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROOT = path.resolve(WEB_DIR, '../..');
@@ -28,18 +29,9 @@ const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.
   path.join(WEB_DIR, p),
 );
 // The workspace packages the web app bundles from source: a change there needs a new build too.
-const PACKAGE_SOURCES = ['sdk', 'contract'].map((name) => path.join(ROOT, 'packages', name, 'src'));
+const PACKAGE_SOURCES = ['sdk', 'contract', 'react', 'nextjs'].map((name) => path.join(ROOT, 'packages', name, 'src'));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
 
 export function buildIsFresh(): boolean {
   if (!existsSync(BUILD_ID)) return false;

@@ -1,6 +1,7 @@
 'use client';
 // Client components: `const t = useT();` — the locale was chosen on the server (layout.tsx).
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { setFormErrorsTranslator } from '../form-errors';
 import { createTranslator, type Translate } from './core';
 import { TRANSLATIONS } from './locales';
 
@@ -28,10 +29,12 @@ export function I18nProvider({
   logoUrl?: string;
   children: ReactNode;
 }) {
-  const value = useMemo(
-    () => ({ locale, formatLocale, appName, logoUrl, t: createTranslator(TRANSLATIONS[locale] ?? {}, appName) }),
-    [locale, formatLocale, appName, logoUrl],
-  );
+  const value = useMemo(() => {
+    const t = createTranslator(TRANSLATIONS[locale] ?? {}, appName);
+    // Forms' error sentences (a plain function, no hook) in this page's language.
+    if (typeof window !== 'undefined') setFormErrorsTranslator(t);
+    return { locale, formatLocale, appName, logoUrl, t };
+  }, [locale, formatLocale, appName, logoUrl]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

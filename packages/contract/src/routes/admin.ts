@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../access.js';
 import { AUDIT_EVENT_TYPES } from '../codes.js';
 import { endpoint } from '../endpoint.js';
-import { pagination, UUID_PATTERN } from '../fields.js';
+import { pagination, reauthPassword, UUID_PATTERN } from '../fields.js';
 import { AuditEvent, pageOf, Session, User } from '../schemas.js';
 
 /**
@@ -54,8 +54,8 @@ export const changeRole = endpoint({
   auth: 'admin',
   tags,
   summary: "Change a user's role",
-  description: `Takes effect at once: access tokens carrying the old role are refused (\`401 INVALID_TOKEN\`), so the client refreshes and gets the new role. \`409 LAST_ADMIN\` when it would leave no admin. Audited as \`user.role_changed\`.${idNote}`,
-  body: z.object({ role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}.` }) }),
+  description: `Takes effect at once: access tokens carrying the old role are refused (\`401 INVALID_TOKEN\`), so the client refreshes and gets the new role. \`409 LAST_ADMIN\` when it would leave no admin. Audited as \`user.role_changed\`. Beyond the contract: a role with more rights (user → moderator → admin) outlives the admin's access token, so giving one re-authenticates (a sign-in of the last 10 minutes, or \`password\`; \`401 INVALID_CREDENTIALS\` otherwise), needs a signed-in person (an API key or a service token gets \`403\`) and is mailed to the admin. Taking rights away needs none of this.${idNote}`,
+  body: z.object({ role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}.` }), password: reauthPassword }),
   status: 200,
   response: z.object({ user: User }),
   errors: [404, 409],

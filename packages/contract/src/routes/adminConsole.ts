@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ROLES } from '../access.js';
 import { AUDIT_EVENT_TYPES } from '../codes.js';
 import { endpoint } from '../endpoint.js';
-import { displayName, email, pagination, UUID_PATTERN } from '../fields.js';
+import { displayName, email, pagination, reauthPassword, UUID_PATTERN } from '../fields.js';
 import { AuditEvent, pageOf, Session, User } from '../schemas.js';
+import { refuseHiddenCharacters } from '../shownText.js';
 
 /**
  * The admin console (not in the contract: every endpoint here is an extension). What an admin needs
@@ -92,11 +93,12 @@ export const inviteUser = endpoint({
   extension: true,
   summary: 'Create a user by invitation (not in the contract)',
   description:
-    'Not in the contract: creates an account without a password and mails its address a link to set one (the reset-password page; valid 7 days). Following it proves the address. `409 EMAIL_TAKEN` when the address has an account. Audited as `user.invited`.',
+    'Not in the contract: creates an account without a password and mails its address a link to set one (the reset-password page; valid 7 days). Following it proves the address. An account with a role outlives the admin’s access token, so inviting re-authenticates (a sign-in of the last 10 minutes, or `password`; `401 INVALID_CREDENTIALS` otherwise), needs a signed-in person (an API key or a service token gets `403`) and is mailed to the admin. `409 EMAIL_TAKEN` when the address has an account. Audited as `user.invited`.',
   body: z.object({
     email,
     displayName,
     role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}.` }).default('user'),
+    password: reauthPassword,
   }),
   status: 201,
   response: z.object({ user: AdminUser }),
@@ -112,7 +114,13 @@ export const lockUser = endpoint({
   summary: 'Lock an account (not in the contract)',
   description: `Not in the contract: the account can no longer sign in (\`403 ACCOUNT_LOCKED\` after a right password; \`oauth_account_locked\` from a provider) or refresh, and every session ends at once on every instance. Audited as \`user.locked\` with the reason, mailed to the holder. \`403 FORBIDDEN\` for one's own account; \`409 CONFLICT\` when already locked.${idNote}`,
   body: z.object({
-    reason: z.string({ message: 'Give a reason.' }).trim().min(1, 'Give a reason.').max(500, 'The reason must be at most 500 characters.'),
+    // Shown to other admins and mailed to the holder: shownText.ts.
+    reason: z
+      .string({ message: 'Give a reason.' })
+      .trim()
+      .min(1, 'Give a reason.')
+      .max(500, 'The reason must be at most 500 characters.')
+      .superRefine(refuseHiddenCharacters('Reason', { multiline: true })),
   }),
   status: 200,
   response: z.object({ user: AdminUser, sessionsRevoked: z.number().int().min(0) }),
@@ -158,6 +166,32 @@ export const revokeUserSession = endpoint({
   status: 204,
   errors: [404],
   notFound: 'No such session.',
+});
+
+export const resendInvitation = endpoint({
+  method: 'post',
+  path: '/api/admin/users/:id/invitation',
+  auth: 'admin',
+  tags,
+  extension: true,
+  summary: 'Mail a pending invitation again (not in the contract)',
+  description: `Not in the contract: for an invited user who has no way to sign in yet, mails a new invitation link (7 days) and retires every earlier one. \`409 CONFLICT\` when the account is no longer a pending invitation; \`429 RATE_LIMITED\` within a minute of the last link (with \`Retry-After\`), so a double click mails once. Audited as \`user.invitation_resent\`.${idNote}`,
+  status: 202,
+  errors: [404, 409, 429],
+  notFound,
+});
+
+export const unlinkUserIdentity = endpoint({
+  method: 'delete',
+  path: '/api/admin/users/:id/identities/:identityId',
+  auth: 'admin',
+  tags,
+  extension: true,
+  summary: "Unlink a user's sign-in provider (not in the contract)",
+  description: `Not in the contract: removes one linked provider from the user (\`identities\` of \`GET /api/admin/accounts/:id\`). \`409 CONFLICT\` when it is the account's last way to sign in (no password, passkey or other provider). Audited as \`oauth.unlinked\` with the admin as actor, and mailed to the holder. \`404\` when it is not a provider of this user.${idNote}`,
+  status: 204,
+  errors: [404, 409],
+  notFound: 'No such linked provider.',
 });
 
 const uuidFilter = (name: string) =>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../access.js';
 import { endpoint } from '../endpoint.js';
 import { reauthPassword } from '../fields.js';
+import { refuseHiddenCharacters } from '../shownText.js';
 
 /**
  * Personal API keys and service accounts (an extension, issue 15). A personal key is sent as
@@ -14,7 +15,8 @@ import { reauthPassword } from '../fields.js';
 const tags = ['api-keys'];
 const timestamp = z.iso.datetime({ offset: true });
 const permission = z.enum(PERMISSIONS, { message: `permissions must be among ${PERMISSIONS.join(', ')}.` });
-const name = z.string().trim().min(1, 'Enter a name.').max(100, 'name must be at most 100 characters.');
+// Shown to the owner and, for service accounts, to every admin and in the audit view: shownText.ts.
+const name = z.string().trim().min(1, 'Enter a name.').max(100, 'name must be at most 100 characters.').superRefine(refuseHiddenCharacters('Name'));
 
 export const ApiKey = z
   .object({
@@ -97,8 +99,9 @@ export const createServiceAccount = endpoint({
   tags,
   extension: true,
   summary: 'Create a service account (not in the contract)',
-  description: 'The `clientSecret` is in this answer only (stored as its SHA-256). Audited as `service_account.created`.',
-  body: z.object({ name, role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}.` }).default('user') }),
+  description:
+    'A lasting credential, so it re-authenticates like a personal API key (the password, or without one a sign-in of the last 10 minutes; `401 INVALID_CREDENTIALS` otherwise) and needs a signed-in session (an API key or a service token gets `403`). The `clientSecret` is in this answer only (stored as its SHA-256). Audited as `service_account.created` and mailed to the admin who created it.',
+  body: z.object({ name, role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}.` }).default('user'), password: reauthPassword }),
   status: 201,
   response: z.object({ serviceAccount: ServiceAccount, clientSecret: z.string() }),
 });

@@ -91,7 +91,7 @@ export const refresh = endpoint({
   tags,
   summary: 'Rotate the refresh token and get a new access token',
   description:
-    'Takes the refresh cookie (or `{ refreshToken }` in the body). Every success invalidates the token given and returns a new one for the same session. A just-rotated token presented again within `REFRESH_REUSE_GRACE` (default 30 s) gets the same current token back; later, it is treated as theft: the session is revoked and the answer is `401 REFRESH_TOKEN_REUSED`. Every 401 clears the cookie. A token that came in the cookie is always answered in the cookie (never in JSON, whatever `X-Token-Transport` says); one sent in the body is answered in the body. A request whose `Origin` (or `Referer`) names an origin not in `CORS_ORIGINS` is refused with `403 CSRF_REJECTED`, whose message names that origin and the setting (outside production, beyond the contract, the other loopback spellings of a `localhost`/`127.0.0.1`/`[::1]` `WEB_URL` are allowed too).',
+    'Takes the refresh cookie (or `{ refreshToken }` in the body). Every success invalidates the token given and returns a new one for the same session. A just-rotated token presented again within `REFRESH_REUSE_GRACE` (default 30 s) gets the same current token back; later, it is treated as theft: the session is revoked and the answer is `401 REFRESH_TOKEN_REUSED`. Every 401 clears the cookie; beyond the contract, when the signed `portcullis_session` cookie names a session that ended, the 401 also carries `X-Session-Ended` with why (as `GET /api/auth/session` does), since the page can no longer ask once the cookies are gone. A token that came in the cookie is always answered in the cookie (never in JSON, whatever `X-Token-Transport` says); one sent in the body is answered in the body. A request whose `Origin` (or `Referer`) names an origin not in `CORS_ORIGINS` is refused with `403 CSRF_REJECTED`, whose message names that origin and the setting (outside production, beyond the contract, the other loopback spellings of a `localhost`/`127.0.0.1`/`[::1]` `WEB_URL` are allowed too).',
   requestHeaders: transport,
   body: refreshTokenBody,
   status: 200,
@@ -206,7 +206,7 @@ export const session = endpoint({
   extension: true,
   summary: 'Whose live session a browser belongs to (for the web app’s server)',
   description:
-    'Not in the contract: an extension. Reads the signed `portcullis_session` cookie. Returns no token and rotates nothing; `401 UNAUTHENTICATED` when the cookie is missing, forged or its session has ended. When a genuine cookie names a session that ended, the 401 carries `X-Session-Ended` with why, for the sign-in page: `signed_out`, `signed_out_everywhere`, `password_changed` (here or by a reset), `role_changed`, `locked`, `revoked` (by the user on another device, an admin, an MFA reset or token reuse) or `expired`.',
+    'Not in the contract: an extension. Reads the signed `portcullis_session` cookie. Returns no token and rotates nothing; `401 UNAUTHENTICATED` when the cookie is missing, forged or its session has ended. When a genuine cookie names a session that ended, the 401 carries `X-Session-Ended` with why, for the sign-in page: `signed_out`, `signed_out_everywhere`, `password_changed` (here or by a reset), `locked`, `revoked` (by the user on another device, an admin, an MFA reset or token reuse) or `expired`.',
   status: 200,
   response: z.object({
     user: User,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../codes.js';
 import { endpoint } from '../endpoint.js';
-import { pagination } from '../fields.js';
+import { pagination, reauthPassword } from '../fields.js';
 import { pageOf } from '../schemas.js';
+import { refuseHiddenCharacters } from '../shownText.js';
 
 /**
  * `/api/admin/webhooks` (an extension, issue 15): endpoints that other systems register to hear of
@@ -20,7 +21,7 @@ const url = z
   .max(2000, 'url must be at most 2000 characters.')
   .meta({ description: 'Where events are POSTed. Private, loopback and link-local addresses are refused unless `WEBHOOK_ALLOW_PRIVATE=true`.' });
 const events = z.array(eventType).min(1, 'Choose at least one event.').max(WEBHOOK_EVENT_TYPES.length);
-const description = z.string().trim().max(200, 'description must be at most 200 characters.');
+const description = z.string().trim().max(200, 'description must be at most 200 characters.').superRefine(refuseHiddenCharacters('Description'));
 
 export const WebhookEndpoint = z
   .object({
@@ -72,8 +73,9 @@ export const createWebhookEndpoint = endpoint({
   tags,
   extension: true,
   summary: 'Add a webhook endpoint (not in the contract)',
-  description: 'The signing `secret` is in this answer only: it is stored encrypted and never shown again. Audited as `webhook.endpoint_created`.',
-  body: z.object({ url, events, description: description.default('') }),
+  description:
+    'A lasting feed of events to a URL of the caller’s choosing, so it re-authenticates (the password, or without one a sign-in of the last 10 minutes; `401 INVALID_CREDENTIALS` otherwise) and needs a signed-in session (an API key or a service token gets `403`). The signing `secret` is in this answer only: it is stored encrypted and never shown again. Audited as `webhook.endpoint_created` and mailed to the admin who added it.',
+  body: z.object({ url, events, description: description.default(''), password: reauthPassword }),
   status: 201,
   response: z.object({ endpoint: WebhookEndpoint, secret: z.string().meta({ description: 'Standard Webhooks secret (`whsec_…`), shown once.' }) }),
 });
@@ -85,8 +87,15 @@ export const updateWebhookEndpoint = endpoint({
   tags,
   extension: true,
   summary: 'Change, enable or disable a webhook endpoint (not in the contract)',
-  description: 'A disabled endpoint gets no new events; deliveries already queued wait until it is enabled again. Audited as `webhook.endpoint_updated`.',
-  body: z.object({ url: url.optional(), events: events.optional(), description: description.optional(), enabled: z.boolean().optional() }),
+  description:
+    'A disabled endpoint gets no new events; deliveries already queued wait until it is enabled again. A new `url` sends the events elsewhere, so it re-authenticates and needs a signed-in session as adding an endpoint does, and is mailed to the admin. Audited as `webhook.endpoint_updated`.',
+  body: z.object({
+    url: url.optional(),
+    events: events.optional(),
+    description: description.optional(),
+    enabled: z.boolean().optional(),
+    password: reauthPassword,
+  }),
   status: 200,
   response: z.object({ endpoint: WebhookEndpoint }),
   errors: [404],

@@ -15,3 +15,19 @@ export function orgInvitationMail(input: { organizationName: string; inviterName
     ],
   });
 }
+
+/**
+ * To the inviter: membership for whoever holds the invited mailbox outlives the inviter's access
+ * token (which may have been stolen), so the account holder hears of every invitation sent from it.
+ */
+export function orgInvitationSentMail(input: { displayName: string; invitee: string; organization: string; role: string; url: string }): RenderedMail {
+  return renderMail({
+    subject: 'An invitation to your organization was sent from your account',
+    greetingName: input.displayName,
+    paragraphs: [
+      `${input.invitee} was invited to "${input.organization}" with the role ${input.role}: whoever follows the mailed link within 7 days joins it.`,
+    ],
+    action: { label: 'Review invitations', url: input.url },
+    footer: ['If this was not you, revoke the invitation at once, change your password and sign out everywhere.'],
+  });
+}

@@ -37,3 +37,16 @@ export function unverifiedProvidersRemovedMail(input: { displayName: string; pro
     footer: ['If you did not expect this account, someone may have tried to take it over before you: review your sessions and sign out everywhere.'],
   });
 }
+
+/** An administrator unlinked a sign-in provider from the account (the admin console). */
+export function providerUnlinkedByAdminMail(input: { displayName: string; providerName: string; securityUrl: string }): RenderedMail {
+  return renderMail({
+    subject: `${input.providerName} was unlinked from your account`,
+    greetingName: input.displayName,
+    paragraphs: [
+      `An administrator unlinked your ${input.providerName} account from your ${appName()} account. It can no longer be used to sign in; your other ways to sign in are unchanged.`,
+    ],
+    action: { label: 'Review your security settings', url: input.securityUrl },
+    footer: ['If you did not expect this, contact your administrator.'],
+  });
+}

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { oauthAccounts, passkeys, users } from '../../db/schema.js';
-import { providerLinkedMail } from '../../mail/templates/providerLinks.js';
+import { providerLinkedMail, providerUnlinkedByAdminMail } from '../../mail/templates/providerLinks.js';
 import { recordAudit } from '../audit.js';
 import { queueVerificationMail } from '../emailVerification.js';
 import { ApiError, notFound } from '../errors.js';
@@ -160,23 +160,52 @@ export async function listIdentities(db: Db, userId: string): Promise<IdentityRo
 /**
  * Unlinks one identity, unless it is the last way to sign in: no password and no other identity
  * at a provider that is still configured. The user row is locked so two concurrent unlinks
- * cannot each see the other identity and remove both.
+ * cannot each see the other identity and remove both. `by`: an administrator doing it for the
+ * holder (the admin console), who is then told by mail.
  */
-export async function unlinkIdentity(ctx: AppContext, userId: string, identityId: string, enabledProviders: Set<string>, meta: RequestMeta): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+export async function unlinkIdentity(
+  ctx: AppContext,
+  userId: string,
+  identityId: string,
+  enabledProviders: Set<string>,
+  meta: RequestMeta,
+  by?: { actorId: string },
+): Promise<void> {
+  const missing = () => notFound(by ? 'No such linked provider.' : 'No such linked account.');
+  await inTransaction(ctx, async (tx) => {
     const user = await lockUser(tx, userId);
-    if (!user) throw notFound('No such linked account.');
+    if (!user) throw missing();
     const identities = await tx.select().from(oauthAccounts).where(eq(oauthAccounts.userId, userId));
     const target = identities.find((i) => i.id === identityId);
-    if (!target) throw notFound('No such linked account.');
+    if (!target) throw missing();
     // A passkey is a way in too (services/passkeys.ts).
     const passkeyCount = await tx.$count(passkeys, eq(passkeys.userId, userId));
     const otherWays = (user.hasPassword ? 1 : 0) + passkeyCount + identities.filter((i) => i.id !== identityId && enabledProviders.has(i.provider)).length;
     if (otherWays === 0) {
-      throw new ApiError(409, 'CONFLICT', 'This is your only way to sign in. Set a password or link another provider before unlinking it.');
+      throw new ApiError(
+        409,
+        'CONFLICT',
+        by
+          ? "This is the account's only way to sign in: it would be shut out. Send them a password reset first."
+          : 'This is your only way to sign in. Set a password or link another provider before unlinking it.',
+      );
     }
     await tx.delete(oauthAccounts).where(eq(oauthAccounts.id, identityId));
-    await recordAudit(tx, { type: 'oauth.unlinked', userId, meta, details: { provider: target.provider } });
+    await recordAudit(tx, {
+      type: 'oauth.unlinked',
+      userId,
+      actorId: by?.actorId,
+      meta,
+      details: { provider: target.provider, ...(by && { by: 'admin' }) },
+    });
+    if (by) {
+      const mail = providerUnlinkedByAdminMail({
+        displayName: user.displayName,
+        providerName: providerName(ctx.config, target.provider),
+        securityUrl: webLink(ctx.config, 'securitySettings'),
+      });
+      await enqueueMail(ctx, tx, user.email, mail);
+    }
   });
 }
 
@@ -197,9 +226,9 @@ async function insertIdentity(tx: Db, userId: string, provider: ProviderId, prof
   return row;
 }
 
-async function lockUser(tx: Db, userId: string): Promise<{ hasPassword: boolean } | undefined> {
+async function lockUser(tx: Db, userId: string): Promise<{ hasPassword: boolean; email: string; displayName: string } | undefined> {
   const [row] = await tx
-    .select({ hasPassword: sql<boolean>`${users.passwordHash} is not null`.mapWith(Boolean) })
+    .select({ hasPassword: sql<boolean>`${users.passwordHash} is not null`.mapWith(Boolean), email: users.email, displayName: users.displayName })
     .from(users)
     .where(eq(users.id, userId))
     .for('update');

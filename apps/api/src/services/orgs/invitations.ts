@@ -3,10 +3,11 @@ import { ORG_LIMITS, type InvitationPreview, type Membership, type OrgInvitation
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { organizationInvitations, organizationMembers, organizations, users, type OrgRole } from '../../db/schema.js';
-import { orgInvitationMail } from '../../mail/templates/orgInvitation.js';
+import { orgInvitationMail, orgInvitationSentMail } from '../../mail/templates/orgInvitation.js';
 import { recordAudit } from '../audit.js';
 import { ApiError, forbidden, notFound, rateLimited } from '../errors.js';
 import { enqueueMail } from '../mail.js';
+import { confirmRecentSignInOrPassword } from '../reauthentication.js';
 import { randomToken, sha256 } from '../secrets.js';
 import { inTransaction, type Tx } from '../transaction.js';
 import { normalizeEmail } from '../users.js';
@@ -107,10 +108,21 @@ async function issue(ctx: AppContext, tx: Tx, access: OrgAccess, inviterId: stri
 export async function createInvitation(
   ctx: AppContext,
   organizationId: string,
-  actor: OrgActor,
-  input: { email: string; role: OrgRole },
+  actor: OrgActor & { sessionId: string },
+  input: { email: string; role: OrgRole; password?: string | undefined },
   meta: RequestMeta,
 ): Promise<OrgInvitation> {
+  // Membership, with its role, for whoever holds the invited mailbox outlives the inviter's access
+  // token (which may have been stolen): as for the admin's invitations, a recent sign-in or the
+  // password, and a mail to the inviter. Who may invite is checked first, so an outsider learns nothing.
+  requireOrgPermission(await orgAccess(ctx.db, organizationId, actor), 'invite');
+  const { user: inviter, by: reauthenticatedBy } = await confirmRecentSignInOrPassword(
+    ctx,
+    { userId: actor.userId, sessionId: actor.sessionId },
+    input.password,
+    meta,
+    { stage: 'org_invitation', action: 'invite someone', failureType: 'login.failed' },
+  );
   return inTransaction(ctx, async (tx) => {
     const access = await orgAccess(tx, organizationId, actor, { lock: true });
     requireOrgPermission(access, 'invite');
@@ -127,8 +139,16 @@ export async function createInvitation(
       type: 'org.invitation_created',
       userId: actor.userId,
       meta,
-      details: { organizationId, invitationId: row.id, email: row.email, role: row.role },
+      details: { organizationId, invitationId: row.id, email: row.email, role: row.role, reauthenticatedBy },
     });
+    const notice = orgInvitationSentMail({
+      displayName: inviter.displayName,
+      invitee: row.email,
+      organization: access.organization.name,
+      role: row.role,
+      url: webLink(ctx.config, 'organizations'),
+    });
+    await enqueueMail(ctx, tx, inviter.email, notice);
     return toPublicInvitation(row);
   });
 }

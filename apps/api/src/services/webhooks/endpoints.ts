@@ -4,11 +4,15 @@ import type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '@portcu
 import type { AppContext, RequestMeta } from '../../context.js';
 import { onlyRow } from '../../db/rows.js';
 import { webhookDeliveries, webhookEndpoints } from '../../db/schema.js';
+import { webhookTargetMail } from '../../mail/templates/adminGrants.js';
 import { recordAudit } from '../audit.js';
 import { notFound, validationFailed } from '../errors.js';
+import { enqueueMail } from '../mail.js';
 import { readPage, type Page } from '../pagination.js';
+import { confirmRecentSignInOrPassword, type ReauthenticatedBy } from '../reauthentication.js';
 import { encrypt } from '../secrets.js';
-import { inTransaction, webhooksAfterCommit } from '../transaction.js';
+import { inTransaction, webhooksAfterCommit, type Tx } from '../transaction.js';
+import { webLink } from '../webLinks.js';
 import { targetProblem } from './targets.js';
 
 /** Admin management of webhook endpoints and their delivery log (routes/webhooks.ts). */
@@ -18,6 +22,31 @@ type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 interface By {
   actorId: string;
   meta: RequestMeta;
+}
+
+/** Who may point events at a URL: see confirmTargetChange. */
+interface TargetBy extends By {
+  sessionId: string;
+  password?: string | undefined;
+}
+
+/**
+ * Adding an endpoint or moving one to a new URL sends events (who signed up, who was locked…) to
+ * that URL until someone notices: more lasting than the admin's access token, which may have been
+ * stolen. So a recent sign-in or the password, as for a personal API key, and a mail to the admin
+ * (targetChanged, in the change's transaction).
+ */
+async function confirmTargetChange(ctx: AppContext, by: TargetBy) {
+  return confirmRecentSignInOrPassword(ctx, { userId: by.actorId, sessionId: by.sessionId }, by.password, by.meta, {
+    stage: 'webhook_endpoint',
+    action: 'send webhooks to a new address',
+    failureType: 'login.failed',
+  });
+}
+
+async function targetChanged(ctx: AppContext, tx: Tx, admin: { email: string; displayName: string }, url: string, added: boolean) {
+  const mail = webhookTargetMail({ displayName: admin.displayName, host: hostOf(url), added, url: webLink(ctx.config, 'adminWebhooks') });
+  await enqueueMail(ctx, tx, admin.email, mail);
 }
 
 export const toPublicEndpoint = (row: EndpointRow): WebhookEndpoint => ({
@@ -59,8 +88,9 @@ export async function listEndpoints(ctx: AppContext): Promise<WebhookEndpoint[]>
   return rows.map(toPublicEndpoint);
 }
 
-export async function createEndpoint(ctx: AppContext, input: { url: string; events: WebhookEventType[]; description: string }, by: By) {
+export async function createEndpoint(ctx: AppContext, input: { url: string; events: WebhookEventType[]; description: string }, by: TargetBy) {
   await checkTarget(ctx, input.url);
+  const { user: admin, by: reauthenticatedBy } = await confirmTargetChange(ctx, by);
   // Standard Webhooks: `whsec_` and a base64 key of 32 random bytes; shown once, stored encrypted.
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const row = await inTransaction(ctx, async (tx) => {
@@ -82,8 +112,9 @@ export async function createEndpoint(ctx: AppContext, input: { url: string; even
       userId: null,
       actorId: by.actorId,
       meta: by.meta,
-      details: { endpointId: created.id, host: hostOf(created.url), events: created.events },
+      details: { endpointId: created.id, host: hostOf(created.url), events: created.events, reauthenticatedBy },
     });
+    await targetChanged(ctx, tx, admin, created.url, true);
     return created;
   });
   return { endpoint: toPublicEndpoint(row), secret };
@@ -93,9 +124,14 @@ export async function updateEndpoint(
   ctx: AppContext,
   id: string,
   input: { url?: string | undefined; events?: WebhookEventType[] | undefined; description?: string | undefined; enabled?: boolean | undefined },
-  by: By,
+  by: TargetBy,
 ) {
-  if (input.url !== undefined) await checkTarget(ctx, input.url);
+  let moved: { admin: { email: string; displayName: string }; by: ReauthenticatedBy } | undefined;
+  if (input.url !== undefined) {
+    await checkTarget(ctx, input.url);
+    const confirmed = await confirmTargetChange(ctx, by);
+    moved = { admin: confirmed.user, by: confirmed.by };
+  }
   const row = await inTransaction(ctx, async (tx) => {
     const [updated] = await tx
       .update(webhookEndpoints)
@@ -115,8 +151,9 @@ export async function updateEndpoint(
       userId: null,
       actorId: by.actorId,
       meta: by.meta,
-      details: { endpointId: id, changed, enabled: updated.enabled },
+      details: { endpointId: id, changed, enabled: updated.enabled, ...(moved && { reauthenticatedBy: moved.by }) },
     });
+    if (moved) await targetChanged(ctx, tx, moved.admin, updated.url, false);
     // Enabled again: what waited for it is due now.
     if (input.enabled) webhooksAfterCommit(tx);
     return updated;

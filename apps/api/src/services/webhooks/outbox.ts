@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { AuditEventType, WebhookEventType } from '@portcullis/contract';
-import type { Db } from '../../db/client.js';
-import { webhooksAfterCommit } from '../transaction.js';
+import { webhooksAfterCommit, type Tx } from '../transaction.js';
 
 /**
  * The webhook outbox. An event is written inside the transaction of the change it reports, one
@@ -23,12 +22,25 @@ export interface WebhookEventInput {
   data?: Record<string, unknown>;
 }
 
-/** Call inside the transaction of the change it reports. */
-export async function emitWebhookEvent(tx: Db, event: WebhookEventInput): Promise<void> {
+/**
+ * Call inside the transaction of the change it reports: a `Tx` (inTransaction), which wakes the
+ * sender once the change has committed, so no event waits for the sender's timer.
+ */
+export async function emitWebhookEvent(tx: Tx, event: WebhookEventInput): Promise<void> {
+  const inserted = await tx.execute(webhookEventInsert(event));
+  if (rowCount(inserted) > 0) webhooksAfterCommit(tx);
+}
+
+/**
+ * The outbox INSERT for one event, returning one `id` per delivery row. `onlyIf`, a condition,
+ * lets a larger statement (sessionStart.ts) write the event only when its own change happened;
+ * whoever sends it calls webhooksAfterCommit when rows came back.
+ */
+export function webhookEventInsert(event: WebhookEventInput, onlyIf: SQL = sql`true`): SQL {
   const messageId = `msg_${randomUUID().replaceAll('-', '')}`;
   const data = JSON.stringify({ ...(event.userId ? { userId: event.userId } : {}), ...event.data });
   const timestamp = new Date().toISOString();
-  const inserted = await tx.execute(sql`
+  return sql`
     insert into webhook_deliveries (endpoint_id, message_id, event_type, payload)
     select e.id, ${messageId}, ${event.type},
       jsonb_build_object(
@@ -40,9 +52,8 @@ export async function emitWebhookEvent(tx: Db, event: WebhookEventInput): Promis
           '{}'::jsonb)
       )::text
     from webhook_endpoints e
-    where e.enabled and e.events @> jsonb_build_array(${event.type}::text)
-    returning id`);
-  if (rowCount(inserted) > 0) webhooksAfterCommit(tx);
+    where e.enabled and e.events @> jsonb_build_array(${event.type}::text) and ${onlyIf}
+    returning id`;
 }
 
 function rowCount(result: unknown): number {
@@ -55,7 +66,7 @@ function rowCount(result: unknown): number {
  * second factor locks (MFA_MAX_CONSECUTIVE_FAILURES, `reason: 'mfa_failures'`); account locking
  * elsewhere calls this inside its own transaction with its own reason.
  */
-export function emitUserLocked(tx: Db, userId: string, details: { reason: string } & Record<string, unknown>): Promise<void> {
+export function emitUserLocked(tx: Tx, userId: string, details: { reason: string } & Record<string, unknown>): Promise<void> {
   return emitWebhookEvent(tx, { type: 'user.locked', userId, data: details });
 }
 
@@ -64,7 +75,7 @@ export function emitUserLocked(tx: Db, userId: string, details: { reason: string
  * caller's transaction. `session.created` and `session.revoked` are emitted where sessions are
  * created and revoked (services/sessions.ts), whatever the audit event around them.
  */
-export const WEBHOOK_OF_AUDIT: Partial<Record<AuditEventType, WebhookEventType>> = {
+export const WEBHOOK_OF_AUDIT = {
   'user.registered': 'user.created',
   'user.updated': 'user.updated',
   'user.email_changed': 'user.updated',
@@ -75,4 +86,7 @@ export const WEBHOOK_OF_AUDIT: Partial<Record<AuditEventType, WebhookEventType>>
   'mfa.disabled': 'mfa.disabled',
   'mfa.reset': 'mfa.disabled',
   'mfa.locked': 'user.locked',
-};
+} as const satisfies Partial<Record<AuditEventType, WebhookEventType>>;
+
+/** Audit event types that also emit a webhook event: recordAudit takes them only inside inTransaction. */
+export type WebhookAuditType = keyof typeof WEBHOOK_OF_AUDIT;

@@ -5,7 +5,9 @@ import { getT } from '@/lib/i18n/server';
 import { AdminNav } from '../AdminNav';
 import { AuditLog } from './AuditLog';
 
-export const metadata: Metadata = { title: 'Audit log · Admin' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('admin.audit.metaTitle') };
+}
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
 

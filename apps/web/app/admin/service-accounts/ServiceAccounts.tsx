@@ -1,4 +1,5 @@
 'use client';
+import { RecentPasswordField } from '@/components/FreshSignIn';
 import type { Role, ServiceAccount } from '@portcullis/contract';
 import { ROLES } from '@portcullis/contract/access';
 import { useState, type FormEvent } from 'react';
@@ -13,13 +14,17 @@ import { useApiGet } from '@/components/useApiGet';
 import { apiJson } from '@/lib/api';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
+import { useT } from '@/lib/i18n/client';
 import styles from '@/components/integrations/integrations.module.css';
 
 export function ServiceAccounts() {
   const { client } = useAuth();
+  const t = useT();
   const { data, setData, error: loadError } = useApiGet<{ serviceAccounts: ServiceAccount[] }>('/api/admin/service-accounts');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('user');
+  // A lasting credential: the API asks for the password unless the sign-in is recent.
+  const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [busy, setBusy] = useState(false);
   const [secret, setSecret] = useState<string>();
@@ -30,12 +35,17 @@ export function ServiceAccounts() {
     setErrors({ fields: {} });
     setSecret(undefined);
     try {
-      const result = await apiJson<{ serviceAccount: ServiceAccount; clientSecret: string }>(client, 'POST', '/api/admin/service-accounts', { name, role });
+      const result = await apiJson<{ serviceAccount: ServiceAccount; clientSecret: string }>(client, 'POST', '/api/admin/service-accounts', {
+        name,
+        role,
+        password: password || undefined,
+      });
       setSecret(result.clientSecret);
       setData((d) => ({ serviceAccounts: [result.serviceAccount, ...(d?.serviceAccounts ?? [])] }));
       setName('');
+      setPassword('');
     } catch (err) {
-      setErrors(formErrorsFrom(err, ['name', 'role']));
+      setErrors(formErrorsFrom(err, ['name', 'role', 'password']));
     } finally {
       setBusy(false);
     }
@@ -52,17 +62,17 @@ export function ServiceAccounts() {
 
   return (
     <div className="stack">
-      <Card title="Service accounts">
+      <Card title={t('admin.nav.serviceAccounts')}>
         <FormAlert>{loadError ? formErrorsFrom(loadError, []).message : errors.message}</FormAlert>
-        {data && data.serviceAccounts.length === 0 && <EmptyState title="No service accounts" />}
+        {data && data.serviceAccounts.length === 0 && <EmptyState title={t('admin.serviceAccounts.empty')} />}
         {data && data.serviceAccounts.length > 0 && (
-          <table className={styles.table} aria-label="Service accounts">
+          <table className={styles.table} aria-label={t('admin.nav.serviceAccounts')}>
             <thead>
               <tr>
-                <th>Name</th>
-                <th>Client id</th>
-                <th>Role</th>
-                <th>Last token</th>
+                <th>{t('admin.serviceAccounts.name')}</th>
+                <th>{t('admin.serviceAccounts.clientId')}</th>
+                <th>{t('admin.serviceAccounts.role')}</th>
+                <th>{t('admin.serviceAccounts.lastToken')}</th>
                 <th />
               </tr>
             </thead>
@@ -74,10 +84,10 @@ export function ServiceAccounts() {
                     <code>{account.clientId}</code>
                   </td>
                   <td>{account.role}</td>
-                  <td className={styles.muted}>{account.lastUsedAt ? formatDateTime(account.lastUsedAt) : 'Never'}</td>
+                  <td className={styles.muted}>{account.lastUsedAt ? formatDateTime(account.lastUsedAt) : t('admin.never')}</td>
                   <td>
                     <Button size="sm" variant="danger" onClick={() => void remove(account)}>
-                      Delete
+                      {t('admin.serviceAccounts.delete')}
                     </Button>
                   </td>
                 </tr>
@@ -86,13 +96,20 @@ export function ServiceAccounts() {
           </table>
         )}
       </Card>
-      <Card title="Create a service account" description="Its client secret is shown once; its tokens are refused as soon as it is deleted.">
-        {secret && <ShownOnce label="Client secret" value={secret} />}
-        <form className={styles.form} onSubmit={create} aria-label="Create a service account">
-          <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} required />
+      <Card title={t('admin.serviceAccounts.create')} description={t('admin.serviceAccounts.createHint')}>
+        {secret && <ShownOnce label={t('admin.serviceAccounts.secret')} value={secret} />}
+        <form className={styles.form} onSubmit={create} aria-label={t('admin.serviceAccounts.create')}>
+          <Field
+            label={t('admin.serviceAccounts.name')}
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={errors.fields.name}
+            required
+          />
           <label>
-            Role{' '}
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)} aria-label="Role">
+            {t('admin.serviceAccounts.role')}{' '}
+            <select value={role} onChange={(e) => setRole(e.target.value as Role)} aria-label={t('admin.serviceAccounts.role')}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -100,8 +117,9 @@ export function ServiceAccounts() {
               ))}
             </select>
           </label>
-          <Button type="submit" loading={busy} loadingText="Creating…">
-            Create
+          <RecentPasswordField value={password} onChange={setPassword} error={errors.fields.password} />
+          <Button type="submit" loading={busy} loadingText={t('admin.serviceAccounts.creating')}>
+            {t('admin.serviceAccounts.submit')}
           </Button>
         </form>
       </Card>

@@ -25,11 +25,13 @@ export function InviteForm({ onInvited }: { onInvited(email: string): void }) {
     setWorking(true);
     setErrors({ fields: {} });
     try {
-      await client.admin.inviteUser({ email, displayName: String(form.get('displayName') ?? ''), role: String(form.get('role') ?? 'user') as Role });
+      // The API asks for the password unless the sign-in is recent (an invitation outlives this session's token).
+      const password = String(form.get('password') ?? '') || undefined;
+      await client.admin.inviteUser({ email, displayName: String(form.get('displayName') ?? ''), role: String(form.get('role') ?? 'user') as Role, password });
       setOpen(false);
       onInvited(email);
     } catch (err) {
-      setErrors(formErrorsFrom(err, ['email', 'displayName', 'role']));
+      setErrors(formErrorsFrom(err, ['email', 'displayName', 'role', 'password']));
     } finally {
       setWorking(false);
     }
@@ -57,6 +59,14 @@ export function InviteForm({ onInvited }: { onInvited(email: string): void }) {
           ))}
         </select>
       </div>
+      <Field
+        label={t('admin.invite.password')}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        hint={t('admin.invite.passwordHint')}
+        error={errors.fields.password}
+      />
       <div className={styles.rowActions}>
         <Button type="submit" loading={working}>
           {t('admin.invite.submit')}

@@ -17,7 +17,7 @@ import { formErrorsFrom } from '@/lib/form-errors';
 import { useT } from '@/lib/i18n/client';
 import type { Translate } from '@/lib/i18n/core';
 import styles from '../admin.module.css';
-import { ActionMenu, ConfirmAction, offeredActions, runAction, type AdminAction } from './actions';
+import { ActionMenu, ConfirmAction, offeredActions, runAction, type AdminAction, type ConfirmInput } from './actions';
 import { InviteForm } from './InviteForm';
 
 const LIMIT = 20;
@@ -52,12 +52,12 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
     setSearch(typed);
   }
 
-  async function confirm(reason: string) {
+  async function confirm(input: ConfirmInput) {
     if (!pending) return;
     setWorking(true);
     setError(undefined);
     try {
-      setNotice(await runAction(client, t, pending.user, pending.action, reason));
+      setNotice(await runAction(client, t, pending.user, pending.action, input));
       setPending(null);
       await reload();
     } catch (err) {
@@ -156,7 +156,7 @@ export function UsersAdmin({ adminId, initialQuery }: { adminId: string; initial
                           action={mine.action}
                           isSelf={isSelf}
                           working={working}
-                          onConfirm={(reason) => void confirm(reason)}
+                          onConfirm={(input) => void confirm(input)}
                           onCancel={() => setPending(null)}
                         />
                       ) : (

@@ -2,11 +2,12 @@
 // What an admin can do to one account, offered the same way on the users table and the user page:
 // one menu of actions, then a confirmation (with a reason for a lock). Only actions the server
 // would accept are offered: no demotion or deletion of the last admin, no lock or two-step reset
-// of oneself.
-import { ROLES, type AdminUser, type AuthClient, type Role } from '@portcullis/sdk';
+// of oneself, the invitation resent only while it is pending.
+import { grantsMore, ROLES, type AdminUser, type AuthClient, type Role } from '@portcullis/sdk';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
 import { Button } from '@/components/Button';
+import { FRESH_SIGN_IN_MINUTES } from '@/lib/reauthentication';
 import { apiJson } from '@/lib/api';
 import { useT } from '@/lib/i18n/client';
 import type { Translate } from '@/lib/i18n/core';
@@ -16,6 +17,7 @@ export type AdminAction =
   | { kind: 'role'; role: Role }
   | { kind: 'revoke' }
   | { kind: 'resetPassword' }
+  | { kind: 'resendInvite' }
   | { kind: 'resetMfa' }
   | { kind: 'lock' }
   | { kind: 'unlock' }
@@ -30,7 +32,10 @@ export function offeredActions(user: AdminUser, { isSelf, adminCount }: ActionCo
   const lastAdmin = user.role === 'admin' && adminCount <= 1;
   const actions: AdminAction[] = [];
   if (!lastAdmin) for (const role of ROLES) if (role !== user.role) actions.push({ kind: 'role', role });
-  actions.push({ kind: 'revoke' }, { kind: 'resetPassword' });
+  actions.push({ kind: 'revoke' });
+  // An invitation not yet accepted (no way to sign in): its mail again, not a reset link.
+  if (user.signInMethods.length === 0) actions.push({ kind: 'resendInvite' });
+  else actions.push({ kind: 'resetPassword' });
   if (user.mfaEnabled && !isSelf) actions.push({ kind: 'resetMfa' });
   if (user.lockedAt) actions.push({ kind: 'unlock' });
   else if (!isSelf) actions.push({ kind: 'lock' });
@@ -49,19 +54,31 @@ export function confirmText(t: Translate, user: AdminUser, action: AdminAction, 
   return t(`admin.confirm.${action.kind}`, { name, email: user.email });
 }
 
+/** What the confirmation asked for: a lock's reason; the admin's password for more rights (optional within minutes of signing in). */
+export interface ConfirmInput {
+  reason: string;
+  password: string;
+}
+
+/** A role with more rights outlives the admin's access token: the API wants a recent sign-in or the password. */
+const asksPassword = (user: AdminUser, action: AdminAction) => action.kind === 'role' && grantsMore(user.role, action.role);
+
 /** Runs the action; answers the sentence to show once it is done. */
-export async function runAction(client: AuthClient, t: Translate, user: AdminUser, action: AdminAction, reason: string): Promise<string> {
+export async function runAction(client: AuthClient, t: Translate, user: AdminUser, action: AdminAction, { reason, password }: ConfirmInput): Promise<string> {
   const vars = { name: user.displayName, email: user.email };
   const path = `/api/admin/users/${user.id}`;
   switch (action.kind) {
     case 'role':
-      await apiJson(client, 'PATCH', path, { role: action.role });
+      await client.admin.changeRole(user.id, { role: action.role, ...(password && { password }) });
       return t('admin.done.role', { ...vars, role: t(`admin.roleName.${action.role}`) });
     case 'revoke':
       await apiJson(client, 'POST', `${path}/sessions/revoke`);
       break;
     case 'resetPassword':
       await client.admin.sendPasswordReset(user.id);
+      break;
+    case 'resendInvite':
+      await apiJson(client, 'POST', `${path}/invitation`, {});
       break;
     case 'resetMfa':
       await apiJson(client, 'POST', `${path}/mfa/reset`);
@@ -154,11 +171,12 @@ export function ConfirmAction({
   action: AdminAction;
   isSelf: boolean;
   working: boolean;
-  onConfirm(reason: string): void;
+  onConfirm(input: ConfirmInput): void;
   onCancel(): void;
 }) {
   const t = useT();
   const [reason, setReason] = useState('');
+  const [password, setPassword] = useState('');
   const [missing, setMissing] = useState(false);
   const id = useId();
   const danger = action.kind === 'delete' || action.kind === 'lock' || action.kind === 'resetMfa';
@@ -169,7 +187,7 @@ export function ConfirmAction({
       onSubmit={(event) => {
         event.preventDefault();
         if (action.kind === 'lock' && !reason.trim()) return setMissing(true);
-        onConfirm(reason.trim());
+        onConfirm({ reason: reason.trim(), password });
       }}
     >
       <span>{confirmText(t, user, action, isSelf)}</span>
@@ -190,6 +208,23 @@ export function ConfirmAction({
               {t('admin.lock.reasonMissing')}
             </span>
           )}
+        </span>
+      )}
+      {asksPassword(user, action) && (
+        <span className={styles.reason}>
+          <label htmlFor={`${id}-password`}>{t('fresh.yourPassword')}</label>
+          <input
+            id={`${id}-password`}
+            className={styles.select}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            aria-describedby={`${id}-password-hint`}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <span id={`${id}-password-hint`} className="muted">
+            {t('fresh.notNeeded', { minutes: FRESH_SIGN_IN_MINUTES })}
+          </span>
         </span>
       )}
       <Button type="submit" size="sm" variant={danger ? 'danger' : 'primary'} loading={working}>

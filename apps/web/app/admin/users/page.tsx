@@ -5,7 +5,9 @@ import { getT } from '@/lib/i18n/server';
 import { AdminNav } from '../AdminNav';
 import { UsersAdmin } from './UsersAdmin';
 
-export const metadata: Metadata = { title: 'Users · Admin' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('admin.users.metaTitle') };
+}
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
 

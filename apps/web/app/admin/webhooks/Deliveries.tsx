@@ -10,11 +10,13 @@ import { useApiGet } from '@/components/useApiGet';
 import { apiJson } from '@/lib/api';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
+import { useT } from '@/lib/i18n/client';
 import styles from '@/components/integrations/integrations.module.css';
 
 /** One endpoint's delivery log, newest first, with the receiver's answer and a resend button. */
 export function Deliveries({ endpointId }: { endpointId: string }) {
   const { client } = useAuth();
+  const t = useT();
   const { data, error, reload } = useApiGet<{ deliveries: WebhookDelivery[]; total: number }>(`/api/admin/webhooks/${endpointId}/deliveries?limit=50`);
   const [notice, setNotice] = useState<string>();
   const [failure, setFailure] = useState<string>();
@@ -23,7 +25,7 @@ export function Deliveries({ endpointId }: { endpointId: string }) {
     setFailure(undefined);
     try {
       await apiJson(client, 'POST', `/api/admin/webhooks/${endpointId}/deliveries/${delivery.id}/resend`);
-      setNotice(`${delivery.eventType} queued again.`);
+      setNotice(t('admin.deliveries.queued', { event: delivery.eventType }));
       await reload();
     } catch (err) {
       setFailure(formErrorsFrom(err, []).message);
@@ -32,26 +34,26 @@ export function Deliveries({ endpointId }: { endpointId: string }) {
 
   return (
     <Card
-      title="Deliveries"
-      description={data ? `${data.total} in all` : undefined}
+      title={t('admin.deliveries.title')}
+      description={data ? t('admin.inAll', { count: data.total }) : undefined}
       actions={
         <Button size="sm" variant="ghost" onClick={() => void reload()}>
-          Refresh
+          {t('admin.deliveries.refresh')}
         </Button>
       }
     >
       <FormAlert>{error ? formErrorsFrom(error, []).message : failure}</FormAlert>
       <FormAlert tone="success">{notice}</FormAlert>
-      {data && data.deliveries.length === 0 && <EmptyState title="Nothing sent yet" />}
+      {data && data.deliveries.length === 0 && <EmptyState title={t('admin.deliveries.empty')} />}
       {data && data.deliveries.length > 0 && (
-        <table className={styles.table} aria-label="Deliveries">
+        <table className={styles.table} aria-label={t('admin.deliveries.title')}>
           <thead>
             <tr>
-              <th>Event</th>
-              <th>Status</th>
-              <th>Response</th>
-              <th>Attempts</th>
-              <th>Created</th>
+              <th>{t('admin.deliveries.event')}</th>
+              <th>{t('admin.deliveries.status')}</th>
+              <th>{t('admin.deliveries.response')}</th>
+              <th>{t('admin.deliveries.attempts')}</th>
+              <th>{t('admin.deliveries.created')}</th>
               <th />
             </tr>
           </thead>
@@ -73,7 +75,7 @@ export function Deliveries({ endpointId }: { endpointId: string }) {
                 <td className={styles.muted}>{formatDateTime(delivery.createdAt)}</td>
                 <td>
                   <Button size="sm" variant="secondary" onClick={() => void resend(delivery)}>
-                    Resend
+                    {t('admin.deliveries.resend')}
                   </Button>
                 </td>
               </tr>

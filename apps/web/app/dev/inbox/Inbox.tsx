@@ -12,6 +12,7 @@ interface Message {
   to: string;
   subject: string;
   text: string;
+  html: string;
   sentAt: string | null;
 }
 
@@ -19,7 +20,7 @@ type State = { kind: 'loading' } | { kind: 'absent' } | { kind: 'failed' } | { k
 
 const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
 
-/** The plain-text body with its links made links (text only: a mail's HTML is never rendered here). */
+/** The plain-text body with its links made links. */
 function Body({ text }: { text: string }) {
   const parts = text.split(URL_PATTERN);
   return (
@@ -37,10 +38,31 @@ function Body({ text }: { text: string }) {
   );
 }
 
+/**
+ * The HTML part, as the mail client would show it, but inert: a sandboxed frame of its own (an
+ * opaque origin, no scripts, forms or plugins, no access to this page or its cookies). Its one
+ * permission is the top window's navigation on a click, and `<base target="_top">` sends every
+ * link there, so a mail's link opens the app as it would from a mail client.
+ */
+function HtmlBody({ html, title }: { html: string; title: string }) {
+  return (
+    <iframe
+      className={styles.html}
+      title={title}
+      sandbox="allow-top-navigation-by-user-activation"
+      srcDoc={`<!doctype html><base target="_top">${html}`}
+      data-testid="inbox-html"
+    />
+  );
+}
+
+type View = 'html' | 'text';
+
 export function Inbox() {
   const t = useT();
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [open, setOpen] = useState(0);
+  const [view, setView] = useState<View>('html');
 
   const load = useCallback(async () => {
     try {
@@ -111,8 +133,19 @@ export function Inbox() {
           <h2 id="inbox-subject" className={styles.messageSubject}>
             {message.subject}
           </h2>
-          <p className="muted">{t('inbox.to', { to: message.to })}</p>
-          <Body text={message.text} />
+          <p className={`muted ${styles.recipient}`}>{t('inbox.to', { to: message.to })}</p>
+          <div className={styles.views} role="group" aria-label={t('inbox.view')}>
+            {(['html', 'text'] as const).map((v) => (
+              <Button key={v} size="sm" variant={view === v ? 'primary' : 'secondary'} aria-pressed={view === v} onClick={() => setView(v)}>
+                {t(v === 'html' ? 'inbox.viewHtml' : 'inbox.viewText')}
+              </Button>
+            ))}
+          </div>
+          {view === 'html' && message.html ? (
+            <HtmlBody html={message.html} title={t('inbox.htmlTitle', { subject: message.subject })} />
+          ) : (
+            <Body text={message.text} />
+          )}
         </article>
       )}
     </div>

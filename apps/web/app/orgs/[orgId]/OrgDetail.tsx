@@ -6,6 +6,7 @@ import { useAuth } from '@/components/AuthProvider';
 import { FormAlert } from '@/components/FormAlert';
 import { PageHeader } from '@/components/PageHeader';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { useOrganizations } from '@/components/useOrganizations';
 import { OrgAudit } from './OrgAudit';
 import { OrgInvitations } from './OrgInvitations';
@@ -19,6 +20,7 @@ import { OrgSettings } from './OrgSettings';
  */
 export function OrgDetail({ orgId, userId }: { orgId: string; userId: string }) {
   const { ready, user } = useAuth();
+  const t = useT();
   const orgs = useOrganizations();
   const [membership, setMembership] = useState<Membership | null>(null);
   const [error, setError] = useState<string>();
@@ -30,15 +32,19 @@ export function OrgDetail({ orgId, userId }: { orgId: string; userId: string }) 
   useEffect(() => void load().catch((err: unknown) => setError(formErrorsFrom(err, []).message)), [load]);
 
   if (error) return <FormAlert>{error}</FormAlert>;
-  if (!membership) return <p role="status">Loading…</p>;
+  if (!membership) return <p role="status">{t('orgs.org.loading')}</p>;
   const role: OrgRole = membership.role ?? (user?.role === 'admin' ? 'owner' : 'member');
   const may = (p: Parameters<typeof hasOrgPermission>[1]) => hasOrgPermission(role, p);
   return (
     <div className="stack">
       <PageHeader
-        eyebrow="Organization"
+        eyebrow={t('orgs.org.eyebrow')}
         title={<span data-testid="org-name">{membership.organization.name}</span>}
-        description={`${membership.organization.slug} · your role: ${membership.role ?? 'global admin'} · ${membership.memberCount} members`}
+        description={t('orgs.org.summary', {
+          slug: membership.organization.slug,
+          role: membership.role ?? t('orgs.org.globalAdmin'),
+          count: membership.memberCount,
+        })}
       />
       <OrgProjects orgId={orgId} canDelete={may('delete_projects')} />
       <OrgMembers orgId={orgId} userId={userId} role={role} onChanged={load} />

@@ -6,18 +6,23 @@ import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { Card } from '@/components/Card';
 import { Field } from '@/components/Field';
+import { RecentPasswordField } from '@/components/FreshSignIn';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
+import { useT } from '@/lib/i18n/client';
 import { useOrganizations } from '@/components/useOrganizations';
 
 /** Invite by email with a role no higher than one's own; pending invitations with revoke and resend. */
 export function OrgInvitations({ orgId, role }: { orgId: string; role: OrgRole }) {
   const { ready } = useAuth();
+  const t = useT();
   const orgs = useOrganizations();
   const [pending, setPending] = useState<OrgInvitation[]>([]);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [notice, setNotice] = useState<string>();
+  // Membership outlives the access token: the API asks for the password unless the sign-in is recent.
+  const [password, setPassword] = useState('');
 
   const load = useCallback(async () => {
     await ready();
@@ -33,7 +38,7 @@ export function OrgInvitations({ orgId, role }: { orgId: string; role: OrgRole }
       setNotice(done);
       await load();
     } catch (err) {
-      setErrors(formErrorsFrom(err, ['email', 'role']));
+      setErrors(formErrorsFrom(err, ['email', 'role', 'password']));
     }
   }
 
@@ -42,21 +47,25 @@ export function OrgInvitations({ orgId, role }: { orgId: string; role: OrgRole }
     const formEl = event.currentTarget;
     const form = new FormData(formEl);
     const email = String(form.get('email') ?? '');
-    void run(async () => {
-      await orgs.invite(orgId, { email, role: String(form.get('role')) as OrgRole });
-      formEl.reset();
-    }, `Invitation sent to ${email}.`);
+    void run(
+      async () => {
+        await orgs.invite(orgId, { email, role: String(form.get('role')) as OrgRole, ...(password && { password }) });
+        formEl.reset();
+        setPassword('');
+      },
+      t('orgs.invitations.sent', { email }),
+    );
   }
 
   return (
-    <Card title="Invitations" description="A single-use link, valid 7 days, for the invited address only.">
+    <Card title={t('orgs.invitations.title')} description={t('orgs.invitations.description')}>
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{notice}</FormAlert>
       <form onSubmit={invite} className="stack" noValidate>
-        <Field label="Email to invite" name="email" type="email" required error={errors.fields.email} />
+        <Field label={t('orgs.invitations.email')} name="email" type="email" required error={errors.fields.email} />
         <label>
-          Role{' '}
-          <select name="role" defaultValue="member" aria-label="Invitation role">
+          {t('orgs.invitations.role')}{' '}
+          <select name="role" defaultValue="member" aria-label={t('orgs.invitations.roleLabel')}>
             {ORG_ROLES.filter((r) => orgRoleAtMost(r, role)).map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -64,17 +73,22 @@ export function OrgInvitations({ orgId, role }: { orgId: string; role: OrgRole }
             ))}
           </select>
         </label>
-        <Button type="submit">Send invitation</Button>
+        <RecentPasswordField value={password} onChange={setPassword} error={errors.fields.password} />
+        <Button type="submit">{t('orgs.invitations.send')}</Button>
       </form>
-      <ul aria-label="Pending invitations">
+      <ul aria-label={t('orgs.invitations.pending')}>
         {pending.map((i) => (
           <li key={i.id} data-testid="invitation-row">
-            {i.email} · {i.role} · expires {formatDateTime(i.expiresAt)}{' '}
-            <Button size="sm" variant="secondary" onClick={() => run(() => orgs.resendInvitation(orgId, i.id), `Sent again to ${i.email}.`)}>
-              Resend
+            {t('orgs.invitations.row', { email: i.email, role: i.role, date: formatDateTime(i.expiresAt) })}{' '}
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={() => run(() => orgs.resendInvitation(orgId, i.id), t('orgs.invitations.resent', { email: i.email }))}
+            >
+              {t('orgs.invitations.resend')}
             </Button>{' '}
-            <Button size="sm" variant="danger" onClick={() => run(() => orgs.revokeInvitation(orgId, i.id), `Revoked the invitation of ${i.email}.`)}>
-              Revoke
+            <Button size="sm" variant="danger" onClick={() => run(() => orgs.revokeInvitation(orgId, i.id), t('orgs.invitations.revoked', { email: i.email }))}>
+              {t('orgs.invitations.revoke')}
             </Button>
           </li>
         ))}

@@ -7,6 +7,7 @@ import { Card } from '@/components/Card';
 import { FormAlert } from '@/components/FormAlert';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { useOrganizations } from '@/components/useOrganizations';
 import { announceOrgsChanged } from '@/lib/orgs';
 
@@ -14,6 +15,7 @@ type Page = ResponseOf<typeof organizations.listMembers>;
 
 /** Members and their roles: change a role, remove, leave, transfer ownership (the API enforces each rule). */
 export function OrgMembers({ orgId, userId, role, onChanged }: { orgId: string; userId: string; role: OrgRole; onChanged(): Promise<void> }) {
+  const t = useT();
   const orgs = useOrganizations();
   const { data, reload } = useApiGet<Page>(`/api/orgs/${encodeURIComponent(orgId)}/members?limit=100`);
   const [error, setError] = useState<string>();
@@ -42,14 +44,14 @@ export function OrgMembers({ orgId, userId, role, onChanged }: { orgId: string; 
   }
 
   async function transfer(to: string) {
-    const password = window.prompt('Your password, to transfer ownership:') ?? undefined;
+    const password = window.prompt(t('orgs.members.transferPassword')) ?? undefined;
     await act(() => orgs.transferOwnership(orgId, { userId: to, password }), onChanged);
   }
 
   return (
-    <Card title="Members" description={data ? `${data.total} in all` : undefined}>
+    <Card title={t('orgs.members.title')} description={data ? t('orgs.inAll', { count: data.total }) : undefined}>
       <FormAlert>{error}</FormAlert>
-      <ul aria-label="Members">
+      <ul aria-label={t('orgs.members.list')}>
         {data?.members.map((m) => (
           <li key={m.userId} data-testid="member-row">
             <span>
@@ -57,14 +59,14 @@ export function OrgMembers({ orgId, userId, role, onChanged }: { orgId: string; 
             </span>{' '}
             {m.userId === userId ? (
               <Button size="sm" variant="secondary" onClick={leave}>
-                Leave
+                {t('orgs.members.leave')}
               </Button>
             ) : (
               manage &&
               orgRoleAtMost(m.role, role) && (
                 <>
                   <select
-                    aria-label={`Role of ${m.email}`}
+                    aria-label={t('orgs.members.roleOf', { email: m.email })}
                     value={m.role}
                     onChange={(e) => act(() => orgs.changeRole(orgId, m.userId, e.target.value as OrgRole))}
                   >
@@ -74,12 +76,17 @@ export function OrgMembers({ orgId, userId, role, onChanged }: { orgId: string; 
                       </option>
                     ))}
                   </select>{' '}
-                  <Button size="sm" variant="danger" onClick={() => act(() => orgs.removeMember(orgId, m.userId))} aria-label={`Remove ${m.email}`}>
-                    Remove
+                  <Button
+                    size="sm"
+                    variant="danger"
+                    onClick={() => act(() => orgs.removeMember(orgId, m.userId))}
+                    aria-label={t('orgs.members.removeLabel', { email: m.email })}
+                  >
+                    {t('orgs.members.remove')}
                   </Button>
                   {role === 'owner' && m.role !== 'owner' && (
                     <Button size="sm" variant="ghost" onClick={() => transfer(m.userId)}>
-                      Make owner (transfer)
+                      {t('orgs.members.transfer')}
                     </Button>
                   )}
                 </>

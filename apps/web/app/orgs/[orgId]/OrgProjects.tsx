@@ -7,12 +7,14 @@ import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { useOrganizations } from '@/components/useOrganizations';
 
 type Page = ResponseOf<typeof organizations.listOrgProjects>;
 
 /** The organization's projects: every member reads and writes them; owners and admins delete. */
 export function OrgProjects({ orgId, canDelete }: { orgId: string; canDelete: boolean }) {
+  const t = useT();
   const orgs = useOrganizations();
   const { data, reload } = useApiGet<Page>(`/api/orgs/${encodeURIComponent(orgId)}/projects?limit=100`);
   const [error, setError] = useState<string>();
@@ -41,23 +43,23 @@ export function OrgProjects({ orgId, canDelete }: { orgId: string; canDelete: bo
   }
 
   return (
-    <Card title="Projects" description="Shared with every member of the organization.">
+    <Card title={t('orgs.projects.title')} description={t('orgs.projects.description')}>
       <FormAlert>{error}</FormAlert>
-      <ul aria-label="Organization projects">
+      <ul aria-label={t('orgs.projects.list')}>
         {data?.projects.map((p) => (
           <li key={p.id} data-testid="org-project-row">
             {p.name}{' '}
             {canDelete && (
-              <Button size="sm" variant="danger" onClick={() => remove(p.id)} aria-label={`Delete ${p.name}`}>
-                Delete
+              <Button size="sm" variant="danger" onClick={() => remove(p.id)} aria-label={t('orgs.projects.deleteLabel', { name: p.name })}>
+                {t('orgs.projects.delete')}
               </Button>
             )}
           </li>
         ))}
       </ul>
       <form onSubmit={create} className="stack" noValidate>
-        <Field label="Project name" name="name" required />
-        <Button type="submit">Create shared project</Button>
+        <Field label={t('orgs.projects.name')} name="name" required />
+        <Button type="submit">{t('orgs.projects.create')}</Button>
       </form>
     </Card>
   );

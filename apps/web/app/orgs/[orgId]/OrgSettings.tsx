@@ -6,11 +6,13 @@ import { Card } from '@/components/Card';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { useOrganizations } from '@/components/useOrganizations';
 import { announceOrgsChanged } from '@/lib/orgs';
 
 /** Owners: rename, slug, logo; delete with the password (its projects go with it). */
 export function OrgSettings({ membership, onSaved }: { membership: Membership; onSaved(m: Membership): void }) {
+  const t = useT();
   const orgs = useOrganizations();
   const org = membership.organization;
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -25,7 +27,7 @@ export function OrgSettings({ membership, onSaved }: { membership: Membership; o
     setNotice(undefined);
     try {
       onSaved(await orgs.update(org.id, { name: String(form.get('name') ?? ''), slug: String(form.get('slug') ?? ''), logoUrl: logo || null }));
-      setNotice('Saved.');
+      setNotice(t('orgs.settings.saved'));
       announceOrgsChanged();
     } catch (err) {
       setErrors(formErrorsFrom(err, ['name', 'slug', 'logoUrl']));
@@ -46,20 +48,20 @@ export function OrgSettings({ membership, onSaved }: { membership: Membership; o
   }
 
   return (
-    <Card title="Settings">
+    <Card title={t('orgs.settings.title')}>
       <form onSubmit={save} className="stack" noValidate>
         <FormAlert>{errors.message}</FormAlert>
         <FormAlert tone="success">{notice}</FormAlert>
-        <Field label="Organization name" name="name" defaultValue={org.name} error={errors.fields.name} />
-        <Field label="Slug" name="slug" defaultValue={org.slug} error={errors.fields.slug} />
-        <Field label="Logo URL (https)" name="logoUrl" defaultValue={org.logoUrl ?? ''} error={errors.fields.logoUrl} />
-        <Button type="submit">Save settings</Button>
+        <Field label={t('orgs.settings.name')} name="name" defaultValue={org.name} error={errors.fields.name} />
+        <Field label={t('orgs.settings.slug')} name="slug" defaultValue={org.slug} error={errors.fields.slug} />
+        <Field label={t('orgs.settings.logo')} name="logoUrl" defaultValue={org.logoUrl ?? ''} error={errors.fields.logoUrl} />
+        <Button type="submit">{t('orgs.settings.save')}</Button>
       </form>
       <form onSubmit={remove} className="stack" noValidate>
         <FormAlert>{deleteErrors.message}</FormAlert>
-        <Field label="Your password, to delete the organization and its projects" name="password" type="password" error={deleteErrors.fields.password} />
+        <Field label={t('orgs.settings.password')} name="password" type="password" error={deleteErrors.fields.password} />
         <Button type="submit" variant="danger">
-          Delete organization
+          {t('orgs.settings.delete')}
         </Button>
       </form>
     </Card>

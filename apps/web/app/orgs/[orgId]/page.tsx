@@ -1,8 +1,11 @@
 import type { Metadata } from 'next';
+import { getT } from '@/lib/i18n/server';
 import { requireUser } from '@/lib/session';
 import { OrgDetail } from './OrgDetail';
 
-export const metadata: Metadata = { title: 'Organization' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('orgs.org.metaTitle') };
+}
 
 export default async function OrgPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;

@@ -1,4 +1,5 @@
 'use client';
+import { RecentPasswordField } from '@/components/FreshSignIn';
 import { hasPermission, PERMISSIONS, type ApiKey, type Permission, type Role } from '@portcullis/sdk';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@/components/AuthProvider';
@@ -10,6 +11,7 @@ import { ShownOnce } from '@/components/integrations/ShownOnce';
 import { useApiGet } from '@/components/useApiGet';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
+import { useT } from '@/lib/i18n/client';
 import styles from '@/components/integrations/integrations.module.css';
 
 /** What a key may be given: what you can do to your own things, and `manage_users` only if your role has it. */
@@ -17,6 +19,7 @@ const offered = (role: Role) => PERMISSIONS.filter((p) => p !== 'manage_users' |
 
 export function ApiKeys({ role }: { role: Role }) {
   const { client } = useAuth();
+  const t = useT();
   const { data, setData, error: loadError } = useApiGet<{ apiKeys: ApiKey[] }>('/api/auth/api-keys');
   const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<Permission[]>(['read']);
@@ -57,18 +60,18 @@ export function ApiKeys({ role }: { role: Role }) {
 
   return (
     <div className="stack">
-      {created && <ShownOnce label="Your new API key" value={created} />}
+      {created && <ShownOnce label={t('apiKeys.newKey')} value={created} />}
       <FormAlert>{loadError ? formErrorsFrom(loadError, []).message : errors.message}</FormAlert>
-      {data && data.apiKeys.length === 0 && <EmptyState title="No API keys">Create one below for a script or a CLI.</EmptyState>}
+      {data && data.apiKeys.length === 0 && <EmptyState title={t('apiKeys.emptyTitle')}>{t('apiKeys.empty')}</EmptyState>}
       {data && data.apiKeys.length > 0 && (
-        <table className={styles.table} aria-label="API keys">
+        <table className={styles.table} aria-label={t('apiKeys.title')}>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Permissions</th>
-              <th>Expires</th>
-              <th>Last used</th>
+              <th>{t('apiKeys.name')}</th>
+              <th>{t('apiKeys.key')}</th>
+              <th>{t('apiKeys.permissions')}</th>
+              <th>{t('apiKeys.expires')}</th>
+              <th>{t('apiKeys.lastUsed')}</th>
               <th />
             </tr>
           </thead>
@@ -80,11 +83,11 @@ export function ApiKeys({ role }: { role: Role }) {
                   <code>{key.prefix}…</code>
                 </td>
                 <td>{key.permissions.join(', ')}</td>
-                <td>{key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}</td>
-                <td className={styles.muted}>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</td>
+                <td>{key.expiresAt ? formatDateTime(key.expiresAt) : t('apiKeys.never')}</td>
+                <td className={styles.muted}>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : t('apiKeys.never')}</td>
                 <td>
                   <Button variant="danger" size="sm" onClick={() => void revoke(key)}>
-                    Revoke
+                    {t('settings.revoke')}
                   </Button>
                 </td>
               </tr>
@@ -92,10 +95,10 @@ export function ApiKeys({ role }: { role: Role }) {
           </tbody>
         </table>
       )}
-      <form className={styles.form} onSubmit={create} aria-label="Create an API key">
-        <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} required />
+      <form className={styles.form} onSubmit={create} aria-label={t('apiKeys.form')}>
+        <Field label={t('apiKeys.name')} name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.fields.name} required />
         <fieldset className={styles.choices}>
-          <legend>Permissions</legend>
+          <legend>{t('apiKeys.permissions')}</legend>
           {offered(role).map((p) => (
             <label key={p}>
               <input type="checkbox" checked={permissions.includes(p)} onChange={() => toggle(p)} /> {p}
@@ -104,26 +107,17 @@ export function ApiKeys({ role }: { role: Role }) {
         </fieldset>
         <FormAlert>{errors.fields.permissions}</FormAlert>
         <label>
-          Expires after{' '}
-          <select value={days} onChange={(e) => setDays(e.target.value)} aria-label="Expires after">
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
-            <option value="365">a year</option>
-            <option value="never">never</option>
+          {t('apiKeys.expiresAfter')}{' '}
+          <select value={days} onChange={(e) => setDays(e.target.value)} aria-label={t('apiKeys.expiresAfter')}>
+            <option value="30">{t('apiKeys.days30')}</option>
+            <option value="90">{t('apiKeys.days90')}</option>
+            <option value="365">{t('apiKeys.year')}</option>
+            <option value="never">{t('apiKeys.neverOption')}</option>
           </select>
         </label>
-        <Field
-          label="Your password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.fields.password}
-          hint="Not needed within 10 minutes of signing in."
-        />
-        <Button type="submit" loading={busy} loadingText="Creating…">
-          Create key
+        <RecentPasswordField value={password} onChange={setPassword} error={errors.fields.password} />
+        <Button type="submit" loading={busy} loadingText={t('apiKeys.creating')}>
+          {t('apiKeys.create')}
         </Button>
       </form>
     </div>

@@ -1,21 +1,21 @@
 import type { Metadata } from 'next';
 import { Card } from '@/components/Card';
 import { PageHeader } from '@/components/PageHeader';
+import { getT } from '@/lib/i18n/server';
 import { requireUser } from '@/lib/session';
 import { ApiKeys } from './ApiKeys';
 
-export const metadata: Metadata = { title: 'API keys' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('apiKeys.title') };
+}
 
 export default async function ApiKeysPage() {
   const user = await requireUser('/settings/api-keys');
+  const t = await getT();
   return (
     <div className="container page">
-      <PageHeader
-        eyebrow="Settings"
-        title="API keys"
-        description="Keys let your scripts and command-line tools call the API as you, within the permissions you give them. Send one as Authorization: Bearer <key>."
-      />
-      <Card title="Your keys" description="A key can never do more than your role allows. Revoke any you no longer use.">
+      <PageHeader eyebrow={t('settings.eyebrow')} title={t('apiKeys.title')} description={t('apiKeys.description')} />
+      <Card title={t('apiKeys.card')} description={t('apiKeys.cardDescription')}>
         <ApiKeys role={user.role} />
       </Card>
     </div>

@@ -9,18 +9,21 @@ import { FormAlert } from '@/components/FormAlert';
 import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
+import { rich } from '@/lib/i18n/rich';
 import { staleSignInErrors, type ReauthFormErrors } from '@/lib/reauthentication';
 import styles from './profile.module.css';
 
 const NO_ERRORS: ReauthFormErrors = { fields: {} };
 
 /** The wording of this form for the API's refusals. */
-function changeErrors(error: unknown): ReauthFormErrors {
+function changeErrors(error: unknown, t: Translate): ReauthFormErrors {
   const stale = staleSignInErrors(error);
   if (stale) return stale;
   if (isAuthError(error) && error.code === 'INVALID_CREDENTIALS')
-    return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
-  return formErrorsFrom(error, ['newEmail', 'password']);
+    return { message: t('settings.wrongPassword'), fields: { password: t('settings.notYourPassword') } };
+  return formErrorsFrom(error, ['newEmail', 'password'], t);
 }
 
 /**
@@ -29,6 +32,7 @@ function changeErrors(error: unknown): ReauthFormErrors {
  */
 export function ChangeEmail({ email }: { email: string }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const [open, setOpen] = useState(false);
   const hasPassword = useHasPassword(open);
   const [newEmail, setNewEmail] = useState('');
@@ -48,9 +52,9 @@ export function ChangeEmail({ email }: { email: string }) {
     event.preventDefault();
     const address = newEmail.trim();
     const found: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+$/.test(address)) found.newEmail = 'Enter a valid email address.';
-    if (hasPassword && !password) found.password = 'Enter your password.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please correct the fields marked below.', fields: found });
+    if (!/^[^\s@]+@[^\s@]+$/.test(address)) found.newEmail = t('profile.invalidEmail');
+    if (hasPassword && !password) found.password = t('login.missingPassword');
+    if (Object.keys(found).length) return setErrors({ message: t('error.VALIDATION_FAILED'), fields: found });
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
@@ -59,7 +63,7 @@ export function ChangeEmail({ email }: { email: string }) {
       close();
       setSentTo(address);
     } catch (error) {
-      setErrors(changeErrors(error));
+      setErrors(changeErrors(error, t));
     } finally {
       setBusy(false);
     }
@@ -68,19 +72,15 @@ export function ChangeEmail({ email }: { email: string }) {
   if (!open) {
     return (
       <div className={styles.form}>
-        <p className={styles.note}>
-          Your address is <strong className={styles.address}>{email}</strong>.
-        </p>
+        <p className={styles.note}>{rich(t('profile.address'), { email: <strong className={styles.address}>{email}</strong> })}</p>
         {sentTo && (
           <FormAlert tone="success">
-            <span className={styles.address}>
-              Check your inbox at <strong>{sentTo}</strong> and follow the link we sent to finish. Until then your address stays {email}.
-            </span>
+            <span className={styles.address}>{rich(t('profile.checkInbox'), { newEmail: <strong>{sentTo}</strong>, email })}</span>
           </FormAlert>
         )}
         <div>
           <Button variant="secondary" onClick={() => setOpen(true)}>
-            Change email address…
+            {t('profile.changeEmail')}
           </Button>
         </div>
       </div>
@@ -88,7 +88,7 @@ export function ChangeEmail({ email }: { email: string }) {
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Change your email address">
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={t('profile.changeEmailForm')}>
       <ReauthFields
         email={email}
         hasPassword={hasPassword}
@@ -96,15 +96,10 @@ export function ChangeEmail({ email }: { email: string }) {
         onPassword={setPassword}
         errors={errors}
         returnTo="/settings/profile"
-        intro={
-          <p className={styles.note}>
-            Your address is <strong className={styles.address}>{email}</strong>. We will email a link to the new address; your address changes when you follow
-            it.
-          </p>
-        }
+        intro={<p className={styles.note}>{rich(t('profile.changeEmailIntro'), { email: <strong className={styles.address}>{email}</strong> })}</p>}
       />
       <Field
-        label="New email address"
+        label={t('profile.newEmail')}
         name="newEmail"
         type="email"
         autoComplete="email"
@@ -116,11 +111,11 @@ export function ChangeEmail({ email }: { email: string }) {
         autoFocus={!hasPassword}
       />
       <div className={styles.actions}>
-        <Button type="submit" loading={busy} loadingText="Sending…">
-          Send confirmation link
+        <Button type="submit" loading={busy} loadingText={t('forgot.sending')}>
+          {t('profile.sendLink')}
         </Button>
         <Button variant="ghost" onClick={close} disabled={busy}>
-          Cancel
+          {t('settings.cancel')}
         </Button>
       </div>
     </form>

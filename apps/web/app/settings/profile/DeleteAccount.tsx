@@ -8,20 +8,22 @@ import { Field } from '@/components/Field';
 import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
+import { rich } from '@/lib/i18n/rich';
 import { staleSignInErrors, type ReauthFormErrors } from '@/lib/reauthentication';
 import styles from './profile.module.css';
 
 const NO_ERRORS: ReauthFormErrors = { fields: {} };
 
 /** The wording of this form for the API's refusals. */
-function deleteErrors(error: unknown): ReauthFormErrors {
+function deleteErrors(error: unknown, t: Translate): ReauthFormErrors {
   const stale = staleSignInErrors(error);
   if (stale) return stale;
-  const found = formErrorsFrom(error, ['password', 'code']);
+  const found = formErrorsFrom(error, ['password', 'code'], t);
   if (!isAuthError(error)) return found;
-  if (error.code === 'INVALID_CREDENTIALS') return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
-  if (error.code === 'INVALID_MFA_CODE')
-    return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
+  if (error.code === 'INVALID_CREDENTIALS') return { message: t('settings.wrongPassword'), fields: { password: t('settings.notYourPassword') } };
+  if (error.code === 'INVALID_MFA_CODE') return { message: t('settings.wrongCode'), fields: { code: t('settings.checkCode') } };
   return found;
 }
 
@@ -31,6 +33,7 @@ function deleteErrors(error: unknown): ReauthFormErrors {
  */
 export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled: boolean }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const hasPassword = useHasPassword(confirming);
   const [password, setPassword] = useState('');
@@ -49,9 +52,9 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
     event.preventDefault();
     const value = code.trim();
     const found: Record<string, string> = {};
-    if (hasPassword && !password) found.password = 'Enter your password.';
-    if (mfaEnabled && !value) found.code = 'Enter a code from your app, or a recovery code.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    if (hasPassword && !password) found.password = t('login.missingPassword');
+    if (mfaEnabled && !value) found.code = t('settings.missingAnyCode');
+    if (Object.keys(found).length) return setErrors({ message: t('login.missingFields'), fields: found });
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
@@ -62,7 +65,7 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
       // A full load: nothing of the signed-in pages stays in memory.
       window.location.assign('/login?notice=account_deleted');
     } catch (error) {
-      setErrors(deleteErrors(error));
+      setErrors(deleteErrors(error, t));
       setBusy(false);
     }
   }
@@ -71,14 +74,14 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
     return (
       <div>
         <Button variant="danger" onClick={() => setConfirming(true)}>
-          Delete account…
+          {t('profile.delete')}
         </Button>
       </div>
     );
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Confirm deleting your account">
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={t('profile.deleteForm')}>
       <ReauthFields
         email={email}
         hasPassword={hasPassword}
@@ -86,15 +89,11 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
         onPassword={setPassword}
         errors={errors}
         returnTo="/settings/profile"
-        intro={
-          <p className={styles.note}>
-            Your account <strong>{email}</strong>, your projects and every session will be deleted at once. We will email you to confirm.
-          </p>
-        }
+        intro={<p className={styles.note}>{rich(t('profile.deleteIntro'), { email: <strong>{email}</strong> })}</p>}
       />
       {mfaEnabled && (
         <Field
-          label="Code from the app, or a recovery code"
+          label={t('settings.anyCodeLabel')}
           name="code"
           autoComplete="one-time-code"
           maxLength={LIMITS.recoveryCodeMax}
@@ -106,11 +105,11 @@ export function DeleteAccount({ email, mfaEnabled }: { email: string; mfaEnabled
         />
       )}
       <div className={styles.actions}>
-        <Button type="submit" variant="danger" loading={busy} loadingText="Deleting…">
-          Delete my account for good
+        <Button type="submit" variant="danger" loading={busy} loadingText={t('profile.deleting')}>
+          {t('profile.deleteConfirm')}
         </Button>
         <Button variant="ghost" onClick={cancel} disabled={busy}>
-          Cancel
+          {t('settings.cancel')}
         </Button>
       </div>
     </form>

@@ -7,12 +7,14 @@ import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import styles from './profile.module.css';
 
 /** PATCH /api/auth/me with the display name; the header and this page show the new one at once. */
 export function ProfileForm({ initialName }: { initialName: string }) {
   const { client, ready, userChanged } = useAuth();
   const router = useRouter();
+  const t = useT();
   const [name, setName] = useState(initialName);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -22,11 +24,11 @@ export function ProfileForm({ initialName }: { initialName: string }) {
     event.preventDefault();
     setDone(undefined);
     const displayName = name.trim();
-    if (!displayName) return setErrors({ message: 'Please correct the field marked below.', fields: { displayName: 'Enter your name.' } });
+    if (!displayName) return setErrors({ message: t('profile.correctField'), fields: { displayName: t('register.missingName') } });
     if (displayName.length > LIMITS.displayName)
       return setErrors({
-        message: 'Please correct the field marked below.',
-        fields: { displayName: `Name must be at most ${LIMITS.displayName} characters.` },
+        message: t('profile.correctField'),
+        fields: { displayName: t('profile.nameTooLong', { max: LIMITS.displayName }) },
       });
     setBusy(true);
     setErrors({ fields: {} });
@@ -35,7 +37,7 @@ export function ProfileForm({ initialName }: { initialName: string }) {
       const user = await client.updateProfile({ displayName });
       userChanged(user);
       setName(user.displayName);
-      setDone('Your name has been changed.');
+      setDone(t('profile.nameChanged'));
       // Server-rendered parts (this page's header, the dashboard) read the session again.
       router.refresh();
     } catch (error) {
@@ -46,11 +48,11 @@ export function ProfileForm({ initialName }: { initialName: string }) {
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Your name">
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={t('profile.nameCard')}>
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
       <Field
-        label="Display name"
+        label={t('profile.displayName')}
         name="displayName"
         autoComplete="name"
         maxLength={LIMITS.displayName}
@@ -60,8 +62,8 @@ export function ProfileForm({ initialName }: { initialName: string }) {
         error={errors.fields.displayName}
       />
       <div>
-        <Button type="submit" loading={busy} loadingText="Saving…">
-          Save name
+        <Button type="submit" loading={busy} loadingText={t('reset.saving')}>
+          {t('settings.saveName')}
         </Button>
       </div>
     </form>

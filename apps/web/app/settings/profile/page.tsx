@@ -2,35 +2,39 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Card } from '@/components/Card';
 import { PageHeader } from '@/components/PageHeader';
+import { rich } from '@/lib/i18n/rich';
+import { getT } from '@/lib/i18n/server';
 import { requireUser } from '@/lib/session';
 import { ChangeEmail } from './ChangeEmail';
 import { DeleteAccount } from './DeleteAccount';
 import { ProfileForm } from './ProfileForm';
 
-export const metadata: Metadata = { title: 'Profile' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('profile.title') };
+}
 
 export default async function ProfilePage() {
   const user = await requireUser('/settings/profile');
+  const t = await getT();
   return (
     <div className="container page">
       <PageHeader
-        eyebrow="Settings"
-        title="Profile"
-        description={
-          <>
-            Signed in as <strong>{user.displayName}</strong> ({user.email}). Password, sessions and two-step verification are in{' '}
-            <Link href="/settings/security">security settings</Link>.
-          </>
-        }
+        eyebrow={t('settings.eyebrow')}
+        title={t('profile.title')}
+        description={rich(t('profile.description'), {
+          name: <strong>{user.displayName}</strong>,
+          email: user.email,
+          link: <Link href="/settings/security">{t('profile.securityLink')}</Link>,
+        })}
       />
       <div className="stack">
-        <Card title="Your name" description="How Portcullis greets you and how you appear to admins.">
+        <Card title={t('profile.nameCard')} description={t('profile.nameCardDescription')}>
           <ProfileForm initialName={user.displayName} />
         </Card>
-        <Card title="Email address" description="The address you sign in with, and where we send mail about your account.">
+        <Card title={t('profile.emailCard')} description={t('profile.emailCardDescription')}>
           <ChangeEmail email={user.email} />
         </Card>
-        <Card tone="danger" title="Delete account" description="Deletes your account, your projects and every session, for good. This cannot be undone.">
+        <Card tone="danger" title={t('profile.deleteCard')} description={t('profile.deleteCardDescription')}>
           <DeleteAccount email={user.email} mfaEnabled={user.mfaEnabled} />
         </Card>
       </div>

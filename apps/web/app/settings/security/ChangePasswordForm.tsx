@@ -9,6 +9,7 @@ import { FormAlert } from '@/components/FormAlert';
 import { PasswordRules } from '@/components/PasswordRules';
 import { useHasPassword } from '@/components/useHasPassword';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import { meetsPasswordRules } from '@/lib/password-rules';
 import { SetPasswordByMail } from './SetPasswordByMail';
 import styles from './security.module.css';
@@ -18,6 +19,7 @@ const EMPTY = { currentPassword: '', newPassword: '', confirmPassword: '' };
 /** POST /api/auth/password/change → 204; the API signs out every other session. */
 export function ChangePasswordForm({ email }: { email: string }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const hasPassword = useHasPassword();
   const [values, setValues] = useState(EMPTY);
   const [busy, setBusy] = useState(false);
@@ -30,24 +32,24 @@ export function ChangePasswordForm({ email }: { email: string }) {
     event.preventDefault();
     setDone(undefined);
     const found: Record<string, string> = {};
-    if (!values.currentPassword) found.currentPassword = 'Enter your current password.';
-    if (!values.newPassword) found.newPassword = 'Choose a new password.';
-    else if (!meetsPasswordRules(values.newPassword)) found.newPassword = 'Your new password does not meet all the rules below yet.';
-    else if (values.newPassword === values.currentPassword) found.newPassword = 'Choose a password different from your current one.';
-    if (values.newPassword && values.confirmPassword !== values.newPassword) found.confirmPassword = 'The two new passwords do not match.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please correct the fields marked below.', fields: found });
+    if (!values.currentPassword) found.currentPassword = t('security.missingCurrent');
+    if (!values.newPassword) found.newPassword = t('reset.choose');
+    else if (!meetsPasswordRules(values.newPassword)) found.newPassword = t('reset.notYet');
+    else if (values.newPassword === values.currentPassword) found.newPassword = t('security.samePassword');
+    if (values.newPassword && values.confirmPassword !== values.newPassword) found.confirmPassword = t('security.mismatch');
+    if (Object.keys(found).length) return setErrors({ message: t('error.VALIDATION_FAILED'), fields: found });
     setBusy(true);
     setErrors({ fields: {} });
     try {
       await ready();
       await client.changePassword({ currentPassword: values.currentPassword, newPassword: values.newPassword });
       setValues(EMPTY);
-      setDone('Password changed. Every other device has been signed out.');
+      setDone(t('security.passwordChanged'));
     } catch (error) {
       if (isAuthError(error) && error.code === 'INVALID_CREDENTIALS') {
-        setErrors({ message: 'Your current password is not right.', fields: { currentPassword: 'This is not your current password.' } });
+        setErrors({ message: t('security.wrongCurrent'), fields: { currentPassword: t('security.notCurrent') } });
       } else if (isAuthError(error) && (error.status === 404 || error.status === 405)) {
-        setErrors({ message: 'Changing your password is not available yet on this server.', fields: {} });
+        setErrors({ message: t('security.changeUnavailable'), fields: {} });
       } else {
         setErrors(formErrorsFrom(error, ['currentPassword', 'newPassword']));
       }
@@ -64,7 +66,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{done}</FormAlert>
       <Field
-        label="Current password"
+        label={t('security.currentPassword')}
         name="currentPassword"
         type="password"
         autoComplete="current-password"
@@ -74,7 +76,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
         error={errors.fields.currentPassword}
       />
       <Field
-        label="New password"
+        label={t('reset.newPassword')}
         name="newPassword"
         type="password"
         autoComplete="new-password"
@@ -86,7 +88,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
         hint={<PasswordRules password={values.newPassword} />}
       />
       <Field
-        label="Confirm new password"
+        label={t('reset.confirm')}
         name="confirmPassword"
         type="password"
         autoComplete="new-password"
@@ -97,8 +99,8 @@ export function ChangePasswordForm({ email }: { email: string }) {
         error={errors.fields.confirmPassword}
       />
       <div>
-        <Button type="submit" loading={busy} loadingText="Changing password…">
-          Change password
+        <Button type="submit" loading={busy} loadingText={t('security.changing')}>
+          {t('security.passwordCard')}
         </Button>
       </div>
     </form>

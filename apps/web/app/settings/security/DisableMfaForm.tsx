@@ -7,6 +7,7 @@ import { Field } from '@/components/Field';
 import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import { postAuthed } from '@/lib/account-api';
+import { useT } from '@/lib/i18n/client';
 import type { ReauthFormErrors } from '@/lib/reauthentication';
 import { mfaFormErrors } from './mfaErrors';
 import styles from './mfa.module.css';
@@ -19,6 +20,7 @@ const NO_ERRORS: ReauthFormErrors = { fields: {} };
  */
 export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onCancel(): void; onDone(): void }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const hasPassword = useHasPassword();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -28,9 +30,9 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (hasPassword && !password) found.password = 'Enter your password.';
-    if (!code.trim()) found.code = 'Enter a code from your app or a recovery code.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    if (hasPassword && !password) found.password = t('login.missingPassword');
+    if (!code.trim()) found.code = t('settings.missingAnyCode');
+    if (Object.keys(found).length) return setErrors({ message: t('login.missingFields'), fields: found });
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
@@ -41,16 +43,16 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
       });
       onDone();
     } catch (error) {
-      setErrors(mfaFormErrors(error, ['password', 'code']));
+      setErrors(mfaFormErrors(error, ['password', 'code'], t));
       setBusy(false);
     }
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Turn off two-step verification">
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={t('security.disableForm')}>
       <ReauthFields email={email} hasPassword={hasPassword} password={password} onPassword={setPassword} errors={errors} returnTo="/settings/security" />
       <Field
-        label="Code from the app, or a recovery code"
+        label={t('settings.anyCodeLabel')}
         name="code"
         autoComplete="one-time-code"
         maxLength={LIMITS.recoveryCodeMax}
@@ -62,11 +64,11 @@ export function DisableMfaForm({ email, onCancel, onDone }: { email: string; onC
         autoFocus={!hasPassword}
       />
       <div className={styles.actions}>
-        <Button type="submit" variant="danger" loading={busy} loadingText="Turning off…">
-          Turn off two-step verification
+        <Button type="submit" variant="danger" loading={busy} loadingText={t('security.turningOff')}>
+          {t('security.disableForm')}
         </Button>
         <Button variant="ghost" onClick={onCancel} disabled={busy}>
-          Cancel
+          {t('settings.cancel')}
         </Button>
       </div>
     </form>

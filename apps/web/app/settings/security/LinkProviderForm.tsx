@@ -7,20 +7,21 @@ import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { ReauthFields } from '@/components/FreshSignIn';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
 import { staleSignInErrors, type ReauthFormErrors } from '@/lib/reauthentication';
 import styles from './security.module.css';
 
 const NO_ERRORS: ReauthFormErrors = { fields: {} };
 
 /** The wording of this form for the API's refusals. */
-function linkErrors(error: unknown): ReauthFormErrors {
+function linkErrors(error: unknown, t: Translate): ReauthFormErrors {
   const stale = staleSignInErrors(error);
   if (stale) return stale;
-  const found = formErrorsFrom(error, ['password', 'code']);
+  const found = formErrorsFrom(error, ['password', 'code'], t);
   if (!isAuthError(error)) return found;
-  if (error.code === 'INVALID_CREDENTIALS') return { message: 'Your password is not right.', fields: { password: 'This is not your password.' } };
-  if (error.code === 'INVALID_MFA_CODE')
-    return { message: 'That code is not right.', fields: { code: 'Check your app (or your recovery codes) and try again.' } };
+  if (error.code === 'INVALID_CREDENTIALS') return { message: t('settings.wrongPassword'), fields: { password: t('settings.notYourPassword') } };
+  if (error.code === 'INVALID_MFA_CODE') return { message: t('settings.wrongCode'), fields: { code: t('settings.checkCode') } };
   if (error.code === 'FORBIDDEN') return { message: error.message, fields: {}, signInAgain: true };
   return found;
 }
@@ -39,6 +40,7 @@ export function LinkProviderForm(props: {
 }) {
   const { provider, email, hasPassword, mfaEnabled, onCancel } = props;
   const { client, ready } = useAuth();
+  const t = useT();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -48,9 +50,9 @@ export function LinkProviderForm(props: {
     event.preventDefault();
     const value = code.trim();
     const found: Record<string, string> = {};
-    if (hasPassword && !password) found.password = 'Enter your password.';
-    if (mfaEnabled && !value) found.code = 'Enter a code from your app, or a recovery code.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    if (hasPassword && !password) found.password = t('login.missingPassword');
+    if (mfaEnabled && !value) found.code = t('settings.missingAnyCode');
+    if (Object.keys(found).length) return setErrors({ message: t('login.missingFields'), fields: found });
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
@@ -61,13 +63,13 @@ export function LinkProviderForm(props: {
       if (!/^https?:\/\//.test(url)) throw new Error('unexpected provider URL');
       window.location.assign(url);
     } catch (error) {
-      setErrors(linkErrors(error));
+      setErrors(linkErrors(error, t));
       setBusy(false);
     }
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={`Link ${provider.name}`}>
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={t('security.link', { provider: provider.name })}>
       <ReauthFields
         email={email}
         hasPassword={hasPassword}
@@ -75,13 +77,11 @@ export function LinkProviderForm(props: {
         onPassword={setPassword}
         errors={errors}
         returnTo="/settings/security"
-        intro={
-          <p className="muted">Once linked, {provider.name} can sign in to your account. Confirm it is you first; we will email you when the link is made.</p>
-        }
+        intro={<p className="muted">{t('security.linkIntro', { provider: provider.name })}</p>}
       />
       {mfaEnabled && (
         <Field
-          label="Code from the app, or a recovery code"
+          label={t('settings.anyCodeLabel')}
           name="code"
           autoComplete="one-time-code"
           maxLength={LIMITS.recoveryCodeMax}
@@ -93,11 +93,11 @@ export function LinkProviderForm(props: {
         />
       )}
       <div>
-        <Button type="submit" loading={busy} loadingText="Going to the provider…">
-          Continue to {provider.name}
+        <Button type="submit" loading={busy} loadingText={t('security.goingToProvider')}>
+          {t('security.continueTo', { provider: provider.name })}
         </Button>
         <Button variant="ghost" onClick={onCancel} disabled={busy}>
-          Cancel
+          {t('settings.cancel')}
         </Button>
       </div>
     </form>

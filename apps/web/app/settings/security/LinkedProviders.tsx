@@ -8,6 +8,9 @@ import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { apiJson } from '@/lib/api';
 import { formErrorsFrom, loginErrorMessage } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import type { MessageKey } from '@/lib/i18n/core';
+import { rich } from '@/lib/i18n/rich';
 import { Time } from '@/components/Time';
 import { LinkProviderForm } from './LinkProviderForm';
 import styles from './security.module.css';
@@ -16,12 +19,12 @@ type Identity = oauth.LinkedIdentity;
 type Provider = ResponseOf<typeof oauth.listProviders>['providers'][number];
 
 /** Messages for `/settings/security?error=<code>`, where a link flow that failed comes back. */
-const LINK_ERRORS: Record<string, string> = {
-  oauth_identity_in_use: 'That account at the provider is already linked to another Portcullis account.',
-  oauth_provider_already_linked: 'You already have an account at this provider linked. Unlink it first to link a different one.',
-  oauth_link_session_expired: 'Your session ended before the link completed. Sign in and try again.',
-  oauth_link_wrong_browser: 'The link was finished in a browser that is not the one you started it from. Start it again here.',
-} satisfies Record<(typeof OAUTH_LINK_ERROR_CODES)[number], string>;
+const LINK_ERRORS: Record<string, MessageKey> = {
+  oauth_identity_in_use: 'security.linkError.oauth_identity_in_use',
+  oauth_provider_already_linked: 'security.linkError.oauth_provider_already_linked',
+  oauth_link_session_expired: 'security.linkError.oauth_link_session_expired',
+  oauth_link_wrong_browser: 'security.linkError.oauth_link_wrong_browser',
+} satisfies Record<(typeof OAUTH_LINK_ERROR_CODES)[number], MessageKey>;
 
 /**
  * Sign-in providers linked to this account: link another (after proving it is you, LinkProviderForm;
@@ -30,12 +33,13 @@ const LINK_ERRORS: Record<string, string> = {
  */
 export function LinkedProviders({ linked, error }: { linked?: string; error?: string }) {
   const { client, ready, user } = useAuth();
+  const t = useT();
   const [identities, setIdentities] = useState<Identity[] | null>(null);
   const [providers, setProviders] = useState<Provider[]>([]);
   const [hasPassword, setHasPassword] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | undefined>(
-    error ? (Object.hasOwn(LINK_ERRORS, error) ? LINK_ERRORS[error] : loginErrorMessage(error)) : undefined,
+    error ? (Object.hasOwn(LINK_ERRORS, error) ? t(LINK_ERRORS[error]!) : loginErrorMessage(error, t)) : undefined,
   );
   const [notice, setNotice] = useState<string | undefined>();
   const [linking, setLinking] = useState<Provider | null>(null);
@@ -64,10 +68,10 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
   const justLinked = useRef(linked);
   useEffect(() => {
     if (!justLinked.current || !identities) return;
-    const name = identities.find((i) => i.provider === justLinked.current)?.name ?? 'The provider';
+    const name = identities.find((i) => i.provider === justLinked.current)?.name ?? t('security.theProvider');
     justLinked.current = undefined;
-    setNotice(`${name} is now linked. You can use it to sign in.`);
-  }, [identities]);
+    setNotice(t('security.providerLinked', { provider: name }));
+  }, [identities, t]);
 
   async function unlink(identity: Identity) {
     setBusy(identity.id);
@@ -75,7 +79,7 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
     setNotice(undefined);
     try {
       await apiJson(client, 'DELETE', `/api/auth/oauth/accounts/${identity.id}`);
-      setNotice(`${identity.name} is no longer linked.`);
+      setNotice(t('security.providerUnlinked', { provider: identity.name }));
       await load();
     } catch (err) {
       setMessage(formErrorsFrom(err, []).message);
@@ -87,7 +91,7 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
   if (identities === null) {
     return (
       <p className={styles.loading}>
-        <Spinner /> Loading linked providers…
+        <Spinner /> {t('security.providersLoading')}
       </p>
     );
   }
@@ -99,7 +103,7 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
       <FormAlert>{message}</FormAlert>
       <FormAlert tone="success">{notice}</FormAlert>
       {identities.length === 0 ? (
-        <p className="muted">No provider is linked yet.</p>
+        <p className="muted">{t('security.noProviders')}</p>
       ) : (
         <ul className={styles.list}>
           {identities.map((identity) => {
@@ -109,12 +113,15 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
                 <div className={styles.meta}>
                   <strong>{identity.name}</strong>
                   <div className="muted">
-                    {identity.email ?? 'No email shared'} · linked <Time iso={identity.linkedAt} format="date" />
+                    {rich(t('security.linkedOn'), {
+                      email: identity.email ?? t('security.noEmailShared'),
+                      date: <Time iso={identity.linkedAt} format="date" />,
+                    })}
                   </div>
-                  {last && <div className="muted">This is your only way to sign in: set a password or link another provider before unlinking it.</div>}
+                  {last && <div className="muted">{t('security.onlyWay')}</div>}
                 </div>
                 <Button variant="secondary" size="sm" disabled={last || busy !== null} loading={busy === identity.id} onClick={() => void unlink(identity)}>
-                  Unlink
+                  {t('security.unlink')}
                 </Button>
               </li>
             );
@@ -143,7 +150,7 @@ export function LinkedProviders({ linked, error }: { linked?: string; error?: st
                   setLinking(p);
                 }}
               >
-                Link {p.name}
+                {t('security.link', { provider: p.name })}
               </Button>
             ))}
           </div>

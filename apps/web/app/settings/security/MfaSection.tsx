@@ -7,6 +7,7 @@ import { FormAlert } from '@/components/FormAlert';
 import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
 import { postAuthed, type TotpSetup } from '@/lib/account-api';
+import { useT } from '@/lib/i18n/client';
 import type { ReauthFormErrors } from '@/lib/reauthentication';
 import { mfaFormErrors } from './mfaErrors';
 import styles from './mfa.module.css';
@@ -33,6 +34,7 @@ const NO_ERRORS: ReauthFormErrors = { fields: {} };
  */
 export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: boolean; email: string }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const [step, setStep] = useState<Step>(initiallyEnabled ? { kind: 'on' } : { kind: 'off' });
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<ReauthFormErrors>(NO_ERRORS);
@@ -49,7 +51,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       await ready();
       await action();
     } catch (error) {
-      setErrors(mfaFormErrors(error, fields));
+      setErrors(mfaFormErrors(error, fields, t));
     } finally {
       setBusy(false);
     }
@@ -67,15 +69,15 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
     event.preventDefault();
     const value = code.replace(/\s+/g, '');
     const found: Record<string, string> = {};
-    if (hasPassword && !password) found.password = 'Enter your password.';
-    if (!/^\d{6}$/.test(value)) found.code = 'Enter the 6-digit code from your app.';
+    if (hasPassword && !password) found.password = t('login.missingPassword');
+    if (!/^\d{6}$/.test(value)) found.code = t('settings.missingTotp');
     if (Object.keys(found).length) return setErrors({ fields: found });
     void run(async () => {
       const body = { code: value, ...(hasPassword ? { password } : {}) };
       const { recoveryCodes } = await postAuthed<{ recoveryCodes: string[] }>(client, '/api/auth/mfa/totp/enable', body);
       setCode('');
       setPassword('');
-      setStep({ kind: 'codes', codes: recoveryCodes, notice: 'Two-step verification is on.' });
+      setStep({ kind: 'codes', codes: recoveryCodes, notice: t('security.mfaOnNotice') });
     }, ['password', 'code']);
   };
 
@@ -84,15 +86,15 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       <div className="stack">
         <div className={styles.setup}>
           {/* A plain img: the QR code is a data: URL, nothing for next/image to optimise. */}
-          <img className={styles.qr} src={step.setup.qrCodeDataUrl} alt="QR code to add Portcullis to your authenticator app" width={200} height={200} />
+          <img className={styles.qr} src={step.setup.qrCodeDataUrl} alt={t('security.qrAlt')} width={200} height={200} />
           <div className="stack">
-            <p>Scan the QR code with an authenticator app (1Password, Google Authenticator, Authy…), or enter this key by hand:</p>
+            <p>{t('security.scan')}</p>
             <p>
-              <code className={styles.secret} data-testid="totp-secret" aria-label="Setup key">
+              <code className={styles.secret} data-testid="totp-secret" aria-label={t('security.setupKey')}>
                 {step.setup.secret}
               </code>
             </p>
-            <form className={styles.form} onSubmit={enable} noValidate aria-busy={busy} aria-label="Turn on two-step verification">
+            <form className={styles.form} onSubmit={enable} noValidate aria-busy={busy} aria-label={t('security.enableForm')}>
               <ReauthFields
                 email={email}
                 hasPassword={hasPassword}
@@ -102,7 +104,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
                 returnTo="/settings/security"
               />
               <Field
-                label="Code from the app"
+                label={t('settings.codeFromApp')}
                 name="code"
                 autoComplete="one-time-code"
                 inputMode="numeric"
@@ -114,11 +116,11 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
                 autoFocus={!hasPassword}
               />
               <div className={styles.actions}>
-                <Button type="submit" loading={busy} loadingText="Turning on…">
-                  Turn on
+                <Button type="submit" loading={busy} loadingText={t('security.turningOn')}>
+                  {t('security.turnOn')}
                 </Button>
                 <Button variant="ghost" onClick={() => setStep({ kind: 'off' })} disabled={busy}>
-                  Cancel
+                  {t('settings.cancel')}
                 </Button>
               </div>
             </form>
@@ -135,7 +137,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       <RegenerateCodesForm
         email={email}
         onCancel={() => setStep({ kind: 'on' })}
-        onDone={(codes) => setStep({ kind: 'codes', codes, notice: 'New recovery codes are ready. The old ones no longer work.' })}
+        onDone={(codes) => setStep({ kind: 'codes', codes, notice: t('security.newCodesNotice') })}
       />
     );
   }
@@ -147,7 +149,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
         onCancel={() => setStep({ kind: 'on' })}
         onDone={() => {
           setStep({ kind: 'off' });
-          setNotice('Two-step verification is off.');
+          setNotice(t('security.mfaOffNotice'));
         }}
       />
     );
@@ -159,7 +161,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
       <FormAlert tone="success">{notice}</FormAlert>
       <FormAlert>{errors.message}</FormAlert>
       <p className={`${styles.status} ${on ? styles.on : styles.off}`} data-testid="mfa-status">
-        {on ? '● On: sign-in asks for a code from your authenticator app.' : '○ Off: sign-in only asks for your password.'}
+        {on ? t('security.statusOn') : t('security.statusOff')}
       </p>
       {on && <RecoveryCodesLeft />}
       <div className={styles.actions}>
@@ -172,7 +174,7 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
               setStep({ kind: 'regenerating' });
             }}
           >
-            Generate new recovery codes…
+            {t('security.regenerateOpen')}
           </Button>
         )}
         {on ? (
@@ -183,11 +185,11 @@ export function MfaSection({ initiallyEnabled, email }: { initiallyEnabled: bool
               setStep({ kind: 'disabling' });
             }}
           >
-            Turn off…
+            {t('security.turnOffOpen')}
           </Button>
         ) : (
-          <Button onClick={startSetup} loading={busy} loadingText="Preparing…">
-            Set up authenticator app
+          <Button onClick={startSetup} loading={busy} loadingText={t('security.preparing')}>
+            {t('security.setUp')}
           </Button>
         )}
       </div>

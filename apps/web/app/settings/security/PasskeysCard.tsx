@@ -9,6 +9,8 @@ import { FormAlert } from '@/components/FormAlert';
 import { useHasPassword } from '@/components/useHasPassword';
 import { formErrorsFrom, type FormErrors } from '@/lib/form-errors';
 import { formatDateTime } from '@/lib/format';
+import { useT } from '@/lib/i18n/client';
+import { FRESH_SIGN_IN_MINUTES } from '@/lib/reauthentication';
 import styles from './security.module.css';
 
 const NO_ERRORS: FormErrors = { fields: {} };
@@ -20,6 +22,7 @@ const NO_ERRORS: FormErrors = { fields: {} };
  */
 export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const hasPassword = useHasPassword();
   const [list, setList] = useState<Passkey[] | null>(null);
   const [adding, setAdding] = useState(false);
@@ -51,7 +54,7 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
     try {
       const proof = { ...(hasPassword && { password }), ...(mfaEnabled && { code: code.replace(/\s+/g, '') }) };
       const added = await addPasskey(client, { ...proof, ...(name.trim() && { name: name.trim() }) });
-      setNotice(`Passkey “${added.name}” added. You can now sign in with it.`);
+      setNotice(t('security.passkeyAdded', { name: added.name }));
       setAdding(false);
       setName('');
       setPassword('');
@@ -60,7 +63,7 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
     } catch (err) {
       setErrors(
         err instanceof Error && err.name === 'NotAllowedError'
-          ? { message: 'The passkey request was cancelled or timed out.', fields: {} }
+          ? { message: t('passkey.cancelled'), fields: {} }
           : formErrorsFrom(err, ['password', 'code', 'name']),
       );
     } finally {
@@ -88,15 +91,15 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
     <div className={styles.sessions} data-testid="passkeys">
       <FormAlert>{errors.message}</FormAlert>
       <FormAlert tone="success">{notice}</FormAlert>
-      {list?.length === 0 && <p className="muted">No passkeys yet.</p>}
+      {list?.length === 0 && <p className="muted">{t('security.passkeysEmpty')}</p>}
       {list && list.length > 0 && (
-        <ul className={styles.list} aria-label="Your passkeys">
+        <ul className={styles.list} aria-label={t('security.passkeysList')}>
           {list.map((p) => (
             <li key={p.id} className={styles.item}>
               <div className={styles.meta}>
                 {renaming?.id === p.id ? (
                   <Field
-                    label="New name"
+                    label={t('security.passkeyNewName')}
                     name="name"
                     value={renaming.name}
                     onChange={(e) => setRenaming({ id: p.id, name: e.target.value })}
@@ -106,26 +109,33 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
                   <span className={styles.device}>{p.name}</span>
                 )}
                 <span className={styles.details}>
-                  {p.synced ? 'Synced' : 'This device only'} · added {formatDateTime(p.createdAt)} ·{' '}
-                  {p.lastUsedAt ? `last used ${formatDateTime(p.lastUsedAt)}` : 'never used'}
+                  {t('security.passkeyDetails', {
+                    kind: p.synced ? t('security.passkeySynced') : t('security.passkeyDeviceOnly'),
+                    added: formatDateTime(p.createdAt),
+                    used: p.lastUsedAt ? t('security.passkeyLastUsed', { date: formatDateTime(p.lastUsedAt) }) : t('security.passkeyNeverUsed'),
+                  })}
                 </span>
               </div>
               {renaming?.id === p.id ? (
-                <Button size="sm" loading={busy === p.id} onClick={() => act(p.id, () => client.renamePasskey(p.id, renaming.name), 'Passkey renamed.')}>
-                  Save name
+                <Button
+                  size="sm"
+                  loading={busy === p.id}
+                  onClick={() => act(p.id, () => client.renamePasskey(p.id, renaming.name), t('security.passkeyRenamed'))}
+                >
+                  {t('settings.saveName')}
                 </Button>
               ) : (
                 <Button size="sm" variant="secondary" onClick={() => setRenaming({ id: p.id, name: p.name })}>
-                  Rename
+                  {t('security.passkeyRename')}
                 </Button>
               )}
               <Button
                 size="sm"
                 variant="danger"
                 loading={busy === p.id}
-                onClick={() => act(p.id, () => client.deletePasskey(p.id), `Passkey “${p.name}” removed.`)}
+                onClick={() => act(p.id, () => client.deletePasskey(p.id), t('security.passkeyRemoved', { name: p.name }))}
               >
-                Remove {p.name}
+                {t('security.passkeyRemove', { name: p.name })}
               </Button>
             </li>
           ))}
@@ -133,21 +143,21 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
       )}
       {!adding ? (
         <Button variant="secondary" onClick={() => setAdding(true)} disabled={!supported}>
-          Add a passkey
+          {t('security.passkeyAdd')}
         </Button>
       ) : (
-        <form className={styles.form} onSubmit={add} noValidate aria-label="Add a passkey">
+        <form className={styles.form} onSubmit={add} noValidate aria-label={t('security.passkeyAdd')}>
           <Field
-            label="Passkey name"
+            label={t('security.passkeyName')}
             name="name"
-            placeholder="e.g. Work laptop"
+            placeholder={t('security.passkeyNameExample')}
             value={name}
             onChange={(e) => setName(e.target.value)}
             error={errors.fields.name}
           />
           {hasPassword ? (
             <Field
-              label="Password"
+              label={t('login.password')}
               name="password"
               type="password"
               autoComplete="current-password"
@@ -156,11 +166,11 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
               error={errors.fields.password}
             />
           ) : (
-            <p className="muted">Your account has no password: a sign-in of the last 10 minutes proves it is you.</p>
+            <p className="muted">{t('security.passkeyNoPassword', { minutes: FRESH_SIGN_IN_MINUTES })}</p>
           )}
           {mfaEnabled && (
             <Field
-              label="Code from the app"
+              label={t('settings.codeFromApp')}
               name="code"
               autoComplete="one-time-code"
               inputMode="numeric"
@@ -169,8 +179,8 @@ export function PasskeysCard({ mfaEnabled }: { mfaEnabled: boolean }) {
               error={errors.fields.code}
             />
           )}
-          <Button type="submit" loading={busy === 'add'} loadingText="Waiting for your passkey…">
-            Create passkey
+          <Button type="submit" loading={busy === 'add'} loadingText={t('passkey.waiting')}>
+            {t('security.passkeyCreate')}
           </Button>
         </form>
       )}

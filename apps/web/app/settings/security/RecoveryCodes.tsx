@@ -2,12 +2,14 @@
 import { useState } from 'react';
 import { Button } from '@/components/Button';
 import { FormAlert } from '@/components/FormAlert';
+import { useT } from '@/lib/i18n/client';
 import styles from './mfa.module.css';
 
 /** Shown once, right after enabling or making a new set: the API keeps only hashes. */
 export function RecoveryCodes({ codes, email, notice, onDone }: { codes: string[]; email: string; notice: string; onDone(): void }) {
+  const t = useT();
   const [copied, setCopied] = useState(false);
-  const text = `Portcullis recovery codes for ${email}\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+  const text = `${t('security.codesFile', { email })}\n\n${codes.join('\n')}\n`;
 
   async function copy() {
     try {
@@ -31,21 +33,21 @@ export function RecoveryCodes({ codes, email, notice, onDone }: { codes: string[
     <div className="stack">
       <FormAlert tone="success">{notice}</FormAlert>
       <p>
-        <strong>Save these recovery codes now.</strong> If you lose your phone, each one lets you sign in once. They will not be shown again.
+        <strong>{t('security.codesSaveNow')}</strong> {t('security.codesSaveWhy')}
       </p>
-      <ul className={styles.codes} aria-label="Recovery codes" data-testid="recovery-codes">
+      <ul className={styles.codes} aria-label={t('security.codesList')} data-testid="recovery-codes">
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}
       </ul>
       <div className={styles.actions}>
         <Button variant="secondary" onClick={copy}>
-          {copied ? 'Copied' : 'Copy codes'}
+          {copied ? t('security.codesCopied') : t('security.codesCopy')}
         </Button>
         <Button variant="secondary" onClick={download}>
-          Download codes
+          {t('security.codesDownload')}
         </Button>
-        <Button onClick={onDone}>I’ve saved them</Button>
+        <Button onClick={onDone}>{t('security.codesSaved')}</Button>
       </div>
     </div>
   );

@@ -5,6 +5,7 @@ import { Button } from '@/components/Button';
 import { Field } from '@/components/Field';
 import { ReauthFields } from '@/components/FreshSignIn';
 import { useHasPassword } from '@/components/useHasPassword';
+import { useT } from '@/lib/i18n/client';
 import type { ReauthFormErrors } from '@/lib/reauthentication';
 import { mfaFormErrors } from './mfaErrors';
 import styles from './mfa.module.css';
@@ -17,6 +18,7 @@ const NO_ERRORS: ReauthFormErrors = { fields: {} };
  */
 export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string; onCancel(): void; onDone(codes: string[]): void }) {
   const { client, ready } = useAuth();
+  const t = useT();
   const hasPassword = useHasPassword();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -27,22 +29,22 @@ export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string
     event.preventDefault();
     const value = code.replace(/\s+/g, '');
     const found: Record<string, string> = {};
-    if (hasPassword && !password) found.password = 'Enter your password.';
-    if (!/^\d{6}$/.test(value)) found.code = 'Enter the 6-digit code from your app.';
-    if (Object.keys(found).length) return setErrors({ message: 'Please fill in the fields marked below.', fields: found });
+    if (hasPassword && !password) found.password = t('login.missingPassword');
+    if (!/^\d{6}$/.test(value)) found.code = t('settings.missingTotp');
+    if (Object.keys(found).length) return setErrors({ message: t('login.missingFields'), fields: found });
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
       await ready();
       onDone(await client.regenerateRecoveryCodes({ ...(hasPassword ? { password } : {}), code: value }));
     } catch (error) {
-      setErrors(mfaFormErrors(error, ['password', 'code']));
+      setErrors(mfaFormErrors(error, ['password', 'code'], t));
       setBusy(false);
     }
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label="Generate new recovery codes">
+    <form className={styles.form} onSubmit={onSubmit} noValidate aria-busy={busy} aria-label={t('security.regenerateForm')}>
       <ReauthFields
         email={email}
         hasPassword={hasPassword}
@@ -50,10 +52,10 @@ export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string
         onPassword={setPassword}
         errors={errors}
         returnTo="/settings/security"
-        intro={<p>Your current recovery codes stop working as soon as the new ones are made.</p>}
+        intro={<p>{t('security.regenerateIntro')}</p>}
       />
       <Field
-        label="Code from the app"
+        label={t('settings.codeFromApp')}
         name="code"
         autoComplete="one-time-code"
         inputMode="numeric"
@@ -65,11 +67,11 @@ export function RegenerateCodesForm({ email, onCancel, onDone }: { email: string
         autoFocus={!hasPassword}
       />
       <div className={styles.actions}>
-        <Button type="submit" loading={busy} loadingText="Generating…">
-          Generate new codes
+        <Button type="submit" loading={busy} loadingText={t('security.generating')}>
+          {t('security.generate')}
         </Button>
         <Button variant="ghost" onClick={onCancel} disabled={busy}>
-          Cancel
+          {t('settings.cancel')}
         </Button>
       </div>
     </form>

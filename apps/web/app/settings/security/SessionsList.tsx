@@ -7,12 +7,16 @@ import { EmptyState } from '@/components/EmptyState';
 import { FormAlert } from '@/components/FormAlert';
 import { Spinner } from '@/components/Spinner';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import type { Translate } from '@/lib/i18n/core';
+import { rich } from '@/lib/i18n/rich';
 import { Time } from '@/components/Time';
 import styles from './security.module.css';
 
 /** The live sessions of the account, newest activity first, each with a revoke button. */
 export function SessionsList() {
   const { client, ready, signOut } = useAuth();
+  const t = useT();
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -46,7 +50,7 @@ export function SessionsList() {
       if (session.current) return await signOut(); // revoking this device is signing out
       await client.revokeSession(session.id);
       setSessions((list) => list?.filter((s) => s.id !== session.id) ?? null);
-      setNotice(`Signed out ${describe(session)}.`);
+      setNotice(t('security.sessionEnded', { session: describe(session, t) }));
     } catch (err) {
       setError(formErrorsFrom(err, []).message);
     } finally {
@@ -61,13 +65,13 @@ export function SessionsList() {
       {sessions === null ? (
         loading && (
           <p className={styles.loading} role="status">
-            <Spinner /> Loading your sessions…
+            <Spinner /> {t('security.sessionsLoading')}
           </p>
         )
       ) : sessions.length === 0 ? (
-        <EmptyState title="No active sessions">Sign in on a device and it will appear here.</EmptyState>
+        <EmptyState title={t('security.sessionsEmptyTitle')}>{t('security.sessionsEmpty')}</EmptyState>
       ) : (
-        <ul className={styles.list} aria-label="Active sessions">
+        <ul className={styles.list} aria-label={t('security.sessionsList')}>
           {sessions.map((session) => (
             <li key={session.id} className={styles.item} data-testid="session-row" data-current={session.current || undefined}>
               <span className={styles.deviceIcon} aria-hidden="true">
@@ -75,17 +79,17 @@ export function SessionsList() {
               </span>
               <div className={styles.meta}>
                 <p className={styles.device}>
-                  {session.device ?? 'Unknown device'}
-                  {session.current && <span className={styles.current}>This device</span>}
+                  {session.device ?? t('security.unknownDevice')}
+                  {session.current && <span className={styles.current}>{t('security.thisDevice')}</span>}
                 </p>
                 <p className={styles.details}>
-                  <span>{session.ip ?? 'Unknown address'}</span>
-                  <span aria-hidden="true"> · </span>
-                  <span>Last active {session.current ? 'now' : <Time iso={session.lastActiveAt} format="ago" />}</span>
+                  <span>{session.ip ?? t('security.unknownAddress')}</span>
                   <span aria-hidden="true"> · </span>
                   <span>
-                    Signed in <Time iso={session.createdAt} />
+                    {rich(t('security.lastActive'), { when: session.current ? t('security.now') : <Time iso={session.lastActiveAt} format="ago" /> })}
                   </span>
+                  <span aria-hidden="true"> · </span>
+                  <span>{rich(t('security.signedIn'), { when: <Time iso={session.createdAt} /> })}</span>
                 </p>
               </div>
               <Button
@@ -94,9 +98,9 @@ export function SessionsList() {
                 loading={revoking === session.id}
                 disabled={revoking !== null}
                 onClick={() => revoke(session)}
-                aria-label={session.current ? 'Sign out of this device' : `Revoke ${describe(session)}`}
+                aria-label={session.current ? t('security.signOutThis') : t('security.revokeSession', { session: describe(session, t) })}
               >
-                {session.current ? 'Sign out' : 'Revoke'}
+                {session.current ? t('header.signOut') : t('settings.revoke')}
               </Button>
             </li>
           ))}
@@ -104,16 +108,17 @@ export function SessionsList() {
       )}
       <div>
         <Button variant="ghost" size="sm" onClick={load} loading={loading && sessions !== null} data-testid="reload-sessions">
-          Refresh list
+          {t('security.refreshList')}
         </Button>
       </div>
     </div>
   );
 }
 
-function describe(session: Session): string {
-  const where = session.ip ? ` at ${session.ip}` : '';
-  return `${session.device ?? 'unknown device'}${where}`;
+/** "Firefox on macOS at 192.0.2.1": the words of the notice and of the revoke button's label. */
+function describe(session: Session, t: Translate): string {
+  const device = session.device ?? t('security.someDevice');
+  return session.ip ? t('security.sessionAt', { device, ip: session.ip }) : device;
 }
 
 type DeviceKind = 'phone' | 'terminal' | 'computer';

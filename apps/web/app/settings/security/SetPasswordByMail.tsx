@@ -4,12 +4,15 @@ import { Button } from '@/components/Button';
 import { FormAlert } from '@/components/FormAlert';
 import { postPublic } from '@/lib/account-api';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import { rich } from '@/lib/i18n/rich';
 
 /**
  * For an account that signs in only through a provider: it has no current password to give, so
  * a password is added the way a forgotten one is replaced, by a single-use link to its address.
  */
 export function SetPasswordByMail({ email }: { email: string }) {
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<string>();
@@ -28,21 +31,15 @@ export function SetPasswordByMail({ email }: { email: string }) {
   }
 
   if (sent) {
-    return (
-      <FormAlert tone="success">
-        A link to choose a password is on its way to <strong>{email}</strong>. It works once and expires in 1 hour.
-      </FormAlert>
-    );
+    return <FormAlert tone="success">{rich(t('security.setLinkSent'), { email: <strong>{email}</strong> })}</FormAlert>;
   }
   return (
     <div className="stack">
-      <p className="muted">
-        Your account has no password: you sign in through a provider. To be able to sign in with a password too, we email you a link to choose one.
-      </p>
+      <p className="muted">{t('security.noPassword')}</p>
       <FormAlert>{error}</FormAlert>
       <div>
         <Button type="button" variant="secondary" loading={busy} onClick={send}>
-          Email me a link to set a password
+          {t('security.sendSetLink')}
         </Button>
       </div>
     </div>

@@ -4,11 +4,13 @@ import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
 import styles from './security.module.css';
 
 /** Two steps (ask, then confirm) so one stray click cannot end every session. */
 export function SignOutEverywhere() {
   const { signOutEverywhere, ready } = useAuth();
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -29,19 +31,19 @@ export function SignOutEverywhere() {
     <div className={styles.sessions}>
       <FormAlert>{error}</FormAlert>
       {confirming ? (
-        <div className={styles.confirm} role="group" aria-label="Confirm signing out everywhere">
-          <p>Sign out of every device, including this one?</p>
-          <Button variant="danger" onClick={onConfirm} loading={busy} loadingText="Signing out…" autoFocus>
-            Yes, sign out everywhere
+        <div className={styles.confirm} role="group" aria-label={t('security.everywhereConfirm')}>
+          <p>{t('security.everywhereQuestion')}</p>
+          <Button variant="danger" onClick={onConfirm} loading={busy} loadingText={t('header.signingOut')} autoFocus>
+            {t('security.everywhereYes')}
           </Button>
           <Button variant="ghost" onClick={() => setConfirming(false)} disabled={busy}>
-            Cancel
+            {t('settings.cancel')}
           </Button>
         </div>
       ) : (
         <div>
           <Button variant="danger" onClick={() => setConfirming(true)}>
-            Sign out everywhere
+            {t('security.everywhere')}
           </Button>
         </div>
       )}

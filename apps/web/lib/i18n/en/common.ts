@@ -60,7 +60,6 @@ export const common = {
   'reason.revoked': 'This session was ended from another device or by an administrator. Sign in again to continue.',
   'reason.signed_out_everywhere': 'You signed out on every device. Sign in again to continue.',
   'reason.password_changed': 'Your password was changed on another device, so every other session ended. Sign in with the new password.',
-  'reason.role_changed': 'Your role changed, so you were signed out. Sign in again to continue with your new access.',
   'reason.locked': 'This account has been locked by an administrator. Contact them to have it unlocked.',
   'reason.expired': 'Your session expired. Sign in again to continue.',
   'reason.signed_out': 'You signed out.',
@@ -74,6 +73,11 @@ export const common = {
   'password.strength.3': 'good',
   'password.strength.4': 'strong',
   'password.notCommon': 'Not a common or easily guessed password',
+  'password.rule.length': '{min} to {max} characters',
+  'password.rule.upper': 'An upper-case letter',
+  'password.rule.lower': 'A lower-case letter',
+  'password.rule.digit': 'A digit',
+  'password.rule.symbol': 'A symbol, such as ! ? # or %',
   'password.done': ' (done)',
   'password.required': ' (required)',
 
@@ -120,6 +124,7 @@ export const common = {
   'reset.submit': 'Set new password',
   'reset.saving': 'Saving…',
   'reset.done': 'Your password has been changed and every device has been signed out.',
+  'reset.doneLocked': 'Your password has been changed, but you cannot sign in yet.',
   'reset.signIn': 'Sign in with your new password',
   'reset.forAccount': 'For {email}',
 
@@ -135,6 +140,10 @@ export const common = {
   'inbox.emptyTitle': 'No mail yet',
   'inbox.empty': 'Sign up or ask for a reset link: the mail appears here.',
   'inbox.to': 'To {to}',
+  'inbox.view': 'Show the message as',
+  'inbox.viewHtml': 'HTML',
+  'inbox.viewText': 'Text',
+  'inbox.htmlTitle': 'The HTML of “{subject}”',
 
   'unavailable.title': 'Temporarily unavailable',
   'unavailable.body': 'We could not check your session just now. Please try again in a moment.',

@@ -15,6 +15,7 @@ import { EventLabel } from '../../audit/labels';
 import styles from '../../admin.module.css';
 import { ActionMenu, ConfirmAction, offeredActions, runAction, type AdminAction } from '../actions';
 import { Methods, StatusBadge } from '../UsersAdmin';
+import { Providers } from './Providers';
 
 export function UserDetail({ userId, adminId }: { userId: string; adminId: string }) {
   const t = useT();
@@ -98,8 +99,8 @@ export function UserDetail({ userId, adminId }: { userId: string; adminId: strin
                 isSelf={isSelf}
                 working={working}
                 onCancel={() => setPending(null)}
-                onConfirm={(reason) =>
-                  void act(() => runAction(client, t, user, pending, reason), pending.kind === 'delete' ? () => setDeleted(true) : undefined)
+                onConfirm={(input) =>
+                  void act(() => runAction(client, t, user, pending, input), pending.kind === 'delete' ? () => setDeleted(true) : undefined)
                 }
               />
             ) : (
@@ -143,24 +144,7 @@ export function UserDetail({ userId, adminId }: { userId: string; adminId: strin
               </ul>
             )}
           </Card>
-          <Card title={t('admin.user.providers')}>
-            {data.identities.length === 0 ? (
-              <p className="muted">{t('admin.user.providersEmpty')}</p>
-            ) : (
-              <ul className={styles.list}>
-                {data.identities.map((i) => (
-                  <li key={i.id} className={styles.listItem}>
-                    <span>
-                      <strong>{i.provider in PROVIDERS ? t(PROVIDERS[i.provider as keyof typeof PROVIDERS]) : i.provider}</strong> {i.email}
-                    </span>
-                    <span className="muted">
-                      {t('admin.user.linkedAt')} <Time iso={i.linkedAt} format="date" />
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Card>
+          <Providers data={data} working={working} act={(run) => void act(run)} />
           <Card title={t('admin.user.activity')}>
             {data.recentEvents.length === 0 ? (
               <p className="muted">{t('admin.user.activityEmpty')}</p>
@@ -185,5 +169,3 @@ export function UserDetail({ userId, adminId }: { userId: string; adminId: strin
     </div>
   );
 }
-
-const PROVIDERS = { google: 'admin.method.google', github: 'admin.method.github', oidc: 'admin.method.oidc' } as const;

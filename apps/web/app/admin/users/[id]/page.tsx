@@ -6,7 +6,9 @@ import { getT } from '@/lib/i18n/server';
 import { AdminNav } from '../../AdminNav';
 import { UserDetail } from './UserDetail';
 
-export const metadata: Metadata = { title: 'User · Admin' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())('admin.user.metaTitle') };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -6,12 +6,15 @@ import { useAuth } from '@/components/AuthProvider';
 import { Button } from '@/components/Button';
 import { FormAlert } from '@/components/FormAlert';
 import { formErrorsFrom } from '@/lib/form-errors';
+import { useT } from '@/lib/i18n/client';
+import { rich } from '@/lib/i18n/rich';
 import { useOrganizations } from '@/components/useOrganizations';
 import { announceOrgsChanged } from '@/lib/orgs';
 
 /** Shows what the invitation is for; a signed-in person with the invited address accepts it, others sign in or sign up first. */
 export function AcceptInvitation({ token }: { token: string }) {
   const { user, status } = useAuth();
+  const t = useT();
   const orgs = useOrganizations();
   const [invitation, setInvitation] = useState<InvitationPreview | null>(null);
   const [error, setError] = useState<string>();
@@ -40,18 +43,21 @@ export function AcceptInvitation({ token }: { token: string }) {
       <FormAlert>{error}</FormAlert>
       {invitation && (
         <p data-testid="invitation-summary">
-          Join <strong>{invitation.organization.name}</strong> as {invitation.role}. The invitation is for {invitation.email}.
+          {rich(t('orgs.accept.summary'), { org: <strong>{invitation.organization.name}</strong>, role: invitation.role, email: invitation.email })}
         </p>
       )}
       {invitation && status !== 'restoring' && user && (
         <Button onClick={accept} loading={busy}>
-          Accept invitation
+          {t('orgs.accept.submit')}
         </Button>
       )}
       {invitation && status === 'signed-out' && (
         <p>
-          <Link href={`/login?redirect=${encodeURIComponent(here)}`}>Sign in</Link> or{' '}
-          <Link href={`/register?redirect=${encodeURIComponent(here)}`}>create an account</Link> with {invitation.email} to accept.
+          {rich(t('orgs.accept.signInFirst'), {
+            signIn: <Link href={`/login?redirect=${encodeURIComponent(here)}`}>{t('orgs.accept.signIn')}</Link>,
+            register: <Link href={`/register?redirect=${encodeURIComponent(here)}`}>{t('orgs.accept.register')}</Link>,
+            email: invitation.email,
+          })}
         </p>
       )}
     </div>
