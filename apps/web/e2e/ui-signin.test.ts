@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { codeAt } from '@portcullis/testing/totp';
 import { checkBothSchemes } from './helpers/axe.js';
-import { loginViaForm, openAccountMenu, screenshot, settle } from './helpers/browser.js';
+import { countRequests, loginViaForm, openAccountMenu, screenshot, settle } from './helpers/browser.js';
 import { stackTest, startStackAndBrowser } from './helpers/fixtures.js';
 
 const test = stackTest({ RATE_LIMITS: 'off' });
@@ -77,11 +77,20 @@ describe('web: the sign-in experience', () => {
     });
   }
 
-  test('a session ended elsewhere is explained on the sign-in page (signed out everywhere, password changed)', async ({ stack, page }) => {
+  test('a session ended elsewhere is explained on the sign-in page (signed out everywhere, password changed)', async ({ stack, context, page }) => {
     const account = await registerUser(stack.api.url, { displayName: 'Reason Person' });
+    // A slow device (as a busy CI machine is): the dashboard's scripts run well after its last
+    // download, so its silent refresh starts after 'networkidle'. Were it still to come when the
+    // session ends elsewhere, its refusal would clear the cookie the next page load needs to be
+    // told why (CI saw this); settle() must wait for it.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+    const refreshes = countRequests(context, '/api/auth/refresh');
     await loginViaForm(page, account);
     await page.waitForURL('**/dashboard');
     await settle(page);
+    expect(refreshes.statuses).toEqual([200]);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 
     // Another device signs out everywhere: the next page says so.
     const other = await request(stack.api.url, 'POST', '/api/auth/login', { body: { email: account.email, password: account.password } });

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { STRONG_PASSWORD, uniqueEmail } from '@portcullis/testing/http';
+import { settle } from './settle.js';
 
-export { STRONG_PASSWORD, uniqueEmail };
+export { settle, STRONG_PASSWORD, uniqueEmail };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** Screenshots land here (git-ignored): look at them after a run. */
@@ -55,14 +56,6 @@ export async function registerViaForm(
   await page.waitForURL('**/dashboard');
   await settle(page);
   return { email, password };
-}
-
-/**
- * Waits until the page's own requests are done, in particular the silent refresh every signed-in
- * page load makes: its answer sets cookies, so clearing cookies before it lands would be undone.
- */
-export async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
 }
 
 /** Signs in through the real form; `redirect` is appended raw to /login. */
