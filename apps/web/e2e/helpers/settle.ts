@@ -24,7 +24,7 @@ export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   const pending = requestsOf(page);
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  for (let quiet = 0; quiet < QUIET_ROUNDS; ) {
+  for (let quiet = 0; quiet < QUIET_ROUNDS;) {
     if (Date.now() > deadline) {
       const urls = [...pending].map((request) => request.url()).join(', ');
       throw new Error(`settle: the page was not quiet after ${SETTLE_TIMEOUT_MS} ms (in flight: ${urls || 'nothing'})`);
