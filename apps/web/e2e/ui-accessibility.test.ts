@@ -98,6 +98,22 @@ describe('web: accessibility (axe-core, light and dark, desktop and phone)', () 
     await screenshot(page, 'a11y-login-chosen-dark');
   });
 
+  test('the check can fail: a low-contrast text on the page is reported, on the second look too', async ({ page }) => {
+    await page.goto('/login');
+    await settle(page);
+    await page.evaluate(() => {
+      const faint = document.createElement('p');
+      faint.id = 'faint';
+      faint.textContent = 'Barely readable';
+      faint.style.cssText = 'color: #f2f2f2; background: #ffffff';
+      document.querySelector('main')!.append(faint);
+    });
+    const found = await seriousViolations(page, 'guest /login [faint text]');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('color-contrast');
+    expect(found[0]).toContain('#faint');
+  });
+
   test('the 503 page (the API cannot be asked) has a language, a main landmark, style and a retry', async ({ browser }) => {
     const web = await startWebServer({ apiUrl: `http://127.0.0.1:${await freePort()}` });
     const context = await browser.newContext({ baseURL: web.url });

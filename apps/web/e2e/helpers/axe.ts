@@ -11,8 +11,24 @@ interface AxeResult {
   violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
 }
 
-/** Serious and critical violations on the page as it is now, one readable line each (empty when clean). */
+/**
+ * Serious and critical violations on the page as it is now, one readable line each (empty when
+ * clean). A finding must hold on a second look a moment later: a real violation does not go away
+ * by itself, but a node the page re-rendered while axe walked it is read detached, with no
+ * background, and one such `color-contrast` finding failed a full run once (a session row's
+ * `time`, dark scheme, never seen again in that state). Both looks' findings are kept in the
+ * message's detail (axe's failure summary: the colours it read).
+ */
 export async function seriousViolations(page: Page, label: string): Promise<string[]> {
+  const first = await axeFindings(page);
+  if (first.size === 0) return [];
+  await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(resolve)), 300)));
+  const second = await axeFindings(page);
+  return [...second].filter(([key]) => first.has(key)).map(([key, detail]) => `${label}: ${key} — ${detail}`);
+}
+
+/** Serious and critical findings by "rule (impact) help — target", with axe's failure summary. */
+async function axeFindings(page: Page): Promise<Map<string, string>> {
   const injected = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!injected) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(
@@ -21,9 +37,14 @@ export async function seriousViolations(page: Page, label: string): Promise<stri
         resultTypes: ['violations'],
       }) as Promise<AxeResult>,
   );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  const findings = new Map<string, string>();
+  for (const v of result.violations) {
+    if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+    for (const node of v.nodes) {
+      findings.set(`${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(node.target)}`, (node.failureSummary ?? '').replace(/\s+/g, ' ').trim());
+    }
+  }
+  return findings;
 }
 
 export type Scheme = 'light' | 'dark';
