@@ -7,8 +7,8 @@ export function wellKnownEndpoints(ctx: AppContext): Route[] {
   return [
     route(endpoints.jwks, {
       async handler() {
-        // A `keys` event just received: answer with the ring it announced, not the one before.
-        await ctx.keyRing.settled();
+        // Every key committed before this request, even one whose announcement is still on its way.
+        await ctx.keyRing.upToDate();
         // jose types a JWK loosely; the ring only holds keys it made (Ed25519 or P-256), as the schema says.
         return ctx.keyRing.jwks() as ResponseInputOf<typeof endpoints.jwks>;
       },

@@ -6,11 +6,11 @@ const ECHO_TIMEOUT_MS = 2_000;
 
 /**
  * Tells every instance that the key ring changed, and waits until the announcement has come back
- * to this instance through the bus: PostgreSQL (and Redis) deliver one message to every listener
- * at the same moment, so by then every other instance has it too and has started reloading (and
- * their JWKS answers wait for that reload, see KeyRing.settled). Nothing signs with the new key
- * before KEY_PREPUBLISH has passed, which is what actually protects verifiers; this makes the
- * rotate call's answer mean "published everywhere" as well.
+ * to this instance through the bus, so that the other instances reload their rings now rather
+ * than at their next periodic check. Nothing signs with the new key before KEY_PREPUBLISH has
+ * passed, which is what actually protects verifiers. That the rotate call's answer means
+ * "published everywhere" comes from the JWKS itself, which reads the ring before it answers
+ * (KeyRing.upToDate): the message reaches each instance on its own schedule, not all at once.
  */
 export class KeyAnnouncements {
   private waiting = new Map<string, () => void>();

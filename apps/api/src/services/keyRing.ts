@@ -95,11 +95,26 @@ export class KeyRing {
     return active;
   }
 
-  /** Resolves once any reload in progress (say, for a `keys` event just received) has finished, or after `maxMs`. */
-  async settled(maxMs = 1_000): Promise<void> {
-    const deadline = Date.now() + maxMs;
-    while (this.reloading && Date.now() < deadline) {
-      await Promise.race([this.reloading.catch(() => {}), new Promise((resolve) => setTimeout(resolve, Math.max(1, deadline - Date.now())).unref())]);
+  /**
+   * For the JWKS: resolves once the ring holds every key committed before this call, or after
+   * `maxMs` with the ring as it is (a database that does not answer must not take the JWKS down).
+   * A rotation on another instance is announced here through the bus, but PostgreSQL hands a
+   * NOTIFY to each listener on its own schedule: on a busy machine the announcement reached this
+   * instance after a client that had seen the rotate call answer asked for the JWKS (a CI-like
+   * run of faults/key-prepublish). Reading the ring again is what makes "in every instance's JWKS
+   * when rotate answers" hold. Callers that arrive together share one reload (reload(): at most
+   * one running and one queued), so a flood of JWKS requests is one small query at a time.
+   */
+  async upToDate(maxMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([this.reload().catch(() => {}), waited]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
 import { apiTest, startApi } from '@portcullis/testing/fixtures';
+import { KeyRing } from '../../src/services/keyRing.js';
+import { deriveKey } from '../../src/services/secrets.js';
 
 /**
  * Signing keys rotate on demand and on a schedule without anyone noticing: the new key is published
@@ -93,6 +95,31 @@ describe('on-demand rotation: POST /api/admin/keys/rotate', () => {
       expect(Date.now()).toBeGreaterThanOrEqual(lastOldExpiry);
     },
   );
+});
+
+describe('a rotation on another instance', () => {
+  onDemandTest.beforeAll(startApi);
+
+  // What a second instance's rotation looks like here when its announcement has not arrived yet
+  // (PostgreSQL hands a NOTIFY to each listener on its own schedule): a key ring of its own on the
+  // same database rotates, and nothing is announced. The rotate call answered there, so a client may
+  // ask this instance's JWKS next: the new key must be in it (faults/key-prepublish, two processes).
+  onDemandTest('its new key is in this instance’s JWKS at once, before any announcement', async ({ server }) => {
+    const { config, db } = server.ctx;
+    const elsewhere = new KeyRing({
+      db,
+      alg: config.JWT_ALG,
+      encryptionKey: deriveKey(config.SECRET_KEY, 'encryption'),
+      retiredKeyTtlMs: config.JWT_ACCESS_TTL + config.KEY_RETIRE_GRACE,
+      rotationIntervalMs: config.KEY_ROTATION_INTERVAL,
+      prepublishMs: config.KEY_PREPUBLISH,
+    });
+    const [before] = await server.query<{ kid: string }>(`select kid from signing_keys order by created_at desc limit 1`);
+    expect(await elsewhere.rotate(true)).toBe(true);
+    const [added] = await server.query<{ kid: string }>(`select kid from signing_keys order by created_at desc limit 1`);
+    expect(added!.kid).not.toBe(before!.kid);
+    expect((await jwks(server.url)).keys.map((k) => k.kid)).toContain(added!.kid);
+  });
 });
 
 const underLoadTest = apiTest({ KEY_PREPUBLISH: '100ms' });
