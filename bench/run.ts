@@ -11,7 +11,7 @@
  * not the absolute numbers. It passes or fails nothing.
  *
  *   --quick           2 rounds of 1 s per path (default: 3 rounds of 3 s; BENCH_ROUNDS, BENCH_SECONDS)
- *   --only=a,b        only these rows: node-http, headers, healthz, me, session, sdk, login, refresh,
+ *   --only=a,b        only these rows: node-http, born, headers, healthz, me, session, sdk, login, refresh,
  *                     web (TTFB of the web app: builds it first if needed), memory, startup
  *   --cpu-prof=DIR    write a CPU profile of the measured process to DIR (node --cpu-prof)
  *
@@ -40,7 +40,7 @@ const wanted = (key: string) => !only || only.includes(key);
 
 const loadBefore = os.loadavg();
 const target = await startTarget({ cpuProfileDir: flag('cpu-prof') || undefined });
-const { api, express, http, sdk } = target.ready;
+const { api, express, born, http, sdk } = target.ready;
 const rows: Row[] = [];
 const after: string[] = [];
 
@@ -54,6 +54,7 @@ try {
   for (const [url, request] of [
     [express, healthz],
     [http, healthz],
+    [born, healthz],
     [api, healthz],
     [api, { path: '/api/auth/me', headers: bearer }],
     [sdk, protectedRoute],
@@ -107,6 +108,7 @@ try {
   };
   const EXPRESS = 'bare Express';
   if (wanted('node-http')) await versus(NODE_HTTP, () => load(http, healthz, seconds), bareExpress, EXPRESS);
+  if (wanted('born')) await versus('bare Express, born with its prototypes', () => load(born, healthz, seconds), bareExpress, EXPRESS);
   if (wanted('headers')) await versus("bare Express + /healthz's headers", () => load(express, { path: '/healthz-headers' }, seconds), bareExpress, EXPRESS);
   if (wanted('healthz')) await versus('GET /healthz (whole chain)', () => load(api, healthz, seconds), bareExpress, EXPRESS);
   if (wanted('me')) await versus('GET /api/auth/me', () => load(api, { path: '/api/auth/me', headers: bearer }, seconds), bareExpress, EXPRESS);

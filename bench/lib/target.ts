@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface Ready {
-  ready: { api: string; express: string; http: string; sdk: string };
+  ready: { api: string; express: string; born: string; http: string; sdk: string };
   database: 'postgres' | 'pglite';
   hash: string;
   alg: string;

@@ -15,6 +15,7 @@ import express from 'express';
 import pino from 'pino';
 import { loadConfig } from '../../apps/api/src/config.js';
 import { startServer } from '../../apps/api/src/server.js';
+import { expressServerClasses } from '../../apps/api/src/http/expressServerClasses.js';
 import { createPasswordHasher } from '../../apps/api/src/services/passwords.js';
 import { createVerifier, requireAccessToken } from '../../packages/sdk/src/server.js';
 import { footprint, seedSessions, seedUsers } from './population.js';
@@ -67,9 +68,19 @@ sdkApp.get('/protected', requireAccessToken(verifier), (req, res) => {
   res.json({ sub: (req as unknown as { auth: { sub: string } }).auth.sub });
 });
 
+// The same bare Express app served as the API serves its own: requests and responses born with
+// Express's prototypes (apps/api/src/http/expressServerClasses.ts). The API's ratio to this one is
+// what its middleware chain and routes cost; its ratio to bare Express includes the server's setup.
+const bornExpress = express();
+bornExpress.disable('x-powered-by');
+bornExpress.get('/healthz', (_req, res) => {
+  res.json({ status: 'ok' });
+});
+
 const urls = {
   api: api.url,
   express: await listen(createServer(bareExpress)),
+  born: await listen(createServer(expressServerClasses(bornExpress), bornExpress)),
   http: await listen(bareHttp),
   sdk: await listen(createServer(sdkApp)),
 };

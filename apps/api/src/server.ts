@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.js';
+import { expressServerClasses } from './http/expressServerClasses.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { databaseOptions, openDatabase, type Database } from './db/client.js';
@@ -257,7 +258,8 @@ export async function startServer(
   mark('appMs');
   // Header and request timeouts are checked every second (Node's default, 30 s, would let a
   // stalled client hold its connection up to 30 s past headersTimeout).
-  const server = createHttpServer({ connectionsCheckingInterval: 1_000 }, app);
+  // Requests and responses born with Express's prototypes (expressServerClasses.ts: issue 12).
+  const server = createHttpServer({ connectionsCheckingInterval: 1_000, ...expressServerClasses(app) }, app);
   // Slow or stalled clients cannot hold connections open for long.
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
