@@ -95,7 +95,8 @@ export const sessions = pgTable(
     /** The organization chosen for this session (issue 16): its access tokens carry `org_id`/`org_role` while the person is a member. */
     activeOrganizationId: uuid('active_organization_id').references((): AnyPgColumn => organizations.id, { onDelete: 'set null' }),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId)],
+  // (user_id, device): an account's sessions, and whether it had one from a device (newDevice.ts).
+  (t) => [index('sessions_user_device_idx').on(t.userId, t.device)],
 );
 
 /**

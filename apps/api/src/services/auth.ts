@@ -121,8 +121,8 @@ export async function login(ctx: AppContext, input: { email: string; password: s
 
 /** Opens a new session for a user whose identity is proven (password, MFA or OAuth), by the methods `amr`. */
 export async function startSession(ctx: AppContext, user: UserWithMfa, meta: RequestMeta, amr: Amr[], details: Record<string, unknown>): Promise<SignedIn> {
-  // The device check, the session, its token, the audit and webhook events: one statement (sessionStart.ts).
-  const refresh = await inTransaction(ctx, (tx) => openSession(ctx, tx, user, meta, amr, details));
+  // The device check, the session, its token, the audit and webhook events, the mail: one statement (sessionStart.ts).
+  const refresh = await openSession(ctx, user, meta, amr, details);
   return signIn(ctx, user, refresh);
 }
 

@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { desc, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { onlyRow } from '../db/rows.js';
 import type { Db } from '../db/client.js';
@@ -30,32 +30,51 @@ export interface QueuedMail {
 
 /** Inside the caller's transaction (services/transaction.ts), which wakes the sender once it commits. */
 export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: RenderedMail, options: { link?: string } = {}): Promise<QueuedMail> {
-  // Without an SMTP server (development) the outbox is the only destination: the message is
-  // delivered the moment it is written.
-  const outboxOnly = devOutboxEnabled(ctx.config);
-  const row = onlyRow(
-    await tx
-      .insert(mailMessages)
-      // Bodies are sealed at rest: they may carry a reset, verification or email-change link (mail/sealedBody.ts).
-      .values({
-        to,
-        subject: mail.subject,
-        text: sealMailBody(ctx.keys.encryption, mail.text),
-        html: sealMailBody(ctx.keys.encryption, mail.html),
-        sentAt: outboxOnly ? new Date() : null,
-      })
-      .returning({ id: mailMessages.id }),
-    'enqueueMail',
-  );
+  const row = onlyRow(await tx.insert(mailMessages).values(mailRow(ctx, to, mail)).returning({ id: mailMessages.id }), 'enqueueMail');
   mailAfterCommit(tx);
-  if (!ctx.config.isProduction) {
-    // One line a developer can act on with no mail server; never logged in production (the link is a credential).
-    ctx.logger.info(
-      { mail: { to, subject: mail.subject, link: options.link } },
-      outboxOnly ? 'mail written to the dev outbox (GET /api/dev/outbox, from this machine)' : 'mail queued for SMTP_URL',
-    );
-  }
+  logQueued(ctx, to, mail, options.link);
   return { id: row.id, to };
+}
+
+/**
+ * The same message as a part of a larger statement (sessionStart.ts), written only when `onlyIf`
+ * holds, returning its `id`. Whoever runs the statement calls `mailQueued` when a row came back.
+ */
+export function mailInsert(ctx: AppContext, to: string, mail: RenderedMail, onlyIf: SQL): SQL {
+  const row = mailRow(ctx, to, mail);
+  return sql`
+    insert into ${mailMessages} ("to", "subject", "text", "html", "sent_at")
+    select ${row.to}::text, ${row.subject}::text, ${row.text}::text, ${row.html}::text, ${row.sentAt?.toISOString() ?? null}::timestamptz
+    where ${onlyIf}
+    returning id`;
+}
+
+/** After a statement made with `mailInsert` wrote its message: wakes the sender (the statement has committed). */
+export function mailQueued(ctx: AppContext, to: string, mail: RenderedMail): void {
+  ctx.mailer.kick();
+  logQueued(ctx, to, mail);
+}
+
+function mailRow(ctx: AppContext, to: string, mail: RenderedMail) {
+  return {
+    to,
+    subject: mail.subject,
+    // Bodies are sealed at rest: they may carry a reset, verification or email-change link (mail/sealedBody.ts).
+    text: sealMailBody(ctx.keys.encryption, mail.text),
+    html: sealMailBody(ctx.keys.encryption, mail.html),
+    // Without an SMTP server (development) the outbox is the only destination: the message is
+    // delivered the moment it is written.
+    sentAt: devOutboxEnabled(ctx.config) ? new Date() : null,
+  };
+}
+
+function logQueued(ctx: AppContext, to: string, mail: RenderedMail, link?: string): void {
+  if (ctx.config.isProduction) return;
+  // One line a developer can act on with no mail server; never logged in production (the link is a credential).
+  ctx.logger.info(
+    { mail: { to, subject: mail.subject, link } },
+    devOutboxEnabled(ctx.config) ? 'mail written to the dev outbox (GET /api/dev/outbox, from this machine)' : 'mail queued for SMTP_URL',
+  );
 }
 
 export interface OutboxMessage {

@@ -74,3 +74,42 @@ export function loseNextCommitAck(ctx: AppContext, pattern: RegExp): { fired: Pr
   }) as typeof pglite.transaction;
   return { fired };
 }
+
+/**
+ * The same for a statement that commits on its own (no transaction around it: the sign-in's,
+ * sessionStart.ts): the next statement matching `pattern` runs and commits for real, then its
+ * answer is lost and the caller sees "Connection terminated unexpectedly". On PostgreSQL the
+ * connection it ran on is closed as well, as a lost answer would leave it; on PGlite the driver
+ * throws the same error. Resolves `fired` once the fault has happened.
+ */
+export function loseNextStatementAck(ctx: AppContext, pattern: RegExp): { fired: Promise<void> } {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  const lost = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+  const textOf = (query: unknown) => (typeof query === 'string' ? query : ((query as { text?: string } | undefined)?.text ?? ''));
+  const client = (ctx.db as unknown as { $client: { query: (...a: unknown[]) => unknown } }).$client;
+  const realQuery = client.query;
+  client.query = function (this: unknown, ...a: unknown[]) {
+    if (!pattern.test(textOf(a[0]))) return realQuery.apply(client, a);
+    client.query = realQuery;
+    if (ctx.database.kind === 'pglite') {
+      return (realQuery.apply(client, a) as Promise<unknown>).then(() => {
+        fire();
+        throw lost();
+      });
+    }
+    // On its own connection, so that the connection can be closed after the answer, as a lost one leaves it.
+    const pool = client as unknown as pg.Pool;
+    return pool.connect().then(async (pc) => {
+      try {
+        await (pc.query as (...b: unknown[]) => Promise<unknown>)(...a);
+      } finally {
+        (pc as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        pc.release(true);
+      }
+      fire();
+      throw lost();
+    });
+  };
+  return { fired };
+}
