@@ -68,6 +68,8 @@ const ROTATION_LOCK_ID = 7_117_002;
 const UNKNOWN_KID_RELOAD_MS = 1_000;
 const UNKNOWN_KID_MEMORY_MS = 60_000;
 const KID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** How recent a reload the JWKS may answer from, and so how long a rotation waits after its commit (upToDate). */
+export const FRESH_RELOAD_MS = 250;
 
 export class KeyRing {
   private publicKeys = new Map<string, PublicKeyEntry>();
@@ -75,6 +77,9 @@ export class KeyRing {
   private signers: SigningKey[] = [];
   private lastReload = 0;
   private reloading?: Promise<void>;
+  /** performance.now() when the running reload started, and when the last one that succeeded started. */
+  private reloadingSince = 0;
+  private lastGoodReloadSince = -Infinity;
   private unknownKids = new Map<string, number>();
   /** What this ring's last rotation did (for the caller to report). */
   lastRotation?: RotationChange;
@@ -102,8 +107,13 @@ export class KeyRing {
    * NOTIFY to each listener on its own schedule: on a busy machine the announcement reached this
    * instance after a client that had seen the rotate call answer asked for the JWKS (a CI-like
    * run of faults/key-prepublish). Reading the ring again is what makes "in every instance's JWKS
-   * when rotate answers" hold. Callers that arrive together share one reload (reload(): at most
-   * one running and one queued), so a flood of JWKS requests is one small query at a time.
+   * when rotate answers" hold.
+   *
+   * The JWKS is public, so not every request reads the database: a reload that started within the
+   * last FRESH_RELOAD_MS serves (at most 4 small queries a second per instance, however many
+   * requests). That still holds the promise because every rotation waits FRESH_RELOAD_MS after
+   * its commit before it returns (rotate()): a request that comes after it uses a reload that
+   * started after the commit. Only durations on each instance's own monotonic clock are compared.
    */
   async upToDate(maxMs = 1_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -112,10 +122,17 @@ export class KeyRing {
       timer.unref();
     });
     try {
-      await Promise.race([this.reload().catch(() => {}), waited]);
+      await Promise.race([this.reloadStartedSince(performance.now() - FRESH_RELOAD_MS).catch(() => {}), waited]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A reload that started at or after `since` (performance.now()): the running one, the last good one, or a new one. */
+  private async reloadStartedSince(since: number): Promise<void> {
+    if (this.reloading && this.reloadingSince >= since) return this.reloading;
+    if (!this.reloading && this.lastGoodReloadSince >= since) return;
+    return this.reload();
   }
 
   /** Resolves a verification key by `kid`; the algorithm must be the one that key was made for. */
@@ -174,9 +191,15 @@ export class KeyRing {
         });
       return this.again;
     }
-    this.reloading = this.load().finally(() => {
-      this.reloading = undefined;
-    });
+    const since = performance.now();
+    this.reloadingSince = since;
+    this.reloading = this.load()
+      .then(() => {
+        this.lastGoodReloadSince = since;
+      })
+      .finally(() => {
+        this.reloading = undefined;
+      });
     return this.reloading;
   }
   private again?: Promise<void>;
@@ -264,7 +287,11 @@ export class KeyRing {
       await onRotated?.(tx, this.lastRotation);
       return true;
     });
-    if (rotated) await this.reload();
+    if (rotated) {
+      // Any JWKS asked from now on, on any instance, must hold the new key: theirs answer from a
+      // reload at most FRESH_RELOAD_MS old (upToDate), so one started after the commit once this waits.
+      await Promise.all([this.reload(), new Promise((resolve) => setTimeout(resolve, FRESH_RELOAD_MS))]);
+    }
     return rotated;
   }
 }
