@@ -30,7 +30,13 @@ export interface QueuedMail {
 
 /** Inside the caller's transaction (services/transaction.ts), which wakes the sender once it commits. */
 export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: RenderedMail, options: { link?: string } = {}): Promise<QueuedMail> {
-  const row = onlyRow(await tx.insert(mailMessages).values(mailRow(ctx, to, mail)).returning({ id: mailMessages.id }), 'enqueueMail');
+  const row = onlyRow(
+    await tx
+      .insert(mailMessages)
+      .values(mailRow(ctx, to, mail))
+      .returning({ id: mailMessages.id }),
+    'enqueueMail',
+  );
   mailAfterCommit(tx);
   logQueued(ctx, to, mail, options.link);
   return { id: row.id, to };
