@@ -43,8 +43,10 @@ export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: Ren
 }
 
 /**
- * The same message as a part of a larger statement (sessionStart.ts), written only when `onlyIf`
- * holds, returning its `id`. Whoever runs the statement calls `mailQueued` when a row came back.
+ * The same message as a part of a larger statement that commits on its own (sessionStart.ts),
+ * written only when `onlyIf` holds, returning its `id`. Whoever runs the statement wakes the
+ * sender when a row came back (afterStatementCommitted, services/transaction.ts) and calls
+ * `mailQueued`.
  */
 export function mailInsert(ctx: AppContext, to: string, mail: RenderedMail, onlyIf: SQL): SQL {
   const row = mailRow(ctx, to, mail);
@@ -55,9 +57,8 @@ export function mailInsert(ctx: AppContext, to: string, mail: RenderedMail, only
     returning id`;
 }
 
-/** After a statement made with `mailInsert` wrote its message: wakes the sender (the statement has committed). */
+/** After a statement made with `mailInsert` wrote its message: the developer's log line, as enqueueMail writes it. */
 export function mailQueued(ctx: AppContext, to: string, mail: RenderedMail): void {
-  ctx.mailer.kick();
   logQueued(ctx, to, mail);
 }
 

@@ -10,6 +10,7 @@ import { countAuditEvent } from './metrics.js';
 import { devicesSeen, newDeviceMailFor } from './newDevice.js';
 import { randomToken, sha256 } from './secrets.js';
 import { revokeUndeliveredSession, type IssuedRefreshToken } from './sessions.js';
+import { afterStatementCommitted } from './transaction.js';
 import type { UserWithMfa } from './users.js';
 import { webhookEventInsert } from './webhooks/outbox.js';
 
@@ -78,8 +79,8 @@ export async function openSession(
   const [row] = rowsOf<{ opened: number; hooks: number; mailed: number }>(result);
   if (!row?.opened) throw accountLocked();
   countAuditEvent(audit.type, audit.details);
-  if (row.hooks > 0) ctx.webhooks.kick();
   if (row.mailed > 0) mailQueued(ctx, user.email, mail);
+  await afterStatementCommitted(ctx, { mail: row.mailed > 0, webhooks: row.hooks > 0 });
   return { sessionId, userId: user.id, refreshToken, refreshExpiresAt: expiresAt, amr, created: true };
 }
 

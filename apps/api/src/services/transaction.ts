@@ -58,6 +58,14 @@ export async function inTransaction<T>(ctx: EffectsContext, body: (tx: Tx) => Pr
   return value;
 }
 
+/**
+ * For a statement that commits on its own, outside any transaction (sessionStart.ts: the sign-in's
+ * one statement): what it wrote wakes the senders as a transaction's writes do once it commits.
+ */
+export async function afterStatementCommitted(ctx: EffectsContext, wrote: { mail: boolean; webhooks: boolean }): Promise<void> {
+  await runEffects(ctx, { ...wrote, revocations: [], users: new Set(), wroteUsers: false, wroteSessions: false });
+}
+
 async function runEffects(ctx: EffectsContext, effects: Effects): Promise<void> {
   try {
     // Both go out at once: a revocation also drops the cached copies it names (identityCache.ts).
