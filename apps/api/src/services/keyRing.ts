@@ -3,7 +3,8 @@ import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Db } from '../db/client.js';
 import { signingKeys } from '../db/schema.js';
-import { decrypt, encrypt } from './secrets.js';
+import { encrypt } from './secrets.js';
+import { readPrivateJwk } from './signingKeyStorage.js';
 
 /**
  * The signing key ring, kept in the database so that every instance signs with the same key and
@@ -228,7 +229,7 @@ export class KeyRing {
         signers.push({ ...cached, activatesAt });
         continue;
       }
-      const privateJwk = JSON.parse(decrypt(this.options.encryptionKey, row.privateJwkEncrypted)) as JWK;
+      const privateJwk = readPrivateJwk(this.options.encryptionKey, row.kid, row.privateJwkEncrypted);
       signers.push({
         kid: row.kid,
         alg: row.alg as SigningAlg,
