@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bearer, registerUser, request, STRONG_PASSWORD } from '@portcullis/testing/http';
 import { startServer, type TestServer } from '@portcullis/testing/server';
 import { apiTest, startApi } from '@portcullis/testing/fixtures';
-import { KeyRing } from '../../src/services/keyRing.js';
-import { deriveKey } from '../../src/services/secrets.js';
+import { keyRingBeside } from './helpers.js';
 
 /**
  * Signing keys rotate on demand and on a schedule without anyone noticing: the new key is published
@@ -105,15 +104,7 @@ describe('a rotation on another instance', () => {
   // same database rotates, and nothing is announced. The rotate call answered there, so a client may
   // ask this instance's JWKS next: the new key must be in it (faults/key-prepublish, two processes).
   onDemandTest('its new key is in this instance’s JWKS at once, before any announcement', async ({ server }) => {
-    const { config, db } = server.ctx;
-    const elsewhere = new KeyRing({
-      db,
-      alg: config.JWT_ALG,
-      encryptionKey: deriveKey(config.SECRET_KEY, 'encryption'),
-      retiredKeyTtlMs: config.JWT_ACCESS_TTL + config.KEY_RETIRE_GRACE,
-      rotationIntervalMs: config.KEY_ROTATION_INTERVAL,
-      prepublishMs: config.KEY_PREPUBLISH,
-    });
+    const elsewhere = keyRingBeside(server.ctx);
     const [before] = await server.query<{ kid: string }>(`select kid from signing_keys order by created_at desc limit 1`);
     // A JWKS just before: this instance has a reload a few milliseconds old, which the next one may reuse.
     expect((await jwks(server.url)).keys.map((k) => k.kid)).toContain(before!.kid);

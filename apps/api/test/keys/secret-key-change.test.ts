@@ -1,7 +1,6 @@
 import { expect } from 'vitest';
 import { apiTest, startApi } from '@portcullis/testing/fixtures';
-import { KeyRing } from '../../src/services/keyRing.js';
-import { deriveKey } from '../../src/services/secrets.js';
+import { keyRingBeside } from './helpers.js';
 
 /**
  * The private signing keys are stored encrypted under SECRET_KEY. An instance started with another
@@ -14,14 +13,7 @@ const test = apiTest({});
 test.beforeAll(startApi);
 
 test('a key ring with another SECRET_KEY than the database was set up with fails to load and names SECRET_KEY', async ({ server }) => {
-  const { config, db } = server.ctx;
-  const elsewhere = new KeyRing({
-    db,
-    alg: config.JWT_ALG,
-    encryptionKey: deriveKey('another-secret-key-of-at-least-32-characters', 'encryption'),
-    retiredKeyTtlMs: config.JWT_ACCESS_TTL + config.KEY_RETIRE_GRACE,
-    rotationIntervalMs: config.KEY_ROTATION_INTERVAL,
-  });
+  const elsewhere = keyRingBeside(server.ctx, 'another-secret-key-of-at-least-32-characters');
   await expect(elsewhere.start()).rejects.toMatchObject({
     code: 'SIGNING_KEY_UNREADABLE',
     message: expect.stringMatching(/cannot be decrypted with this SECRET_KEY/) as unknown,
