@@ -38,7 +38,7 @@ export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: Ren
     'enqueueMail',
   );
   mailAfterCommit(tx);
-  logQueued(ctx, to, mail, options.link);
+  logQueuedMail(ctx, to, mail, options.link);
   return { id: row.id, to };
 }
 
@@ -46,7 +46,7 @@ export async function enqueueMail(ctx: AppContext, tx: Tx, to: string, mail: Ren
  * The same message as a part of a larger statement that commits on its own (sessionStart.ts),
  * written only when `onlyIf` holds, returning its `id`. Whoever runs the statement wakes the
  * sender when a row came back (afterStatementCommitted, services/transaction.ts) and calls
- * `mailQueued`.
+ * `logQueuedMail`.
  */
 export function mailInsert(ctx: AppContext, to: string, mail: RenderedMail, onlyIf: SQL): SQL {
   const row = mailRow(ctx, to, mail);
@@ -55,11 +55,6 @@ export function mailInsert(ctx: AppContext, to: string, mail: RenderedMail, only
     select ${row.to}::text, ${row.subject}::text, ${row.text}::text, ${row.html}::text, ${row.sentAt?.toISOString() ?? null}::timestamptz
     where ${onlyIf}
     returning id`;
-}
-
-/** After a statement made with `mailInsert` wrote its message: the developer's log line, as enqueueMail writes it. */
-export function mailQueued(ctx: AppContext, to: string, mail: RenderedMail): void {
-  logQueued(ctx, to, mail);
 }
 
 function mailRow(ctx: AppContext, to: string, mail: RenderedMail) {
@@ -75,7 +70,8 @@ function mailRow(ctx: AppContext, to: string, mail: RenderedMail) {
   };
 }
 
-function logQueued(ctx: AppContext, to: string, mail: RenderedMail, link?: string): void {
+/** The developer's log line for a queued message (outside production only). */
+export function logQueuedMail(ctx: AppContext, to: string, mail: RenderedMail, link?: string): void {
   if (ctx.config.isProduction) return;
   // One line a developer can act on with no mail server; never logged in production (the link is a credential).
   ctx.logger.info(

@@ -5,7 +5,7 @@ import { refreshTokens, sessions, users, type Amr } from '../db/schema.js';
 import { auditInsert } from './audit.js';
 import { describeDevice } from './device.js';
 import { accountLocked } from './errors.js';
-import { mailInsert, mailQueued } from './mail.js';
+import { logQueuedMail, mailInsert } from './mail.js';
 import { countAuditEvent } from './metrics.js';
 import { devicesSeen, newDeviceMailFor } from './newDevice.js';
 import { randomToken, sha256 } from './secrets.js';
@@ -79,7 +79,7 @@ export async function openSession(
   const [row] = rowsOf<{ opened: number; hooks: number; mailed: number }>(result);
   if (!row?.opened) throw accountLocked();
   countAuditEvent(audit.type, audit.details);
-  if (row.mailed > 0) mailQueued(ctx, user.email, mail);
+  if (row.mailed > 0) logQueuedMail(ctx, user.email, mail);
   await afterStatementCommitted(ctx, { mail: row.mailed > 0, webhooks: row.hooks > 0 });
   return { sessionId, userId: user.id, refreshToken, refreshExpiresAt: expiresAt, amr, created: true };
 }
