@@ -8,11 +8,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { FIRST_USE_STATEMENT, firstUseStatement } from '../../apps/api/src/services/refreshFirstUse.js';
+import { statementName } from '../../apps/api/src/db/namedStatement.js';
+import { FIRST_USE_LABEL, firstUseStatement } from '../../apps/api/src/services/refreshFirstUse.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const dialect = new PgDialect();
 const IDLE_MS = 7 * 86_400_000;
+let pool: pg.Pool | undefined;
 
 async function rotate(client: pg.PoolClient, presented: string): Promise<string> {
   const successor = randomBytes(32).toString('base64url');
@@ -26,7 +28,7 @@ async function rotate(client: pg.PoolClient, presented: string): Promise<string>
       ip: '127.0.0.1',
     }),
   );
-  const { rows } = await client.query({ name: FIRST_USE_STATEMENT, text: query.sql, values: query.params });
+  const { rows } = await client.query({ name: statementName(FIRST_USE_LABEL, query.sql), text: query.sql, values: query.params });
   if (rows.length !== 1) throw new Error('the rotation statement rotated nothing');
   return successor;
 }
@@ -38,31 +40,31 @@ export async function rotationSqlRate(
   ms: number,
   poolSize: number,
 ): Promise<{ rate: number; p50: number; p99: number; tokens: string[] }> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // One pool for the process's life, connected before the clock starts, as the API's is: its
+  // backends then live through every round, so the machine's CPU split (machineCpu.ts) sees them.
+  pool ??= new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  const open = await Promise.all(Array.from({ length: Math.min(poolSize, tokens.length) }, () => pool!.connect()));
+  for (const client of open) client.release();
   const latencies: number[] = [];
   const started = performance.now();
   const end = started + ms;
   const next = [...tokens];
-  try {
-    await Promise.all(
-      tokens.map(async (first, i) => {
-        let presented = first;
-        while (performance.now() < end) {
-          const t0 = performance.now();
-          const client = await pool.connect();
-          try {
-            presented = await rotate(client, presented);
-          } finally {
-            client.release();
-          }
-          latencies.push(performance.now() - t0);
-          next[i] = presented;
+  await Promise.all(
+    tokens.map(async (first, i) => {
+      let presented = first;
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const client = await pool!.connect();
+        try {
+          presented = await rotate(client, presented);
+        } finally {
+          client.release();
         }
-      }),
-    );
-  } finally {
-    await pool.end();
-  }
+        latencies.push(performance.now() - t0);
+        next[i] = presented;
+      }
+    }),
+  );
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return { rate: latencies.length / ((performance.now() - started) / 1000), p50: at(0.5), p99: at(0.99), tokens: next };

@@ -1,6 +1,6 @@
 import { getTableColumns, sql, type SQL, type Table } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
+import { executeNamed } from '../db/namedStatement.js';
 import { sessions, users } from '../db/schema.js';
 import type { OrgRole } from '../db/schema.js';
 import type { TokenOrganization } from './accessTokens.js';
@@ -82,11 +82,6 @@ export function firstUseStatement(args: FirstUseArgs): SQL {
     left join organization_members m on m.organization_id = touched.active_organization_id and m.user_id = touched.user_id`;
 }
 
-/**
- * Sent as a named prepared statement: PostgreSQL parses and plans it once per connection instead
- * of on every refresh (about twice the rotations per second of the unnamed statement, measured
- * with a bare `pg` pool). The text never changes; only the parameters do.
- */
 interface FirstUseRow {
   session: Record<string, unknown>;
   account: Record<string, unknown> | null;
@@ -95,12 +90,15 @@ interface FirstUseRow {
   org_role: OrgRole | null;
 }
 
-export const FIRST_USE_STATEMENT = 'portcullis_refresh_first_use';
-const dialect = new PgDialect();
+/**
+ * Sent as a named prepared statement (db/namedStatement.ts) under this label: PostgreSQL parses and
+ * plans it once per connection instead of on every refresh (about twice the rotations per second
+ * of the unnamed statement, measured with a bare `pg` pool).
+ */
+export const FIRST_USE_LABEL = 'refresh_first_use';
 
 export async function rotateFirstUse(db: Db, args: FirstUseArgs): Promise<FirstUse | undefined> {
-  const result = await db._.session.prepareQuery(dialect.sqlToQuery(firstUseStatement(args)), undefined, FIRST_USE_STATEMENT, false).execute();
-  const [row] = (result as unknown as { rows: FirstUseRow[] }).rows;
+  const [row] = await executeNamed<FirstUseRow>(db, FIRST_USE_LABEL, firstUseStatement(args));
   if (!row) return undefined;
   return {
     session: fromJson(sessions, row.session),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { AppContext, RequestMeta } from '../context.js';
+import { executeNamed } from '../db/namedStatement.js';
 import { refreshTokens, sessions, users, type Amr } from '../db/schema.js';
 import { auditInsert } from './audit.js';
 import { describeDevice } from './device.js';
@@ -29,6 +30,7 @@ import { webhookEventInsert } from './webhooks/outbox.js';
  * - The new-device mail is rendered and sealed beforehand (tens of microseconds, against a round
  *   trip) and written only if the session was and the device is news.
  * Tables are named through the schema, so the statement reads as Drizzle spells them elsewhere.
+ * A named prepared statement (db/namedStatement.ts): planned once per connection, not per sign-in.
  * What a transaction did after its commit is done here after the statement: wake the mail and
  * webhook senders; and if the statement fails, revoke its session once the database answers.
  */
@@ -48,9 +50,12 @@ export async function openSession(
   const mail = newDeviceMailFor(ctx, user, device);
   const opened = sql`exists (select 1 from opened)`;
   const audit = { type: 'login.succeeded', userId: user.id, meta, details: { ...details, sessionId } } as const;
-  let result;
+  let rows;
   try {
-    result = await ctx.db.execute(sql`
+    rows = await executeNamed<{ opened: number; hooks: number; mailed: number }>(
+      ctx.db,
+      'sign_in',
+      sql`
       with seen as (${devicesSeen(user.id, device)}),
       claimed as (
         update ${users} set last_sign_in_at = now() where id = ${user.id}::uuid and locked_at is null returning id
@@ -68,7 +73,8 @@ export async function openSession(
       ), audit as (${auditInsert(audit, opened)}),
       hooks as (${webhookEventInsert({ type: 'session.created', userId: user.id, data: { sessionId, amr } }, opened)}),
       mailed as (${mailInsert(ctx, user.email, mail, sql`${opened} and (select had_sessions and not had_device from seen)`)})
-      select (select count(*) from opened)::int as opened, (select count(*) from hooks)::int as hooks, (select count(*) from mailed)::int as mailed`);
+      select (select count(*) from opened)::int as opened, (select count(*) from hooks)::int as hooks, (select count(*) from mailed)::int as mailed`,
+    );
   } catch (error) {
     // It may have committed without the client hearing of it (a lost acknowledgement: the client
     // gets a 503 and signs in again), and that session would live on unknown to anyone. Revoking is
@@ -76,15 +82,10 @@ export async function openSession(
     ctx.followUps.run('revoke unacknowledged session', () => revokeUndeliveredSession(ctx, sessionId, 'creation_unacknowledged'));
     throw error;
   }
-  const [row] = rowsOf<{ opened: number; hooks: number; mailed: number }>(result);
+  const [row] = rows;
   if (!row?.opened) throw accountLocked();
   countAuditEvent(audit.type, audit.details);
   if (row.mailed > 0) logQueuedMail(ctx, user.email, mail);
   await afterStatementCommitted(ctx, { mail: row.mailed > 0, webhooks: row.hooks > 0 });
   return { sessionId, userId: user.id, refreshToken, refreshExpiresAt: expiresAt, amr, created: true };
-}
-
-/** Rows of `execute`, on either driver (node-postgres and PGlite both answer `{ rows }`). */
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }

@@ -30,8 +30,16 @@ export const withMfa = {
   mfaEnabled: sql<boolean>`${totpCredentials.enabledAt} is not null`.mapWith(Boolean),
 };
 
+// The two lookups are named prepared statements (db/namedStatement.ts: planned once per connection,
+// not per sign-in). Each builder's text is the same for the life of the process, so a fixed name is safe.
 export async function findUserById(db: Db, id: string): Promise<UserWithMfa | undefined> {
-  const [row] = await db.select(withMfa).from(users).leftJoin(totpCredentials, eq(totpCredentials.userId, users.id)).where(eq(users.id, id));
+  const [row] = await db
+    .select(withMfa)
+    .from(users)
+    .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
+    .where(eq(users.id, id))
+    .prepare('portcullis_user_by_id')
+    .execute();
   return row;
 }
 
@@ -40,7 +48,9 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserWithMf
     .select(withMfa)
     .from(users)
     .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
-    .where(eq(users.emailNormalized, normalizeEmail(email)));
+    .where(eq(users.emailNormalized, normalizeEmail(email)))
+    .prepare('portcullis_user_by_email')
+    .execute();
   return row;
 }
 

@@ -2,7 +2,8 @@ import { describe, expect } from 'vitest';
 import { CORE_ENV } from '@portcullis/testing/core';
 import { registerUser, request } from '@portcullis/testing/http';
 import { apiTest, startApi } from '@portcullis/testing/fixtures';
-import { FIRST_USE_STATEMENT } from '../../src/services/refreshFirstUse.js';
+import { statementName } from '../../src/db/namedStatement.js';
+import { FIRST_USE_LABEL } from '../../src/services/refreshFirstUse.js';
 
 const test = apiTest(CORE_ENV);
 
@@ -40,7 +41,7 @@ describe('refresh after the rotation committed', () => {
     session.prepareQuery = ((...args: Parameters<typeof session.prepareQuery>) => {
       if (failing) throw lost();
       const prepared = realPrepare(...args);
-      if (args[2] !== FIRST_USE_STATEMENT) return prepared;
+      if (args[2] !== statementName(FIRST_USE_LABEL, args[0].sql)) return prepared;
       const realExecute = prepared.execute.bind(prepared);
       prepared.execute = (async (...a: Parameters<typeof prepared.execute>) => {
         const result = await realExecute(...a);
