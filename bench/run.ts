@@ -23,6 +23,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { createAccount, PASSWORD, refreshTokens } from './lib/accounts.js';
 import { CONNECTIONS, load, median, type LoadRequest, type Sample } from './lib/load.js';
+import { medianMachineCpu, perAnswer, readMachineCpu } from './lib/machineCpu.js';
 import { memoryRows } from './lib/memory.js';
 import { NODE_HTTP, printTable, type Row } from './lib/report.js';
 import { rotationLoad } from './lib/rotations.js';
@@ -63,22 +64,30 @@ try {
     await load(url, request, 1);
   }
 
-  /** CPU time the target process spends per answer while `measure` runs (load.ts, Sample.cpuUs). */
+  /** CPU time the target process, and the whole machine, spend per answer while `measure` runs (load.ts, Sample). */
   async function withCpu(measure: () => Promise<Sample>): Promise<Sample> {
-    const before = await target.ask<number>({ kind: 'cpu' });
+    const targetCpu = () => target.ask<number>({ kind: 'cpu' });
+    const before = await readMachineCpu(targetCpu);
+    const targetBefore = before?.target ?? (await targetCpu());
     const s = await measure();
-    const used = (await target.ask<number>({ kind: 'cpu' })) - before;
+    const after = await readMachineCpu(targetCpu);
+    const used = (after?.target ?? (await targetCpu())) - targetBefore;
     const answers = s.rps * seconds;
-    return { ...s, cpuUs: answers > 0 ? used / answers : NaN };
+    return { ...s, cpuUs: answers > 0 ? used / answers : NaN, machineCpu: perAnswer(before, after, answers) };
   }
 
-  /** Alternates baseline and subject for every round; the ratios are the medians of the per-round ratios. */
-  async function versus(label: string, subject: () => Promise<Sample>, baseline: () => Promise<Sample>, relativeTo: string) {
+  /**
+   * Alternates baseline and subject for every round; the ratios are the medians of the per-round
+   * ratios. Returns the baseline's samples, for a row of its own.
+   */
+  async function versus(label: string, subject: () => Promise<Sample>, baseline: () => Promise<Sample>, relativeTo: string): Promise<Sample[]> {
     const subjects: Sample[] = [];
+    const bases: Sample[] = [];
     const ratios: number[] = [];
     const cpuRatios: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const base = await withCpu(baseline);
+      bases.push(base);
       const s = await withCpu(subject);
       subjects.push(s);
       ratios.push(s.rps / base.rps);
@@ -86,6 +95,7 @@ try {
       cpuRatios.push(base.cpuUs! / s.cpuUs!);
     }
     rows.push(summarise(label, subjects, median(ratios), relativeTo, median(cpuRatios)));
+    return bases;
   }
 
   const summarise = (label: string, samples: Sample[], ratio: number | undefined, relativeTo: string, cpuRatio?: number): Row => ({
@@ -98,6 +108,7 @@ try {
     relativeTo,
     ...(samples.some((s) => s.cpuUs !== undefined) && { cpuUs: median(samples.map((s) => s.cpuUs ?? NaN)) }),
     ...(cpuRatio !== undefined && { cpuRatio }),
+    machineCpu: medianMachineCpu(samples),
   });
 
   const baselineSamples: Sample[] = [];
@@ -128,7 +139,6 @@ try {
     );
 
   if (wanted('login')) {
-    const hashes: number[] = [];
     const login = () =>
       load(
         api,
@@ -141,38 +151,25 @@ try {
         seconds,
       );
     // The issue's comparison, kept: the hasher alone, in process, no HTTP and no load generator.
-    await versus(
+    const hashes = await versus(
       'POST /api/auth/login',
       login,
       async () => {
         const rate = await target.ask<number>({ kind: 'hashRate', concurrency: CONNECTIONS, ms: seconds * 1000 });
-        hashes.push(rate);
         return { rps: rate, p50: NaN, p99: NaN, failures: 0 };
       },
       `${target.hash} hash rate`,
     );
     // The fairer one: the same hasher behind a bare Express route, loaded like the login.
-    const verifies: Sample[] = [];
-    const verifyRoute = async (): Promise<Sample> => {
-      const s = await load(
+    const verifyRoute = () =>
+      load(
         express,
         { method: 'POST', path: '/verify', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) },
         seconds,
       );
-      verifies.push(s);
-      return s;
-    };
-    await versus('POST /api/auth/login', login, verifyRoute, `${target.hash} behind bare Express`);
+    const verifies = await versus('POST /api/auth/login', login, verifyRoute, `${target.hash} behind bare Express`);
     rows.push(summarise(`${target.hash} verify behind bare Express (POST /verify)`, verifies, undefined, ''));
-    rows.push({
-      label: `${target.hash} verify, API's hasher, ${CONNECTIONS} in flight`,
-      rps: median(hashes),
-      p50: NaN,
-      p99: NaN,
-      failures: 0,
-      ratio: undefined,
-      relativeTo: '',
-    });
+    rows.push(summarise(`${target.hash} verify, API's hasher, ${CONNECTIONS} in flight`, hashes, undefined, ''));
   }
 
   if (wanted('refresh')) await refreshRows();
@@ -187,20 +184,17 @@ try {
     const label = `POST /api/auth/refresh (${CONNECTIONS} sessions)`;
     if (target.database !== 'postgres') {
       const samples: Sample[] = [];
-      for (let r = 0; r < rounds; r++) samples.push(await viaApi());
+      for (let r = 0; r < rounds; r++) samples.push(await withCpu(viaApi));
       rows.push(summarise(label, samples, undefined, ''));
       return;
     }
     let sqlTokens = await refreshTokens(api, account.email, CONNECTIONS);
-    const sql: Sample[] = [];
-    const viaPg = async () => {
+    const viaPg = async (): Promise<Sample> => {
       const r = await target.ask<{ rate: number; p50: number; p99: number; tokens: string[] }>({ kind: 'rotationSql', tokens: sqlTokens, ms: seconds * 1000 });
       sqlTokens = r.tokens;
-      const s = { rps: r.rate, p50: r.p50, p99: r.p99, failures: 0 };
-      sql.push(s);
-      return s;
+      return { rps: r.rate, p50: r.p50, p99: r.p99, failures: 0 };
     };
-    await versus(label, viaApi, viaPg, 'same SQL by bare pg');
+    const sql = await versus(label, viaApi, viaPg, 'same SQL by bare pg');
     rows.push(summarise(`rotation SQL, bare pg pool (${target.poolSize})`, sql, undefined, ''));
   }
 

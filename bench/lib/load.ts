@@ -1,5 +1,6 @@
 /** autocannon, bounded and on loopback, reduced to the few numbers the bench table shows. */
 import autocannon from 'autocannon';
+import type { MachineCpu } from './machineCpu.js';
 
 export interface Sample {
   /** 2xx answers per second. */
@@ -13,6 +14,8 @@ export interface Sample {
    * req/s it hardly moves with the machine's load, so its ratio is the steadier one (bench/run.ts).
    */
   cpuUs?: number;
+  /** The whole machine's CPU per answer and its split by process (machineCpu.ts). */
+  machineCpu?: MachineCpu;
 }
 
 export interface LoadRequest {

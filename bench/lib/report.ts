@@ -1,6 +1,7 @@
 /** The bench's table, with the machine it ran on: its numbers mean nothing without it. */
 import os from 'node:os';
 import { CONNECTIONS } from './load.js';
+import type { MachineCpu } from './machineCpu.js';
 
 export interface Row {
   label: string;
@@ -13,6 +14,7 @@ export interface Row {
   /** Median CPU µs per answer in the measured process, and the baseline's divided by it (rounds' median). */
   cpuUs?: number;
   cpuRatio?: number;
+  machineCpu?: MachineCpu;
 }
 
 export const NODE_HTTP = 'bare node:http handler';
@@ -48,9 +50,35 @@ export function printTable(
     r.cpuRatio === undefined ? '' : num(r.cpuRatio, 2),
     String(r.failures),
   ]);
+  markdownTable(header, body, [0, 5]);
+
+  // Where the machine's CPU went per answer (machineCpu.ts): what the target's own column leaves out.
+  const split = rows.filter((r) => r.machineCpu);
+  if (!split.length) return;
+  console.log('');
+  console.log('CPU per answer across the machine (µs; medians over the rounds; PostgreSQL and Redis: every such process on the machine):');
+  console.log('');
+  markdownTable(
+    ['path', 'machine', 'measured process', 'PostgreSQL', 'Redis', 'load generator', 'rest (kernel, others)', 'measured ÷ machine'],
+    split.map(({ label, machineCpu: m }) => [
+      label,
+      num(m!.machine),
+      num(m!.target),
+      num(m!.postgres),
+      num(m!.redis),
+      num(m!.loadGenerator),
+      num(m!.rest),
+      num(m!.target / m!.machine, 2),
+    ]),
+    [0],
+  );
+}
+
+/** A Markdown table: the columns in `left` are text, the others numbers. */
+function markdownTable(header: string[], body: string[][], left: number[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 || i === 5 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`);
+  console.log(`|${widths.map((w, i) => (left.includes(i) ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`);
   for (const b of body) console.log(line(b));
 }
