@@ -85,7 +85,7 @@ const urls = {
   sdk: await listen(createServer(sdkApp)),
 };
 
-const hasher = createPasswordHasher(config.PASSWORD_HASH);
+const hasher = createPasswordHasher(config.PASSWORD_HASH, config.PASSWORD_HASH_CONCURRENCY);
 const BENCH_PASSWORD = 'Bench-Password-42-x';
 const storedHash = await hasher.hash(BENCH_PASSWORD);
 

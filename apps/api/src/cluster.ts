@@ -23,9 +23,12 @@ if (cluster.isPrimary) {
   let stopping = false;
   const recentDeaths: number[] = [];
 
+  // Each worker hashes passwords on its share of the cores: a hash per core across all of them,
+  // not per core in each (services/passwords.ts).
+  const hashConcurrency = config.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.round(os.availableParallelism() / size));
   const serving = new Set<number>();
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ PASSWORD_HASH_CONCURRENCY: String(hashConcurrency) });
     worker.once('listening', () => serving.add(worker.id));
   };
   cluster.on('exit', (worker: Worker, code, signal) => {

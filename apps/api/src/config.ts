@@ -93,6 +93,8 @@ const schema = z.object({
   COOKIE_SECURE: bool(false).optional(),
   TRUST_PROXY: z.string().default(''),
   PASSWORD_HASH: z.enum(['argon2id', 'bcrypt'], { message: 'expected argon2id or bcrypt' }).default('argon2id'),
+  /** Password hashes running at once in this process (services/passwords.ts); default: its cores, or its share of them under start:cluster. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(256).optional(),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
   PASSWORD_REQUIRE_CLASSES: bool(true),
   RATE_LIMITS: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),

@@ -135,7 +135,7 @@ export async function createContext(
       includeAmr: config.ADMIN_REQUIRE_MFA,
       verified: new VerifiedTokens(10_000, CLOCK_TOLERANCE_S),
     },
-    passwords: createPasswordHasher(config.PASSWORD_HASH),
+    passwords: createPasswordHasher(config.PASSWORD_HASH, config.PASSWORD_HASH_CONCURRENCY),
     revocations,
     rateLimits: createRateLimits(config, redisHealth, namespace),
     publishRevocations: createRevocationPublisher(revocations, bus, identities),
