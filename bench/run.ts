@@ -170,6 +170,31 @@ try {
     const verifies = await versus('POST /api/auth/login', login, verifyRoute, `${target.hash} behind bare Express`);
     rows.push(summarise(`${target.hash} verify behind bare Express (POST /verify)`, verifies, undefined, ''));
     rows.push(summarise(`${target.hash} verify, API's hasher, ${CONNECTIONS} in flight`, hashes, undefined, ''));
+    await loginBesideTheHash(login, hashes);
+  }
+
+  /**
+   * The same login with the API's hasher swapped for one that answers at once (targets.ts, bench
+   * only): what the login costs the machine beside the hash. With the hash's own cost it bounds
+   * login ÷ hash rate on this machine, however cheap the API's code: hash ÷ (hash + the rest).
+   * The bound is generous: alone, the rest does not compete with hashes for the caches.
+   */
+  async function loginBesideTheHash(login: () => Promise<Sample>, hashes: Sample[]) {
+    const samples: Sample[] = [];
+    await target.ask({ kind: 'instantHasher', on: true });
+    try {
+      for (let r = 0; r < rounds; r++) samples.push(await withCpu(login));
+    } finally {
+      await target.ask({ kind: 'instantHasher', on: false });
+    }
+    rows.push(summarise('POST /api/auth/login, hash left out (bench only)', samples, undefined, ''));
+    const hash = median(hashes.map((s) => s.machineCpu?.machine ?? NaN));
+    const rest = median(samples.map((s) => s.machineCpu?.machine ?? NaN));
+    if (Number.isFinite(hash) && Number.isFinite(rest))
+      after.push(
+        `login ÷ ${target.hash} hash rate can reach at most ${(hash / (hash + rest)).toFixed(2)} on this machine: a hash costs it ` +
+          `${Math.round(hash)} µs of CPU, the login's work beside the hash ${Math.round(rest)} µs (HTTP, database, load generator).`,
+      );
   }
 
   if (wanted('refresh')) await refreshRows();

@@ -16,8 +16,9 @@ import pino from 'pino';
 import { loadConfig } from '../../apps/api/src/config.js';
 import { startServer } from '../../apps/api/src/server.js';
 import { expressServerClasses } from '../../apps/api/src/http/expressServerClasses.js';
-import { createPasswordHasher } from '../../apps/api/src/services/passwords.js';
+import { createPasswordHasher, type PasswordHasher } from '../../apps/api/src/services/passwords.js';
 import { createVerifier, requireAccessToken } from '../../packages/sdk/src/server.js';
+import { PASSWORD } from './accounts.js';
 import { footprint, seedSessions, seedUsers } from './population.js';
 import { rotationSqlRate } from './rotationSql.js';
 
@@ -113,6 +114,14 @@ async function hashRate(concurrency: number, ms: number): Promise<number> {
   return done / ((performance.now() - started) / 1000);
 }
 
+// Bench only, never in the API: its hasher swapped for one that answers at once, so that the
+// login's work beside the hash (HTTP, the database, the load generator) is measured alone.
+const apiHasher = api.ctx.passwords;
+const instantHasher: PasswordHasher = { ...apiHasher, verify: async (_stored, password) => password === PASSWORD };
+function useInstantHasher(on: boolean) {
+  (api.ctx as { passwords: PasswordHasher }).passwords = on ? instantHasher : apiHasher;
+}
+
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -121,6 +130,7 @@ const cpuMicros = () => {
 type Command =
   | { id: number; kind: 'hashRate'; concurrency: number; ms: number }
   | { id: number; kind: 'rotationSql'; tokens: string[]; ms: number }
+  | { id: number; kind: 'instantHasher'; on: boolean }
   | { id: number; kind: 'footprint' }
   | { id: number; kind: 'cpu' }
   | { id: number; kind: 'seedUsers'; count: number }
@@ -131,6 +141,7 @@ process.on('message', (command: Command) => {
   const answer = async () => {
     if (command.kind === 'hashRate') return hashRate(command.concurrency, command.ms);
     if (command.kind === 'rotationSql') return rotationSqlRate(config.DATABASE_URL!, command.tokens, command.ms, config.DATABASE_POOL_SIZE);
+    if (command.kind === 'instantHasher') return useInstantHasher(command.on);
     if (command.kind === 'footprint') return footprint(api.ctx);
     // CPU time of this process (all its threads), µs: the bench divides a round's delta by its requests.
     if (command.kind === 'cpu') return cpuMicros();
