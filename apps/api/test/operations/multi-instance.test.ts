@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
@@ -371,6 +372,15 @@ describe.skipIf(!BASE_URL)('npm run start:cluster (needs DATABASE_URL: PGlite is
     // Whichever worker takes them, the fourth and fifth are refused.
     expect(await freshConnectionLogin(cluster.url, { email: carol.email, password: STRONG_PASSWORD })).toBe(429);
     expect(await freshConnectionLogin(cluster.url, { email: carol.email, password: STRONG_PASSWORD })).toBe(429);
+  });
+
+  // Linux only: a process's environment at its start is read from /proc.
+  it.skipIf(process.platform !== 'linux')('gives each worker its share of the cores for password hashes, not all of them', async () => {
+    const share = process.env.PASSWORD_HASH_CONCURRENCY ?? String(Math.max(1, Math.round(os.availableParallelism() / 2)));
+    for (const pid of await workerPids(cluster.child.pid!)) {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environment).toContain(`PASSWORD_HASH_CONCURRENCY=${share}`);
+    }
   });
 
   it('restarts a worker that dies', async () => {
