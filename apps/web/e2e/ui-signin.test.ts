@@ -88,6 +88,9 @@ describe('web: the sign-in experience', () => {
     const refreshes = countRequests(context, '/api/auth/refresh');
     await loginViaForm(page, account);
     await page.waitForURL('**/dashboard');
+    // The page can look quiet (idle, nothing in flight) before its scripts have run and made that
+    // refresh: a busy CI machine with the CPU throttled saw none yet after settle(). Wait for it.
+    await expect.poll(() => refreshes.statuses, { timeout: 60_000 }).toEqual([200]);
     await settle(page);
     expect(refreshes.statuses).toEqual([200]);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
@@ -101,8 +104,10 @@ describe('web: the sign-in experience', () => {
     await screenshot(page, 'signin-reason-everywhere');
 
     // Signed in again; the password is changed on another device: the open page ends up explaining it.
+    const earlier = refreshes.statuses.length;
     await loginViaForm(page, account, '%2Fsettings%2Fsecurity');
     await page.waitForURL('**/settings/security');
+    await expect.poll(() => refreshes.statuses.slice(earlier), { timeout: 60_000 }).toContain(200);
     await settle(page);
     const third = await request(stack.api.url, 'POST', '/api/auth/login', { body: { email: account.email, password: account.password } });
     const changed = await request(stack.api.url, 'POST', '/api/auth/password/change', {
